@@ -1,0 +1,43 @@
+# Two commands do all set-up: `make run` serves the seeds, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= data/store
+PORT ?= 8000
+
+.PHONY: run test lint ingest serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium drives the browser tests; installed only where we are root and it is missing.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi
+
+run: $(VENV)/.installed node_modules/.installed
+	$(BIN)/kg ingest seeds --store $(STORE)
+	KG_STORE=$(STORE) PORT=$(PORT) $(BIN)/python server.py
+
+test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+	$(BIN)/ruff check kg tests bench server.py
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules data

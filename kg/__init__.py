@@ -1,0 +1,1 @@
+"""A knowledge graph of quantitative policy claims in Chinese local news."""

@@ -1,0 +1,1 @@
+"""Extraction: entities (regions, agencies, programs), numbers and claims."""

@@ -1,0 +1,1 @@
+"""RDF: vocabulary, mapping of extractions to quads, stores, read-back queries."""

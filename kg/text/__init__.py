@@ -1,0 +1,1 @@
+"""Reading pages: decode, normalise with an offset map, split into articles."""

@@ -1,0 +1,1 @@
+"""The web service: SPARQL endpoint, graph-view API, linked-data pages, browser."""
