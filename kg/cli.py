@@ -1,0 +1,267 @@
+"""The `kg` command: ingest pages, read claims back, export, query, validate, serve.
+
+Every command reads or writes the store named by --store (a folder for the
+embedded Oxigraph store, or an http(s) URL of a SPARQL 1.1 endpoint); the
+default is $KG_STORE or data/store. Bad input ends with exit code 2 and one
+line naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.model import Extraction, InputError
+
+DEFAULT_STORE = "data/store"
+ROW_FORMATS = ("jsonl", "csv")
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
+
+
+def _default_store() -> str:
+    return os.environ.get("KG_STORE", DEFAULT_STORE)
+
+
+store_option = click.option(
+    "--store",
+    default=_default_store,
+    show_default="$KG_STORE or data/store",
+    help="Store folder (embedded Oxigraph) or http(s):// URL of a SPARQL 1.1 endpoint.",
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(2)
+
+
+def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn InputError and unusable stores into one line on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            _fail(str(error))
+        except OSError as error:
+            location = kwargs.get("store") or getattr(error, "filename", None) or "store"
+            _fail(f"{location}: {error.strerror or error}")
+
+    return wrapper
+
+
+def _open(location: str):
+    from kg.rdf.store import open_store
+
+    return open_store(location)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """A knowledge graph of quantitative policy claims in Chinese local news.
+
+    Typical use: `kg ingest seeds/`, then `kg claims --format jsonl` or
+    `kg serve` and open http://127.0.0.1:8000.
+    """
+
+
+def _extract_one(path: str) -> tuple[str, Extraction | None, str | None]:
+    """Worker: extract one page; a refusal or a crash is reported, never raised."""
+    from kg.pipeline import process_file
+
+    try:
+        return path, process_file(path), None
+    except InputError as error:
+        return path, None, error.problem
+    except Exception as error:  # one broken page must not stop the others
+        return path, None, f"internal error while extracting: {type(error).__name__}: {error}"
+
+
+def _extract_all(paths: list[str], jobs: int) -> Iterator[tuple[str, Extraction | None, str | None]]:
+    if jobs <= 1:
+        yield from map(_extract_one, paths)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_extract_one, paths, chunksize=4)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_option
+@click.option("--jobs", "-j", default=1, show_default=True, help="Extract in N processes; one writer loads.")
+@reports_bad_input
+def ingest(paths: tuple[str, ...], store: str, jobs: int) -> None:
+    """Read newspaper pages (.txt files or folders of them) into the store.
+
+    Each page is one named graph: re-ingesting a page replaces it whole, so
+    running the same ingest twice changes nothing. A page that cannot be read
+    is refused with its reason and the others go on; the exit code is 2 when
+    any page was refused.
+    """
+    from tqdm import tqdm
+
+    from kg.pipeline import iter_sources
+    from kg.rdf.iris import graph_iri
+    from kg.rdf.mapping import to_quads
+
+    sources = [str(p) for p in iter_sources(paths)]
+    target = _open(store)
+    read = claims = triples = 0
+    refused: list[tuple[str, str]] = []
+    progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
+    for path, extraction, problem in _extract_all(sources, jobs):
+        progress.update()
+        if extraction is None:
+            refused.append((path, problem or "unreadable"))
+            click.echo(f"kg: {path}: {problem}", err=True)
+            continue
+        quads = to_quads(extraction)
+        target.replace_graph(graph_iri(extraction.page.doc), quads)
+        read += 1
+        claims += len(extraction.claims)
+        triples += len(quads)
+        progress.set_postfix(claims=claims, refresh=False)
+    progress.close()
+    target.close()
+    click.echo(f"ingested {read} page(s), {claims} claims, {triples} triples; refused {len(refused)}", err=True)
+    if refused:
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("doc")
+@store_option
+@reports_bad_input
+def remove(doc: str, store: str) -> None:
+    """Delete one page (by its file name) and everything read from it."""
+    from kg.rdf.iris import graph_iri
+
+    target = _open(store)
+    found = target.remove_graph(graph_iri(Path(doc).name))
+    target.close()
+    if not found:
+        _fail(f"{doc}: no such page in {store}")
+
+
+def _write_rows(rows: Iterable[dict[str, Any]], fmt: str) -> None:
+    out = sys.stdout
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer: csv.DictWriter | None = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _rows_command(name: str, doc: str) -> None:
+    @main.command(name=name, help=doc)
+    @store_option
+    @click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="jsonl", show_default=True)
+    @reports_bad_input
+    def command(store: str, fmt: str) -> None:
+        from kg.rdf import queries
+
+        target = _open(store)
+        _write_rows(getattr(queries, f"{name[:-1]}_rows")(target), fmt)
+        target.close()
+
+
+_rows_command("claims", "Every claim in the store, read back with SPARQL, one per line.")
+_rows_command("articles", "Every article: doc, headline, start, end, iri.")
+_rows_command("entities", "Every region, agency and program, once per page it appears in.")
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default stdout).")
+@reports_bad_input
+def export(store: str, fmt: str, output: str | None) -> None:
+    """Write the whole graph: Turtle by default; TriG and N-Quads keep the page graphs."""
+    target = _open(store)
+    if output:
+        with open(output, "wb") as stream:
+            target.export(fmt, stream)
+    else:
+        target.export(fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    target.close()
+
+
+@main.command()
+@click.argument("sparql")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "csv")), default="table", show_default=True)
+@reports_bad_input
+def query(sparql: str, store: str, fmt: str) -> None:
+    """Run a SPARQL query (a string, or @FILE) and print its results."""
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    target = _open(store)
+    accept = {"json": "application/sparql-results+json", "csv": "text/csv", "table": "text/tab-separated-values"}
+    try:
+        content_type, body = target.query_raw(sparql, accept[fmt])
+    except SyntaxError as error:
+        _fail(f"query: {error}")
+    finally:
+        target.close()
+    if fmt == "table" and content_type.startswith("text/tab-separated-values"):
+        _print_table(body.decode("utf-8"))
+    else:
+        sys.stdout.buffer.write(body)
+
+
+def _print_table(tsv: str) -> None:
+    rows = [line.split("\t") for line in tsv.splitlines()]
+    if not rows:
+        return
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip())
+        if n == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+@main.command()
+@store_option
+@reports_bad_input
+def validate(store: str) -> None:
+    """Check the store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations)."""
+    from kg.rdf.validate import validate as run_validation
+
+    target = _open(store)
+    conforms, report, violations = run_validation(target)
+    target.close()
+    click.echo(report if not conforms else "conforms: 0 violations")
+    if not conforms:
+        click.echo(f"{violations} violation(s)", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="$PORT or 8000", type=int)
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN", help="Allow SPARQL updates carrying this bearer token.")
+@click.option("--timeout", default=10.0, show_default=True, help="Time limit of one query, in seconds.")
+@reports_bad_input
+def serve(store: str, host: str, port: int, update_token: str | None, timeout: float) -> None:
+    """Serve the SPARQL endpoint, graph API and browser with a production WSGI server."""
+    from kg.web.serving import serve as run_server
+
+    run_server(store, host=host, port=port, update_token=update_token, query_timeout=timeout)
