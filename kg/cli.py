@@ -265,3 +265,7 @@ def serve(store: str, host: str, port: int, update_token: str | None, timeout: f
     from kg.web.serving import serve as run_server
 
     run_server(store, host=host, port=port, update_token=update_token, query_timeout=timeout)
+
+
+if __name__ == "__main__":
+    main()
