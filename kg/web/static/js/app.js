@@ -1,0 +1,190 @@
+// The graph browser page: search, graph, side panel, comparison and program views.
+// Where the page is (which node, metric or program) lives in the URL hash, so a view can be shared.
+import { api } from "./api.js";
+import { byId, el } from "./dom.js";
+import { GraphView, legend } from "./graph.js";
+import { renderError, renderLoading, renderNode } from "./panel.js";
+import { renderComparison } from "./compare.js";
+import { renderProgram } from "./programs.js";
+import { attachSuggest } from "./suggest.js";
+
+const panel = byId("panel");
+const status = byId("graph-status");
+const programFilter = byId("filter-program");
+const periodFilter = byId("filter-period");
+
+const graph = new GraphView(byId("graph"), {
+  onSelect: (data) => selectNode(data),
+  onExpand: (data) => expandNode(data),
+  onFocus: (data) => go({ node: data.id }),
+});
+// A handle for the browser console (and the end-to-end tests) to reach the Cytoscape instance.
+window.kgBrowser = { cy: graph.cy };
+
+let shownTotal = null;
+
+function say(text) {
+  status.textContent = text;
+}
+
+function showView(name) {
+  for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== `view-${name}`;
+  for (const tab of document.querySelectorAll("[data-view]")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === name));
+  }
+  if (name === "graph") graph.cy.resize();
+}
+
+function refreshFilterChoices() {
+  const keepProgram = programFilter.value;
+  const keepPeriod = periodFilter.value;
+  programFilter.replaceChildren(
+    el("option", { value: "" }, "全部项目"),
+    graph.programs().map((program) => el("option", { value: program.id }, program.label)),
+  );
+  periodFilter.replaceChildren(
+    el("option", { value: "" }, "全部时间"),
+    graph.periods().map((period) => el("option", { value: period }, period)),
+  );
+  programFilter.value = [...programFilter.options].some((o) => o.value === keepProgram) ? keepProgram : "";
+  periodFilter.value = [...periodFilter.options].some((o) => o.value === keepPeriod) ? keepPeriod : "";
+}
+
+function countText() {
+  const drawn = graph.cy.nodes().length;
+  const visible = graph.visibleCount();
+  const parts = [`显示 ${visible} 个节点`];
+  if (visible !== drawn) parts.push(`（已筛选，共 ${drawn} 个）`);
+  if (shownTotal !== null && shownTotal > drawn) parts.push(`，邻域共 ${shownTotal} 个，只取前 ${drawn} 个`);
+  return parts.join("");
+}
+
+const panelActions = {
+  onFocus: (entity) => go({ node: entity.iri }),
+  onProgram: (node) => go({ program: node.iri }),
+  onMetric: (claim) => go({ compare: claim.metric_key || claim.metric }),
+};
+
+async function showPanel(iri, label) {
+  renderLoading(panel, label);
+  try {
+    const node = await api.node(iri);
+    graph.learnClaims(node.claims);
+    renderNode(panel, node, panelActions);
+    refreshFilterChoices();
+    graph.applyFilters();
+  } catch (error) {
+    renderError(panel, error.status === 404 ? `图谱中没有这个节点：${label || iri}` : `读取失败：${error.message}`);
+  }
+}
+
+async function focusNode(iri) {
+  showView("graph");
+  say("正在读取邻域 …");
+  try {
+    const answer = await api.neighborhood(iri, 1, 200);
+    shownTotal = answer.total ?? null;
+    const panelDone = showPanel(iri);
+    await graph.show(answer.elements || {}, iri);
+    graph.select(iri);
+    refreshFilterChoices();
+    say(countText());
+    await panelDone;
+  } catch (error) {
+    say(error.status === 404 ? "图谱中没有这个节点。" : `读取失败：${error.message}`);
+  }
+}
+
+function selectNode(data) {
+  graph.select(data.id);
+  showPanel(data.id, data.label);
+}
+
+async function expandNode(data) {
+  say(`正在展开 ${data.label || ""} …`);
+  try {
+    const answer = await api.neighborhood(data.id, 1, 200);
+    const added = await graph.add(answer.elements || {}, data.id);
+    refreshFilterChoices();
+    graph.applyFilters();
+    say(`${countText()}；展开「${data.label || ""}」新增 ${added} 个`);
+  } catch (error) {
+    say(`展开失败：${error.message}`);
+  }
+}
+
+async function openCompare(metric) {
+  showView("compare");
+  const target = byId("compare-result");
+  byId("compare-metric").value = metric;
+  target.replaceChildren(el("p", { class: "loading" }, "正在比较 …"));
+  try {
+    renderComparison(target, await api.compare(metric), { onRegion: (row) => go({ node: row.region_iri }) });
+  } catch (error) {
+    target.replaceChildren(el("p", { class: "error" }, `读取失败：${error.message}`));
+  }
+}
+
+async function openProgram(iri) {
+  showView("program");
+  const target = byId("program-result");
+  target.replaceChildren(el("p", { class: "loading" }, "正在读取项目 …"));
+  try {
+    renderProgram(target, await api.programs(iri), {
+      onEntity: (entity) => go({ node: entity.iri }),
+      onMetric: panelActions.onMetric,
+    });
+  } catch (error) {
+    target.replaceChildren(el("p", { class: "error" }, `读取失败：${error.message}`));
+  }
+}
+
+// state: {node} | {compare} | {program} | {view}
+function go(state) {
+  const [name, value] = Object.entries(state)[0];
+  const hash = "#" + new URLSearchParams({ [name]: value }).toString();
+  if (window.location.hash === hash) route();
+  else window.location.hash = hash;
+}
+
+function route() {
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  if (params.get("node")) focusNode(params.get("node"));
+  else if (params.get("compare")) openCompare(params.get("compare"));
+  else if (params.get("program")) openProgram(params.get("program"));
+  else showView(params.get("view") || "graph");
+}
+
+function chosen(result) {
+  if (result.type === "metric") go({ compare: result.code || result.label });
+  else go({ node: result.iri });
+}
+
+attachSuggest(byId("search"), byId("suggestions"), { onChoose: chosen });
+attachSuggest(byId("compare-metric"), byId("compare-suggestions"), {
+  types: ["metric"],
+  onChoose: (result) => go({ compare: result.code || result.label }),
+});
+attachSuggest(byId("program-search"), byId("program-suggestions"), {
+  types: ["program"],
+  onChoose: (result) => go({ program: result.iri }),
+});
+
+legend(byId("legend"), (hiddenTypes) => {
+  graph.setFilters({ hiddenTypes });
+  say(countText());
+});
+programFilter.addEventListener("change", () => {
+  graph.setFilters({ program: programFilter.value });
+  say(countText());
+});
+periodFilter.addEventListener("change", () => {
+  graph.setFilters({ period: periodFilter.value });
+  say(countText());
+});
+byId("relayout").addEventListener("click", () => graph.layout(true));
+for (const tab of document.querySelectorAll("[data-view]")) {
+  tab.addEventListener("click", () => go({ view: tab.dataset.view }));
+}
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,87 @@
+// The claims table shared by the side panel and the program and comparison views.
+import { el, localHref } from "./dom.js";
+import { changeWord, formatValue, modalityWord, qualifierWord } from "./format.js";
+
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+
+// OCR text breaks lines and spaces out characters; a reader wants the sentence as printed.
+export function tidyText(text) {
+  if (!text) return "";
+  return text.trim().replace(/\s+/g, (run, offset, whole) => {
+    const before = whole[offset - 1] || "";
+    const after = whole[offset + run.length] || "";
+    return CJK.test(before) || CJK.test(after) ? "" : " ";
+  });
+}
+
+// The article page, anchored at the claim so the browser scrolls to its highlighted evidence.
+export function evidenceHref(claim) {
+  const article = claim.article_iri ? localHref(claim.article_iri) : null;
+  if (!article) return null;
+  const base = article.split("#")[0];
+  return claim.iri ? base + "#" + claimAnchor(claim.iri) : base;
+}
+
+// The anchor the article page gives a claim: the last segment of the claim's IRI.
+export function claimAnchor(iri) {
+  const tail = iri.split(/[#/]/).filter(Boolean).pop() || iri;
+  return "claim-" + tail;
+}
+
+function valueCell(claim) {
+  const text = formatValue(claim.value, claim.unit, claim.qualifier);
+  const raw = claim.value === undefined || claim.value === null ? "" : `${claim.value} ${claim.unit || ""}`;
+  return el("td", { class: "num", title: raw.trim() }, text || raw);
+}
+
+function natureCell(claim) {
+  const words = [modalityWord(claim.modality), changeWord(claim.change)].filter(Boolean);
+  return el("td", { class: claim.modality === "target" ? "target" : "achieved" }, words.join("·"));
+}
+
+function evidenceCell(claim) {
+  const text = tidyText(claim.evidence);
+  const href = evidenceHref(claim);
+  const headline = tidyText(claim.article || "");
+  const link = href
+    ? el("a", { href, class: "evidence", title: headline ? "原文：" + headline : "原文" }, text || "原文")
+    : el("span", { class: "evidence" }, text);
+  return el("td", {}, link, headline ? el("div", { class: "source" }, headline) : null);
+}
+
+// columns: which optional columns to show ("subject" in views that mix regions and agencies).
+export function claimsTable(claims, { columns = [], onMetric = null } = {}) {
+  if (!claims || claims.length === 0) return el("p", { class: "empty" }, "没有数据声明。");
+  const withSubject = columns.includes("subject");
+  const head = el(
+    "tr",
+    {},
+    withSubject ? el("th", {}, "主体") : null,
+    el("th", {}, "指标"),
+    el("th", {}, "数值"),
+    el("th", {}, "限定"),
+    el("th", {}, "时间"),
+    el("th", {}, "性质"),
+    el("th", {}, "证据"),
+  );
+  const rows = claims.map((claim) =>
+    el(
+      "tr",
+      { class: "claim-row", dataset: { claim: claim.iri || "" } },
+      withSubject ? el("td", {}, claim.subject || claim.region || claim.agency || "") : null,
+      el(
+        "td",
+        {},
+        onMetric && claim.metric
+          ? el("button", { type: "button", class: "linkish", title: "比较各地", onclick: () => onMetric(claim) }, claim.metric)
+          : claim.metric || "",
+      ),
+      valueCell(claim),
+      el("td", {}, qualifierWord(claim.qualifier)),
+      el("td", {}, claim.period || ""),
+      natureCell(claim),
+      evidenceCell(claim),
+    ),
+  );
+  return el("table", { class: "claims" }, el("thead", {}, head), el("tbody", {}, rows));
+}

@@ -1,0 +1,287 @@
+// The neighbourhood graph: Cytoscape.js with the fcose force layout (both served from npm under /vendor/).
+import { el } from "./dom.js";
+import { typeName } from "./format.js";
+
+// One shape and one colour per node type; the legend is drawn from the same table.
+export const NODE_TYPES = {
+  region: { shape: "hexagon", color: "#2563a8", size: 34 },
+  agency: { shape: "round-rectangle", color: "#2f7d4f", size: 30 },
+  program: { shape: "diamond", color: "#c2620c", size: 32 },
+  organization: { shape: "barrel", color: "#7048b6", size: 28 },
+  metric: { shape: "triangle", color: "#0e7f8c", size: 26 },
+  claim: { shape: "ellipse", color: "#c23b3b", size: 16 },
+  article: { shape: "rectangle", color: "#5b6472", size: 22 },
+};
+
+const FALLBACK = { shape: "ellipse", color: "#888888", size: 20 };
+
+// Above this many nodes, panning draws a cached picture instead of every label.
+const BUSY_GRAPH = 150;
+
+function style() {
+  const rules = [
+    {
+      selector: "node",
+      style: {
+        label: "data(label)",
+        "font-size": 11,
+        "font-family": "system-ui, 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif",
+        color: "#1f2933",
+        "text-valign": "bottom",
+        "text-margin-y": 3,
+        "text-wrap": "ellipsis",
+        "text-max-width": "110px",
+        "min-zoomed-font-size": 7,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.75,
+        "text-background-padding": 1,
+        "border-width": 1,
+        "border-color": "#ffffff",
+      },
+    },
+    {
+      selector: "edge",
+      style: {
+        width: 1.2,
+        "line-color": "#b8c0cc",
+        "target-arrow-color": "#b8c0cc",
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 0.7,
+        "curve-style": "bezier",
+        "font-size": 9,
+        color: "#52606d",
+        "text-rotation": "autorotate",
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.85,
+      },
+    },
+    { selector: "edge.show-label, edge:selected", style: { label: "data(label)" } },
+    { selector: "node[type = 'claim']", style: { "font-size": 9, "text-max-width": "90px" } },
+    { selector: "node.focus", style: { "border-width": 4, "border-color": "#111827", "font-weight": "bold" } },
+    { selector: "node:selected", style: { "border-width": 4, "border-color": "#f2b705" } },
+    { selector: "node.expanded", style: { "border-style": "double", "border-width": 4 } },
+    { selector: ".filtered", style: { display: "none" } },
+  ];
+  for (const [type, look] of Object.entries(NODE_TYPES)) {
+    rules.splice(3, 0, {
+      selector: `node[type = '${type}']`,
+      style: { shape: look.shape, "background-color": look.color, width: look.size, height: look.size },
+    });
+  }
+  return rules;
+}
+
+// A small picture of a type's shape for the legend, in SVG drawn with DOM calls.
+function legendIcon(type) {
+  const look = NODE_TYPES[type] || FALLBACK;
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("width", "18");
+  svg.setAttribute("height", "18");
+  svg.setAttribute("aria-hidden", "true");
+  const points = {
+    hexagon: "5,2 15,2 19,10 15,18 5,18 1,10",
+    diamond: "10,1 19,10 10,19 1,10",
+    triangle: "10,2 19,18 1,18",
+  }[look.shape];
+  let shape;
+  if (points) {
+    shape = document.createElementNS(ns, "polygon");
+    shape.setAttribute("points", points);
+  } else if (look.shape === "ellipse") {
+    shape = document.createElementNS(ns, "circle");
+    shape.setAttribute("cx", "10");
+    shape.setAttribute("cy", "10");
+    shape.setAttribute("r", "7");
+  } else {
+    shape = document.createElementNS(ns, "rect");
+    shape.setAttribute("x", "2");
+    shape.setAttribute("y", look.shape === "barrel" ? "4" : "3");
+    shape.setAttribute("width", "16");
+    shape.setAttribute("height", look.shape === "barrel" ? "12" : "14");
+    if (look.shape !== "rectangle") shape.setAttribute("rx", "4");
+  }
+  shape.setAttribute("fill", look.color);
+  svg.append(shape);
+  return svg;
+}
+
+export class GraphView {
+  // handlers: onSelect(nodeData), onFocus(nodeData), onExpand(nodeData) — called on tap, double tap.
+  constructor(container, handlers) {
+    this.handlers = handlers;
+    this.hiddenTypes = new Set();
+    this.program = "";
+    this.period = "";
+    this.claimInfo = new Map(); // claim IRI -> {period, program, program_iri}
+    this.cy = window.cytoscape({
+      container,
+      style: style(),
+      minZoom: 0.1,
+      maxZoom: 4,
+      boxSelectionEnabled: false,
+    });
+    let pending = null;
+    this.cy.on("tap", "node", (event) => {
+      const node = event.target;
+      clearTimeout(pending);
+      this.handlers.onSelect(node.data());
+      pending = setTimeout(() => this.handlers.onExpand(node.data()), 280);
+    });
+    this.cy.on("dbltap", "node", (event) => {
+      clearTimeout(pending);
+      this.handlers.onFocus(event.target.data());
+    });
+    this.cy.on("mouseover", "node", (event) => event.target.connectedEdges().addClass("show-label"));
+    this.cy.on("mouseout", "node", (event) => event.target.connectedEdges().removeClass("show-label"));
+  }
+
+  // Replace the whole graph by one node's neighbourhood.
+  show(elements, focusId) {
+    this.cy.elements().remove();
+    this.cy.add(this.prepare(elements));
+    this.cy.getElementById(focusId).addClass("focus expanded");
+    this.tune();
+    this.applyFilters();
+    return this.layout(true);
+  }
+
+  // Add a neighbourhood next to the node it belongs to; what is already drawn stays put.
+  add(elements, aroundId) {
+    const around = this.cy.getElementById(aroundId);
+    const origin = around.nonempty() ? around.position() : { x: 0, y: 0 };
+    const fresh = this.prepare(elements).filter((item) => this.cy.getElementById(item.data.id).empty());
+    const added = this.cy.add(
+      fresh.map((item) =>
+        item.group === "nodes"
+          ? { ...item, position: { x: origin.x + Math.random() * 40 - 20, y: origin.y + Math.random() * 40 - 20 } }
+          : item,
+      ),
+    );
+    around.addClass("expanded");
+    this.tune();
+    this.applyFilters();
+    if (added.nodes().empty()) return Promise.resolve(0);
+    return this.layout(false).then(() => added.nodes().length);
+  }
+
+  prepare(elements) {
+    const nodes = (elements.nodes || []).map((node) => ({ group: "nodes", data: { ...node.data } }));
+    const known = new Set(nodes.map((node) => node.data.id));
+    this.cy.nodes().forEach((node) => known.add(node.id()));
+    const edges = (elements.edges || [])
+      .filter((edge) => known.has(edge.data.source) && known.has(edge.data.target))
+      .map((edge) => ({ group: "edges", data: { ...edge.data } }));
+    return [...nodes, ...edges];
+  }
+
+  tune() {
+    const busy = this.cy.nodes().length > BUSY_GRAPH;
+    this.cy.textureOnViewport(busy);
+    this.cy.hideEdgesOnViewport(busy);
+  }
+
+  layout(fresh) {
+    const visible = this.cy.elements().not(".filtered");
+    const layout = visible.layout({
+      name: "fcose",
+      quality: visible.nodes().length > 250 ? "draft" : "default",
+      randomize: fresh,
+      animate: !fresh,
+      animationDuration: 350,
+      fit: true,
+      padding: 30,
+      nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: (edge) => (edge.target().data("type") === "claim" ? 55 : 90),
+      nodeRepulsion: () => 6500,
+      nodeSeparation: 70,
+      packComponents: false,
+    });
+    const done = layout.promiseOn("layoutstop");
+    layout.run();
+    return done;
+  }
+
+  // Everything the filters need to know about a claim, learnt from the claims tables.
+  learnClaims(claims) {
+    for (const claim of claims || []) {
+      if (claim.iri) this.claimInfo.set(claim.iri, claim);
+    }
+  }
+
+  claimPeriod(node) {
+    return node.data("period") ?? this.claimInfo.get(node.id())?.period ?? null;
+  }
+
+  claimInPrograms(node) {
+    if (!this.program) return true;
+    const info = this.claimInfo.get(node.id());
+    if (node.data("program") === this.program || info?.program_iri === this.program) return true;
+    return node.neighborhood("node").some((other) => other.id() === this.program);
+  }
+
+  periods() {
+    const seen = new Set();
+    this.cy.nodes("[type = 'claim']").forEach((node) => {
+      const period = this.claimPeriod(node);
+      if (period) seen.add(period);
+    });
+    return [...seen].sort();
+  }
+
+  programs() {
+    return this.cy
+      .nodes("[type = 'program']")
+      .map((node) => ({ id: node.id(), label: node.data("label") }))
+      .sort((a, b) => a.label.localeCompare(b.label, "zh"));
+  }
+
+  setFilters({ hiddenTypes, program, period }) {
+    if (hiddenTypes) this.hiddenTypes = hiddenTypes;
+    if (program !== undefined) this.program = program;
+    if (period !== undefined) this.period = period;
+    this.applyFilters();
+  }
+
+  applyFilters() {
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((node) => {
+        const type = node.data("type");
+        let hidden = this.hiddenTypes.has(type);
+        if (!hidden && type === "claim") {
+          hidden = !this.claimInPrograms(node) || (this.period !== "" && this.claimPeriod(node) !== this.period);
+        }
+        node.toggleClass("filtered", hidden && !node.hasClass("focus"));
+      });
+      // An article whose every claim is filtered out says nothing more in this view.
+      this.cy.nodes("[type = 'article']").forEach((node) => {
+        const claims = node.neighborhood("node[type = 'claim']");
+        if (claims.nonempty() && claims.every((claim) => claim.hasClass("filtered"))) node.addClass("filtered");
+      });
+    });
+  }
+
+  visibleCount() {
+    return this.cy.nodes().not(".filtered").length;
+  }
+
+  select(id) {
+    this.cy.nodes().unselect();
+    this.cy.getElementById(id).select();
+  }
+}
+
+export function legend(container, onToggle) {
+  const hidden = new Set();
+  const items = Object.keys(NODE_TYPES).map((type) => {
+    const box = el("input", { type: "checkbox", checked: true, dataset: { type } });
+    box.addEventListener("change", () => {
+      if (box.checked) hidden.delete(type);
+      else hidden.add(type);
+      onToggle(new Set(hidden));
+    });
+    return el("li", {}, el("label", {}, box, legendIcon(type), " ", typeName(type)));
+  });
+  container.replaceChildren(el("ul", { class: "legend" }, items));
+}

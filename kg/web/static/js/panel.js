@@ -1,0 +1,52 @@
+// The side panel: what the selected node is, where it sits, and the claims made about it.
+import { el, localHref } from "./dom.js";
+import { typeName } from "./format.js";
+import { claimsTable } from "./claims.js";
+
+export function renderLoading(container, label) {
+  container.replaceChildren(el("p", { class: "loading" }, "正在读取 ", label || "", " …"));
+}
+
+export function renderError(container, message) {
+  container.replaceChildren(el("p", { class: "error" }, message));
+}
+
+// node: the /api/graph/node answer. actions: onFocus(node), onProgram(node), onMetric(claim).
+export function renderNode(container, node, actions) {
+  const claims = node.claims || [];
+  const facts = [];
+  if (node.code) facts.push(el("dt", {}, "代码"), el("dd", {}, node.code));
+  if (node.aliases && node.aliases.length) facts.push(el("dt", {}, "别名"), el("dd", {}, node.aliases.join("、")));
+  if (node.parents && node.parents.length) {
+    facts.push(
+      el("dt", {}, "上级"),
+      el(
+        "dd",
+        { class: "parents" },
+        node.parents.map((parent, index) => [
+          index ? " › " : null,
+          el("button", { type: "button", class: "linkish", onclick: () => actions.onFocus(parent) }, parent.label),
+        ]),
+      ),
+    );
+  }
+  const buttons = [
+    el("a", { href: localHref(node.iri), class: "button", target: "_blank", rel: "noopener" }, "数据页"),
+  ];
+  if (node.type === "program") {
+    buttons.push(el("button", { type: "button", onclick: () => actions.onProgram(node) }, "项目视图"));
+  }
+  container.replaceChildren(
+    el(
+      "header",
+      { class: "panel-head" },
+      el("span", { class: `type-dot type-${node.type}` }),
+      el("span", { class: "panel-type" }, typeName(node.type)),
+      el("h2", { class: "panel-title" }, node.label || node.iri),
+    ),
+    facts.length ? el("dl", { class: "facts" }, facts) : null,
+    el("div", { class: "panel-actions" }, buttons),
+    el("h3", {}, `数据声明（${claims.length}）`),
+    claimsTable(claims, { columns: node.type === "region" ? [] : ["subject"], onMetric: actions.onMetric }),
+  );
+}

@@ -1,0 +1,41 @@
+// The program view: which regions and agencies claim a program, and what each of them claims.
+import { el } from "./dom.js";
+import { claimsTable } from "./claims.js";
+
+function chips(entities, onEntity) {
+  if (!entities || entities.length === 0) return el("p", { class: "empty" }, "—");
+  return el(
+    "ul",
+    { class: "chips" },
+    entities.map((entity) =>
+      el(
+        "li",
+        {},
+        el(
+          "button",
+          { type: "button", class: "chip", onclick: () => onEntity(entity) },
+          entity.label || entity.iri,
+          entity.count ? el("span", { class: "count" }, String(entity.count)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+// answer: the /api/graph/programs answer. actions: onEntity({iri,label}), onMetric(claim).
+export function renderProgram(container, answer, actions) {
+  const program = answer.program || {};
+  const label = typeof program === "string" ? program : program.label || program.iri || "";
+  const claims = answer.claims || [];
+  container.replaceChildren(
+    el("h2", {}, "项目：", label),
+    el(
+      "div",
+      { class: "program-who" },
+      el("section", {}, el("h3", {}, `地区（${(answer.regions || []).length}）`), chips(answer.regions, actions.onEntity)),
+      el("section", {}, el("h3", {}, `机构（${(answer.agencies || []).length}）`), chips(answer.agencies, actions.onEntity)),
+    ),
+    el("h3", {}, `数据声明（${claims.length}）`),
+    claimsTable(claims, { columns: ["subject"], onMetric: actions.onMetric }),
+  );
+}
