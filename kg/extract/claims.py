@@ -1,0 +1,358 @@
+"""Quantitative policy claims: each reported number with what, whom, when and how sure.
+
+A number found by `parse_quantities` becomes a claim unless GUIDE.md's rules
+say it is not one (service-time conditions, category thresholds, anecdotes,
+the article "一个", durations of a streak). The claim's metric, subject,
+region, agency, program, period, modality and change are read from the
+clause around the number first, then the sentence, the paragraph, the section
+heading and the article, in that order: the nearest context that says
+something wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.extract.metrics import metric_key, metric_phrase
+from kg.extract.numbers import mask_names, parse_quantities
+from kg.extract.periods import find_period, resolve_period
+from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
+_SPACE = re.compile(r"[\s\u3000]+")
+EVIDENCE_MAX = 60
+
+# Service-time conditions and streaks: a duration is a claim only as a measured result.
+_DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
+_WITHIN = re.compile(r"^(?:以?内|之内|以下|不间断|开放|有效|保持|出结果|连续|来|以来|后)")
+# Anecdote: one person, one family, a reporter's scene.
+_ANECDOTE = re.compile(
+    r"(?<![不每掉少漏])一(?:名|位|户)|某(?![些项种个类])|女士|先生|老人|大爷|大妈|阿姨|奶奶|爷爷|患儿|\d+岁|婚礼"
+)
+# A reporter's scene at one moment: "30多台挖机正在作业", "有5台手术进行".
+_SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
+_NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
+_PEOPLE_NOUN = re.compile(r"(?:者|员|群众|居民|职工|人口|学生|患者)(?:人数)?(?:达到?|为|共|超过)?$")
+_TARGET = re.compile(r"预计|计划|力争|目标|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])")
+_INCREASE = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
+_DECREASE = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
+_CHANGE = re.compile(rf"(?P<up>{_INCREASE})|(?P<down>{_DECREASE})")
+_PLACE_NAME = re.compile(r"[村镇乡]")
+_NEW_LEVEL = re.compile(r"[至到为]|达到?")
+_REFERENCE = re.compile(r"全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该乡|该局|该院|该中心|该公司")
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_BREAK.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
+    """GUIDE.md's decisions on what is not a claim, applied to one number in its sentence."""
+    after = sentence[q.end : q.end + 6]
+    before = sentence[clause_start : q.start]
+    if q.number_text == "一" and q.qualifier != "more_than" and "/" not in q.unit:
+        return False
+    if q.dimension == "duration" and (not _DURATION_RESULT.search(before) or _WITHIN.match(after)):
+        return False
+    if after.startswith(("及以上", "及以下")):
+        return False
+    if (
+        q.qualifier in ("more_than", "less_than")
+        and q.unit not in ("%", "百分点")
+        and re.match(r"(?:以上|以下)[\u4e00-\u9fff]", sentence[q.end - 2 : q.end + 1])
+        and not re.match(r"[的可]", after)
+    ):
+        return False
+    if _NAME_INSIDE.search(before) and "项目" in sentence[q.end : _clause_bounds(sentence, q.start, q.end)[1] + 1]:
+        return False
+    if _ANECDOTE.search(sentence):
+        return False
+    clause_end = _clause_bounds(sentence, q.start, q.end)[1]
+    if _SCENE.search(sentence[q.end : clause_end]) or "正在" in sentence[q.end : clause_end]:
+        return False
+    return True
+
+
+def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | None:
+    """A bare number after a noun for people ("注册志愿者26万") counts people; others are dropped."""
+    if q.unit or not _PEOPLE_NOUN.search(sentence[clause_start : q.start]):
+        return None
+    q.unit, q.unit_written, q.dimension = "人", "", "people"
+    return q
+
+
+def _modality(before: str) -> str:
+    return "target" if _TARGET.search(before) else "achieved"
+
+
+def _change(before: str) -> str | None:
+    found = None
+    for m in _CHANGE.finditer(before):
+        found = m
+    if found is None or "新增" in before[max(0, found.start() - 1) : found.end()] or _PLACE_NAME.match(
+        before, found.end()
+    ):
+        return None
+    between = before[found.end() :]
+    if len(between) > 14 or _NEW_LEVEL.match(between):
+        return None
+    return "increase" if found.group("up") else "decrease"
+
+
+class _ArticleContext:
+    """What an article says about places, bodies and programs, looked up by position."""
+
+    def __init__(self, page: Page, article: Article, entities: Sequence[Entity], mentions: Sequence[Mention]):
+        self.page = page
+        self.article = article
+        self.by_key = {e.key: e for e in entities}
+        self.mentions = sorted(
+            (m for m in mentions if m.article == article.index and m.key in self.by_key), key=lambda m: m.start
+        )
+        self.governing = _governing_region(article, mentions, entities)
+        self.programs = [e for e in entities if e.type == "program"]
+        agencies = [m for m in self.mentions if m.kind == "agency"]
+        self.main_agency = _most_common(agencies)
+
+    def entity(self, m: Mention) -> Entity:
+        return self.by_key[m.key or ""]
+
+    def within(self, kind: str, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
+
+    def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
+        found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
+        return found[-1] if found else None
+
+    def program_in_text(self, text: str | None) -> Entity | None:
+        if not text:
+            return None
+        squashed = re.sub(r"\s+", "", text)
+        hits = [e for e in self.programs if e.label and e.label in squashed]
+        return max(hits, key=lambda e: len(e.label)) if hits else None
+
+
+def _most_common(mentions: list[Mention]) -> Mention | None:
+    counts: dict[str | None, int] = {}
+    for m in mentions:
+        counts[m.key] = counts.get(m.key, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return next(m for m in mentions if m.key == best)
+
+
+def _governing_region(article: Article, mentions: Sequence[Mention], entities: Sequence[Entity]) -> Entity | None:
+    try:
+        from kg.extract.entities import governing_region
+    except ImportError:
+        return None
+    found = governing_region(article, list(mentions), list(entities))
+    return found if isinstance(found, Entity) else None
+
+
+def _resolve_reference(
+    word: str, article: Article, position: int, mentions: Sequence[Mention], entities: Sequence[Entity]
+) -> Entity | None:
+    try:
+        from kg.extract.entities import resolve_reference
+    except ImportError:
+        return None
+    found = resolve_reference(word, article, position, list(mentions), list(entities))
+    return found if isinstance(found, Entity) else None
+
+
+def find_claims(
+    page: Page, articles: Sequence[Article], entities: Sequence[Entity], mentions: Sequence[Mention]
+) -> list[Claim]:
+    """Every quantitative policy claim in the page's articles, in reading order."""
+    claims: list[Claim] = []
+    squashed_page = _squash(page.raw)
+    masked_page = mask_names(page.text)
+    for article in articles:
+        ctx = _ArticleContext(page, article, entities, mentions)
+        headline_program = ctx.program_in_text(article.headline)
+        paragraph_state: dict[str, object] = {}
+        current_paragraph = None
+        paragraph_sentences: list[Sentence] = []
+        for sentence in article.sentences:
+            if sentence.paragraph != current_paragraph:
+                current_paragraph = sentence.paragraph
+                paragraph_state = {}
+                paragraph_sentences = [
+                    s for s in article.sentences if s.paragraph == sentence.paragraph
+                ]
+            period_here = find_period(sentence.text)
+            masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
+            for q in parse_quantities(sentence.text, masked):
+                clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
+                if not q.unit and _infer_unit(sentence.text, q, clause_start) is None:
+                    continue
+                if not is_claim(sentence.text, q, clause_start):
+                    continue
+                claims.append(
+                    _build(page, squashed_page, article, ctx, sentence, paragraph_sentences, paragraph_state,
+                           q, clause_start, clause_end, headline_program, mentions, entities)
+                )
+            if period_here:
+                paragraph_state["period"] = period_here.group()
+    return claims
+
+
+def _evidence_span(text: str, q: Quantity, clause_start: int, clause_end: int) -> tuple[int, int]:
+    start, end = clause_start, clause_end
+    if end - start > EVIDENCE_MAX:
+        start = max(start, q.start - (EVIDENCE_MAX - (q.end - q.start)) * 2 // 3)
+        end = min(end, start + EVIDENCE_MAX)
+    return start, max(end, q.end)
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _unique_span(page: Page, squashed_page: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """Widen an evidence span by whole clauses until its text occurs once on the page.
+
+    A reader who searches the page for the evidence (as an analyst or a scorer
+    does) must land on this mention, not on a deck or headline repeating it.
+    """
+    text = sentence.text
+    while True:
+        raw_start, raw_end = page.raw_span(sentence.text_start + start, sentence.text_start + end)
+        if squashed_page.count(_squash(page.raw[raw_start:raw_end])) <= 1:
+            return start, end
+        if start > 0:
+            start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, max(0, start - 1))), default=0)
+        elif end < len(text):
+            nxt = _CLAUSE_BREAK.search(text, end + 1)
+            end = nxt.start() if nxt else len(text)
+        else:
+            return start, end
+
+
+def _build(
+    page: Page,
+    squashed_page: str,
+    article: Article,
+    ctx: _ArticleContext,
+    sentence: Sentence,
+    paragraph: list[Sentence],
+    state: dict[str, object],
+    q: Quantity,
+    clause_start: int,
+    clause_end: int,
+    headline_program: Entity | None,
+    mentions: Sequence[Mention],
+    entities: Sequence[Entity],
+) -> Claim:
+    text = sentence.text
+    q_at = q.start
+    before_clause = text[clause_start:q_at]
+    metric = metric_phrase(text, clause_start, clause_end, q)
+    number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
+
+    ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)
+    ev_start, ev_end = _unique_span(page, squashed_page, sentence, ev_start, ev_end)
+    start, end = page.raw_span(sentence.text_start + ev_start, sentence.text_start + ev_end)
+    q.start, q.end = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)
+
+    region = _region_for(ctx, sentence, paragraph, q_at, number_raw, article, mentions, entities)
+    agency_m = ctx.nearest_before("agency", sentence, number_raw)
+    if agency_m is None:
+        in_paragraph = [m for s in paragraph for m in ctx.within("agency", s.start, s.end)]
+        agency_m = in_paragraph[0] if in_paragraph else ctx.main_agency
+    agency = ctx.entity(agency_m) if agency_m else None
+    actor = ctx.nearest_before("agency", sentence, number_raw)
+    organization_m = ctx.nearest_before("organization", sentence, number_raw)
+
+    if actor is not None:
+        subject: Entity | None = ctx.entity(actor)
+    elif region is not None:
+        subject = region
+    elif organization_m is not None:
+        subject = ctx.entity(organization_m)
+    else:
+        subject = None
+
+    program = _program_for(ctx, sentence, paragraph, number_raw, headline_program)
+
+    period_m = find_period(text, q_at)
+    period = period_m.group() if period_m else state.get("period")
+    if not period:
+        first = find_period(paragraph[0].text) if paragraph else None
+        period = first.group() if first else None
+    period_start, period_end = resolve_period(str(period), article.date, article.year) if period else (None, None)
+
+    return Claim(
+        doc=page.doc,
+        article=article.index,
+        evidence=page.raw[start:end],
+        start=start,
+        end=end,
+        quantity=q,
+        subject=subject.label if subject else None,
+        subject_type=subject.type if subject else None,
+        subject_key=subject.key if subject else None,
+        region=region.label if region else None,
+        region_key=region.key if region else None,
+        agency=agency.label if agency else None,
+        agency_key=agency.key if agency else None,
+        program=program.label if program else None,
+        program_key=program.key if program else None,
+        metric=metric,
+        metric_key=metric_key(metric, q.unit) if metric else None,
+        period=str(period) if period else None,
+        period_start=period_start,
+        period_end=period_end,
+        modality=_modality(before_clause),
+        change=_change(before_clause),
+    )
+
+
+def _region_for(
+    ctx: _ArticleContext,
+    sentence: Sentence,
+    paragraph: list[Sentence],
+    q_at: int,
+    number_raw: int,
+    article: Article,
+    mentions: Sequence[Mention],
+    entities: Sequence[Entity],
+) -> Entity | None:
+    near = ctx.nearest_before("region", sentence, number_raw)
+    if near is not None:
+        return ctx.entity(near)
+    refs = list(_REFERENCE.finditer(sentence.text, 0, q_at))
+    if refs:
+        word = refs[-1]
+        position = ctx.page.raw_span(sentence.text_start + word.start(), sentence.text_start + word.end())[0]
+        resolved = _resolve_reference(word.group(), article, position, mentions, entities)
+        if resolved is not None:
+            return resolved
+    for s in reversed([s for s in paragraph if s.start < sentence.start]):
+        found = ctx.within("region", s.start, s.end)
+        if found:
+            return ctx.entity(found[-1])
+    return ctx.governing
+
+
+def _program_for(
+    ctx: _ArticleContext,
+    sentence: Sentence,
+    paragraph: list[Sentence],
+    number_raw: int,
+    headline_program: Entity | None,
+) -> Entity | None:
+    here = ctx.within("program", sentence.start, sentence.end)
+    if here:
+        before = [m for m in here if m.end <= number_raw]
+        return ctx.entity(before[-1] if before else here[0])
+    for s in reversed([s for s in paragraph if s.start < sentence.start]):
+        found = ctx.within("program", s.start, s.end)
+        if found:
+            return ctx.entity(found[-1])
+    return ctx.program_in_text(sentence.heading) or headline_program

@@ -1,0 +1,258 @@
+"""Numbers as Chinese papers print them, read into `Quantity` records.
+
+Covers Arabic numerals with thousands separators and decimals, Chinese
+numerals (三千, 两万, 七点八八亿, 六成), mixed forms (2.3万多, 20余万, 1.6万余),
+ranges (6至8小时, 五六个), percentages, percentage points, multiples and
+per-period rates (625元/月, 每人每月…元).  Names that merely contain digits
+(《titles》, quoted slogans, 〔2022〕61号, K1378+801, 5G, N95, 12345热线,
+dates, clock times, ordinals, ages) are masked before numbers are looked for,
+so they never come back as quantities.
+
+cn2an converts the numeral strings it understands; it rejects decimal Chinese
+numerals ("七点八八亿") and bare magnitudes ("近百", "上千"), which are read here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
+from kg.model import Quantity
+
+MASK = "\u2591"  # stands in for masked characters, so offsets stay unchanged
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+[万亿]?)?"
+_AR_NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MAGNITUDE = r"(?:[十百万亿]|千(?![瓦伏米克]))"
+_ONE = rf"(?:(?:{_AR_NUM})(?:余|多)?{_MAGNITUDE}{{0,2}}(?:余|多)?|{_CN_NUM}(?:余|多)?)"
+_RANGE_SEP = r"(?:至|到|~|～|-|－|—)"
+
+PREFIX_QUALIFIERS = {
+    "不低于": "more_than", "不少于": "more_than", "超过": "more_than", "至少": "more_than",
+    "突破": "more_than", "逾": "more_than", "超": "more_than", "上": "more_than", "多达": "more_than",
+    "近": "approx", "约": "approx", "将近": "approx", "接近": "approx", "大约": "approx",
+    "不到": "less_than", "不足": "less_than", "不超过": "less_than", "最多": "less_than",
+}
+SUFFIX_QUALIFIERS = {
+    "以上": "more_than", "之多": "more_than", "多": "more_than", "余": "more_than",
+    "左右": "approx", "上下": "approx",
+    "以内": "less_than", "以下": "less_than", "之内": "less_than",
+}
+_PREFIX = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
+_SUFFIX = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
+_PER = "|".join(PERIODS)
+
+_QUANTITY = re.compile(
+    rf"(?P<prefix>{_PREFIX})?"
+    rf"(?P<num>{_ONE}(?:{_RANGE_SEP}{_ONE})?)"
+    rf"(?P<unit>%|％|(?:{UNIT_PATTERN})(?:/(?:{_PER}))?)?"
+    rf"(?P<suffix>{_SUFFIX})?"
+)
+
+# Runs that contain digits but are names, codes, dates or ordinals.
+_MASKS = [
+    re.compile(r"《[^《》]{1,60}》"),
+    re.compile(r"[“\"‘'「『][^“”\"‘’'「」『』]{1,14}[”\"’'」』]"),
+    re.compile(r"[“\"「『][^“”\"「」『』]{0,40}[!！][^“”\"「」『』]{0,40}[”\"」』]"),
+    re.compile(r"[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号"),
+    re.compile(r"\d+号(?:文|令)?"),
+    re.compile(r"[A-Za-z]+[\d+\-.]*\d[\dA-Za-z+\-.]*|\d+[A-Za-z][\dA-Za-z]*"),
+    re.compile(r"\d+(?:\+\d+)+"),
+    re.compile(r"\d{5,}(?=热线|服务热线|专线)|\d{3,4}-\d{7,8}|\d{11}"),
+    re.compile(rf"第[\d{_CN_DIGITS}十百千]+"),
+    re.compile(r"(?:19|20)\d{2}\s*(?:年度?|[-—至到](?:19|20)\d{2}年?)"),
+    re.compile(r"\d{1,2}(?:[-—~至到]\d{1,2})?月(?:\d{1,2}(?:[-—~至到]\d{1,2})?[日号])?(?:底|初|份|上旬|中旬|下旬)?"),
+    re.compile(r"(?<!个)\d{1,2}[日号](?![\d])"),
+    re.compile(r"\d{1,2}(?:[时点]|:\d{2})(?:\d{1,2}分)?(?!\d)"),
+    re.compile(rf"[{_CN_DIGITS}十]{{1,3}}月(?:份|底|初)?|[{_CN_DIGITS}十]{{1,3}}[日号](?!常|益)"),
+    re.compile(rf"[\d{_CN_DIGITS}十]+(?:岁|周岁|℃|度(?=[,，。]))"),
+    re.compile(rf"[{_CN_DIGITS}十]+(?:大(?!幅)|级|化|届|中全会|类)|二次"),
+    re.compile(r"(?:十[一二三四五]五)"),
+]
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％／", "0123456789.,%/")
+
+
+def mask_names(text: str) -> str:
+    """Text of the same length with names, codes, dates and ordinals blanked out."""
+    chars = list(text.translate(_FULLWIDTH))
+    for pattern in _MASKS:
+        for m in pattern.finditer(text.translate(_FULLWIDTH)):
+            if re.search(rf"[\d{_CN_DIGITS}十百千万]", m.group()):
+                chars[m.start() : m.end()] = MASK * (m.end() - m.start())
+    return "".join(chars)
+
+
+def _split_approx(text: str) -> tuple[str, bool]:
+    """Drop 余/多 from a numeral ("20余万" -> "20万") and say whether one was there."""
+    stripped = text.replace("余", "").replace("多", "")
+    return stripped, stripped != text
+
+
+# Units that after a Chinese numeral make a word, not a quantity ("四方责任", "三日").
+_CN_AMBIGUOUS_UNITS = ("方", "度", "日", "年", "块", "口")
+_NOT_PER_PERIOD = ("duration", "rate", "rate_change", "multiple")
+_BARE = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
+_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def numeral_value(text: str) -> float | None:
+    """Value of one numeral without qualifiers: "2.3万" 23000, "七点八八亿" 7.88e8, "百" 100."""
+    text = text.replace(",", "")
+    if text in _BARE:
+        return float(_BARE[text])
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", text)
+    if m:
+        value = float(m.group(1))
+        for c in m.group(2):
+            value *= _BARE[c]
+        return value
+    m = re.fullmatch(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)", text)
+    if m:
+        whole = numeral_value(m.group(1)) if len(m.group(1)) > 1 else float(_DIGIT_VALUE[m.group(1)])
+        if whole is None:
+            return None
+        fraction = float("0." + "".join(str(_DIGIT_VALUE[c]) for c in m.group(2)))
+        return (whole + fraction) * (_BARE[m.group(3)] if m.group(3) else 1)
+    if re.fullmatch(rf"[{_CN_DIGITS}十百千万亿]+", text):
+        try:
+            return float(cn2an.cn2an(text, "strict"))
+        except ValueError:
+            return None
+    return None
+
+
+def _adjacent_digits(text: str) -> tuple[float, float] | None:
+    """Chinese paired-digit ranges: "五六" 5–6, "四五" 4–5."""
+    if len(text) == 2 and all(c in _DIGIT_VALUE for c in text):
+        a, b = _DIGIT_VALUE[text[0]], _DIGIT_VALUE[text[1]]
+        if b == a + 1 and a > 0:
+            return float(a), float(b)
+    return None
+
+
+def _bounds(value: float, qualifier: str, prefix: str | None) -> tuple[float | None, float | None]:
+    if qualifier == "more_than":
+        return value, None
+    if qualifier == "less_than":
+        return None, value
+    if qualifier == "approx" and prefix in ("近", "将近", "接近"):
+        return None, value
+    return None, None
+
+
+_AT_LEAST = re.compile(r"(?:至少|不少于)[\u4e00-\u9fff]{0,4}$")
+_PER_PERIOD = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
+_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
+
+
+def _period_denominator(text: str, start: int) -> str | None:
+    """"每人每月不低于…元" and "每年办理…件": the period a count or amount is per."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    clause = text[clause_start:start]
+    found = [m.group("per") for m in _PER_PERIOD.finditer(clause)]
+    found = [p for p in found if p not in ("人", "户", "个")]
+    return found[-1] if found else None
+
+
+def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
+    """Every number in `text` with its unit and qualifier; offsets index `text`.
+
+    Numbers without a unit are returned with unit "" so that a caller can
+    decide from context (a head noun such as 志愿者) what they count.
+    `masked` is `mask_names` of `text` when the caller masked a wider text
+    (a quote can run across a sentence break).
+    """
+    masked = mask_names(text) if masked is None else masked
+    out: list[Quantity] = []
+    previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
+    for m in _QUANTITY.finditer(masked):
+        number_text = m.group("num")
+        if not re.search(r"[\d一二两三四五六七八九十百千万亿]", number_text):
+            continue
+        prefix = m.group("prefix")
+        unit_text = (m.group("unit") or "").replace("％", "%")
+        is_bare = number_text in _BARE
+        if is_bare and prefix not in ("近", "上", "约", "超", "逾", "将近", "接近"):
+            continue
+        if not re.match(r"\d", number_text) and not unit_text:
+            continue
+        if prefix == "上" and not is_bare:
+            prefix = None
+        start = m.start("prefix") if prefix else m.start("num")
+        if start > 0 and re.match(r"[\d.]", masked[start - 1]):
+            continue
+        parts = re.split(_RANGE_SEP, number_text, maxsplit=1)
+        if len(parts) == 2 and parts[0][:1].isdigit() != parts[1][:1].isdigit():
+            continue
+        values: list[float] = []
+        approx_mark = False
+        for part in parts:
+            core, marked = _split_approx(part)
+            approx_mark = approx_mark or marked
+            v = numeral_value(core)
+            if v is None:
+                values = []
+                break
+            values.append(v)
+        if not values:
+            adjacent = _adjacent_digits(number_text)
+            if adjacent is None:
+                continue
+            values = list(adjacent)
+        unit = lookup(unit_text) if unit_text else None
+        if unit_text and unit is None:
+            continue
+        if not number_text[:1].isdigit() and (unit_text in _CN_AMBIGUOUS_UNITS or number_text == "二"):
+            continue
+        per = None
+        if unit is not None and "/" not in unit_text:
+            per = _period_denominator(masked, start)
+            if per is None and previous and _joined(masked, previous[0], start):
+                per = previous[2]
+            if per is not None and unit.dimension not in _NOT_PER_PERIOD:
+                unit = lookup(f"{unit_text}/{per}") or unit
+        suffix = m.group("suffix")
+        if prefix is None and previous and _joined(masked, previous[0], start):
+            prefix = previous[1]
+        qualifier = "exact"
+        if prefix is None and _AT_LEAST.search(masked, max(0, start - 6), start):
+            prefix = "至少"
+        if prefix and prefix in PREFIX_QUALIFIERS:
+            qualifier = PREFIX_QUALIFIERS[prefix]
+        if approx_mark or "多" in unit_text:
+            qualifier = "more_than"
+        if suffix:
+            qualifier = SUFFIX_QUALIFIERS[suffix]
+        factor = unit.factor if unit else 1.0
+        scaled = [v * factor for v in values]
+        value = scaled[0]
+        lower, upper = _bounds(value, qualifier, prefix)
+        if len(scaled) == 2:
+            lower, upper = scaled
+            qualifier = "approx" if qualifier == "exact" else qualifier
+        end = m.end()
+        out.append(
+            Quantity(
+                text=text[m.start("num") : m.end("unit") if unit_text else m.end("num")],
+                number_text=number_text + (suffix if suffix in ("余", "多") else ""),
+                value=value,
+                unit=unit.base if unit else "",
+                unit_written=unit_text,
+                dimension=unit.dimension if unit else None,
+                qualifier=qualifier,
+                lower=lower,
+                upper=upper,
+                start=start,
+                end=end,
+            )
+        )
+        previous = (end, prefix, per)
+    return out
+
+
+def _joined(text: str, previous_end: int, start: int) -> bool:
+    """True when two numbers are coordinated ("不低于A和B", "A、B")."""
+    return text[previous_end:start] in ("和", "、", "及", "与", ",", "，")
