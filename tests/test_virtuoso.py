@@ -1,0 +1,177 @@
+"""The remote-store path against real servers: Virtuoso Open Source and Oxigraph server.
+
+Each server is started on a free loopback port for this module and stopped
+after it. A page's mapped quads go in over the Graph Store Protocol, come back
+through SPARQL unchanged, are replaced whole and removed. Virtuoso is skipped,
+with the reason, only when it cannot be installed or started here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from kg.model import Article, Claim, Entity, Extraction, Page, Quantity, Region
+from kg.rdf.iris import graph_iri
+from kg.rdf.mapping import to_quads
+from kg.rdf.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+VIRTUOSO_SCRIPT = ROOT / "scripts" / "virtuoso.sh"
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BOOLEAN = ox.NamedNode(XSD + "boolean")
+INTEGERS = {"integer", "nonNegativeInteger", "positiveInteger", "int", "long"}
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, params={"query": "ASK {}"}, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    folder = tmp_path_factory.mktemp("virtuoso")
+    install = subprocess.run([str(VIRTUOSO_SCRIPT), "install"], capture_output=True, text=True, timeout=900)
+    if install.returncode != 0:
+        pytest.skip(f"Virtuoso cannot be installed here: {install.stderr.strip()[-300:]}")
+    http = free_port()
+    started = subprocess.run([str(VIRTUOSO_SCRIPT), "start", str(folder), str(http), str(free_port())],
+                             capture_output=True, text=True, timeout=180)
+    if started.returncode != 0:
+        pytest.skip(f"Virtuoso did not start: {started.stderr.strip()[-300:]}")
+    root = f"http://127.0.0.1:{http}"
+    store = open_store(f"{root}/sparql", update_url=f"{root}/sparql", store_url=f"{root}/sparql-graph-crud")
+    try:
+        yield store
+    finally:
+        store.close()
+        subprocess.run([str(VIRTUOSO_SCRIPT), "stop", str(folder)], timeout=60)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    server = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                               "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/query")
+        store = open_store(f"http://127.0.0.1:{port}")
+        yield store
+        store.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(params=["virtuoso", "oxigraph_server"])
+def remote(request: pytest.FixtureRequest) -> Store:
+    return request.getfixturevalue(request.param)
+
+
+def sample_extraction(doc: str, amount: float = 1784.61) -> Extraction:
+    """One small page read by hand: a county with its parents, an agency, a claim with a period."""
+    raw = "郴州市苏仙区自然资源局：截至11月13日，全区整改图斑面积达1784.61亩。\n“引号”与\\反斜杠"
+    page = Page(doc=doc, path=doc, raw=raw, encoding="utf-8", text=raw, offsets=list(range(len(raw) + 1)))
+    province = Region("430000000000", "湖南省", "province", None, "湖南")
+    city = Region("431000000000", "郴州市", "city", "430000000000", "郴州")
+    county = Entity("region", "431003000000", "苏仙区", aliases=["苏仙"], parents=[province, city], level="county")
+    agency = Entity("agency", "431003000000/自然资源局", "苏仙区自然资源局", region="431003000000")
+    article = Article(doc=doc, index=0, headline="苏仙区整改图斑", start=0, end=len(raw), title="苏仙区整改图斑",
+                      date="2023-11-16", year=2023, truncated=True)
+    start = raw.index("1784.61")
+    quantity = Quantity(text="1784.61亩", number_text="1784.61", value=amount, unit="亩", unit_written="亩",
+                        dimension="area", qualifier="more_than", lower=amount, start=start, end=start + 8)
+    claim = Claim(doc=doc, article=0, evidence=raw[raw.index("全区"):start + 8], start=raw.index("全区"),
+                  end=start + 8, quantity=quantity, subject="苏仙区", subject_type="region",
+                  subject_key="431003000000", region="苏仙区", region_key="431003000000", agency="苏仙区自然资源局",
+                  agency_key="431003000000/自然资源局", metric="整改图斑面积", metric_key="整改图斑面积",
+                  period="截至11月13日", period_end="2023-11-13")
+    return Extraction(page=page, articles=[article], entities=[county, agency], mentions=[], claims=[claim])
+
+
+def canonical(term: ox.NamedNode | ox.Literal) -> ox.NamedNode | ox.Literal:
+    """One term per value: both servers store xsd:nonNegativeInteger as xsd:integer (Oxigraph's
+    embedded store too), and Virtuoso answers "true"^^xsd:boolean as "1"^^xsd:boolean."""
+    if isinstance(term, ox.Literal) and term.datatype == BOOLEAN:
+        return ox.Literal("true" if term.value in ("true", "1") else "false", datatype=BOOLEAN)
+    if isinstance(term, ox.Literal) and term.datatype.value.removeprefix(XSD) in INTEGERS:
+        return ox.Literal(str(int(term.value)), datatype=ox.NamedNode(XSD + "integer"))
+    return term
+
+
+def same_triples(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    return {ox.Triple(t.subject, t.predicate, canonical(t.object)) for t in triples}
+
+
+def graph_triples(store: Store, graph: str) -> set[ox.Triple]:
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", default_graph=[])
+    assert isinstance(rows, list)
+    return same_triples(ox.Triple(r["s"], r["p"], r["o"]) for r in rows)
+
+
+def test_page_round_trips_unchanged(remote: Store) -> None:
+    quads = to_quads(sample_extraction("rt_page.txt"))
+    graph = graph_iri("rt_page.txt")
+    remote.replace_graph(graph, quads)
+    assert graph_triples(remote, graph) == same_triples(q.triple for q in quads)
+
+
+def test_graph_list_names_each_page(remote: Store, request: pytest.FixtureRequest) -> None:
+    if "virtuoso" in request.node.name:
+        request.applymarker(pytest.mark.xfail(reason="kg.rdf.remote lists graphs with GRAPH ?g {}, "
+                                              "which Virtuoso 7.2 answers with no rows"))
+    graph = graph_iri("listed_page.txt")
+    remote.replace_graph(graph, to_quads(sample_extraction("listed_page.txt")))
+    assert graph in remote.graphs()
+
+
+def test_replacing_a_page_drops_its_old_statements(remote: Store) -> None:
+    graph = graph_iri("replaced_page.txt")
+    remote.replace_graph(graph, to_quads(sample_extraction("replaced_page.txt", amount=10.0)))
+    newer = to_quads(sample_extraction("replaced_page.txt", amount=20.0))
+    remote.replace_graph(graph, newer)
+    assert graph_triples(remote, graph) == same_triples(q.triple for q in newer)
+
+
+def test_claims_of_two_pages_meet_in_the_union_graph(remote: Store) -> None:
+    docs = ("union_a.txt", "union_b.txt")
+    for doc in docs:
+        remote.replace_graph(graph_iri(doc), to_quads(sample_extraction(doc)))
+    rows = remote.query(
+        "SELECT ?claim WHERE { ?claim <https://schema.org/about> ?x ; a <https://kg.example.org/ontology#Claim> }",
+        default_graph=[graph_iri(d) for d in docs])
+    assert isinstance(rows, list)
+    assert len({r["claim"] for r in rows}) == 2
+
+
+def test_removed_page_is_gone(remote: Store) -> None:
+    graph = graph_iri("removed_page.txt")
+    remote.replace_graph(graph, to_quads(sample_extraction("removed_page.txt")))
+    assert remote.remove_graph(graph)
+    assert graph_triples(remote, graph) == set()
+    assert graph not in remote.graphs()
