@@ -12,7 +12,5 @@ def extract(page: Page, articles: list[Article]) -> Extraction:
 
     entities, mentions = find_entities(page, articles)
     claims = find_claims(page, articles, entities, mentions)
-    numbers = [
-        Mention("number", c.quantity.text, c.quantity.start, c.quantity.end, c.article) for c in claims
-    ]
+    numbers = [Mention("number", c.quantity.text, c.quantity.start, c.quantity.end, c.article) for c in claims]
     return Extraction(page, articles, entities, list(mentions) + numbers, claims)

@@ -92,8 +92,10 @@ def _change(before: str) -> str | None:
     found = None
     for m in _CHANGE.finditer(before):
         found = m
-    if found is None or "新增" in before[max(0, found.start() - 1) : found.end()] or _PLACE_NAME.match(
-        before, found.end()
+    if (
+        found is None
+        or "新增" in before[max(0, found.start() - 1) : found.end()]
+        or _PLACE_NAME.match(before, found.end())
     ):
         return None
     between = before[found.end() :]
@@ -182,9 +184,7 @@ def find_claims(
             if sentence.paragraph != current_paragraph:
                 current_paragraph = sentence.paragraph
                 paragraph_state = {}
-                paragraph_sentences = [
-                    s for s in article.sentences if s.paragraph == sentence.paragraph
-                ]
+                paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
             period_here = find_period(sentence.text)
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             for q in parse_quantities(sentence.text, masked):
@@ -194,8 +194,21 @@ def find_claims(
                 if not is_claim(sentence.text, q, clause_start):
                     continue
                 claims.append(
-                    _build(page, squashed_page, article, ctx, sentence, paragraph_sentences, paragraph_state,
-                           q, clause_start, clause_end, headline_program, mentions, entities)
+                    _build(
+                        page,
+                        squashed_page,
+                        article,
+                        ctx,
+                        sentence,
+                        paragraph_sentences,
+                        paragraph_state,
+                        q,
+                        clause_start,
+                        clause_end,
+                        headline_program,
+                        mentions,
+                        entities,
+                    )
                 )
             if period_here:
                 paragraph_state["period"] = period_here.group()
@@ -252,7 +265,10 @@ def _build(
     text = sentence.text
     q_at = q.start
     before_clause = text[clause_start:q_at]
-    metric = metric_phrase(text, clause_start, clause_end, q)
+    names = tuple(
+        m.text for kind in ("region", "agency", "organization") for m in ctx.within(kind, sentence.start, sentence.end)
+    )
+    metric = metric_phrase(text, clause_start, clause_end, q, names)
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)

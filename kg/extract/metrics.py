@@ -16,10 +16,7 @@ from kg.extract.periods import PERIOD
 from kg.model import Quantity
 
 METRIC_MAX = 16
-_SCOPE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,5}?(?:省|市|县|区|州|镇|乡|街道))?(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|"
-    r"该局|该院|该中心|该公司|全院)?"
-)
+_SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院)")
 _LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共|共计|累计|全年|今年|通过|目前|此外|另外|分别)+")
 _TRAIL = re.compile(
     r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|"
@@ -55,9 +52,17 @@ def _noun_phrase_after(text: str) -> str:
     return "".join(words)
 
 
-def metric_phrase(text: str, clause_start: int, clause_end: int, q: Quantity) -> str | None:
-    """What the number at `q` (offsets into `text`) measures, at most 16 characters."""
+def metric_phrase(
+    text: str, clause_start: int, clause_end: int, q: Quantity, names: tuple[str, ...] = ()
+) -> str | None:
+    """What the number at `q` (offsets into `text`) measures, at most 16 characters.
+
+    `names` are the places and bodies named in the sentence: they say whose
+    measure it is, not what is measured, and are left out.
+    """
     before = PERIOD.sub("", text[clause_start : q.start])
+    for name in sorted(names, key=len, reverse=True):
+        before = before.replace(name, "")
     before = _clean(before)
     before = _SCOPE.sub("", before)
     before = _LEAD.sub("", before)

@@ -30,15 +30,35 @@ _ONE = rf"(?:(?:{_AR_NUM})(?:余|多)?{_MAGNITUDE}{{0,2}}(?:余|多)?|{_CN_NUM}(
 _RANGE_SEP = r"(?:至|到|~|～|-|－|—)"
 
 PREFIX_QUALIFIERS = {
-    "不低于": "more_than", "不少于": "more_than", "超过": "more_than", "至少": "more_than",
-    "突破": "more_than", "逾": "more_than", "超": "more_than", "上": "more_than", "多达": "more_than",
-    "近": "approx", "约": "approx", "将近": "approx", "接近": "approx", "大约": "approx",
-    "不到": "less_than", "不足": "less_than", "不超过": "less_than", "最多": "less_than",
+    "不低于": "more_than",
+    "不少于": "more_than",
+    "超过": "more_than",
+    "至少": "more_than",
+    "突破": "more_than",
+    "逾": "more_than",
+    "超": "more_than",
+    "上": "more_than",
+    "多达": "more_than",
+    "近": "approx",
+    "约": "approx",
+    "将近": "approx",
+    "接近": "approx",
+    "大约": "approx",
+    "不到": "less_than",
+    "不足": "less_than",
+    "不超过": "less_than",
+    "最多": "less_than",
 }
 SUFFIX_QUALIFIERS = {
-    "以上": "more_than", "之多": "more_than", "多": "more_than", "余": "more_than",
-    "左右": "approx", "上下": "approx",
-    "以内": "less_than", "以下": "less_than", "之内": "less_than",
+    "以上": "more_than",
+    "之多": "more_than",
+    "多": "more_than",
+    "余": "more_than",
+    "左右": "approx",
+    "上下": "approx",
+    "以内": "less_than",
+    "以下": "less_than",
+    "之内": "less_than",
 }
 _PREFIX = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
 _SUFFIX = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
@@ -118,7 +138,7 @@ def numeral_value(text: str) -> float | None:
         return (whole + fraction) * (_BARE[m.group(3)] if m.group(3) else 1)
     if re.fullmatch(rf"[{_CN_DIGITS}十百千万亿]+", text):
         try:
-            return float(cn2an.cn2an(text, "strict"))
+            return float(cn2an.cn2an(text, "normal"))
         except ValueError:
             return None
     return None
@@ -149,7 +169,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 
 
 def _period_denominator(text: str, start: int) -> str | None:
-    """"每人每月不低于…元" and "每年办理…件": the period a count or amount is per."""
+    """ "每人每月不低于…元" and "每年办理…件": the period a count or amount is per."""
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     clause = text[clause_start:start]
     found = [m.group("per") for m in _PER_PERIOD.finditer(clause)]
@@ -189,19 +209,18 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
             continue
         values: list[float] = []
         approx_mark = False
-        for part in parts:
+        adjacent = _adjacent_digits(number_text)
+        for part in [] if adjacent else parts:
             core, marked = _split_approx(part)
             approx_mark = approx_mark or marked
             v = numeral_value(core)
             if v is None:
-                values = []
                 break
             values.append(v)
-        if not values:
-            adjacent = _adjacent_digits(number_text)
-            if adjacent is None:
-                continue
+        if adjacent:
             values = list(adjacent)
+        if len(values) != (2 if adjacent else len(parts)):
+            continue
         unit = lookup(unit_text) if unit_text else None
         if unit_text and unit is None:
             continue

@@ -1,0 +1,148 @@
+"""Claim finding on sentences written for each rule of GUIDE.md."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.claims import find_claims
+from kg.extract.periods import resolve_period
+from kg.model import Article, Entity, Mention, Page, Sentence
+
+
+def make_page(body: str, heading: str | None = None, date: str = "2023-11-20"):
+    """A page whose raw text has OCR spaces and line breaks, one article, one paragraph per line."""
+    raw_parts, text_parts, offsets = [], [], []
+    raw_pos = 0
+    for line in body.split("\n"):
+        raw_line = " ".join(line) + "\n"  # OCR spaces between characters
+        for i, ch in enumerate(line):
+            text_parts.append(ch)
+            offsets.append(raw_pos + 2 * i)
+        text_parts.append("\n")
+        offsets.append(raw_pos + len(raw_line) - 1)
+        raw_parts.append(raw_line)
+        raw_pos += len(raw_line)
+    raw, text = "".join(raw_parts), "".join(text_parts)
+    offsets.append(len(raw))
+    page = Page("t.txt", "t.txt", raw, "utf-8", text, offsets)
+    sentences = []
+    line_start = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        for m in re.finditer(r"[^。！？]+[。！？]?", line):
+            ts = line_start + m.start()
+            s, e = page.raw_span(ts, ts + len(m.group()))
+            sentences.append(Sentence(s, e, m.group(), ts, paragraph=paragraph, heading=heading))
+        line_start += len(line) + 1
+    article = Article("t.txt", 0, "标题", 0, len(raw), date=date, year=int(date[:4]), sentences=sentences)
+    return page, article
+
+
+REGION = Entity("region", "431003000000", "苏仙区")
+AGENCY = Entity("agency", "431003000000/自然资源局", "苏仙区自然资源局", region="431003000000")
+PROGRAM = Entity("program", "退草还耕回头看", "退草还耕回头看")
+
+
+def mentions_of(page: Page, *entities: Entity) -> list[Mention]:
+    out = []
+    for e in entities:
+        for m in re.finditer(re.escape(e.label), page.text):
+            s, t = page.raw_span(m.start(), m.end())
+            out.append(Mention(e.type, e.label, s, t, 0, e.key))
+    return out
+
+
+def claims_of(body: str, *entities: Entity, heading: str | None = None):
+    page, article = make_page(body, heading)
+    return page, find_claims(page, [article], list(entities), mentions_of(page, *entities))
+
+
+def values(claims) -> list[tuple[float, str]]:
+    return [(c.quantity.value, c.quantity.unit) for c in claims]
+
+
+def test_every_number_is_one_claim_with_raw_evidence() -> None:
+    page, claims = claims_of("截至11月13日，全区302个问题图斑已举证销号278个，整改图斑面积达1784.61亩。")
+    assert values(claims) == [(302, "个"), (278, "个"), (1784.61, "亩")]
+    for c in claims:
+        assert c.evidence == page.raw[c.start : c.end]
+        assert page.raw[c.quantity.start : c.quantity.end].replace(" ", "").startswith(c.quantity.text)
+        assert c.period == "截至11月13日"
+        assert c.period_end == "2023-11-13"
+
+
+def test_service_time_conditions_and_streaks_are_not_claims() -> None:
+    _, claims = claims_of("药品24小时内配送，标本6至8小时出结果，事故数7年连续下降。")
+    assert claims == []
+
+
+def test_measured_durations_are_claims() -> None:
+    _, claims = claims_of("平均每个项目压缩时间55天以上。")
+    assert values(claims) == [(55, "天")]
+    assert claims[0].quantity.qualifier == "more_than"
+
+
+def test_category_thresholds_are_not_claims_but_their_counts_are() -> None:
+    _, claims = claims_of("全省共有超过1800个乡镇可提供7项以上医保服务，对70座35千伏及以上变电站恢复值班。")
+    assert values(claims) == [(1800, "个"), (70, "座")]
+    assert claims[0].quantity.qualifier == "more_than"
+
+
+def test_share_above_a_level_is_a_claim() -> None:
+    _, claims = claims_of("城乡居民医保参保率稳定在95%以上。")
+    assert values(claims) == [(95, "%")]
+
+
+def test_anecdotes_about_one_person_are_not_claims() -> None:
+    _, claims = claims_of("一名陌生的访客主动上交2万余元违法所得。\n该院为76岁的张女士减免费用3000元。")
+    assert claims == []
+
+
+def test_article_one_is_not_a_claim_but_frequencies_are() -> None:
+    _, claims = claims_of("设立一个温馨母婴室。\n每月至少开展一次业务培训。")
+    assert [(c.quantity.value, c.quantity.unit, c.quantity.qualifier) for c in claims] == [(1, "次/月", "more_than")]
+
+
+def test_target_modality() -> None:
+    _, claims = claims_of("预计今年可实现产值8.5亿元，去年实现产值6亿元。")
+    assert [c.modality for c in claims] == ["target", "achieved"]
+
+
+def test_change_only_when_the_number_is_the_size_of_the_change() -> None:
+    _, claims = claims_of("销售额同比增长11.7%，死亡人数下降6.25%，低保标准提高至625元/月，窗口增加到8个。")
+    assert [c.change for c in claims] == ["increase", "decrease", None, None]
+
+
+def test_region_agency_and_program_from_context() -> None:
+    body = "苏仙区自然资源局开展“退草还耕回头看”专项整治行动。\n全区已整改图斑278个。"
+    _, claims = claims_of(body, REGION, AGENCY, PROGRAM)
+    (c,) = claims
+    assert c.agency == "苏仙区自然资源局"
+    assert c.region is None or c.region == "苏仙区"
+
+
+def test_program_from_section_heading() -> None:
+    _, claims = claims_of("全区已整改图斑278个。", PROGRAM, heading="深入开展退草还耕回头看")
+    assert claims[0].program == "退草还耕回头看"
+
+
+def test_region_from_the_sentence() -> None:
+    _, claims = claims_of("苏仙区新增就业5511人。", REGION)
+    assert (claims[0].region, claims[0].subject, claims[0].subject_type) == ("苏仙区", "苏仙区", "region")
+    assert claims[0].metric == "新增就业"
+
+
+def test_metric_is_read_from_the_clause() -> None:
+    _, claims = claims_of("城镇新增就业5511人，整改图斑面积达1784.61亩，全区302个问题图斑。")
+    assert [c.metric for c in claims] == ["城镇新增就业", "整改图斑面积", "问题图斑数"]
+
+
+def test_period_carries_within_a_paragraph() -> None:
+    _, claims = claims_of("2023年，全区城镇新增就业5511人。失业人员再就业4794人。")
+    assert [c.period for c in claims] == ["2023年", "2023年"]
+    assert (claims[1].period_start, claims[1].period_end) == ("2023-01-01", "2023-12-31")
+
+
+def test_periods_resolve_against_the_article_not_today() -> None:
+    assert resolve_period("1-10月", "2023-11-20", 2023) == ("2023-01-01", "2023-10-31")
+    assert resolve_period("去年", "2023-11-20", 2023) == ("2022-01-01", "2022-12-31")
+    assert resolve_period("今年以来", "2023-11-20", 2023) == ("2023-01-01", "2023-11-20")
