@@ -1,0 +1,100 @@
+"""Deterministic instance IRIs: the same key always gives the same IRI.
+
+Re-ingesting a page must give identical IRIs, and the same county on two pages
+must be one node, so every IRI is built only from identities the extractor
+reports (region code, agency region + canonical name, program canonical name,
+document name and character offsets). The base is ``https://kg.example.org/``
+unless the environment variable KG_BASE names another.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from urllib.parse import quote
+
+DEFAULT_BASE = "https://kg.example.org/"
+
+# Kinds of node that many pages share; each page graph carries its own copy.
+SHARED_KINDS = ("region", "agency", "program", "organization", "metric", "scheme")
+
+
+def base() -> str:
+    """The instance base IRI, always ending in a slash."""
+    value = os.environ.get("KG_BASE") or DEFAULT_BASE
+    return value if value.endswith("/") else value + "/"
+
+
+def _seg(text: str) -> str:
+    """One path segment, percent-encoded (Chinese names stay readable in IRIs once decoded)."""
+    return quote(text, safe="")
+
+
+def number_text(value: float) -> str:
+    """A float as a plain decimal numeral, no exponent: 788000000.0 → '788000000'."""
+    d = Decimal(repr(float(value)))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def page_iri(doc: str) -> str:
+    return f"{base()}page/{_seg(doc)}"
+
+
+def graph_iri(doc: str) -> str:
+    """The named graph holding everything read from one page."""
+    return f"{base()}graph/{_seg(doc)}"
+
+
+def article_iri(doc: str, start: int, end: int) -> str:
+    return f"{base()}article/{_seg(doc)}/{start}-{end}"
+
+
+def claim_iri(doc: str, start: int, end: int, value: float, unit: str) -> str:
+    return f"{base()}claim/{_seg(doc)}/{start}-{end}/{_seg(number_text(value))}-{_seg(unit)}"
+
+
+def region_iri(code: str) -> str:
+    return f"{base()}region/{_seg(code)}"
+
+
+def agency_iri(key: str) -> str:
+    """Agency key is ``regioncode/canonical`` (or just the canonical name when no region)."""
+    return f"{base()}agency/" + "/".join(_seg(part) for part in key.split("/", 1))
+
+
+def program_iri(key: str) -> str:
+    return f"{base()}program/{_seg(key)}"
+
+
+def organization_iri(key: str) -> str:
+    return f"{base()}organization/" + "/".join(_seg(part) for part in key.split("/", 1))
+
+
+def metric_iri(key: str) -> str:
+    return f"{base()}metric/{_seg(key)}"
+
+
+def scheme_iri(name: str) -> str:
+    """A SKOS concept scheme that gathers programs or metrics."""
+    return f"{base()}scheme/{_seg(name)}"
+
+
+ENTITY_IRI = {
+    "region": region_iri,
+    "agency": agency_iri,
+    "program": program_iri,
+    "organization": organization_iri,
+}
+
+
+def entity_iri(kind: str, key: str) -> str:
+    return ENTITY_IRI[kind](key)
+
+
+def is_shared(iri: str) -> bool:
+    """True for nodes copied into every page graph that mentions them."""
+    b = base()
+    return any(iri.startswith(f"{b}{kind}/") for kind in SHARED_KINDS)

@@ -1,0 +1,144 @@
+"""A remote SPARQL 1.1 endpoint as a `Store`: Protocol for queries, Update, Graph Store Protocol.
+
+Page graphs are replaced with one Graph Store Protocol PUT (atomic on the
+server), removed with DELETE and streamed out with a dataset GET. The union
+default graph is asked for with Oxigraph's ``union-default-graph`` parameter
+when the server is Oxigraph, else by naming every graph as ``default-graph-uri``
+(plain SPARQL 1.1 Protocol, which every endpoint understands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+import requests
+
+from kg.rdf.store import QueryResult, Store, to_result
+
+_RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+class RemoteError(RuntimeError):
+    """The endpoint refused a request: the message names the URL and the server's answer."""
+
+
+def _check(response: requests.Response) -> requests.Response:
+    if response.status_code >= 400:
+        raise RemoteError(f"{response.request.method} {response.url}: {response.status_code} "
+                          f"{response.text[:300].strip()}")
+    return response
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint reached over HTTP."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None,
+                 timeout: float = 120.0) -> None:
+        root = query_url.rstrip("/")
+        if root.endswith("/query") or root.endswith("/sparql"):
+            root = root.rsplit("/", 1)[0]
+        else:
+            query_url = root + "/query"
+        self.query_url = query_url
+        self.update_url = update_url or root + "/update"
+        self.store_url = store_url or root + "/store"
+        self.timeout = timeout
+        self.session = requests.Session()
+        self._oxigraph: bool | None = None
+
+    def _is_oxigraph(self) -> bool:
+        if self._oxigraph is None:
+            response = _check(self.session.post(self.query_url, data={"query": "ASK {}"}, timeout=self.timeout,
+                                                headers={"Accept": "application/sparql-results+json"}))
+            self._oxigraph = response.headers.get("server", "").lower().startswith("oxigraph")
+        return self._oxigraph
+
+    def _post_query(self, sparql: str, accept: str, default_graph: list[str] | None,
+                    named_graphs: list[str] | None, union: bool = True,
+                    stream: bool = False) -> requests.Response:
+        form: list[tuple[str, str]] = [("query", sparql)]
+        if default_graph is not None:
+            form += [("default-graph-uri", g) for g in default_graph]
+        elif union:
+            if self._is_oxigraph():
+                form.append(("union-default-graph", ""))
+            else:
+                form += [("default-graph-uri", g) for g in self.graphs()]
+        form += [("named-graph-uri", g) for g in named_graphs or []]
+        return _check(self.session.post(self.query_url, data=form, headers={"Accept": accept},
+                                        timeout=self.timeout, stream=stream))
+
+    @staticmethod
+    def _parse(response: requests.Response) -> QueryResult:
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        if media == "application/sparql-results+json":
+            return to_result(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
+        fmt = ox.RdfFormat.from_media_type(media)
+        if fmt is None:
+            raise RemoteError(f"{response.url}: unexpected content type {media!r}")
+        return [q.triple for q in ox.parse(response.content, format=fmt)]
+
+    def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        triples = []
+        for q in quads:
+            if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
+                raise ValueError(f"quad outside graph {graph_iri}: {q}")
+            triples.append(q.triple)
+        if not triples:
+            self.remove_graph(graph_iri)
+            return
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        _check(self.session.put(self.store_url, params={"graph": graph_iri}, data=body, timeout=self.timeout,
+                                headers={"Content-Type": "application/n-triples"}))
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        response = self.session.delete(self.store_url, params={"graph": graph_iri}, timeout=self.timeout)
+        if response.status_code == 404:
+            return False
+        _check(response)
+        return True
+
+    def graphs(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", default_graph=[])
+        assert isinstance(rows, list)
+        return sorted(row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode))
+
+    def query(self, sparql: str, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        return self._parse(self._post_query(sparql, _RESULTS_ACCEPT, default_graph, named_graphs))
+
+    def query_raw(self, sparql: str, accept: str | None = None, *, default_graph: list[str] | None = None,
+                  named_graphs: list[str] | None = None) -> tuple[str, bytes]:
+        response = self._post_query(sparql, accept or "application/sparql-results+json, text/turtle;q=0.9",
+                                    default_graph, named_graphs)
+        return response.headers.get("content-type", "application/octet-stream"), response.content
+
+    def update(self, sparql: str) -> None:
+        _check(self.session.post(self.update_url, data={"update": sparql}, timeout=self.timeout))
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        _check(self.session.post(self.store_url, data=body, timeout=self.timeout,
+                                 headers={"Content-Type": "application/n-quads"}))
+
+    def quads(self) -> Iterator[ox.Quad]:
+        response = _check(self.session.get(self.store_url, stream=True, timeout=self.timeout,
+                                           headers={"Accept": "application/n-quads",
+                                                    "Accept-Encoding": "identity"}))
+        response.raw.decode_content = True
+        try:
+            yield from ox.parse(response.raw, format=ox.RdfFormat.N_QUADS)
+        finally:
+            response.close()
+
+    def __len__(self) -> int:
+        rows = self._parse(self._post_query(
+            "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }",
+            _RESULTS_ACCEPT, None, None, union=False))
+        assert isinstance(rows, list)
+        return int(rows[0]["n"].value)
+
+    def close(self) -> None:
+        self.session.close()
+

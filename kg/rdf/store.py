@@ -1,0 +1,215 @@
+"""The quad store behind the service: embedded Oxigraph on disk or a remote SPARQL endpoint.
+
+Both backends offer the same methods, so the CLI and the web layer never care
+which one they hold. In queries the default graph is the union of all page
+graphs unless the caller names graphs. Results of `query`:
+
+* SELECT → ``list[dict[str, Term | None]]``: one dict per solution, every
+  projected variable present, unbound ones as None, values pyoxigraph terms
+  (``NamedNode``, ``Literal``, ``BlankNode``);
+* ASK → ``bool``;
+* CONSTRUCT / DESCRIBE → ``list[pyoxigraph.Triple]``.
+"""
+
+from __future__ import annotations
+
+import gc
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
+QueryResult = list[Row] | bool | list[ox.Triple]
+
+RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
+                   ox.QueryResultsFormat.TSV]
+GRAPH_FORMATS = [ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML,
+                 ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG]
+
+
+def negotiate(accept: str | None, offered: list):
+    """The first offered format the Accept header admits (header order, then ours); else our first."""
+    if accept:
+        for item in accept.split(","):
+            media = item.split(";")[0].strip().lower()
+            if media in ("*/*", "application/*", "text/*", ""):
+                continue
+            for fmt in offered:
+                if fmt.media_type == media:
+                    return fmt
+            if media == "application/json":
+                for fmt in offered:
+                    if fmt.media_type.endswith("+json") or fmt.media_type == "application/ld+json":
+                        return fmt
+    return offered[0]
+
+
+def to_result(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+    """Materialise pyoxigraph results in the documented Python shape."""
+    if isinstance(results, ox.QueryBoolean):
+        return bool(results)
+    if isinstance(results, ox.QuerySolutions):
+        names = [v.value for v in results.variables]
+        return [{name: solution[name] for name in names} for solution in results]
+    return list(results)
+
+
+def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+                      accept: str | None) -> tuple[str, bytes]:
+    """Serialise query results in the format the Accept header asks for."""
+    if isinstance(results, ox.QueryTriples):
+        fmt = negotiate(accept, [f for f in GRAPH_FORMATS if not f.supports_datasets])
+        return fmt.media_type, results.serialize(format=fmt)
+    fmt = negotiate(accept, RESULTS_FORMATS)
+    return fmt.media_type, results.serialize(format=fmt)
+
+
+def insert_data(graph_iri: str, quads: Iterable[ox.Quad]) -> str:
+    """A SPARQL INSERT DATA body putting the quads' triples into one graph (terms in N-Triples form)."""
+    lines = []
+    for q in quads:
+        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
+            raise ValueError(f"quad outside graph {graph_iri}: {q}")
+        lines.append(f"{q.subject} {q.predicate} {q.object} .")
+    return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(lines) + "\n} }"
+
+
+class Store(ABC):
+    """What every backend offers; see the module docstring for the result shapes."""
+
+    @abstractmethod
+    def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        """Drop the graph and insert the new quads in one transaction."""
+
+    @abstractmethod
+    def remove_graph(self, graph_iri: str) -> bool:
+        """Delete one named graph; False when there was none."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """Names of all named graphs, sorted."""
+
+    @abstractmethod
+    def query(self, sparql: str, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given."""
+
+    @abstractmethod
+    def query_raw(self, sparql: str, accept: str | None = None, *, default_graph: list[str] | None = None,
+                  named_graphs: list[str] | None = None) -> tuple[str, bytes]:
+        """Run a query and serialise its results for HTTP: (content type, body)."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+
+    @abstractmethod
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add many quads fast, without replacing graphs (fresh loads, benchmarks)."""
+
+    @abstractmethod
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad, streamed, grouped by graph."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """Number of quads in all graphs."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store (files, connections)."""
+
+    def export(self, fmt: str, out: BinaryIO) -> None:
+        """Stream the store to a binary stream in turtle, ntriples, nquads, trig or jsonld."""
+        from kg.rdf.export import export
+
+        export(self.quads(), fmt, out)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class EmbeddedStore(Store):
+    """A persistent pyoxigraph (RocksDB) store in a folder."""
+
+    def __init__(self, path: str | Path) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        self.path = Path(path)
+        self._store: ox.Store | None = ox.Store(str(path))
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            raise ValueError(f"{self.path}: store is closed")
+        return self._store
+
+    def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        # One SPARQL update is one transaction: no reader sees the page half-replaced.
+        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, quads))
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        node = ox.NamedNode(graph_iri)
+        if not self.store.contains_named_graph(node):
+            return False
+        self.store.remove_graph(node)
+        return True
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def _run(self, sparql: str, default_graph: list[str] | None, named_graphs: list[str] | None):
+        options: dict = {}
+        if default_graph is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self.store.query(sparql, **options)
+
+    def query(self, sparql: str, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        return to_result(self._run(sparql, default_graph, named_graphs))
+
+    def query_raw(self, sparql: str, accept: str | None = None, *, default_graph: list[str] | None = None,
+                  named_graphs: list[str] | None = None) -> tuple[str, bytes]:
+        return serialize_results(self._run(sparql, default_graph, named_graphs), accept)
+
+    def update(self, sparql: str) -> None:
+        self.store.update(sparql)
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        self.store.bulk_extend(quads)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+            self._store = None
+            gc.collect()  # RocksDB releases its lock only when the handle is freed
+
+
+def open_store(location: str | Path, **options: str) -> Store:
+    """A folder → embedded persistent store; ``http(s)://`` → remote SPARQL 1.1 endpoint.
+
+    For a remote endpoint ``location`` is the query URL (or the server root);
+    ``update_url`` and ``store_url`` (Graph Store Protocol) may be given, else
+    they are derived the way Oxigraph server lays them out (/update, /store).
+    """
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        from kg.rdf.remote import RemoteStore
+
+        return RemoteStore(text, **options)
+    return EmbeddedStore(text)
