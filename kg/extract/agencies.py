@@ -1,0 +1,125 @@
+"""Public bodies and organisations: "<region> + <body name>" and "市/县/区 + <known body>".
+
+A body's name follows a place ("苏仙区自然资源和规划局", "邵阳交警") or a bare
+level word that stands for the article's place ("市医保局", "区医保中心").
+After the place we take the longest run of name characters that ends with a
+body word (局, 委员会, 中心, 支队, 专班 ...) and is not cut by punctuation, a
+number, a function word or a verb ("苏仙区成立工作专班" is not a body).  A run
+that ends with 医院, 公司, 银行 ... is an organisation, not an agency.  After a
+bare level word only a known body name is accepted, since "市场" or "区域"
+start ordinary words.
+
+Canonical names expand common abbreviations (医保局 → 医疗保障局, 中院 →
+中级人民法院, 安委办 → 安全生产委员会办公室) from kg/extract/data/agency_bodies.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data") / "agency_bodies.json"
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff]+")
+LEVEL_CHARS = "省市县区镇乡"
+_BARE_BEFORE = set("在由经向对与和及并让据称将把从跟同给被、，。；：“（")
+_WINDOW = 18
+
+
+@dataclass(frozen=True)
+class BodyTable:
+    aliases: dict[str, str]
+    keep_short: frozenset[str]
+    suffixes: tuple[str, ...]
+    not_endings: tuple[str, ...]
+    org_endings: tuple[str, ...]
+    breaks: tuple[str, ...]
+    known: tuple[str, ...]  # full and short body names, longest first
+
+
+@cache
+def body_table() -> BodyTable:
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    aliases: dict[str, str] = data["aliases"]
+    known = sorted(set(aliases) | set(aliases.values()) | {"民政局", "民政厅", "公安局", "财政局", "教育局"}, key=len)
+    return BodyTable(
+        aliases=aliases,
+        keep_short=frozenset(data["keep_short"]),
+        suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
+        not_endings=tuple(data["not_agency_endings"]),
+        org_endings=tuple(data["organization_endings"]),
+        breaks=tuple(data["breaks"]),
+        known=tuple(reversed(known)),
+    )
+
+
+@dataclass
+class BodyMatch:
+    """A body name written right after a place (or a bare level word) in one text."""
+
+    end: int  # offset in the text where the body name ends
+    body: str  # as written, without the place
+    type: str  # "agency" or "organization"
+
+
+def _cut(window: str, table: BodyTable) -> str:
+    """The window up to the first break word (a break at the very start kills it)."""
+    m = _NAME_CHARS.match(window)
+    window = m.group(0) if m else ""
+    cut = len(window)
+    for word in table.breaks:
+        i = window.find(word)
+        if i != -1 and i < cut:
+            cut = i
+    return window[:cut]
+
+
+def body_after(text: str, pos: int) -> BodyMatch | None:
+    """The longest body name starting at `pos` (right after a place name)."""
+    table = body_table()
+    window = _cut(text[pos : pos + _WINDOW], table)
+    best: BodyMatch | None = None
+    for k in range(1, len(window) + 1):
+        run = window[:k]
+        if k < len(window) and window[k] in LEVEL_CHARS and best is not None and best.end == pos + k:
+            break  # "株洲市委市政府": a new body starts with its own level word
+        if any(run.endswith(e) for e in table.org_endings):
+            best = BodyMatch(pos + k, run, "organization")
+        elif best is not None and best.type == "organization":
+            continue
+        elif any(run.endswith(s) for s in table.suffixes) and not any(run.endswith(e) for e in table.not_endings):
+            if k >= 2 or run == "委":
+                best = BodyMatch(pos + k, run, "agency")
+    if best is not None and best.type == "organization":
+        return best
+    return best
+
+
+def known_body_after(text: str, pos: int) -> BodyMatch | None:
+    """A known body name (full or abbreviated) at `pos`, extended like `body_after`."""
+    table = body_table()
+    for name in table.known:
+        if text.startswith(name, pos):
+            longer = body_after(text, pos)
+            if longer is not None and longer.end >= pos + len(name):
+                return longer
+            return BodyMatch(pos + len(name), name, "agency")
+    return None
+
+
+def bare_level_at(text: str, i: int) -> bool:
+    """True when text[i] is a level word standing alone for a place ("市医保局")."""
+    return text[i] in LEVEL_CHARS and (i == 0 or text[i - 1] in _BARE_BEFORE)
+
+
+def canonical_body(body: str) -> str:
+    """Expand abbreviations: "医保局" → "医疗保障局", "委统战部" → "委统一战线工作部"."""
+    table = body_table()
+    for alias in sorted(table.aliases, key=len, reverse=True):
+        full = table.aliases[alias]
+        if alias in table.keep_short or full in body or alias not in body:
+            continue
+        body = body.replace(alias, full)
+    return body

@@ -1,0 +1,251 @@
+"""The entity layer: regions, agencies, organisations and programs of a page.
+
+`find_entities` reads every article's headline and sentences, resolves region
+names against the gazetteer (kg.extract.regions), reads the body names that
+follow a place (kg.extract.agencies), the named programs (kg.extract.programs)
+and the references "全县", "该局" ... back to what they stand for.  Each
+distinct thing becomes one `Entity` with a key that is the same on every page;
+each occurrence becomes a `Mention` with raw offsets.
+
+Keys: region = official 12-digit code (towns, villages and zones: parent code +
+"/" + name); agency and organisation = f"{region code}/{official region name}
+{canonical body}"; program = canonical name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.extract.agencies import LEVEL_CHARS, BodyMatch, bare_level_at, body_after, canonical_body, known_body_after
+from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
+from kg.extract.programs import find_programs
+from kg.extract.regions import RegionHit, RegionResolver
+from kg.model import Article, Entity, Mention, Page, Region, Sentence
+
+_REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长委政])|该(?:局|院|中心|厅|委|所|队)")
+_AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
+_GOVERNING_LEVELS = ("province", "city", "county", "zone", "town")
+_LEVEL_ORDER = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
+
+
+def region_entity(region: Region) -> Entity:
+    """The graph node of a region, with its parent chain up to the province."""
+    return Entity(
+        type="region",
+        key=region.code,
+        label=region.name,
+        parents=gazetteer().chain(region.code)[1:],
+        level=region.level,
+    )
+
+
+@dataclass
+class _PageState:
+    page: Page
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def add(self, entity: Entity, surface: str) -> Entity:
+        known = self.entities.setdefault(entity.key, entity)
+        if surface != known.label and surface not in known.aliases:
+            known.aliases.append(surface)
+        return known
+
+    def mention(self, kind: str, sentence: Sentence | None, start: int, end: int, article: int, key: str) -> None:
+        if sentence is None:
+            return
+        raw_start, raw_end = self.page.raw_span(sentence.text_start + start, sentence.text_start + end)
+        self.mentions.append(Mention(kind, sentence.text[start:end], raw_start, raw_end, article, key))
+
+
+def _texts(article: Article) -> list[tuple[str, Sentence | None]]:
+    return [(article.headline, None)] + [(s.text, s) for s in article.sentences]
+
+
+def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], list[Mention]]:
+    """Entities of the page (one per distinct thing) and a mention for every occurrence.
+
+    Regions come first in each article (they give the context), then bodies
+    after places, then references ("全县", "该局"), then programs.
+    """
+    resolver = RegionResolver([t for a in articles for t, _ in _texts(a)])
+    state = _PageState(page)
+    for article in articles:
+        context: set[str] = set()
+        hits = [(text, sentence, resolver.find(text, context)) for text, sentence in _texts(article)]
+        article_mentions: list[Mention] = []
+        for _text, sentence, region_hits in hits:
+            for hit in region_hits:
+                entity = _region_or_park(hit)
+                state.add(entity, hit.surface)
+                if entity.type == "region":
+                    state.mention("region", sentence, hit.start, hit.end, article.index, entity.key)
+                    if sentence is None:
+                        article_mentions.append(Mention("region", hit.surface, -1, -1, article.index, entity.key))
+        governing = governing_region(article, article_mentions + state.mentions, list(state.entities.values()))
+        for text, sentence, region_hits in hits:
+            _bodies(state, article, text, sentence, region_hits, governing)
+            if sentence is not None:
+                _references(state, article, sentence, governing)
+                _programs(state, article, text, sentence, governing)
+    return list(state.entities.values()), state.mentions
+
+
+def _region_or_park(hit: RegionHit) -> Entity:
+    """A zone under a county is a park (an organisation); any other place is a region."""
+    region = hit.region
+    parent = gazetteer().regions.get(region.parent or "")
+    if region.level == "zone" and parent is not None and parent.level == "county":
+        return Entity("organization", region.code, region.name, region=parent.code, level="zone")
+    return region_entity(region)
+
+
+def _body_entity(region: Region, written_place: str | None, match: BodyMatch) -> Entity:
+    body = canonical_body(match.body)
+    return Entity(
+        type=match.type,
+        key=f"{region.code}/{region.name}{body}",
+        label=f"{written_place or region.name}{body}",
+        region=region.code,
+    )
+
+
+def _bodies(
+    state: _PageState,
+    article: Article,
+    text: str,
+    sentence: Sentence | None,
+    region_hits: list[RegionHit],
+    governing: Entity | None,
+) -> None:
+    taken = [(h.start, h.end) for h in region_hits]
+    for i, hit in enumerate(region_hits):
+        nxt = region_hits[i + 1].start if i + 1 < len(region_hits) else len(text)
+        match = body_after(text[:nxt], hit.end)
+        if match is None:
+            continue
+        written = text[_chain_start(region_hits, i) : hit.end]
+        entity = state.add(_body_entity(hit.region, written, match), text[hit.start : match.end])
+        state.mention(entity.type, sentence, hit.start, match.end, article.index, entity.key)
+    for i, ch in enumerate(text):
+        if ch not in LEVEL_CHARS or any(s <= i < e for s, e in taken) or not bare_level_at(text, i):
+            continue
+        match = known_body_after(text, i + 1)
+        region = _region_for_level(ch, article, sentence, state, governing)
+        if match is None or region is None:
+            continue
+        entity = state.add(_body_entity(region, None, match), text[i : match.end])
+        state.mention(entity.type, sentence, i, match.end, article.index, entity.key)
+
+
+def _chain_start(hits: list[RegionHit], i: int) -> int:
+    """Start of the run of adjacent places ending with hit i ("桑植县人潮溪镇")."""
+    while i > 0 and hits[i - 1].end == hits[i].start:
+        i -= 1
+    return hits[i].start
+
+
+def _region_for_level(
+    level: str, article: Article, sentence: Sentence | None, state: _PageState, governing: Entity | None
+) -> Region | None:
+    position = state.page.raw_span(sentence.text_start, sentence.text_start)[0] if sentence else article.end
+    entity = resolve_reference(level, article, position, state.mentions, list(state.entities.values()), governing)
+    if entity is None or entity.type != "region":
+        return None
+    return gazetteer().regions.get(entity.key)
+
+
+def _references(state: _PageState, article: Article, sentence: Sentence, governing: Entity | None) -> None:
+    entities = list(state.entities.values())
+    for m in _REFERENCE.finditer(sentence.text):
+        position = state.page.raw_span(sentence.text_start + m.start(), sentence.text_start + m.end())[0]
+        entity = resolve_reference(m.group(0), article, position, state.mentions, entities, governing)
+        if entity is not None:
+            state.add(entity, entity.label)
+            state.mention(entity.type, sentence, m.start(), m.end(), article.index, entity.key)
+
+
+def _programs(state: _PageState, article: Article, text: str, sentence: Sentence, governing: Entity | None) -> None:
+    for hit in find_programs(text):
+        entity = Entity("program", hit.name, hit.name, region=governing.key if governing else None)
+        entity = state.add(entity, hit.name)
+        state.mention("program", sentence, hit.start, hit.end, article.index, entity.key)
+
+
+def governing_region(article: Article, mentions: Iterable[Mention], entities: Iterable[Entity]) -> Entity | None:
+    """The region an article is about: the most often named place (headline counts double).
+
+    Villages are never governing; among equally named places the more specific
+    (county before city) and then the earlier wins.  None when no place is named.
+    """
+    by_key = {e.key: e for e in entities if e.type == "region" and e.level in _GOVERNING_LEVELS}
+    score: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for n, m in enumerate(mentions):
+        if m.article != article.index or m.key not in by_key:
+            continue
+        score[m.key] = score.get(m.key, 0) + (2 if m.start < 0 else 1)
+        first.setdefault(m.key, n)
+    if not score:
+        return None
+    best = max(score, key=lambda k: (score[k], -_LEVEL_ORDER[by_key[k].level or "county"], -first[k]))
+    return by_key[best]
+
+
+def resolve_reference(
+    word: str,
+    article: Article,
+    position: int,
+    mentions: Iterable[Mention],
+    entities: Iterable[Entity],
+    governing: Entity | None = None,
+) -> Entity | None:
+    """What a reference stands for at raw offset `position` in `article`.
+
+    `word` is "全省"/"我省"/"全市"/"全县"/"全区"/"该县"/"该区"/"该市"/"本县"/
+    "该镇"/"该局"/"该院"/"该中心" ... or just the level word ("市", "局").
+    The answer is the nearest entity of that kind named before `position` in
+    the article (a 市 for "全市", a 局 for "该局"); failing that the
+    article's governing region or its ancestor of that level; "全省"/"我省"
+    with no province named is the home province (湖南省).  None when nothing fits.
+    """
+    suffix = word.lstrip("全该本我") or word[-1:]
+    entity_list = list(entities)
+    by_key = {e.key: e for e in entity_list}
+    kind = "agency" if suffix in _AGENCY_ENDINGS else "region"
+    before = [
+        m
+        for m in mentions
+        if m.article == article.index and 0 <= m.start < position and m.key in by_key and m.text not in (word,)
+    ]
+    for m in reversed(before):
+        entity = by_key[m.key]
+        if _fits(entity, suffix, kind) and not _REFERENCE.fullmatch(m.text):
+            return entity
+    if kind == "agency":
+        return None
+    ruler = governing or governing_region(article, mentions, entity_list)
+    if ruler is not None:
+        for region in [gazetteer().regions.get(ruler.key)] + list(ruler.parents):
+            if region is not None and _region_fits(region, suffix):
+                return by_key.get(region.code) or region_entity(region)
+    if suffix == "省":
+        return by_key.get(HOME_PROVINCE) or region_entity(gazetteer().regions[HOME_PROVINCE])
+    return None
+
+
+def _region_fits(region: Region, suffix: str) -> bool:
+    if suffix == "省":
+        return region.level == "province"
+    if suffix == "区" and region.level == "zone":
+        return True
+    return region.name.endswith(suffix) and region.level != "province"
+
+
+def _fits(entity: Entity, suffix: str, kind: str) -> bool:
+    if kind == "agency":
+        return entity.type == "agency" and entity.label.endswith(suffix)
+    region = gazetteer().regions.get(entity.key) if entity.type == "region" else None
+    return region is not None and _region_fits(region, suffix)

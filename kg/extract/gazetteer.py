@@ -1,0 +1,226 @@
+"""China's administrative divisions with official codes, read once from jionlp's data.
+
+jionlp ships `china_location.txt`: provinces, cities and counties with their
+6-digit codes and short names, and towns and villages (names only) below them.
+We read the file directly (importing jionlp itself costs seconds) and keep:
+
+- every province, city and county of China, by full name; short names of
+  provinces and cities, and of Hunan's counties (the papers are Hunan papers;
+  a county short name elsewhere, such as "和平" or "新华", is too often a word);
+- Hunan's towns/streets and villages/communities by full name only.
+
+Codes are the official 12-digit division codes (the 6-digit code padded with
+zeros).  Towns and villages have no code in the data, so their key is minted
+from the parent's code and the name ("431003000000/飞天山镇"), stable across
+pages and releases.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kg.model import Region
+
+HOME_PROVINCE = "430000000000"  # the papers are Hunan papers: default province
+
+_CODED_LINE = re.compile(r"^(\t{0,2})([^\t\n]+)\t(\d{6})\t([^\t\n]*)$", re.M)
+_ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """One way of writing a region: its full name, short name or a common alias."""
+
+    region: Region
+    form: str  # "full", "short" or "alias"
+
+
+@dataclass
+class Gazetteer:
+    """Regions by code and by every name they go by, with a fast prefix index."""
+
+    regions: dict[str, Region] = field(default_factory=dict)
+    names: dict[str, list[NameEntry]] = field(default_factory=dict)
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first two chars -> name lengths
+    children: dict[str, dict[str, list[Region]]] = field(default_factory=dict)  # code -> name -> kids
+
+    def add(self, region: Region, name: str, form: str) -> None:
+        if len(name) < 2:
+            return
+        entries = self.names.setdefault(name, [])
+        if all(e.region.code != region.code for e in entries):
+            entries.append(NameEntry(region, form))
+
+    def chain(self, code: str) -> list[Region]:
+        """The region and its ancestors, most specific first, up to the province."""
+        out: list[Region] = []
+        region = self.regions.get(code)
+        while region is not None:
+            out.append(region)
+            region = self.regions.get(region.parent) if region.parent else None
+        return out
+
+    def province_of(self, code: str) -> str:
+        chain = self.chain(code)
+        return chain[-1].code if chain else ""
+
+    def descendants_named(self, code: str, name: str) -> list[Region]:
+        """Regions called `name` anywhere below `code` (towns below a county, villages below either)."""
+        found: list[Region] = []
+        stack = [code]
+        while stack:
+            kids = self.children.get(stack.pop(), {})
+            found.extend(kids.get(name, []))
+            stack.extend(r.code for rs in kids.values() for r in rs if r.level in ("county", "zone", "town"))
+        return found
+
+    def scan(self, text: str) -> list[tuple[int, int, str]]:
+        """Longest gazetteer names in `text`, left to right, not overlapping."""
+        out: list[tuple[int, int, str]] = []
+        i, n = 0, len(text)
+        lengths, names = self.lengths, self.names
+        while i < n - 1:
+            for size in lengths.get(text[i : i + 2], ()):
+                if i + size <= n and text[i : i + size] in names:
+                    out.append((i, i + size, text[i : i + size]))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+
+def _code12(code6: str) -> str:
+    return code6 + "000000"
+
+
+def _level(depth: int, name: str) -> str:
+    if depth == 0:
+        return "province"
+    if depth == 1:
+        return "city"
+    return "zone" if any(w in name for w in _ZONE_WORDS) else "county"
+
+
+def _county_forms(name: str, short: str, city: Region) -> tuple[str, str | None, list[str]]:
+    """Display name, short name and aliases of a county-level unit.
+
+    Management districts and zones are listed with their city in front
+    ("益阳市大通湖管理区", "湖南湘潭高新技术产业园区"); papers write
+    "大通湖区", "湘潭高新区".
+    """
+    aliases: list[str] = []
+    bare = name
+    for prefix in (city.name, "湖南"):
+        if bare.startswith(prefix) and len(bare) > len(prefix) + 2:
+            bare = bare[len(prefix) :]
+    if bare != name:
+        aliases.append(bare)
+    if bare.endswith("管理区"):
+        core = bare[:-3]
+        return bare, core, aliases + [core + "区"]
+    zone = re.match(r"(.+?)(?:国家)?(高新|经济技术开发区|经济开发区)", bare)
+    if zone:
+        head = zone.group(1)
+        if head == city.short:
+            head = city.short
+        label = head + ("高新区" if zone.group(2) == "高新" else "经开区")
+        return label, None, aliases + [bare]
+    if short in ("高新区", "经开区", "管理区", "保税区") or short == name:
+        return name, None, aliases
+    return name, short, aliases
+
+
+def _data_file() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jionlp is not installed: it provides the division gazetteer")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+
+
+def _read_coded(gaz: Gazetteer, text: str) -> None:
+    stack: list[Region] = []
+    for tabs, name, code6, short in _CODED_LINE.findall(text):
+        depth = len(tabs)
+        del stack[depth:]
+        parent = stack[-1] if stack else None
+        if depth == 1 and parent is not None and name == parent.name:  # municipalities repeat themselves
+            stack.append(parent)
+            continue
+        code = _code12(code6)
+        if depth == 2 and parent is not None:
+            label, short_name, aliases = _county_forms(name, short, parent)
+        else:
+            label, short_name, aliases = name, (short if short and short != name else None), []
+        region = Region(code, label, _level(depth, name), parent.code if parent else None, short_name)
+        gaz.regions[code] = region
+        if parent is not None:
+            gaz.children.setdefault(parent.code, {}).setdefault(label, []).append(region)
+        stack.append(region)
+        gaz.add(region, label, "full")
+        for alias in aliases:
+            gaz.add(region, alias, "alias")
+        home = code.startswith(HOME_PROVINCE[:2])
+        if short_name and (depth < 2 or home):
+            gaz.add(region, short_name, "short")
+
+
+def _read_home_towns(gaz: Gazetteer, text: str) -> None:
+    """Towns and villages of the home province: names only, keys minted from the parent."""
+    start = text.find("\n湖南省\t")
+    end = re.compile(r"\n[^\t\n]").search(text, start + 1)
+    block = text[start + 1 : end.start() if end else len(text)]
+    county: Region | None = None
+    town: Region | None = None
+    for line in block.split("\n"):
+        depth = len(line) - len(line.lstrip("\t"))
+        name = line.strip().split("\t")[0]
+        if depth == 2:
+            code = _code12(line.split("\t")[3]) if line.count("\t") >= 3 else None
+            county = gaz.regions.get(code) if code else None
+        elif depth == 3 and county is not None:
+            town = _child(gaz, county, name, "town")
+        elif depth == 4 and town is not None and not name.endswith("虚拟社区"):
+            _child(gaz, town, name, "village")
+
+
+def _child(gaz: Gazetteer, parent: Region, name: str, level: str) -> Region:
+    code = f"{parent.code}/{name}"
+    region = gaz.regions.get(code) or Region(code, name, level, parent.code)
+    if code not in gaz.regions:
+        gaz.regions[code] = region
+        gaz.children.setdefault(parent.code, {}).setdefault(name, []).append(region)
+        gaz.add(region, name, "full")
+    return region
+
+
+def _index(gaz: Gazetteer) -> None:
+    by_prefix: dict[str, set[int]] = {}
+    for name in gaz.names:
+        by_prefix.setdefault(name[:2], set()).add(len(name))
+    gaz.lengths = {p: tuple(sorted(s, reverse=True)) for p, s in by_prefix.items()}
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer, built on first use and kept for the process."""
+    text = _data_file().read_text(encoding="utf-8")
+    gaz = Gazetteer()
+    _read_coded(gaz, text)
+    _read_home_towns(gaz, text)
+    _index(gaz)
+    return gaz
+
+
+def add_zone(gaz: Gazetteer, parent: Region, label: str) -> Region:
+    """A development zone or park named in the text, linked to its city or county."""
+    code = f"{parent.code}/{label}"
+    region = gaz.regions.get(code)
+    if region is None:
+        region = Region(code, label, "zone", parent.code)
+        gaz.regions[code] = region
+    return region

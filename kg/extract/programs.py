@@ -1,0 +1,159 @@
+"""Named programs: campaigns, mechanisms and service brands, found by cues.
+
+A quoted phrase is a program when it looks like a name and the sentence treats
+it as one:
+
+- it joins parts with "+" ("党建+统战"), or ends with a program head noun
+  (工程, 行动, 计划, 机制, 服务圈, 攻势, 银行 ...); or
+- a policy verb (打造, 开展, 推行, 实施 ...) stands shortly before the run of
+  quotes and the run is followed by a head noun ("...”工作机制") or ends
+  the clause.
+
+Quality words ("规范化", "一站式"), long quotations and slogans without cues
+are left out.  Unquoted names are taken only with a strong head
+("…专项行动", "…集中整治", "…宣传月") right after a launching verb or a clause
+start.  Cue words live in kg/extract/data/program_cues.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data") / "program_cues.json"
+_QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
+_CLAUSE_END = "，,。；;：:！!？?（(）)、—"
+_SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
+_SPACES = re.compile(r"\s+")
+_PLUS = re.compile(r"[+＋]")
+_VERB_WINDOW = 8
+_HEAD_WINDOW = 8
+_UNQUOTED_MAX = 24
+
+
+@dataclass(frozen=True)
+class Cues:
+    verbs: tuple[str, ...]
+    heads: tuple[str, ...]
+    strong: re.Pattern[str]
+    name_verbs: tuple[str, ...]
+    scope: tuple[str, ...]
+
+
+@cache
+def cues() -> Cues:
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    heads = "|".join(map(re.escape, sorted(data["strong_heads"], key=len, reverse=True)))
+    return Cues(
+        tuple(data["verbs"]),
+        tuple(data["heads"]),
+        re.compile(heads),
+        tuple(data["name_verbs"]),
+        tuple(data["scope_words"]),
+    )
+
+
+@dataclass
+class ProgramHit:
+    start: int  # offsets in the text of the name (without quote marks)
+    end: int
+    name: str  # canonical: no quotes, no spaces, "+" folded
+
+
+def canonical_program(name: str) -> str:
+    """Key form of a program name: quotes and spaces removed, full-width plus folded."""
+    return _PLUS.sub("+", _SPACES.sub("", name)).strip("“”\"'‘’「」『』")
+
+
+def _looks_like_name(q: str) -> bool:
+    if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式")) or q.count("，") + q.count(",") > 1:
+        return False
+    return not q.isdigit() and len(q) <= 20
+
+
+def _has_plus(q: str) -> bool:
+    parts = _PLUS.split(q)
+    return len(parts) > 1 and all(len(p) >= 2 for p in parts)
+
+
+def _verb_before(text: str, start: int) -> bool:
+    window = text[max(0, start - _VERB_WINDOW) : start]
+    for ch in _CLAUSE_END:
+        window = window.rsplit(ch, 1)[-1]
+    return any(v in window for v in cues().verbs)
+
+
+def _head_after(text: str, end: int) -> bool:
+    window = text[end : end + _HEAD_WINDOW]
+    for i, ch in enumerate(window):
+        if ch in _CLAUSE_END:
+            window = window[:i]
+            break
+    return any(h in window for h in cues().heads)
+
+
+def _clause_ends(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _CLAUSE_END
+
+
+def _split_series(q: str) -> list[str]:
+    """ "清廉医保单元、清廉医保机关" names two programs; "全人、全程、全纳" one."""
+    parts = q.split("、")
+    if len(parts) > 1 and len({p[:2] for p in parts}) == 1 and all(len(p) > 2 for p in parts):
+        return parts
+    return [q]
+
+
+def _quote_runs(text: str) -> list[list[re.Match[str]]]:
+    runs: list[list[re.Match[str]]] = []
+    for m in _QUOTE.finditer(text):
+        if runs and text[runs[-1][-1].end() : m.start()] in ("", "、", "和", "与", "及"):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _name_start(text: str, head: int) -> int:
+    """Where an unquoted name ending at a strong head begins: after a verb or a clause break."""
+    lo = max(0, head - _UNQUOTED_MAX)
+    start = lo
+    for i in range(head - 1, lo - 1, -1):
+        if text[i] in _CLAUSE_END or text[i] in "和及“”\"" or not "\u4e00" <= text[i] <= "\u9fff":
+            start = i + 1
+            break
+    for verb in cues().name_verbs:
+        i = text.rfind(verb, start, head)
+        if i != -1:
+            start = max(start, i + len(verb))
+    return start
+
+
+def find_programs(text: str) -> list[ProgramHit]:
+    """Program names in one sentence (offsets into `text`)."""
+    hits: list[ProgramHit] = []
+    heads = cues().heads
+    for run in _quote_runs(text):
+        end = run[-1].end()
+        cued = _verb_before(text, run[0].start()) and (_head_after(text, end) or _clause_ends(text, end))
+        for m in run:
+            q = canonical_program(m.group(1))
+            if not _looks_like_name(q):
+                continue
+            if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()):
+                offset = m.start(1)
+                for part in _split_series(q):
+                    i = text.find(part, offset)
+                    hits.append(ProgramHit(i, i + len(part), part))
+    for m in cues().strong.finditer(text):
+        start = _name_start(text, m.start())
+        name = text[start : m.end()]
+        for word in cues().scope:
+            if name.startswith(word):
+                name, start = name[len(word) :], start + len(word)
+        if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
+            hits.append(ProgramHit(start, m.end(), name))
+    return sorted(hits, key=lambda h: h.start)

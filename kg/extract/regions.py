@@ -1,0 +1,166 @@
+"""Region mentions in text: gazetteer matches kept or dropped by context.
+
+A gazetteer name found in the text is only a candidate.  Rules, in order:
+
+- longest match wins, so "新田铺镇" is never read as "新田";
+- a short name ("新田", "苏仙") is refused when the next character makes it a
+  smaller place ("新田村", "新田铺") or when the characters around it form a
+  common word across its edge ("湘南" before "南县"); a short name that is
+  itself a common word ("通道", "会同", "中方") needs its region named in
+  full somewhere on the page;
+- towns and villages (names only in the data, many repeated) must sit under
+  the place written just before them or under a region named in the article;
+  a town name unique in the province is accepted alone;
+- among places that share a name, the one under the article's regions wins,
+  then the home province (Hunan), then the higher level ("长沙" is the city).
+
+A city or county followed by a zone word ("株洲高新区", "南县经开区") becomes a
+zone of its own, linked to that city or county.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kg.extract.gazetteer import HOME_PROVINCE, Gazetteer, NameEntry, add_zone, gazetteer
+from kg.model import Region
+
+# A short name followed by one of these is part of a smaller place's name.
+_PLACE_TAIL = set("村镇乡路街巷桥湖山江河港塘湾寺庙园组屯坪冲垸洲岭坡岗铺溪冈峪寨庄店坝口")
+_ZONE = re.compile(
+    r"(国家级)?(高新技术产业开发区|高新技术产业园区|高新区|经济技术开发区|经济开发区|经开区"
+    r"|工业集中区|工业园区|产业开发区|工业园|产业园)"
+)
+_COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
+_CROSS_WORD_FREQ = 50
+_LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
+
+
+@dataclass
+class RegionHit:
+    """A region named in one text (headline or sentence) of an article."""
+
+    start: int  # offsets in that text
+    end: int
+    surface: str
+    region: Region
+    form: str  # full, short, alias, zone
+
+
+@cache
+def _words() -> dict[str, tuple[int, str]]:
+    """Two-character words of jieba's dictionary with frequency and part of speech."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    words: dict[str, tuple[int, str]] = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line[2] == " ":
+                word, freq, pos = line.split(" ", 2)
+                words[word] = (int(freq), pos.strip())
+    return words
+
+
+def is_word(text: str, freq: int = _CROSS_WORD_FREQ) -> bool:
+    entry = _words().get(text)
+    return entry is not None and entry[0] >= freq
+
+
+def _common_word(name: str) -> bool:
+    entry = _words().get(name)
+    return entry is not None and entry[0] >= _COMMON_WORD_FREQ and entry[1] != "ns"
+
+
+def _crosses_word(text: str, start: int, end: int, blocked_left: bool) -> bool:
+    """True when a dictionary word straddles the name's left or right edge."""
+    left = not blocked_left and start > 0 and is_word(text[start - 1 : start + 1])
+    right = end < len(text) and is_word(text[end - 1 : end + 1]) and text[end] not in "市县区省州"
+    return left or right
+
+
+class RegionResolver:
+    """Finds and resolves region mentions for one page, article by article."""
+
+    def __init__(self, page_texts: list[str]) -> None:
+        self.gaz: Gazetteer = gazetteer()
+        joined = "\n".join(page_texts)
+        self.page_names = {name for _, _, name in self.gaz.scan(joined)}
+
+    def _named_in_full(self, region: Region) -> bool:
+        return any(
+            e.form != "short" and e.region.code == region.code
+            for name in self.page_names
+            for e in self.gaz.names.get(name, ())
+        )
+
+    def find(self, text: str, context: set[str]) -> list[RegionHit]:
+        """Region hits in one text; `context` holds codes already seen in the article (updated)."""
+        hits: list[RegionHit] = []
+        previous: RegionHit | None = None
+        for start, end, name in self.gaz.scan(text):
+            adjacent = previous if previous is not None and previous.end == start else None
+            hit = self._resolve(text, start, end, name, adjacent, context)
+            if hit is None:
+                continue
+            hit = self._extend_zone(text, hit)
+            hits.append(hit)
+            context.update(r.code for r in self.gaz.chain(hit.region.code))
+            previous = hit
+        return hits
+
+    def _resolve(
+        self, text: str, start: int, end: int, name: str, adjacent: RegionHit | None, context: set[str]
+    ) -> RegionHit | None:
+        entries = self.gaz.names[name]
+        form = entries[0].form
+        if form == "short" or len(name) == 2:
+            if end < len(text) and text[end] in _PLACE_TAIL:
+                return None
+            if _crosses_word(text, start, end, adjacent is not None):
+                return None
+        entry = self._choose(entries, adjacent, context)
+        if entry is None:
+            return None
+        if entry.form == "short" and _common_word(name) and not self._named_in_full(entry.region):
+            return None
+        return RegionHit(start, end, name, entry.region, entry.form)
+
+    def _choose(self, entries: list[NameEntry], adjacent: RegionHit | None, context: set[str]) -> NameEntry | None:
+        def under(entry: NameEntry, codes: set[str]) -> bool:
+            return any(r.code in codes for r in self.gaz.chain(entry.region.code)[1:])
+
+        local = [e for e in entries if e.region.level in ("town", "village")]
+        if adjacent is not None:
+            near = [e for e in entries if under(e, {adjacent.region.code})]
+            if near:
+                return near[0]
+        levels = {c: self.gaz.regions[c].level for c in context}
+        for codes in (
+            {c for c, lv in levels.items() if lv not in ("province", "city")},
+            {c for c, lv in levels.items() if lv == "city"},
+        ):
+            found = [e for e in entries if under(e, codes)] if codes else []
+            if len(found) == 1 or (found and not local):
+                return min(found, key=lambda e: _LEVEL_RANK[e.region.level])
+        if local:
+            return local[0] if len(local) == 1 and local[0].region.level == "town" else None
+        home = [e for e in entries if e.region.code.startswith(HOME_PROVINCE[:2])] or entries
+        return min(home, key=lambda e: _LEVEL_RANK[e.region.level])
+
+    def _extend_zone(self, text: str, hit: RegionHit) -> RegionHit:
+        level = hit.region.level
+        m = _ZONE.match(text, hit.end) if level in ("city", "county") else None
+        if m is None:
+            return hit
+        kind = m.group(2)
+        short = "高新区" if kind.startswith("高新") else "经开区" if "经" in kind else kind
+        base = hit.region.short or hit.region.name
+        zone = self.gaz.names.get(base + short)
+        region = zone[0].region if zone else add_zone(self.gaz, hit.region, base + short)
+        return RegionHit(hit.start, m.end(), text[hit.start : m.end()], region, "zone")
