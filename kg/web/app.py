@@ -1,0 +1,115 @@
+"""The Flask application: SPARQL endpoint, graph API, linked-data pages, exports, browser UI.
+
+`create_app(store)` is what `kg serve` and `python server.py` serve. The web
+layer reads only the store; queries from outside run in killable worker
+processes, so the store must be an embedded one (a folder) for /sparql.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import threading
+from importlib import resources
+
+from flask import Flask, Response, request
+
+from kg.web import exports, graph_api, linked_data, sparql
+from kg.web.errors import register_error_handlers
+from kg.web.executor import QueryExecutor
+from kg.web.projection import ChangeCounter, ProjectionCache
+
+MAX_REQUEST_BYTES = 1_000_000
+DEFAULT_MAX_RESULTS = 10_000
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith(CORS_PATHS):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _preflight() -> Response | None:
+    """Answer CORS preflight requests for the shared paths before routing."""
+    if request.method == "OPTIONS" and request.path.startswith(CORS_PATHS):
+        return Response(status=204)
+    return None
+
+
+def _openapi() -> Response:
+    text = resources.files("kg.web").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return Response(text, content_type="application/yaml; charset=utf-8")
+
+
+def _register_ui(app: Flask) -> None:
+    """The browser page lives in kg.web.ui (another module's blueprint), when it is installed."""
+    if importlib.util.find_spec("kg.web.ui") is not None:
+        from kg.web import ui
+
+        app.register_blueprint(ui.bp)
+
+
+def create_app(
+    store,
+    *,
+    update_token: str | None = None,
+    query_timeout: float = 10.0,
+    max_results: int | None = None,
+    allowed_services: frozenset[str] | None = None,
+    query_workers: int | None = None,
+) -> Flask:
+    """The web app over an embedded store (kg.rdf.store.EmbeddedStore).
+
+    `allowed_services` lists the endpoint IRIs SERVICE and LOAD may reach (none by
+    default; $KG_ALLOWED_SERVICES, space-separated, when not given); `max_results`
+    caps one answer ($KG_MAX_RESULTS or 10 000 when not given).
+    """
+    location = getattr(store, "path", None)
+    if location is None:
+        raise ValueError("the web service needs an embedded store folder; remote endpoints are queried directly")
+    if allowed_services is None:
+        allowed_services = frozenset(os.environ.get("KG_ALLOWED_SERVICES", "").split())
+    if max_results is None:
+        max_results = int(os.environ.get("KG_MAX_RESULTS", DEFAULT_MAX_RESULTS))
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    executor = QueryExecutor(str(location), timeout=query_timeout, workers=query_workers)
+    atexit.register(executor.close)
+    changes = ChangeCounter()
+    app.extensions["kg.store"] = store
+    app.extensions["kg.changes"] = changes
+    app.extensions["kg.projection"] = ProjectionCache(store, changes)
+    app.extensions["kg.sparql"] = sparql.SparqlSettings(
+        executor=executor,
+        update_token=update_token,
+        allowed_services=allowed_services,
+        max_results=max_results,
+        update_lock=threading.Lock(),
+    )
+    register_error_handlers(app)
+    app.before_request(_preflight)
+    app.after_request(_security_headers)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(graph_api.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(linked_data.bp)
+    app.add_url_rule("/openapi.yaml", "openapi", _openapi)
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "quads": len(store)})
+    _register_ui(app)
+    return app

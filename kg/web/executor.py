@@ -1,0 +1,153 @@
+"""Run SPARQL queries where a runaway one can be killed.
+
+pyoxigraph's Python API cannot interrupt a query, so each query runs in a
+worker process of a pebble pool; past the time limit pebble kills that worker
+(SIGTERM, which the worker leaves at its default so it dies at once, even
+inside Rust code) and starts a fresh one, and the server itself never stops
+answering. Workers open the store folder with `Store.read_only` for every
+query, so each query sees the store as it is when it starts, alongside the
+server's own read-write handle.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from pebble import ProcessExpired, ProcessPool
+
+# Time a query may wait for a free worker before the client is told to retry.
+QUEUE_GRACE = 5.0
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query and how its answer should be written."""
+
+    query: str
+    tabular_format: str  # media type for SELECT / ASK results
+    graph_format: str  # media type for CONSTRUCT / DESCRIBE results
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None
+    max_results: int = 10_000
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    media_type: str
+    body: bytes
+    kind: str  # boolean, solutions, graph
+
+
+class QueryFailed(Exception):
+    """The query could not be answered; `status` is the HTTP status to send."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, message, headers)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _dataset_kwargs(job: QueryJob) -> dict[str, object]:
+    kwargs: dict[str, object] = {}
+    if not job.default_graphs:
+        kwargs["use_default_graph_as_union"] = True
+    if job.default_graphs:
+        kwargs["default_graph"] = [_node(g) for g in job.default_graphs]
+    if job.named_graphs:
+        kwargs["named_graphs"] = [_node(g) for g in job.named_graphs]
+    elif job.default_graphs:
+        kwargs["named_graphs"] = []
+    return kwargs
+
+
+def _too_many(limit: int) -> QueryFailed:
+    return QueryFailed(
+        400, f"result limit exceeded: the query gives more than {limit} results; add LIMIT or narrow it"
+    )
+
+
+def answer(store: ox.Store, job: QueryJob) -> QueryAnswer:
+    """Evaluate `job` on `store` and serialise it; SyntaxError and QueryFailed pass through."""
+    kwargs = _dataset_kwargs(job)
+    result = store.query(job.query, base_iri=job.base_iri, **kwargs)
+    if isinstance(result, ox.QueryBoolean):
+        fmt = ox.QueryResultsFormat.from_media_type(job.tabular_format)
+        return QueryAnswer(fmt.media_type, result.serialize(format=fmt), "boolean")
+    if isinstance(result, ox.QueryTriples):
+        triples = []
+        for triple in result:
+            triples.append(triple)
+            if len(triples) > job.max_results:
+                raise _too_many(job.max_results)
+        rdf_format = ox.RdfFormat.from_media_type(job.graph_format)
+        return QueryAnswer(rdf_format.media_type, ox.serialize(triples, format=rdf_format), "graph")
+    for count, _ in enumerate(result, start=1):
+        if count > job.max_results:
+            raise _too_many(job.max_results)
+    fmt = ox.QueryResultsFormat.from_media_type(job.tabular_format)
+    again = store.query(job.query, base_iri=job.base_iri, **kwargs)
+    return QueryAnswer(fmt.media_type, again.serialize(format=fmt), "solutions")
+
+
+def _worker_init() -> None:
+    """Let the pool's SIGTERM end a worker at once, even in the middle of a Rust call."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
+    try:
+        return answer(ox.Store.read_only(location), job)
+    except SyntaxError as error:
+        return QueryFailed(400, f"syntax error: {error}")
+    except QueryFailed as error:
+        return error
+    except (OSError, ValueError, RuntimeError) as error:
+        return QueryFailed(400, f"query failed: {error}")
+
+
+class QueryExecutor:
+    """A pool of killable worker processes answering queries on one store folder."""
+
+    def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None) -> None:
+        self.location = location
+        self.timeout = timeout
+        size = workers or min(4, os.cpu_count() or 1)
+        self._pool = ProcessPool(max_workers=size, initializer=_worker_init,
+                                 context=multiprocessing.get_context("spawn"))
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Answer `job` or raise QueryFailed (400 bad query, 503 time limit or busy)."""
+        future = self._pool.schedule(_run_in_worker, args=(self.location, job), timeout=self.timeout)
+        try:
+            outcome = future.result(timeout=self.timeout + QUEUE_GRACE)
+        except FutureTimeout:
+            future.cancel()
+            raise QueryFailed(
+                503, f"time limit exceeded: the query ran longer than {self.timeout:g} s and was stopped",
+                {"Retry-After": "1"},
+            ) from None
+        except (ProcessExpired, CancelledError):
+            raise QueryFailed(503, "the query worker stopped unexpectedly; the query was abandoned",
+                              {"Retry-After": "1"}) from None
+        if isinstance(outcome, QueryFailed):
+            raise outcome
+        return outcome
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=5)

@@ -1,0 +1,229 @@
+"""Linked-data pages: every IRI the service mints under KG_BASE dereferences here.
+
+`GET /region/...`, `/claim/...`, ... answer by content negotiation: an HTML
+page for a browser, Turtle, JSON-LD, N-Triples or RDF/XML for an RDF client.
+`/articles/<id>` shows an article's text with each claim's evidence marked.
+Text from pages only ever reaches HTML through autoescaped Jinja templates.
+Lookups bind the IRI as a term (quads_for_pattern); it is never query text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from kg.rdf import iris
+from kg.rdf.export import prefixes
+from kg.rdf.vocab import KG, OA, RDF, SCHEMA, SKOS
+from kg.web.errors import ApiError
+from kg.web.graph_api import public
+from kg.web.projection import Projection, local_name
+
+bp = Blueprint("linked_data", __name__, template_folder="templates")
+
+KINDS = ("region", "agency", "program", "organization", "metric", "claim", "article", "page", "graph", "scheme")
+RDF_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+MAX_INCOMING = 200
+
+
+def _store() -> ox.Store:
+    return current_app.extensions["kg.store"].store
+
+
+def iri_for_path(kind: str, rest: str) -> str:
+    """The minted IRI a request path names (each segment percent-encoded as kg.rdf.iris mints it)."""
+    return iris.base() + kind + "/" + "/".join(quote(part, safe="") for part in rest.split("/"))
+
+
+def local_path(iri: str) -> str | None:
+    """Where a minted IRI is served on this server; None for IRIs minted elsewhere."""
+    base = iris.base()
+    return "/" + iri[len(base):] if iri.startswith(base) else None
+
+
+def describe(iri: str) -> list[ox.Triple]:
+    """Triples about `iri` and about its fragment nodes (a claim's evidence annotation), deduplicated."""
+    store = _store()
+    node = ox.NamedNode(iri)
+    subjects = [node] + [q.subject for q in store.quads_for_pattern(None, OA.hasBody, node)]
+    seen: set[ox.Triple] = set()
+    out: list[ox.Triple] = []
+    done: set[str] = set()
+    while subjects:
+        subject = subjects.pop()
+        if subject.value in done:
+            continue
+        done.add(subject.value)
+        for quad in store.quads_for_pattern(subject, None, None):
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                out.append(triple)
+            obj = triple.object
+            if isinstance(obj, ox.NamedNode) and obj.value.startswith(iri + "#"):
+                subjects.append(obj)
+    return out
+
+
+def _media() -> str:
+    offered = ["text/html", *RDF_MEDIA]
+    return request.accept_mimetypes.best_match(offered, default="text/html") or "text/html"
+
+
+@dataclass
+class Value:
+    """One property value as a page shows it."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+
+
+def _value(term: Any, p: Projection) -> Value:
+    if isinstance(term, ox.NamedNode):
+        label = p.label(term.value)
+        return Value(label or term.value, local_path(term.value) or term.value)
+    if isinstance(term, ox.Literal):
+        return Value(term.value, lang=term.language)
+    return Value(str(term))
+
+
+def _properties(triples: list[ox.Triple], iri: str, p: Projection) -> list[tuple[str, str, list[Value]]]:
+    rows: dict[str, list[Value]] = {}
+    for t in triples:
+        if t.subject.value == iri:
+            rows.setdefault(t.predicate.value, []).append(_value(t.object, p))
+    return [(pred, local_name(pred), values) for pred, values in sorted(rows.items())]
+
+
+def _incoming(iri: str, p: Projection) -> list[tuple[str, Value]]:
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[str, Value]] = []
+    for quad in _store().quads_for_pattern(None, None, ox.NamedNode(iri)):
+        key = (quad.subject.value, quad.predicate.value)
+        if key in seen or quad.subject.value.startswith(iri + "#"):
+            continue
+        seen.add(key)
+        out.append((local_name(quad.predicate.value), _value(quad.subject, p)))
+        if len(out) >= MAX_INCOMING:
+            break
+    return out
+
+
+def _rdf_response(triples: list[ox.Triple], media: str) -> Response:
+    fmt = RDF_MEDIA[media]
+    body = ox.serialize(triples, format=fmt, prefixes=prefixes() if fmt == ox.RdfFormat.TURTLE else None)
+    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _first_literal(triples: list[ox.Triple], iri: str, *predicates: ox.NamedNode) -> str | None:
+    for predicate in predicates:
+        for t in triples:
+            if t.subject.value == iri and t.predicate == predicate and isinstance(t.object, ox.Literal):
+                return t.object.value
+    return None
+
+
+def _claims_for(p: Projection, iri: str) -> list[dict[str, Any]]:
+    return [public(c) for c in p.claims.values()
+            if iri in c["_links"].values() or c["iri"] == iri or c["article_iri"] == iri]
+
+
+def _article_link(article_iri: str | None) -> str | None:
+    path = local_path(article_iri) if article_iri else None
+    return "/articles/" + path[len("/article/"):] if path and path.startswith("/article/") else None
+
+
+@bp.route("/<any(" + ", ".join(KINDS) + "):kind>/<path:rest>")
+def resource(kind: str, rest: str) -> Response:
+    iri = iri_for_path(kind, rest)
+    triples = describe(iri)
+    if not triples:
+        raise ApiError(404, f"nothing is known about {iri}")
+    media = _media()
+    if media != "text/html":
+        return _rdf_response(triples, media)
+    p = current_app.extensions["kg.projection"].get()
+    types = [local_name(t.object.value) for t in triples if t.subject.value == iri and t.predicate == RDF.type]
+    label = _first_literal(triples, iri, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText) or iri
+    claims = _claims_for(p, iri)
+    html = render_template(
+        "ld_resource.html",
+        iri=iri,
+        label=label,
+        types=types,
+        properties=_properties(triples, iri, p),
+        incoming=_incoming(iri, p),
+        claims=[(c, local_path(c["iri"]), _article_link(c["article_iri"])) for c in claims],
+        article_text_link=_article_link(iri) if kind == "article" else None,
+    )
+    return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@dataclass
+class Segment:
+    text: str
+    claim: dict[str, Any] | None = None
+    claim_path: str | None = None
+
+
+def _segments(text: str, offset: int, claims: list[dict[str, Any]]) -> list[Segment]:
+    """Split the article text into plain runs and evidence runs (claims by raw offset, no overlaps)."""
+    out: list[Segment] = []
+    cursor = 0
+    for claim in sorted(claims, key=lambda c: (c["start"] or 0, c["end"] or 0)):
+        if claim["start"] is None or claim["end"] is None:
+            continue
+        start, end = claim["start"] - offset, claim["end"] - offset
+        if start < cursor or end > len(text) or start >= end:
+            continue
+        if start > cursor:
+            out.append(Segment(text[cursor:start]))
+        out.append(Segment(text[start:end], claim, local_path(claim["iri"])))
+        cursor = end
+    if cursor < len(text):
+        out.append(Segment(text[cursor:]))
+    return out
+
+
+@bp.route("/articles/<path:article_id>")
+def article_text(article_id: str) -> Response:
+    iri = iri_for_path("article", article_id)
+    triples = describe(iri)
+    if not triples:
+        raise ApiError(404, f"no article {iri}")
+    p = current_app.extensions["kg.projection"].get()
+    claims = [c for c in _claims_for(p, iri) if c["article_iri"] == iri]
+    body = _first_literal(triples, iri, SCHEMA.articleBody, SCHEMA.text)
+    start = _first_literal(triples, iri, KG.startOffset)
+    segments = _segments(body, int(start or 0), claims) if body is not None else []
+    html = render_template(
+        "ld_article.html",
+        iri=iri,
+        iri_path=local_path(iri),
+        headline=_first_literal(triples, iri, SCHEMA.headline) or iri,
+        segments=segments,
+        claims=[(c, local_path(c["iri"])) for c in claims],
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "kg.ttl"
+
+
+@bp.route("/ontology")
+def ontology() -> Response:
+    """The ontology the instance data uses, so its term IRIs dereference too."""
+    if not ONTOLOGY.is_file():
+        raise ApiError(404, "the ontology file is not installed")
+    return Response(ONTOLOGY.read_bytes(), content_type="text/turtle; charset=utf-8")

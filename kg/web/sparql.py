@@ -1,0 +1,250 @@
+"""`/sparql`: the SPARQL 1.1 Protocol (query and update) and the Service Description.
+
+Queries run in the killable worker pool (kg.web.executor) after kg.web.guard
+has read them; updates run on the server's own handle and only with the
+operator's bearer token. Answers follow `Accept` or a `format` parameter.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
+
+from kg.web.errors import ApiError
+from kg.web.executor import QueryExecutor, QueryFailed, QueryJob
+from kg.web.guard import Refused, add_using, has_dataset_clause, inspect
+
+bp = Blueprint("sparql", __name__)
+
+TABULAR = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+}
+GRAPH = {
+    "text/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "text/plain": "application/n-triples",
+    "application/ld+json": "application/ld+json",
+    "application/json": "application/ld+json",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
+# `format=` names as SPARQLWrapper, YASGUI and people write them: (tabular, graph) media types.
+FORMAT_NAMES = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", "text/turtle"),
+    "tsv": ("text/tab-separated-values", "text/turtle"),
+    "turtle": ("application/sparql-results+json", "text/turtle"),
+    "ttl": ("application/sparql-results+json", "text/turtle"),
+    "n3": ("application/sparql-results+json", "text/turtle"),
+    "nt": ("application/sparql-results+json", "application/n-triples"),
+    "ntriples": ("application/sparql-results+json", "application/n-triples"),
+    "n-triples": ("application/sparql-results+json", "application/n-triples"),
+    "json-ld": ("application/sparql-results+json", "application/ld+json"),
+    "jsonld": ("application/sparql-results+json", "application/ld+json"),
+    "rdf+xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "rdfxml": ("application/sparql-results+xml", "application/rdf+xml"),
+}
+_IRI = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass
+class SparqlSettings:
+    """What the operator chose when starting the server."""
+
+    executor: QueryExecutor
+    update_token: str | None
+    allowed_services: frozenset[str]
+    max_results: int
+    update_lock: threading.Lock
+
+
+def settings() -> SparqlSettings:
+    return current_app.extensions["kg.sparql"]
+
+
+def _choose(names: dict[str, str], fallback: str) -> str:
+    best = request.accept_mimetypes.best_match(list(names))
+    return names[best] if best else fallback
+
+
+def _formats() -> tuple[str, str]:
+    name = (request.args.get("format") or request.form.get("format") or "").strip().lower()
+    if name:
+        if name in FORMAT_NAMES:
+            return FORMAT_NAMES[name]
+        media = name.split(";")[0].strip()
+        if media in TABULAR or media in GRAPH:
+            return TABULAR.get(media, "application/sparql-results+json"), GRAPH.get(media, "text/turtle")
+        raise ApiError(400, f"unknown format {name!r}; use json, xml, csv, tsv, turtle, ntriples, jsonld or rdfxml")
+    return _choose(TABULAR, "application/sparql-results+json"), _choose(GRAPH, "text/turtle")
+
+
+def _iris(params: MultiDict, name: str) -> list[str]:
+    values = params.getlist(name)
+    for value in values:
+        if not _IRI.match(value):
+            raise ApiError(400, f"{name} is not an IRI: {value[:200]!r}")
+    return values
+
+
+def _body_text() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(415, f"charset {charset} is not accepted: send the request body as UTF-8")
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, f"request body is not valid UTF-8: {error}") from None
+
+
+def _one(params: MultiDict, name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise ApiError(400, f"exactly one {name!r} parameter is allowed; got {len(values)}")
+    return values[0] if values else None
+
+
+def _operation() -> tuple[str | None, str | None, MultiDict]:
+    """(query, update, parameters) of a protocol request; refuses malformed ones."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise ApiError(405, "updates must be sent with POST", {"Allow": "POST"})
+        return _one(args, "query"), None, args
+    media = request.mimetype
+    if media == "application/x-www-form-urlencoded":
+        form = request.form
+        params = MultiDict([*args.items(multi=True), *form.items(multi=True)])
+        query, update = _one(form, "query"), _one(form, "update")
+        if query is not None and update is not None:
+            raise ApiError(400, "send either 'query' or 'update', not both")
+        if query is None and update is None:
+            raise ApiError(400, "the form has neither a 'query' nor an 'update' field")
+        return query, update, params
+    if media == "application/sparql-query":
+        return _body_text(), None, args
+    if media == "application/sparql-update":
+        return None, _body_text(), args
+    raise ApiError(
+        415,
+        f"unsupported content type {media or '(none)'!r}: POST application/x-www-form-urlencoded, "
+        "application/sparql-query or application/sparql-update",
+    )
+
+
+def _endpoint_iri() -> str:
+    return request.base_url
+
+
+def _run_query(query: str, params: MultiDict) -> Response:
+    conf = settings()
+    try:
+        inspect(query, conf.allowed_services)
+    except Refused as error:
+        raise ApiError(400, str(error)) from None
+    tabular, graph = _formats()
+    job = QueryJob(
+        query=query,
+        tabular_format=tabular,
+        graph_format=graph,
+        default_graphs=_iris(params, "default-graph-uri") or None,
+        named_graphs=_iris(params, "named-graph-uri") or None,
+        base_iri=_endpoint_iri(),
+        max_results=conf.max_results,
+    )
+    try:
+        found = conf.executor.run(job)
+    except QueryFailed as error:
+        raise ApiError(error.status, error.message, error.headers) from None
+    media = found.media_type if "charset" in found.media_type else f"{found.media_type}; charset=utf-8"
+    return Response(found.body, content_type=media, headers={"Vary": "Accept"})
+
+
+def _authorised() -> None:
+    token = settings().update_token
+    if token is None:
+        raise ApiError(403, "this endpoint is read-only: updates are disabled")
+    given = request.headers.get("Authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        raise ApiError(401, "updates need the operator's token: send 'Authorization: Bearer <token>'",
+                       {"WWW-Authenticate": 'Bearer realm="sparql-update"'})
+
+
+def _run_update(update: str, params: MultiDict) -> Response:
+    _authorised()
+    conf = settings()
+    try:
+        toks = inspect(update, conf.allowed_services)
+    except Refused as error:
+        raise ApiError(400, str(error)) from None
+    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    if using or using_named:
+        if has_dataset_clause(toks):
+            raise ApiError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH")
+        update = add_using(update, using, using_named)
+    store = current_app.extensions["kg.store"]
+    with conf.update_lock:
+        try:
+            store.store.update(update, base_iri=_endpoint_iri())
+        except SyntaxError as error:
+            raise ApiError(400, f"syntax error: {error}") from None
+        except OSError as error:
+            raise ApiError(400, f"update failed: {error}") from None
+    current_app.extensions["kg.changes"].bump()
+    return Response(status=204)
+
+
+def _service_description() -> Response:
+    """A SPARQL 1.1 Service Description of this endpoint, in Turtle (or another RDF syntax)."""
+    service = ox.BlankNode()
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(_endpoint_iri())),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+    ]
+    if settings().update_token is not None:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)))
+    media = _choose({m: m for m in ("text/turtle", "application/n-triples", "application/ld+json",
+                                    "application/rdf+xml")}, "text/turtle")
+    fmt = ox.RdfFormat.from_media_type(media)
+    body = ox.serialize(triples, format=fmt, prefixes={"sd": SD} if fmt == ox.RdfFormat.TURTLE else None)
+    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+def sparql() -> Response:
+    query, update, params = _operation()
+    if update is not None:
+        return _run_update(update, params)
+    if query is None:
+        return _service_description()
+    return _run_query(query, params)
