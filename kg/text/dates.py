@@ -1,0 +1,27 @@
+"""Dates a page tells: the dateline's month and day, and the year the page speaks of."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)\d{2})\s*年")
+
+
+def main_year(text: str) -> int | None:
+    """The year written most often ("2023年"); the later one on a tie; None when none is written."""
+    counts = Counter(int(y) for y in _YEAR.findall(text))
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], y))
+
+
+def iso_date(year: int | None, month: str | None, day: str | None) -> str | None:
+    """ISO date when year, month and day are all known and form a real date."""
+    if year is None or not month or not day:
+        return None
+    try:
+        return dt.date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        return None

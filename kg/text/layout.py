@@ -1,0 +1,98 @@
+"""Which line breaks of a page are column wraps inside a paragraph and which end one.
+
+OCR gives either one printed column line per text line (narrow lines, often with a
+blank line after each) or one paragraph per line (long lines, column breaks left
+as spaces). A break is a wrap when the line before is body text that has not
+finished its sentence and the line after goes on with body text; on narrow
+columns a short unpunctuated line after an unfinished one is still body text.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from kg.text.lines import Kind, Line, make_line, width
+
+_CONTENT = re.compile(r"[^\n]+")
+_COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
+_WINDOW = 8
+_INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
+_HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
+_COMMA = re.compile(r"[，,]")
+# A line that closes a quote it never opened, or ends on a dash, goes on from the line before.
+_CONTINUES = re.compile(r"^[^“]*”|——$")
+# Justified lines the OCR letter-spaced ("创 新 推 行“ 党 建") fill their column whatever they count.
+_LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
+_LETTER_GAPS = 4
+
+
+@dataclass
+class Layout:
+    lines: list[Line]
+    wraps: list[bool]  # wraps[i]: the break after lines[i] is a column wrap
+    columns: bool
+
+
+def analyse(folded: str) -> Layout:
+    """Classify the lines of folded page text and decide every break between them."""
+    lines = []
+    for m in _CONTENT.finditer(folded):
+        text = m.group().strip()
+        if text:
+            lead = len(m.group()) - len(m.group().lstrip())
+            lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
+    body_widths = [width(x.text) for x in lines if x.kind is Kind.BODY and not x.ended]
+    columns = bool(body_widths) and statistics.median(body_widths) <= _COLUMN_MAX
+    if columns:
+        _resolve_columns(lines, body_widths)
+    wraps = [_wraps(a, b) for a, b in zip(lines, lines[1:], strict=False)]
+    wraps.append(False)
+    return Layout(lines=lines, wraps=wraps, columns=columns)
+
+
+def _wraps(before: Line, after: Line) -> bool:
+    return before.kind is Kind.BODY and not before.ended and after.kind is Kind.BODY and not after.dateline
+
+
+def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
+    """On narrow columns decide, top down, which heading-like lines are really body lines.
+
+    A line as wide as the column is body text when it goes on from an unfinished line
+    or opens a paragraph before more body text; a shorter one is a heading, and an
+    unfinished line that opens a paragraph right before it is the heading's first line.
+    """
+    for i, line in enumerate(lines):
+        if line.kind is not Kind.HEADING:
+            continue
+        column = _column(lines, i, body_widths)
+        spaced = len(_LETTER_GAP.findall(line.text)) >= _LETTER_GAPS
+        wide = column if spaced else width(line.text)
+        full = column - _INDENT <= wide <= column + 1
+        before = lines[i - 1] if i else None
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        going_on = before is not None and before.kind is Kind.BODY and not before.ended
+        if going_on and (column - _INDENT <= wide <= column + _INDENT or _CONTINUES.search(line.text)):
+            line.kind = Kind.BODY
+        elif going_on and before is not None:
+            opener = i < 2 or lines[i - 2].kind is not Kind.BODY or lines[i - 2].ended
+            if opener and _HEADING_CONTINUES.search(before.text):
+                before.kind = Kind.HEADING
+        elif full and after is not None and _opens_paragraph(line, before, after, column):
+            line.kind = Kind.BODY
+
+
+def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float) -> bool:
+    """A full-width line opens a paragraph when body text follows; after a signature only if punctuated."""
+    after_body = (after.kind is Kind.BODY and not after.dateline) or (
+        after.kind is Kind.HEADING and width(after.text) >= column - _INDENT
+    )
+    return after_body and (before is None or not before.signature or bool(_COMMA.search(line.text)))
+
+
+def _column(lines: list[Line], i: int, body_widths: list[float]) -> float:
+    near = [
+        width(x.text) for x in lines[max(0, i - _WINDOW) : i + _WINDOW] if x.kind is Kind.BODY and not x.ended
+    ]
+    return statistics.median(near or body_widths)

@@ -1,0 +1,132 @@
+"""What a single printed line is: body text, a heading, a byline, a caption or page furniture.
+
+The rules are typographic conventions of Chinese newspapers, not phrases of any
+one page: photo credits end in 摄/供图, editor lines start with 责任编辑, datelines
+are "<paper>[M月D日]讯", signatures are a parenthesised list of names closing a
+story, headings are short lines without sentence punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    BODY = "body"
+    HEADING = "heading"  # a headline, kicker, subtitle or section heading (decided later)
+    BYLINE = "byline"  # "全媒体记者 X 通讯员 Y" or a line of names
+    CREDIT = "credit"  # photo credit: "李杰 摄", "供图"
+    CAPTION = "caption"  # photo caption: "▲..."
+    FURNITURE = "furniture"  # "责任编辑:...", "专版", "上接01版"
+
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NAME = rf"[{CJK}·]"
+
+TERMINAL = re.compile(r"(?:[。！？!?；;…]|[·.]{3,}|(?:· ){2,}·?)[”’」』)）\]]*\s*$")
+FURNITURE = re.compile(
+    r"^(?:(?:责任编辑|美术编辑|责任校对|校对|版式设计|版式|值班编辑|本版编辑|组版|编辑)\s*[:：/]"
+    r"|(?:专版|专刊|广告|特刊)$"
+    r"|[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
+    r"|第?\s*[0-9A-Za-z]{1,3}\s*版$"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期.$)"
+)
+# Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
+JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
+CREDIT = re.compile(
+    r"(?:(?:^|\s)摄(?:影)?$|供图$|图片?由.{1,30}提供[）)]?$|提供$|^[（(]?(?:图|摄影|图片)\s*[/:：])"
+)
+CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|图为)")
+BYLINE_ROLE = re.compile(r"(?:记者|通讯员|特约撰稿|撰稿人|撰文)")
+NAMES_ONLY = re.compile(rf"^{_NAME}{{1,4}}(?:\s+{_NAME}{{1,4}}){{1,9}}$")
+SIGNATURE = re.compile(
+    rf"(?:^|(?<=[。！？!?”’」』…]))\s*[（(]\s*(?P<names>(?:(?:通讯员|记者)\s*)?{_NAME}{{1,4}}"
+    rf"(?:\s*[、\s]\s*{_NAME}{{1,4}}){{0,7}})\s*[）)]\s*$"
+)
+DATELINE = re.compile(
+    rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|台|网|社|中心|融媒))(?P<place>[{CJK}]{{0,6}}?)"
+    r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日(?P<dian>电)?|(?=讯))讯?"
+    r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
+)
+HEADING_STOP = re.compile(r"[。；;！!？?]|[，,、：:]\s*$")
+BULLET = re.compile(r"^[●■◆★□◇○•]")
+_COMMA = re.compile(r"[，,]")
+_HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
+_SPACES = re.compile(r"\s+")
+MAX_HEADING = 64
+
+
+@dataclass
+class Line:
+    """One printed line of the folded page (same offsets as the raw text)."""
+
+    start: int
+    end: int
+    text: str  # folded text with the page's spaces kept
+    kind: Kind
+    ended: bool  # closes a sentence (or a signature)
+    signature: bool
+    dateline: bool
+
+
+def width(text: str) -> float:
+    """Printed width in CJK cells: ASCII and (squeezed) Chinese punctuation take about half a cell."""
+    squeezed = _SPACES.sub("", text)
+    return len(squeezed) - 0.5 * len(_HALF_CELL.findall(squeezed))
+
+
+def classify(text: str) -> Kind:
+    """Kind of a stripped line judged on its own."""
+    squeezed = _SPACES.sub("", text)
+    if not squeezed:
+        return Kind.FURNITURE
+    if FURNITURE.search(squeezed) and len(squeezed) <= 60:
+        return Kind.FURNITURE
+    if CAPTION.search(squeezed):
+        return Kind.CAPTION
+    if len(squeezed) <= 40 and CREDIT.search(text):
+        return Kind.CREDIT
+    if len(squeezed) <= 60 and not DATELINE.match(squeezed) and not TERMINAL.search(text):
+        if BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed[:-1]):
+            return Kind.BYLINE
+        if _names_line(text):
+            return Kind.BYLINE
+    if BULLET.search(squeezed) and len(squeezed) <= 60 and not TERMINAL.search(text):
+        return Kind.HEADING
+    if (
+        2 <= len(squeezed) <= MAX_HEADING
+        and not HEADING_STOP.search(squeezed)
+        and len(_COMMA.findall(squeezed)) <= 1
+        and not DATELINE.match(squeezed)
+    ):
+        return Kind.HEADING
+    return Kind.BODY
+
+
+def _names_line(text: str) -> bool:
+    """A line of 2+ personal names ("李 杰 印俊闻 张道玲"): short tokens, mostly of 2-3 characters."""
+    if not NAMES_ONLY.match(text):
+        return False
+    tokens = text.split()
+    singles = sum(len(t) == 1 for t in tokens)
+    multis = len(tokens) - singles
+    return multis >= 1 and singles <= 2 * multis and all(len(t) <= 3 for t in tokens)
+
+
+def make_line(start: int, end: int, text: str) -> Line:
+    kind = classify(text)
+    signature = bool(SIGNATURE.search(text)) and kind in (Kind.BODY, Kind.HEADING)
+    if signature:
+        kind = Kind.BODY
+    squeezed = _SPACES.sub("", text)
+    return Line(
+        start=start,
+        end=end,
+        text=text,
+        kind=kind,
+        ended=signature or bool(TERMINAL.search(text)),
+        signature=signature,
+        dateline=kind is Kind.BODY and bool(DATELINE.match(squeezed)),
+    )

@@ -1,0 +1,26 @@
+"""Read a page file into a `Page`: decoded raw text, clean text and the offset map between them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.model import InputError, Page
+from kg.text.decode import decode_bytes
+from kg.text.normalise import normalise
+
+
+def read_page(path: str | Path) -> Page:
+    """Decode and normalise one page file; raise InputError for missing, binary or undecodable files."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise InputError(str(path), f"cannot read: {err.strerror or err}") from err
+    raw, encoding = decode_bytes(data, str(path))
+    return page_from_text(raw, doc=p.name, path=str(path), encoding=encoding)
+
+
+def page_from_text(raw: str, doc: str = "page.txt", path: str = "", encoding: str = "utf-8") -> Page:
+    """Build a `Page` from text already decoded (what `read_page` does after decoding)."""
+    text, offsets, _ = normalise(raw)
+    return Page(doc=doc, path=path, raw=raw, encoding=encoding, text=text, offsets=offsets)

@@ -1,0 +1,54 @@
+"""Paragraphs of a page: runs of printed lines joined by column wraps, located in `Page.text`."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from kg.model import Page
+from kg.text.layout import analyse
+from kg.text.lines import Kind, Line
+from kg.text.normalise import fold
+
+
+@dataclass
+class Paragraph:
+    start: int  # offsets into Page.text, half-open
+    end: int
+    kind: Kind
+    lines: list[Line]
+    index: int = 0  # position among the page's paragraphs
+
+    @property
+    def signature(self) -> bool:
+        return self.lines[-1].signature
+
+    @property
+    def dateline(self) -> bool:
+        return self.lines[0].dateline
+
+    @property
+    def ended(self) -> bool:
+        return self.lines[-1].ended
+
+    def spaced(self) -> str:
+        """The paragraph as printed, the page's own spaces kept (names in bylines need them)."""
+        return " ".join(line.text for line in self.lines)
+
+
+def paragraphs(page: Page) -> list[Paragraph]:
+    """Re-derive the layout `read_page` used and locate each paragraph in the clean text."""
+    layout = analyse(fold(page.raw))
+    result: list[Paragraph] = []
+    run: list[Line] = []
+    for line, wrap in zip(layout.lines, layout.wraps, strict=True):
+        run.append(line)
+        if wrap:
+            continue
+        start = bisect_left(page.offsets, run[0].start, 0, len(page.text))
+        end = bisect_left(page.offsets, run[-1].end, start, len(page.text))
+        kind = Kind.BODY if any(x.kind is Kind.BODY for x in run) else run[0].kind
+        if end > start:
+            result.append(Paragraph(start=start, end=end, kind=kind, lines=run, index=len(result)))
+        run = []
+    return result
