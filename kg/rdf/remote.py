@@ -100,7 +100,10 @@ class RemoteStore(Store):
         return True
 
     def graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", default_graph=[])
+        # Oxigraph lists graphs from its graph index; others may answer an empty GRAPH
+        # pattern with no rows (Virtuoso 7), so they get the portable triple pattern.
+        pattern = "{ }" if self._is_oxigraph() else "{ ?s ?p ?o }"
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} }}", default_graph=[])
         assert isinstance(rows, list)
         return sorted(row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode))
 

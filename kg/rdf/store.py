@@ -38,7 +38,7 @@ def negotiate(accept: str | None, offered: list):
             if media in ("*/*", "application/*", "text/*", ""):
                 continue
             for fmt in offered:
-                if fmt.media_type == media:
+                if fmt.media_type.split(";")[0] == media:
                     return fmt
             if media == "application/json":
                 for fmt in offered:

@@ -1,0 +1,141 @@
+"""Mapping an Extraction to quads: identity, named graphs, statement nodes, evidence."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.model import Article, Claim, Entity, Extraction, Mention, Page, Quantity, Region
+from kg.rdf import iris
+from kg.rdf.mapping import to_quads
+from kg.rdf.vocab import CUR, KG, OA, PROV, RDF, SCHEMA, SKOS, XSD
+
+PROVINCE = Region("430000000000", "湖南省", "province", None, "湖南")
+CITY = Region("430500000000", "邵阳市", "city", "430000000000", "邵阳")
+
+
+def hand_extraction(doc: str = "page_a.txt", value: float = 788000000.0, subject_key: str | None = "430503000000",
+                    with_claim: bool = True) -> Extraction:
+    """A page written for this test: one article, a county, an agency, a program and one money claim."""
+    raw = "大祥区财政局：今年以来，全区稳岗补贴计划共发放资金7.88亿元，同比增长12%。\n"
+    page = Page(doc=doc, path=doc, raw=raw, encoding="utf-8", text=raw, offsets=list(range(len(raw) + 1)))
+    county = Entity("region", "430503000000", "大祥区", aliases=["大祥"], parents=[CITY, PROVINCE], level="county")
+    agency = Entity("agency", "430503000000/财政局", "大祥区财政局", region="430503000000")
+    program = Entity("program", "稳岗补贴", "稳岗补贴", aliases=["稳岗补贴计划"])
+    article = Article(doc=doc, index=0, headline="大祥区发放稳岗补贴", start=0, end=len(raw) - 1,
+                      title="大祥区发放稳岗补贴", date="2024-04-20")
+    q_start = raw.index("7.88")
+    quantity = Quantity("7.88亿元", "7.88亿", value, "元", "亿元", "money", "approx", start=q_start,
+                        end=q_start + 6)
+    e_start = raw.index("全区")
+    claim = Claim(doc=doc, article=0, evidence=raw[e_start:q_start + 6], start=e_start, end=q_start + 6,
+                  quantity=quantity, subject="大祥区", subject_type="region", subject_key=subject_key,
+                  region="大祥区", region_key="430503000000", agency="大祥区财政局",
+                  agency_key="430503000000/财政局", program="稳岗补贴", program_key="稳岗补贴",
+                  metric="发放资金", metric_key="subsidy_paid", period="今年以来", period_start="2024-01-01",
+                  period_end="2024-04", modality="achieved")
+    mentions = [Mention("region", "大祥区", 0, 3, 0, "430503000000"),
+                Mention("agency", "大祥区财政局", 0, 6, 0, "430503000000/财政局")]
+    return Extraction(page=page, articles=[article], entities=[county, agency, program], mentions=mentions,
+                      claims=[claim] if with_claim else [])
+
+
+def objects(quads: list[ox.Quad], subject: str, predicate: ox.NamedNode) -> list:
+    return [q.object for q in quads if q.subject == ox.NamedNode(subject) and q.predicate == predicate]
+
+
+def test_every_quad_is_in_the_page_graph() -> None:
+    quads = to_quads(hand_extraction())
+    assert quads
+    assert {q.graph_name for q in quads} == {ox.NamedNode(iris.graph_iri("page_a.txt"))}
+
+
+def test_mapping_is_deterministic_and_has_no_blank_nodes() -> None:
+    first, second = to_quads(hand_extraction()), to_quads(hand_extraction())
+    assert first == second
+    assert len(set(first)) == len(first)
+    terms = [t for q in first for t in (q.subject, q.object)]
+    assert not any(isinstance(t, ox.BlankNode) for t in terms)
+
+
+def test_iris_follow_keys_and_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert iris.region_iri("430503") == "https://kg.example.org/region/430503"
+    assert iris.agency_iri("430503000000/财政局") == (
+        "https://kg.example.org/agency/430503000000/%E8%B4%A2%E6%94%BF%E5%B1%80")
+    assert iris.claim_iri("a b.txt", 3, 9, 788000000.0, "元").endswith("/claim/a%20b.txt/3-9/788000000-%E5%85%83")
+    monkeypatch.setenv("KG_BASE", "http://example.net/kg")
+    assert iris.page_iri("x.txt") == "http://example.net/kg/page/x.txt"
+    assert {q.graph_name.value for q in to_quads(hand_extraction())} == {"http://example.net/kg/graph/page_a.txt"}
+
+
+def test_claim_is_a_statement_node_with_value_unit_and_period() -> None:
+    x = hand_extraction()
+    quads = to_quads(x)
+    claim = iris.claim_iri("page_a.txt", x.claims[0].start, x.claims[0].end, 788000000.0, "元")
+    assert objects(quads, claim, RDF.type) == [KG.Claim]
+    assert objects(quads, claim, SCHEMA.value) == [ox.Literal("788000000", datatype=XSD.decimal)]
+    assert objects(quads, claim, SCHEMA.unitText) == [ox.Literal("元")]
+    assert objects(quads, claim, SCHEMA.unitCode) == [CUR.CNY]
+    assert objects(quads, claim, KG.unitWritten) == [ox.Literal("亿元")]
+    assert objects(quads, claim, KG.qualifier) == [KG.Approximate]
+    assert objects(quads, claim, KG.modality) == [KG.Achieved]
+    assert objects(quads, claim, SCHEMA.startDate) == [ox.Literal("2024-01-01", datatype=XSD.date)]
+    assert objects(quads, claim, SCHEMA.endDate) == [ox.Literal("2024-04", datatype=XSD.gYearMonth)]
+    assert objects(quads, claim, SCHEMA.about) == [ox.NamedNode(iris.region_iri("430503000000"))]
+    assert objects(quads, claim, KG.metric) == [ox.NamedNode(iris.metric_iri("subsidy_paid"))]
+    article = iris.article_iri("page_a.txt", 0, len(x.page.raw) - 1)
+    assert objects(quads, claim, PROV.wasDerivedFrom) == [ox.NamedNode(article)]
+    assert objects(quads, article, PROV.wasDerivedFrom) == [ox.NamedNode(iris.page_iri("page_a.txt"))]
+
+
+def test_evidence_selectors_point_at_the_source_text() -> None:
+    x = hand_extraction()
+    c = x.claims[0]
+    quads = to_quads(x)
+    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    annotation = [q.subject for q in quads if q.predicate == OA.hasBody and q.object == ox.NamedNode(claim)]
+    assert len(annotation) == 1
+    target = objects(quads, annotation[0].value, OA.hasTarget)[0]
+    assert objects(quads, target.value, OA.hasSource) == [ox.NamedNode(iris.page_iri(c.doc))]
+    selectors = {objects(quads, s.value, RDF.type)[0]: s for s in objects(quads, target.value, OA.hasSelector)}
+    exact = objects(quads, selectors[OA.TextQuoteSelector].value, OA.exact)[0].value
+    start = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.start)[0].value)
+    end = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.end)[0].value)
+    assert exact == x.page.raw[start:end] == c.evidence
+
+
+def test_shared_nodes_are_copied_into_each_page_graph() -> None:
+    region = iris.region_iri("430503000000")
+    for doc in ("page_a.txt", "page_b.txt"):
+        quads = to_quads(hand_extraction(doc))
+        assert objects(quads, region, SKOS.prefLabel) == [ox.Literal("大祥区", language="zh")]
+        assert objects(quads, region, SCHEMA.containedInPlace) == [ox.NamedNode(iris.region_iri(CITY.code))]
+        assert objects(quads, iris.region_iri(CITY.code), SCHEMA.containedInPlace) == [
+            ox.NamedNode(iris.region_iri(PROVINCE.code))]
+        assert objects(quads, region, KG.level) == [KG.CountyLevel]
+
+
+def test_unlinked_subject_is_kept_as_a_label() -> None:
+    x = hand_extraction(subject_key=None)
+    c = x.claims[0]
+    quads = to_quads(x)
+    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    assert objects(quads, claim, SCHEMA.about) == []
+    assert objects(quads, claim, KG.subjectLabel) == [ox.Literal("大祥区", language="zh")]
+
+
+def test_page_and_article_mention_entities() -> None:
+    quads = to_quads(hand_extraction())
+    page = iris.page_iri("page_a.txt")
+    mentioned = {o.value for o in objects(quads, page, SCHEMA.mentions)}
+    assert mentioned == {iris.region_iri("430503000000"), iris.agency_iri("430503000000/财政局"),
+                         iris.program_iri("稳岗补贴")}
+    article = iris.article_iri("page_a.txt", 0, len(hand_extraction().page.raw) - 1)
+    assert {o.value for o in objects(quads, article, SCHEMA.mentions)} == {
+        iris.region_iri("430503000000"), iris.agency_iri("430503000000/财政局")}
+
+
+def test_number_text_never_uses_exponents() -> None:
+    assert iris.number_text(788000000.0) == "788000000"
+    assert iris.number_text(0.00001) == "0.00001"
+    assert iris.number_text(12.5) == "12.5"
