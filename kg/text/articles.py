@@ -18,7 +18,7 @@ from kg.text.dates import iso_date, main_year
 from kg.text.lines import BULLET, DATELINE, SIGNATURE, Kind, width
 from kg.text.paragraphs import Paragraph, paragraphs
 from kg.text.sentences import split_sentences
-from kg.text.similarity import bigrams, coverage
+from kg.text.similarity import Bigrams, bigrams, coverage
 
 _JOINS_NEXT = re.compile(r"(?:——|—|[，,：:])$")
 _JOINED = re.compile(r"^(?:——|—|-|－)")
@@ -67,7 +67,7 @@ def split_articles(page: Page) -> list[Article]:
     paras = paragraphs(page)
     flow, captions = _separate_captions(paras, page)
     blocks, betweens = _segment(flow, page)
-    grams = [bigrams(b.text(page)) for b in blocks]
+    grams = [_block_grams(b, page) for b in blocks]
     for i, clusters in betweens:
         _share(blocks, grams, i, clusters, page)
     blocks = _place_strays(blocks, page)
@@ -224,7 +224,7 @@ def _share(blocks: list[_Block], grams: list[set[str]], i: int, clusters: list[l
 
 def _place_strays(blocks: list[_Block], page: Page) -> list[_Block]:
     """Move headline lines their body does not repeat to the body that does (cutting it if needed)."""
-    grams = [bigrams(b.text(page)) for b in blocks]
+    grams = [_block_grams(b, page) for b in blocks]
     strays: list[list[Paragraph]] = []
     for b, g in zip(blocks, grams, strict=True):
         if not b.body:
@@ -242,7 +242,8 @@ def _place_strays(blocks: list[_Block], page: Page) -> list[_Block]:
             b.post = [c for c in b.post if c in keep]
     for stray in strays:
         headline = _text(page, stray)
-        found = [(coverage(headline, bigrams(b.text(page))), n) for n, b in enumerate(blocks) if b.body]
+        grams = [_block_grams(b, page) for b in blocks]
+        found = [(coverage(headline, g), n) for n, (b, g) in enumerate(zip(blocks, grams, strict=True)) if b.body]
         if not found:
             continue
         score, n = max(found)
@@ -283,9 +284,16 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
     own = "".join(_text(page, c) for c in block.clusters())
     new = _text(page, stray)
     best: tuple[float, int, bool] | None = None
+    parts = [_para_grams(p, page) for p, _ in block.body]
+    heads = [set[tuple[str, str]]()]
+    for g in parts:
+        heads.append(heads[-1] | g)
+    tails = [set[tuple[str, str]]()]
+    for g in reversed(parts):
+        tails.append(tails[-1] | g)
+    tails.reverse()
     for j in range(_MIN_PART, len(block.body) - _MIN_PART + 1):
-        head = bigrams("".join(page.text[p.start : p.end] for p, _ in block.body[:j]))
-        tail = bigrams("".join(page.text[p.start : p.end] for p, _ in block.body[j:]))
+        head, tail = heads[j], tails[j]
         for new_first in (True, False):
             a, b = (head, tail) if new_first else (tail, head)
             gain_new = coverage(new, a) - coverage(new, b)
@@ -299,6 +307,19 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
     second = _Block(body=block.body[j:], closed=block.closed)
     first.pre, second.post = ([stray], block.clusters()) if new_first else (block.clusters(), [stray])
     return [first, second]
+
+
+def _para_grams(para: Paragraph, page: Page) -> Bigrams:
+    if para.grams is None:
+        para.grams = bigrams(page.text[para.start : para.end])
+    return para.grams
+
+
+def _block_grams(block: _Block, page: Page) -> Bigrams:
+    grams: Bigrams = set()
+    for p, _ in block.body:
+        grams |= _para_grams(p, page)
+    return grams
 
 
 def _is_photo_item(block: _Block, page: Page) -> bool:

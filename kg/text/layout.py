@@ -13,7 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from kg.text.lines import Kind, Line, make_line, width
+from kg.text.lines import Kind, Line, make_line
 
 _CONTENT = re.compile(r"[^\n]+")
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
@@ -43,7 +43,7 @@ def analyse(folded: str) -> Layout:
         if text:
             lead = len(m.group()) - len(m.group().lstrip())
             lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
-    body_widths = [width(x.text) for x in lines if x.kind is Kind.BODY and not x.ended]
+    body_widths = [x.width for x in lines if x.kind is Kind.BODY and not x.ended]
     columns = bool(body_widths) and statistics.median(body_widths) <= _COLUMN_MAX
     if columns:
         _resolve_columns(lines, body_widths)
@@ -63,12 +63,13 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     or opens a paragraph before more body text; a shorter one is a heading, and an
     unfinished line that opens a paragraph right before it is the heading's first line.
     """
+    full_widths = [x.width if x.kind is Kind.BODY and not x.ended else None for x in lines]
     for i, line in enumerate(lines):
         if line.kind is not Kind.HEADING:
             continue
-        column = _column(lines, i, body_widths)
+        column = _column(full_widths, i, body_widths)
         spaced = len(_LETTER_GAP.findall(line.text)) >= _LETTER_GAPS
-        wide = column if spaced else width(line.text)
+        wide = column if spaced else line.width
         full = column - _INDENT <= wide <= column + 1
         before = lines[i - 1] if i else None
         after = lines[i + 1] if i + 1 < len(lines) else None
@@ -86,13 +87,12 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
 def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float) -> bool:
     """A full-width line opens a paragraph when body text follows; after a signature only if punctuated."""
     after_body = (after.kind is Kind.BODY and not after.dateline) or (
-        after.kind is Kind.HEADING and width(after.text) >= column - _INDENT
+        after.kind is Kind.HEADING and after.width >= column - _INDENT
     )
     return after_body and (before is None or not before.signature or bool(_COMMA.search(line.text)))
 
 
-def _column(lines: list[Line], i: int, body_widths: list[float]) -> float:
-    near = [
-        width(x.text) for x in lines[max(0, i - _WINDOW) : i + _WINDOW] if x.kind is Kind.BODY and not x.ended
-    ]
+def _column(full_widths: list[float | None], i: int, body_widths: list[float]) -> float:
+    """Column width near line i: median width of the full (unfinished) body lines around it."""
+    near = [w for w in full_widths[max(0, i - _WINDOW) : i + _WINDOW] if w is not None]
     return statistics.median(near or body_widths)

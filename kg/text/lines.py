@@ -25,7 +25,9 @@ class Kind(Enum):
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME = rf"[{CJK}·]"
 
-TERMINAL = re.compile(r"(?:[。！？!?；;…]|[·.]{3,}|(?:· ){2,}·?)[”’」』)）\]]*\s*$")
+_CLOSERS = " ”’」』)）]"
+_END_MARKS = "。！？!?；;…"
+_DOTS = ("...", "···", "· ·")
 FURNITURE = re.compile(
     r"^(?:(?:责任编辑|美术编辑|责任校对|校对|版式设计|版式|值班编辑|本版编辑|组版|编辑)\s*[:：/]"
     r"|(?:专版|专刊|广告|特刊)$"
@@ -35,9 +37,8 @@ FURNITURE = re.compile(
 )
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
 JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
-CREDIT = re.compile(
-    r"(?:(?:^|\s)摄(?:影)?$|供图$|图片?由.{1,30}提供[）)]?$|提供$|^[（(]?(?:图|摄影|图片)\s*[/:：])"
-)
+CREDIT = re.compile(r"(?:(?:^|\s)摄(?:影)?|供图|图片?由.{1,30}提供[）)]?|提供)$")
+CREDIT_START = re.compile(r"[（(]?(?:图|摄影|图片)\s*[/:：]")
 CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|图为)")
 BYLINE_ROLE = re.compile(r"(?:记者|通讯员|特约撰稿|撰稿人|撰文)")
 NAMES_ONLY = re.compile(rf"^{_NAME}{{1,4}}(?:\s+{_NAME}{{1,4}}){{1,9}}$")
@@ -50,7 +51,8 @@ DATELINE = re.compile(
     r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日(?P<dian>电)?|(?=讯))讯?"
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
-HEADING_STOP = re.compile(r"[。；;！!？?]|[，,、：:]\s*$")
+HEADING_STOP = re.compile(r"[。；;！!？?]")
+HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
 _COMMA = re.compile(r"[，,]")
 _HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
@@ -69,37 +71,59 @@ class Line:
     ended: bool  # closes a sentence (or a signature)
     signature: bool
     dateline: bool
+    width: float = 0.0
 
 
 def width(text: str) -> float:
-    """Printed width in CJK cells: ASCII and (squeezed) Chinese punctuation take about half a cell."""
-    squeezed = _SPACES.sub("", text)
+    """Printed width in CJK cells: ASCII and (squeezed) Chinese punctuation take about half a cell.
+    Lines too long for a column are simply counted."""
+    if len(text) > MAX_HEADING:
+        return float(len(text))
+    squeezed = _SPACES.sub("", text) if " " in text else text
     return len(squeezed) - 0.5 * len(_HALF_CELL.findall(squeezed))
+
+
+def _tail(text: str, pattern: re.Pattern[str], span: int) -> bool:
+    """Search only the last `span` characters: the patterns judged here are anchored at the end."""
+    return pattern.search(text, max(0, len(text) - span)) is not None
+
+
+def ends_sentence(text: str) -> bool:
+    """The line closes a sentence: an end mark, maybe followed by closing quotes or brackets."""
+    bare = text.rstrip(_CLOSERS)
+    return bool(bare) and (bare[-1] in _END_MARKS or bare.endswith(_DOTS))
 
 
 def classify(text: str) -> Kind:
     """Kind of a stripped line judged on its own."""
-    squeezed = _SPACES.sub("", text)
-    if not squeezed:
+    squeezed = _SPACES.sub("", text) if " " in text else text
+    size = len(squeezed)
+    if not size:
         return Kind.FURNITURE
-    if FURNITURE.search(squeezed) and len(squeezed) <= 60:
-        return Kind.FURNITURE
-    if CAPTION.search(squeezed):
+    if CAPTION.match(squeezed):
         return Kind.CAPTION
-    if len(squeezed) <= 40 and CREDIT.search(text):
+    if size > MAX_HEADING:
+        return Kind.BODY
+    ended = ends_sentence(text)
+    if size <= 60 and FURNITURE.match(squeezed):
+        return Kind.FURNITURE
+    if size <= 40 and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
-    if len(squeezed) <= 60 and not DATELINE.match(squeezed) and not TERMINAL.search(text):
-        if BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed[:-1]):
-            return Kind.BYLINE
-        if _names_line(text):
-            return Kind.BYLINE
-    if BULLET.search(squeezed) and len(squeezed) <= 60 and not TERMINAL.search(text):
+    if ended:
+        return Kind.BODY
+    dateline = ("讯" in squeezed or "电" in squeezed) and DATELINE.match(squeezed) is not None
+    if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
+        return Kind.BYLINE
+    if " " in text and _names_line(text):
+        return Kind.BYLINE
+    if BULLET.match(squeezed):
         return Kind.HEADING
     if (
-        2 <= len(squeezed) <= MAX_HEADING
+        size >= 2
+        and not dateline
+        and squeezed[-1] not in HEADING_OPEN_END
         and not HEADING_STOP.search(squeezed)
         and len(_COMMA.findall(squeezed)) <= 1
-        and not DATELINE.match(squeezed)
     ):
         return Kind.HEADING
     return Kind.BODY
@@ -117,16 +141,21 @@ def _names_line(text: str) -> bool:
 
 def make_line(start: int, end: int, text: str) -> Line:
     kind = classify(text)
-    signature = bool(SIGNATURE.search(text)) and kind in (Kind.BODY, Kind.HEADING)
+    signature = (
+        kind in (Kind.BODY, Kind.HEADING) and text[-1] in ")）" and _tail(text, SIGNATURE, 48)
+    )
     if signature:
         kind = Kind.BODY
-    squeezed = _SPACES.sub("", text)
+    dateline = False
+    if kind is Kind.BODY and ("讯" in text[:40] or "电" in text[:40]):
+        dateline = DATELINE.match(_SPACES.sub("", text[:60])) is not None
     return Line(
         start=start,
         end=end,
         text=text,
         kind=kind,
-        ended=signature or bool(TERMINAL.search(text)),
+        ended=signature or ends_sentence(text),
         signature=signature,
-        dateline=kind is Kind.BODY and bool(DATELINE.match(squeezed)),
+        dateline=dateline,
+        width=width(text),
     )

@@ -10,6 +10,9 @@ of text[i].
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import numpy as np
 
 from kg.text.layout import Layout, analyse
 
@@ -29,74 +32,65 @@ _FOLD.update({ord(k): v for k, v in {
     "\x85": "\n", "\u2028": "\n", "\u2029": "\n",
 }.items()})
 
+_FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 _ASCII_QUOTED = re.compile(r'"([^"\n]*)"')
-_SPACE_RUN = re.compile(r" +")
+# Spaces beside Chinese or punctuation go, unless a Latin word or two numbers meet there.
+_DROP_SPACES = re.compile(r"(?<![A-Za-z0-9]) +(?![A-Za-z])|(?<![A-Za-z]) +(?![A-Za-z0-9])")
+# Of the spaces that stay, one is enough.
+_EXTRA_SPACES = re.compile(r"(?<=[A-Za-z0-9] ) +(?=[A-Za-z0-9])|(?<=[A-Za-z] ) +(?=\S)|(?<=\S) +(?= [A-Za-z])")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[A-Za-z0-9]")
-_LATIN = re.compile(r"[A-Za-z]")
 _NEWLINE = "\n"
+_NEWLINE_CODE = ord("\n")
+_SPACE_CODE = ord(" ")
+_UTF32 = "utf-32-le"
+_SURROGATES = "surrogatepass"
 
 
 def fold(raw: str) -> str:
     """One-for-one folding: same length as `raw`, so indices into it are raw indices."""
-    folded = raw.translate(_FOLD)
+    folded = _FOLDABLE.sub(lambda m: _FOLD[ord(m.group())], raw) if _FOLDABLE.search(raw) else raw
     if '"' in folded:
         folded = _ASCII_QUOTED.sub(lambda m: f"“{m.group(1)}”", folded)
     return folded
 
 
+@lru_cache(maxsize=4)
+def folded_layout(raw: str) -> tuple[str, Layout]:
+    """Folded text and its line layout; cached because splitting articles needs them again."""
+    folded = fold(raw)
+    return folded, analyse(folded)
+
+
 def normalise(raw: str) -> tuple[str, list[int], Layout]:
     """Return the clean text, its offsets into `raw` (plus a final len(raw)) and the line layout."""
-    folded = fold(raw)
-    layout = analyse(folded)
-    edits: list[tuple[int, int, str, int]] = []  # (start, end, replacement or "", raw index of it)
-    edits.extend((m.start(), m.end(), "", 0) for m in _INVISIBLE.finditer(raw))
+    folded, layout = folded_layout(raw)
+    codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
+    keep = np.ones(len(folded), dtype=bool)
+    drops = [m.span() for m in _INVISIBLE.finditer(folded)]
+    drops.extend(m.span() for m in _DROP_SPACES.finditer(folded))
+    if "  " in folded:
+        drops.extend(m.span() for m in _EXTRA_SPACES.finditer(folded))
     lines = layout.lines
-    if lines:
-        edits.append((0, lines[0].start, "", 0))
-        edits.append((lines[-1].end, len(folded), "", 0))
-    for line in lines:
-        for m in _SPACE_RUN.finditer(folded, line.start, line.end):
-            edits.append(_space_edit(folded, m.start(), m.end()))
-    for i, (line, after) in enumerate(zip(lines, lines[1:], strict=False)):
-        edits.append(_gap_edit(folded, line.end, after.start, layout.wraps[i]))
     if not lines:
-        edits.append((0, len(folded), "", 0))
-    return _apply(folded, edits, len(raw)) + (layout,)
-
-
-def _space_edit(text: str, start: int, end: int) -> tuple[int, int, str, int]:
-    """Keep one space between Latin words, between numbers, and beside a Latin word; drop the rest."""
-    left, right = text[start - 1], text[end]
-    keep = (_WORD.match(left) and _WORD.match(right)) or _LATIN.match(left) or _LATIN.match(right)
-    return (start, end, " ", start) if keep else (start, end, "", 0)
-
-
-def _gap_edit(text: str, start: int, end: int, wrap: bool) -> tuple[int, int, str, int]:
-    """A wrap disappears (or becomes a space between two numbers); a paragraph end stays one newline."""
-    if wrap:
-        if _WORD.match(text[start - 1]) and _WORD.match(text[end]):
-            return start, end, " ", start
-        return start, end, "", 0
-    return start, end, _NEWLINE, text.index(_NEWLINE, start, end)
-
-
-def _apply(folded: str, edits: list[tuple[int, int, str, int]], raw_len: int) -> tuple[str, list[int]]:
-    pieces: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for start, end, repl, origin in sorted(edits):
-        if end <= pos and not repl:
-            continue
-        if start > pos:
-            pieces.append(folded[pos:start])
-            offsets.extend(range(pos, start))
-        if repl and origin >= pos:
-            pieces.append(repl)
-            offsets.append(origin)
-        pos = max(pos, end)
-    if pos < len(folded):
-        pieces.append(folded[pos:])
-        offsets.extend(range(pos, len(folded)))
-    offsets.append(raw_len)
-    return "".join(pieces), offsets
+        drops.append((0, len(folded)))
+    else:
+        drops.append((0, lines[0].start))
+        drops.append((lines[-1].end, len(folded)))
+    kept: list[int] = []  # positions inside dropped gaps that stay, as a newline or a space
+    for line, after, wrap in zip(lines, lines[1:], layout.wraps, strict=False):
+        start, end = line.end, after.start
+        drops.append((start, end))
+        if not wrap:
+            newline = folded.index(_NEWLINE, start, end)
+            codes[newline] = _NEWLINE_CODE
+            kept.append(newline)
+        elif _WORD.match(folded[start - 1]) and _WORD.match(folded[end]):
+            codes[start] = _SPACE_CODE
+            kept.append(start)
+    for start, end in drops:
+        keep[start:end] = False
+    keep[kept] = True
+    offsets = np.flatnonzero(keep)
+    text = codes[offsets].tobytes().decode(_UTF32, _SURROGATES)
+    return text, [*offsets.tolist(), len(raw)], layout

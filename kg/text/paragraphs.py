@@ -6,9 +6,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.model import Page
-from kg.text.layout import analyse
 from kg.text.lines import Kind, Line
-from kg.text.normalise import fold
+from kg.text.normalise import folded_layout
+from kg.text.similarity import Bigrams
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Paragraph:
     kind: Kind
     lines: list[Line]
     index: int = 0  # position among the page's paragraphs
+    grams: Bigrams | None = None  # character bigrams, computed when first needed
 
     @property
     def signature(self) -> bool:
@@ -38,7 +39,7 @@ class Paragraph:
 
 def paragraphs(page: Page) -> list[Paragraph]:
     """Re-derive the layout `read_page` used and locate each paragraph in the clean text."""
-    layout = analyse(fold(page.raw))
+    _, layout = folded_layout(page.raw)
     result: list[Paragraph] = []
     run: list[Line] = []
     for line, wrap in zip(layout.lines, layout.wraps, strict=True):
