@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kg.extract.regions import is_word
+
 _DATA = Path(__file__).with_name("data") / "agency_bodies.json"
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 LEVEL_CHARS = "省市县区镇乡"
-_BARE_BEFORE = set("在由经向对与和及并让据称将把从跟同给被、，。；：“（")
+_BARE_BEFORE = set('在由经向对与和及并让据称将把从跟同给被、，,。；;：:“"（(')
 _WINDOW = 18
 
 
@@ -36,14 +38,14 @@ class BodyTable:
     not_endings: tuple[str, ...]
     org_endings: tuple[str, ...]
     breaks: tuple[str, ...]
-    known: tuple[str, ...]  # full and short body names, longest first
+    heads: tuple[str, ...]  # how known body names begin: "医疗", "医保", "公安", "委" ...
 
 
 @cache
 def body_table() -> BodyTable:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     aliases: dict[str, str] = data["aliases"]
-    known = sorted(set(aliases) | set(aliases.values()) | {"民政局", "民政厅", "公安局", "财政局", "教育局"}, key=len)
+    heads = {name[:2] for name in (*aliases, *aliases.values())} | set(data["body_heads"])
     return BodyTable(
         aliases=aliases,
         keep_short=frozenset(data["keep_short"]),
@@ -51,7 +53,7 @@ def body_table() -> BodyTable:
         not_endings=tuple(data["not_agency_endings"]),
         org_endings=tuple(data["organization_endings"]),
         breaks=tuple(data["breaks"]),
-        known=tuple(reversed(known)),
+        heads=tuple(sorted(heads)),
     )
 
 
@@ -85,6 +87,8 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         run = window[:k]
         if k < len(window) and window[k] in LEVEL_CHARS and best is not None and best.end == pos + k:
             break  # "株洲市委市政府": a new body starts with its own level word
+        if run.endswith("委") and window[k : k + 1] == "员" and window[k + 1 : k + 2] != "会":
+            continue  # "党工委委员" is a person, not "党工委委"
         if any(run.endswith(e) for e in table.org_endings):
             best = BodyMatch(pos + k, run, "organization")
         elif best is not None and best.type == "organization":
@@ -92,26 +96,24 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         elif any(run.endswith(s) for s in table.suffixes) and not any(run.endswith(e) for e in table.not_endings):
             if k >= 2 or run == "委":
                 best = BodyMatch(pos + k, run, "agency")
-    if best is not None and best.type == "organization":
-        return best
     return best
 
 
 def known_body_after(text: str, pos: int) -> BodyMatch | None:
-    """A known body name (full or abbreviated) at `pos`, extended like `body_after`."""
+    """A body name at `pos` that begins like a known one ("医保局", "委统战部", "公安局交警支队")."""
     table = body_table()
-    for name in table.known:
-        if text.startswith(name, pos):
-            longer = body_after(text, pos)
-            if longer is not None and longer.end >= pos + len(name):
-                return longer
-            return BodyMatch(pos + len(name), name, "agency")
-    return None
+    if not any(text.startswith(head, pos) for head in table.heads):
+        return None
+    match = body_after(text, pos)
+    return match if match is not None and match.type == "agency" else None
 
 
 def bare_level_at(text: str, i: int) -> bool:
-    """True when text[i] is a level word standing alone for a place ("市医保局")."""
-    return text[i] in LEVEL_CHARS and (i == 0 or text[i - 1] in _BARE_BEFORE)
+    """True when text[i] is a level word standing alone for a place ("市医保局", "落实县委").
+
+    Not when it closes a word with the character before it ("城市", "社区", "我省").
+    """
+    return text[i] in LEVEL_CHARS and (i == 0 or text[i - 1] in _BARE_BEFORE or not is_word(text[i - 1 : i + 1]))
 
 
 def canonical_body(body: str) -> str:

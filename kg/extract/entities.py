@@ -60,8 +60,20 @@ class _PageState:
         self.mentions.append(Mention(kind, sentence.text[start:end], raw_start, raw_end, article, key))
 
 
-def _texts(article: Article) -> list[tuple[str, Sentence | None]]:
-    return [(article.headline, None)] + [(s.text, s) for s in article.sentences]
+def _texts(page: Page, article: Article) -> list[tuple[str, Sentence | None]]:
+    """Headline, captions and sentences; headline and captions are placed in the page when found."""
+    out: list[tuple[str, Sentence | None]] = []
+    for extra in [article.headline, *article.captions]:
+        out.append((extra, _locate(page, extra)))
+    return out + [(s.text, s) for s in article.sentences]
+
+
+def _locate(page: Page, text: str) -> Sentence | None:
+    i = page.text.find(text) if text else -1
+    if i < 0:
+        return None
+    start, end = page.raw_span(i, i + len(text))
+    return Sentence(start, end, text, i)
 
 
 def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], list[Mention]]:
@@ -70,21 +82,17 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
     Regions come first in each article (they give the context), then bodies
     after places, then references ("全县", "该局"), then programs.
     """
-    resolver = RegionResolver([t for a in articles for t, _ in _texts(a)])
+    texts = {a.index: _texts(page, a) for a in articles}
+    resolver = RegionResolver([t for a in articles for t, _ in texts[a.index]])
     state = _PageState(page)
     for article in articles:
         context: set[str] = set()
-        hits = [(text, sentence, resolver.find(text, context)) for text, sentence in _texts(article)]
-        article_mentions: list[Mention] = []
+        hits = [(text, sentence, resolver.find(text, context)) for text, sentence in texts[article.index]]
         for _text, sentence, region_hits in hits:
             for hit in region_hits:
-                entity = _region_or_park(hit)
-                state.add(entity, hit.surface)
-                if entity.type == "region":
-                    state.mention("region", sentence, hit.start, hit.end, article.index, entity.key)
-                    if sentence is None:
-                        article_mentions.append(Mention("region", hit.surface, -1, -1, article.index, entity.key))
-        governing = governing_region(article, article_mentions + state.mentions, list(state.entities.values()))
+                entity = state.add(_region_or_park(hit), hit.surface)
+                state.mention(entity.type, sentence, hit.start, hit.end, article.index, entity.key)
+        governing = governing_region(article, state.mentions, list(state.entities.values()))
         for text, sentence, region_hits in hits:
             _bodies(state, article, text, sentence, region_hits, governing)
             if sentence is not None:
@@ -175,7 +183,7 @@ def _programs(state: _PageState, article: Article, text: str, sentence: Sentence
 
 
 def governing_region(article: Article, mentions: Iterable[Mention], entities: Iterable[Entity]) -> Entity | None:
-    """The region an article is about: the most often named place (headline counts double).
+    """The region an article is about: the most often named place (named in the headline: +2).
 
     Villages are never governing; among equally named places the more specific
     (county before city) and then the earlier wins.  None when no place is named.
@@ -186,10 +194,16 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
     for n, m in enumerate(mentions):
         if m.article != article.index or m.key not in by_key:
             continue
-        score[m.key] = score.get(m.key, 0) + (2 if m.start < 0 else 1)
+        score[m.key] = score.get(m.key, 0) + 1
         first.setdefault(m.key, n)
     if not score:
         return None
+    for key in score:
+        entity = by_key[key]
+        region = gazetteer().regions.get(key)
+        names = [entity.label, *entity.aliases, *([region.short] if region and region.short else [])]
+        if any(name and name in article.headline for name in names):
+            score[key] += 2
     best = max(score, key=lambda k: (score[k], -_LEVEL_ORDER[by_key[k].level or "county"], -first[k]))
     return by_key[best]
 

@@ -18,16 +18,22 @@ pages and releases.
 from __future__ import annotations
 
 import importlib.util
+import os
+import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from kg.model import Region
 
+T = TypeVar("T")
 HOME_PROVINCE = "430000000000"  # the papers are Hunan papers: default province
 
 _CODED_LINE = re.compile(r"^(\t{0,2})([^\t\n]+)\t(\d{6})\t([^\t\n]*)$", re.M)
+_CACHE_VERSION = 1  # bump when the derived tables change shape or content
 _ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
 
 
@@ -148,10 +154,10 @@ def _read_coded(gaz: Gazetteer, text: str) -> None:
         depth = len(tabs)
         del stack[depth:]
         parent = stack[-1] if stack else None
-        if depth == 1 and parent is not None and name == parent.name:  # municipalities repeat themselves
+        code = _code12(code6)
+        if parent is not None and (code == parent.code or code in gaz.regions):  # municipalities repeat themselves
             stack.append(parent)
             continue
-        code = _code12(code6)
         if depth == 2 and parent is not None:
             label, short_name, aliases = _county_forms(name, short, parent)
         else:
@@ -205,15 +211,50 @@ def _index(gaz: Gazetteer) -> None:
     gaz.lengths = {p: tuple(sorted(s, reverse=True)) for p, s in by_prefix.items()}
 
 
-@cache
-def gazetteer() -> Gazetteer:
-    """The gazetteer, built on first use and kept for the process."""
+def cache_dir() -> Path:
+    """Where derived tables are kept between runs ($KG_CACHE, else the user cache folder)."""
+    base = os.environ.get("KG_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "kg")
+    return Path(base)
+
+
+def cached(name: str, source: Path, build: Callable[[], T]) -> T:
+    """`build()`'s result, pickled under the cache folder and rebuilt when `source` changes.
+
+    Parsing jionlp's 12 MB division file takes about a second; the pickle loads
+    in a few tens of milliseconds.  A cache that cannot be written is skipped.
+    """
+    stat = source.stat()
+    path = cache_dir() / f"{name}-{_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return value
+
+
+def _build() -> Gazetteer:
     text = _data_file().read_text(encoding="utf-8")
     gaz = Gazetteer()
     _read_coded(gaz, text)
     _read_home_towns(gaz, text)
     _index(gaz)
     return gaz
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer, built on first use (or read from the cache) and kept for the process."""
+    return cached("gazetteer", _data_file(), _build)
 
 
 def add_zone(gaz: Gazetteer, parent: Region, label: str) -> Region:

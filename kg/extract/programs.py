@@ -27,6 +27,7 @@ _DATA = Path(__file__).with_name("data") / "program_cues.json"
 _QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
+_NUMERAL_ONLY = re.compile(r"[\d一二三四五六七八九十百千万两]+")
 _SPACES = re.compile(r"\s+")
 _PLUS = re.compile(r"[+＋]")
 _VERB_WINDOW = 8
@@ -71,7 +72,7 @@ def canonical_program(name: str) -> str:
 def _looks_like_name(q: str) -> bool:
     if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式")) or q.count("，") + q.count(",") > 1:
         return False
-    return not q.isdigit() and len(q) <= 20
+    return not _NUMERAL_ONLY.fullmatch(q) and len(q) <= 20
 
 
 def _has_plus(q: str) -> bool:
@@ -122,7 +123,7 @@ def _name_start(text: str, head: int) -> int:
     lo = max(0, head - _UNQUOTED_MAX)
     start = lo
     for i in range(head - 1, lo - 1, -1):
-        if text[i] in _CLAUSE_END or text[i] in "和及“”\"" or not "\u4e00" <= text[i] <= "\u9fff":
+        if text[i] in _CLAUSE_END or text[i] in '和及“”"' or not "\u4e00" <= text[i] <= "\u9fff":
             start = i + 1
             break
     for verb in cues().name_verbs:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kg.extract.gazetteer import HOME_PROVINCE, Gazetteer, NameEntry, add_zone, gazetteer
+from kg.extract.gazetteer import HOME_PROVINCE, Gazetteer, NameEntry, add_zone, cached, gazetteer
 from kg.model import Region
 
 # A short name followed by one of these is part of a smaller place's name.
@@ -35,6 +35,10 @@ _ZONE = re.compile(
     r"(国家级)?(高新技术产业开发区|高新技术产业园区|高新区|经济技术开发区|经济开发区|经开区"
     r"|工业集中区|工业园区|产业开发区|工业园|产业园)"
 )
+_UNLISTED = {
+    "county": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)(?![\u4e00-\u9fff]{0,1}(?:镇|乡|政府|党委))"),
+    "town": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:村|社区)(?!委|民|级|干部)"),
+}
 _COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
 _CROSS_WORD_FREQ = 50
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
@@ -51,20 +55,25 @@ class RegionHit:
     form: str  # full, short, alias, zone
 
 
-@cache
-def _words() -> dict[str, tuple[int, str]]:
-    """Two-character words of jieba's dictionary with frequency and part of speech."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+def _read_words(path: Path) -> dict[str, tuple[int, str]]:
     words: dict[str, tuple[int, str]] = {}
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line[2] == " ":
                 word, freq, pos = line.split(" ", 2)
-                words[word] = (int(freq), pos.strip())
+                if int(freq) >= _CROSS_WORD_FREQ:
+                    words[word] = (int(freq), pos.strip())
     return words
+
+
+@cache
+def _words() -> dict[str, tuple[int, str]]:
+    """Two-character words of jieba's dictionary (frequency ≥ 50) with frequency and part of speech."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    return cached("words2", path, lambda: _read_words(path))
 
 
 def is_word(text: str, freq: int = _CROSS_WORD_FREQ) -> bool:
@@ -103,7 +112,11 @@ class RegionResolver:
         """Region hits in one text; `context` holds codes already seen in the article (updated)."""
         hits: list[RegionHit] = []
         previous: RegionHit | None = None
-        for start, end, name in self.gaz.scan(text):
+        found = self.gaz.scan(text)
+        starts = {start for start, _, _ in found}
+        queue = list(reversed(found))
+        while queue:
+            start, end, name = queue.pop()
             adjacent = previous if previous is not None and previous.end == start else None
             hit = self._resolve(text, start, end, name, adjacent, context)
             if hit is None:
@@ -112,7 +125,30 @@ class RegionResolver:
             hits.append(hit)
             context.update(r.code for r in self.gaz.chain(hit.region.code))
             previous = hit
+            if hit.end not in starts:
+                unlisted = self._unlisted_child(text, hit)
+                if unlisted is not None:
+                    hits.append(unlisted)
+                    previous = unlisted
+                    self.gaz.add(unlisted.region, unlisted.surface, "full")
         return hits
+
+    def _unlisted_child(self, text: str, hit: RegionHit) -> RegionHit | None:
+        """A town after its county, or a village after its town, that the data does not list.
+
+        "武陵源区索溪峪街道": the name must end in a town (village) word and hold
+        no common word ("苏仙区部分乡镇" is not a town called 部分乡).
+        """
+        pattern = _UNLISTED.get(hit.region.level)
+        m = pattern.match(text, hit.end) if pattern else None
+        if m is None or any(is_word(m.group(1)[i : i + 2], _COMMON_WORD_FREQ) for i in range(len(m.group(1)) - 1)):
+            return None
+        level = "town" if hit.region.level in ("county", "zone") else "village"
+        name = m.group(0)
+        code = f"{hit.region.code}/{name}"
+        region = self.gaz.regions.get(code) or Region(code, name, level, hit.region.code)
+        self.gaz.regions[code] = region
+        return RegionHit(m.start(), m.end(), name, region, "full")
 
     def _resolve(
         self, text: str, start: int, end: int, name: str, adjacent: RegionHit | None, context: set[str]
@@ -126,10 +162,26 @@ class RegionResolver:
                 return None
         entry = self._choose(entries, adjacent, context)
         if entry is None:
-            return None
-        if entry.form == "short" and _common_word(name) and not self._named_in_full(entry.region):
-            return None
+            return self._under_written_parent(name, start, end, entries, adjacent)
+        if entry.form == "short" and not self._named_in_full(entry.region):
+            home = entry.region.code.startswith(HOME_PROVINCE[:2])
+            if _common_word(name) or (not home and entry.region.level != "province"):
+                return None
+        if len(name) == 2 and entry.form == "full" and not entry.region.code.startswith(HOME_PROVINCE[:2]):
+            return None  # "城区", "郊区": two-character names elsewhere are mostly words
         return RegionHit(start, end, name, entry.region, entry.form)
+
+    def _under_written_parent(
+        self, name: str, start: int, end: int, entries: list[NameEntry], adjacent: RegionHit | None
+    ) -> RegionHit | None:
+        """A listed town or village name written right after a parent that the data does not put it under."""
+        level = entries[0].region.level
+        parent_levels = {"village": ("town",), "town": ("county", "zone")}.get(level, ())
+        if adjacent is None or adjacent.region.level not in parent_levels:
+            return None
+        code = f"{adjacent.region.code}/{name}"
+        region = self.gaz.regions.setdefault(code, Region(code, name, level, adjacent.region.code))
+        return RegionHit(start, end, name, region, "full")
 
     def _choose(self, entries: list[NameEntry], adjacent: RegionHit | None, context: set[str]) -> NameEntry | None:
         def under(entry: NameEntry, codes: set[str]) -> bool:
