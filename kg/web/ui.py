@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, send_file
 from flask.typing import ResponseReturnValue
+
+from kg.rdf import iris
 
 bp = Blueprint(
     "ui",
@@ -38,6 +40,13 @@ VENDOR_FILES: dict[str, str] = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }
+
+# The two stylesheets YASR's column resizer writes into <style> elements (the grips, and the cursor
+# while dragging). The SPARQL page's CSP admits exactly these texts by hash, nothing else inline.
+YASR_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 
 EXPORTS = (
     {"href": "/export.ttl", "label": "Turtle", "title": "全部数据，Turtle 格式（.ttl）"},
@@ -80,16 +89,37 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     return tuple(examples)
 
 
+@bp.context_processor
+def page_context() -> dict[str, object]:
+    """What every UI page needs: the download links and the base of the IRIs this server mints."""
+    return {"exports": EXPORTS, "iri_base": iris.base()}
+
+
 @bp.get("/")
 def browser() -> ResponseReturnValue:
-    return render_template("ui_browser.html", page="browser", exports=EXPORTS)
+    return render_template("ui_browser.html", page="browser")
+
+
+def with_style_hashes(csp: str, hashes: tuple[str, ...]) -> str:
+    """The policy with `hashes` added to its style-src (or to default-src's 'self' when it has none)."""
+    directives = [d.strip() for d in csp.split(";") if d.strip()]
+    for i, directive in enumerate(directives):
+        if directive.split()[0] == "style-src":
+            directives[i] = " ".join([directive, *hashes])
+            break
+    else:
+        directives.append(" ".join(["style-src", "'self'", *hashes]))
+    return "; ".join(directives)
 
 
 @bp.get("/sparql-ui")
 def sparql_page() -> ResponseReturnValue:
-    return render_template(
-        "ui_sparql.html", page="sparql", exports=EXPORTS, examples=example_queries(), endpoint=SPARQL_ENDPOINT
-    )
+    from kg.web.app import CSP  # the app's policy; imported here because the app imports this module
+
+    html = render_template("ui_sparql.html", page="sparql", examples=example_queries(), endpoint=SPARQL_ENDPOINT)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = with_style_hashes(CSP, YASR_STYLE_HASHES)
+    return response
 
 
 @bp.get("/vendor/<path:name>")

@@ -1,7 +1,7 @@
 // The graph browser page: search, graph, side panel, comparison and program views.
 // Where the page is (which node, metric or program) lives in the URL hash, so a view can be shared.
 import { api } from "./api.js";
-import { byId, el } from "./dom.js";
+import { byId, el, fill } from "./dom.js";
 import { GraphView, legend } from "./graph.js";
 import { renderError, renderLoading, renderNode } from "./panel.js";
 import { renderComparison } from "./compare.js";
@@ -19,7 +19,7 @@ const graph = new GraphView(byId("graph"), {
   onFocus: (data) => go({ node: data.id }),
 });
 // A handle for the browser console (and the end-to-end tests) to reach the Cytoscape instance.
-window.kgBrowser = { cy: graph.cy };
+window.kgBrowser = { cy: graph.cy, graph };
 
 let shownTotal = null;
 
@@ -38,13 +38,15 @@ function showView(name) {
 function refreshFilterChoices() {
   const keepProgram = programFilter.value;
   const keepPeriod = periodFilter.value;
-  programFilter.replaceChildren(
+  fill(
+    programFilter,
     el("option", { value: "" }, "全部项目"),
-    graph.programs().map((program) => el("option", { value: program.id }, program.label)),
+    ...graph.programs().map((program) => el("option", { value: program.id }, program.label)),
   );
-  periodFilter.replaceChildren(
+  fill(
+    periodFilter,
     el("option", { value: "" }, "全部时间"),
-    graph.periods().map((period) => el("option", { value: period }, period)),
+    ...graph.periods().map((period) => el("option", { value: period }, period)),
   );
   programFilter.value = [...programFilter.options].some((o) => o.value === keepProgram) ? keepProgram : "";
   periodFilter.value = [...periodFilter.options].some((o) => o.value === keepPeriod) ? keepPeriod : "";
@@ -62,7 +64,7 @@ function countText() {
 const panelActions = {
   onFocus: (entity) => go({ node: entity.iri }),
   onProgram: (node) => go({ program: node.iri }),
-  onMetric: (claim) => go({ compare: claim.metric_key || claim.metric }),
+  onMetric: (claim) => go({ compare: claim.metric }),
 };
 
 async function showPanel(iri, label) {
@@ -116,26 +118,27 @@ async function expandNode(data) {
 async function openCompare(metric) {
   showView("compare");
   const target = byId("compare-result");
-  byId("compare-metric").value = metric;
-  target.replaceChildren(el("p", { class: "loading" }, "正在比较 …"));
+  fill(target, el("p", { class: "loading" }, "正在比较 …"));
   try {
-    renderComparison(target, await api.compare(metric), { onRegion: (row) => go({ node: row.region_iri }) });
+    const answer = await api.compare(metric);
+    byId("compare-metric").value = answer.metric || metric;
+    renderComparison(target, answer, { onRegion: (row) => go({ node: row.region_iri }) });
   } catch (error) {
-    target.replaceChildren(el("p", { class: "error" }, `读取失败：${error.message}`));
+    fill(target, el("p", { class: "error" }, `读取失败：${error.message}`));
   }
 }
 
 async function openProgram(iri) {
   showView("program");
   const target = byId("program-result");
-  target.replaceChildren(el("p", { class: "loading" }, "正在读取项目 …"));
+  fill(target, el("p", { class: "loading" }, "正在读取项目 …"));
   try {
     renderProgram(target, await api.programs(iri), {
       onEntity: (entity) => go({ node: entity.iri }),
       onMetric: panelActions.onMetric,
     });
   } catch (error) {
-    target.replaceChildren(el("p", { class: "error" }, `读取失败：${error.message}`));
+    fill(target, el("p", { class: "error" }, `读取失败：${error.message}`));
   }
 }
 
@@ -156,14 +159,14 @@ function route() {
 }
 
 function chosen(result) {
-  if (result.type === "metric") go({ compare: result.code || result.label });
+  if (result.type === "metric") go({ compare: result.iri });
   else go({ node: result.iri });
 }
 
 attachSuggest(byId("search"), byId("suggestions"), { onChoose: chosen });
 attachSuggest(byId("compare-metric"), byId("compare-suggestions"), {
   types: ["metric"],
-  onChoose: (result) => go({ compare: result.code || result.label }),
+  onChoose: (result) => go({ compare: result.iri }),
 });
 attachSuggest(byId("program-search"), byId("program-suggestions"), {
   types: ["program"],

@@ -14,18 +14,32 @@ export function tidyText(text) {
   });
 }
 
-// The article page, anchored at the claim so the browser scrolls to its highlighted evidence.
+// The article's reading page (/articles/...), scrolled to the claim's evidence. The fragment names
+// the claim by its offsets (claim-START-END) and carries a text directive (#...:~:text=a,b) so the
+// browser finds and highlights the evidence itself, wherever the page puts its anchors.
 export function evidenceHref(claim) {
-  const article = claim.article_iri ? localHref(claim.article_iri) : null;
-  if (!article) return null;
-  const base = article.split("#")[0];
-  return claim.iri ? base + "#" + claimAnchor(claim.iri) : base;
+  const article = claim.article_iri ? localHref(claim.article_iri) : "";
+  if (!article.startsWith("/article/")) return null;
+  const page = "/articles/" + article.slice("/article/".length);
+  const anchor = claim.start !== undefined && claim.start !== null ? `claim-${claim.start}-${claim.end}` : "";
+  const directive = textDirective(claim.evidence);
+  return anchor || directive ? `${page}#${anchor}${directive}` : page;
 }
 
-// The anchor the article page gives a claim: the last segment of the claim's IRI.
-export function claimAnchor(iri) {
-  const tail = iri.split(/[#/]/).filter(Boolean).pop() || iri;
-  return "claim-" + tail;
+const DIRECTIVE_CHARS = 12;
+
+function directivePart(text) {
+  return encodeURIComponent(text).replace(/-/g, "%2D");
+}
+
+// ":~:text=start,end" from the evidence's first and last runs without whitespace (OCR breaks lines).
+export function textDirective(evidence) {
+  const runs = (evidence || "").split(/\s+/).filter(Boolean);
+  if (runs.length === 0) return "";
+  if (runs.length === 1) return ":~:text=" + directivePart(runs[0]);
+  const first = runs[0].slice(0, DIRECTIVE_CHARS);
+  const last = runs[runs.length - 1].slice(-DIRECTIVE_CHARS);
+  return ":~:text=" + directivePart(first) + "," + directivePart(last);
 }
 
 function valueCell(claim) {

@@ -1,5 +1,5 @@
 // One metric across regions: a table and a bar chart per unit (bars of different units never share an axis).
-import { el } from "./dom.js";
+import { el, fill } from "./dom.js";
 import { formatNumber, formatValue, modalityWord, qualifierWord } from "./format.js";
 import { evidenceHref, tidyText } from "./claims.js";
 
@@ -76,6 +76,7 @@ function sourceLink(row) {
 }
 
 function compareTable(rows, onRegion) {
+  const withModality = rows.some((row) => row.modality);
   const body = rows.map((row) =>
     el(
       "tr",
@@ -90,7 +91,7 @@ function compareTable(rows, onRegion) {
       el("td", { class: "num", title: `${row.value} ${row.unit || ""}` }, formatValue(row.value, row.unit, row.qualifier)),
       el("td", {}, qualifierWord(row.qualifier)),
       el("td", {}, row.period || ""),
-      el("td", {}, modalityWord(row.modality)),
+      withModality ? el("td", {}, modalityWord(row.modality)) : null,
       el("td", {}, sourceLink(row)),
     ),
   );
@@ -100,7 +101,10 @@ function compareTable(rows, onRegion) {
     el(
       "thead",
       {},
-      el("tr", {}, el("th", {}, "地区"), el("th", {}, "数值"), el("th", {}, "限定"), el("th", {}, "时间"), el("th", {}, "性质"), el("th", {}, "来源")),
+      el("tr", {}, el("th", {}, "地区"), el("th", {}, "数值"), el("th", {}, "限定"), el("th", {}, "时间"),
+        withModality ? el("th", {}, "性质") : null,
+        el("th", {}, "来源"),
+      ),
     ),
     el("tbody", {}, body),
   );
@@ -108,9 +112,9 @@ function compareTable(rows, onRegion) {
 
 export function renderComparison(container, answer, { onRegion }) {
   const rows = (answer.rows || []).filter((row) => typeof row.value === "number");
-  const title = el("h2", {}, "指标比较：", answer.metric_label || answer.metric || "");
+  const title = el("h2", {}, "指标比较：", answer.metric || "");
   if (rows.length === 0) {
-    container.replaceChildren(title, el("p", { class: "empty" }, "没有找到这个指标的数据。"));
+    fill(container, title, el("p", { class: "empty" }, "没有找到这个指标的数据。"));
     return;
   }
   const byUnit = new Map();
@@ -123,5 +127,5 @@ export function renderComparison(container, answer, { onRegion }) {
     el("figure", { class: "chart" }, barChart(unitRows, unit), el("figcaption", {}, `单位：${unit || "—"}，共 ${unitRows.length} 条`)),
   );
   const sorted = [...rows].sort((a, b) => (a.unit || "").localeCompare(b.unit || "") || b.value - a.value);
-  container.replaceChildren(title, ...charts, compareTable(sorted, onRegion));
+  fill(container, title, ...charts, compareTable(sorted, onRegion));
 }

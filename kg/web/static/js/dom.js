@@ -25,8 +25,10 @@ function append(node, children) {
   }
 }
 
-export function clear(node) {
+// Replace a node's children; like el(), skips null/false and flattens arrays.
+export function fill(node, ...children) {
   node.replaceChildren();
+  append(node, children);
   return node;
 }
 
@@ -34,13 +36,10 @@ export function byId(id) {
   return document.getElementById(id);
 }
 
-// Same-origin path of an IRI served by this app, so links stay on the server the page came from.
+// Where this server shows an IRI it minted (the base comes from the page, set by the server);
+// IRIs minted elsewhere stay as they are.
 export function localHref(iri) {
-  try {
-    const url = new URL(iri, window.location.href);
-    if (url.origin === window.location.origin) return url.pathname + url.search + url.hash;
-    return "/resource?iri=" + encodeURIComponent(iri);
-  } catch {
-    return "#";
-  }
+  const base = document.body.dataset.iriBase || "";
+  if (base && iri.startsWith(base)) return "/" + iri.slice(base.length);
+  return iri;
 }

@@ -1,5 +1,5 @@
 // The neighbourhood graph: Cytoscape.js with the fcose force layout (both served from npm under /vendor/).
-import { el } from "./dom.js";
+import { el, fill } from "./dom.js";
 import { typeName } from "./format.js";
 
 // One shape and one colour per node type; the legend is drawn from the same table.
@@ -15,9 +15,6 @@ export const NODE_TYPES = {
 
 const FALLBACK = { shape: "ellipse", color: "#888888", size: 20 };
 
-// Above this many nodes, panning draws a cached picture instead of every label.
-const BUSY_GRAPH = 150;
-
 function style() {
   const rules = [
     {
@@ -25,7 +22,7 @@ function style() {
       style: {
         label: "data(label)",
         "font-size": 11,
-        "font-family": "system-ui, 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif",
+        "font-family": "system-ui, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif",
         color: "#1f2933",
         "text-valign": "bottom",
         "text-margin-y": 3,
@@ -114,13 +111,15 @@ export class GraphView {
     this.hiddenTypes = new Set();
     this.program = "";
     this.period = "";
-    this.claimInfo = new Map(); // claim IRI -> {period, program, program_iri}
+    this.claimInfo = new Map(); // claim IRI -> its row from the claims tables (period, program, ...)
     this.cy = window.cytoscape({
       container,
       style: style(),
       minZoom: 0.1,
       maxZoom: 4,
       boxSelectionEnabled: false,
+      // Panning a few hundred labelled nodes moves a cached picture instead of redrawing each label.
+      textureOnViewport: true,
     });
     let pending = null;
     this.cy.on("tap", "node", (event) => {
@@ -142,7 +141,6 @@ export class GraphView {
     this.cy.elements().remove();
     this.cy.add(this.prepare(elements));
     this.cy.getElementById(focusId).addClass("focus expanded");
-    this.tune();
     this.applyFilters();
     return this.layout(true);
   }
@@ -160,7 +158,6 @@ export class GraphView {
       ),
     );
     around.addClass("expanded");
-    this.tune();
     this.applyFilters();
     if (added.nodes().empty()) return Promise.resolve(0);
     return this.layout(false).then(() => added.nodes().length);
@@ -170,16 +167,17 @@ export class GraphView {
     const nodes = (elements.nodes || []).map((node) => ({ group: "nodes", data: { ...node.data } }));
     const known = new Set(nodes.map((node) => node.data.id));
     this.cy.nodes().forEach((node) => known.add(node.id()));
-    const edges = (elements.edges || [])
-      .filter((edge) => known.has(edge.data.source) && known.has(edge.data.target))
-      .map((edge) => ({ group: "edges", data: { ...edge.data } }));
-    return [...nodes, ...edges];
-  }
-
-  tune() {
-    const busy = this.cy.nodes().length > BUSY_GRAPH;
-    this.cy.textureOnViewport(busy);
-    this.cy.hideEdgesOnViewport(busy);
+    // Links with the same ends (a claim's region and its subject, say) are drawn as one edge.
+    const merged = new Map();
+    for (const edge of elements.edges || []) {
+      const { source, target, label } = edge.data;
+      if (!known.has(source) || !known.has(target)) continue;
+      const id = `${source} → ${target}`;
+      const labels = merged.get(id)?.data.labels || [];
+      if (!labels.includes(label)) labels.push(label);
+      merged.set(id, { group: "edges", data: { id, source, target, labels, label: labels.join(" · ") } });
+    }
+    return [...nodes, ...merged.values()];
   }
 
   layout(fresh) {
@@ -211,14 +209,14 @@ export class GraphView {
   }
 
   claimPeriod(node) {
-    return node.data("period") ?? this.claimInfo.get(node.id())?.period ?? null;
+    return this.claimInfo.get(node.id())?.period ?? null;
   }
 
   claimInPrograms(node) {
     if (!this.program) return true;
-    const info = this.claimInfo.get(node.id());
-    if (node.data("program") === this.program || info?.program_iri === this.program) return true;
-    return node.neighborhood("node").some((other) => other.id() === this.program);
+    if (node.neighborhood("node").some((other) => other.id() === this.program)) return true;
+    const label = this.cy.getElementById(this.program).data("label");
+    return label !== undefined && this.claimInfo.get(node.id())?.program === label;
   }
 
   periods() {
@@ -283,5 +281,5 @@ export function legend(container, onToggle) {
     });
     return el("li", {}, el("label", {}, box, legendIcon(type), " ", typeName(type)));
   });
-  container.replaceChildren(el("ul", { class: "legend" }, items));
+  fill(container, el("ul", { class: "legend" }, items));
 }

@@ -1,14 +1,14 @@
 // The side panel: what the selected node is, where it sits, and the claims made about it.
-import { el, localHref } from "./dom.js";
+import { el, fill, localHref } from "./dom.js";
 import { typeName } from "./format.js";
 import { claimsTable } from "./claims.js";
 
 export function renderLoading(container, label) {
-  container.replaceChildren(el("p", { class: "loading" }, "正在读取 ", label || "", " …"));
+  fill(container, el("p", { class: "loading" }, "正在读取 ", label || "", " …"));
 }
 
 export function renderError(container, message) {
-  container.replaceChildren(el("p", { class: "error" }, message));
+  fill(container, el("p", { class: "error" }, message));
 }
 
 // node: the /api/graph/node answer. actions: onFocus(node), onProgram(node), onMetric(claim).
@@ -36,7 +36,8 @@ export function renderNode(container, node, actions) {
   if (node.type === "program") {
     buttons.push(el("button", { type: "button", onclick: () => actions.onProgram(node) }, "项目视图"));
   }
-  container.replaceChildren(
+  fill(
+    container,
     el(
       "header",
       { class: "panel-head" },

@@ -1,5 +1,5 @@
 // The program view: which regions and agencies claim a program, and what each of them claims.
-import { el } from "./dom.js";
+import { el, fill } from "./dom.js";
 import { claimsTable } from "./claims.js";
 
 function chips(entities, onEntity) {
@@ -27,7 +27,8 @@ export function renderProgram(container, answer, actions) {
   const program = answer.program || {};
   const label = typeof program === "string" ? program : program.label || program.iri || "";
   const claims = answer.claims || [];
-  container.replaceChildren(
+  fill(
+    container,
     el("h2", {}, "项目：", label),
     el(
       "div",

@@ -1,6 +1,6 @@
 // A search box with suggestions from /api/graph/search; Chinese input methods are waited for.
 import { api } from "./api.js";
-import { el } from "./dom.js";
+import { el, fill } from "./dom.js";
 import { typeName } from "./format.js";
 
 const DELAY_MS = 180;
@@ -25,7 +25,8 @@ export function attachSuggest(input, list, { types = null, onChoose }) {
   }
 
   function render() {
-    list.replaceChildren(
+    fill(
+      list,
       ...results.map((result, index) =>
         el(
           "li",
@@ -48,7 +49,7 @@ export function attachSuggest(input, list, { types = null, onChoose }) {
       ),
     );
     if (results.length === 0 && input.value.trim()) {
-      list.replaceChildren(el("li", { class: "none" }, "没有匹配的结果"));
+      fill(list, el("li", { class: "none" }, "没有匹配的结果"));
     }
     list.hidden = !input.value.trim();
     input.setAttribute("aria-expanded", String(!list.hidden));
@@ -72,7 +73,7 @@ export function attachSuggest(input, list, { types = null, onChoose }) {
       render();
     } catch (error) {
       if (ticket !== asked) return;
-      list.replaceChildren(el("li", { class: "none" }, "搜索出错：" + error.message));
+      fill(list, el("li", { class: "none" }, "搜索出错：" + error.message));
       list.hidden = false;
     }
   }

@@ -1,0 +1,365 @@
+"""The graph browser and SPARQL page, driven end to end in Debian's headless Chromium.
+
+The real server (`python server.py`, started by conftest's `server_factory`)
+serves tests/data/ui/sample.trig; Playwright clicks through the page as an
+analyst would. Every page is watched: a request leaving the loopback host, a
+script error, a CSP violation or an alert() fails the test. Screenshots of
+each view go to test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "data" / "ui" / "sample.trig"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+STATIC_JS = ROOT / "kg" / "web" / "static" / "js"
+
+BASE = "https://kg.example.org/"
+SUXIAN = BASE + "region/431003000000"
+CHENZHOU = BASE + "region/431000000000"
+AREA_CLAIM = BASE + "claim/900_ui_sample.txt/37-52/1784.61-%E4%BA%A9"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def ui_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
+    """The real server over the hand-made sample graph."""
+    folder = tmp_path_factory.mktemp("ui") / "store"
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    return server_factory(folder)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What a page did that it must not: leave loopback, throw, break the CSP, open a dialog."""
+
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)  # "directive source-file" of each blocked attempt
+    allowed_csp: set[str] = field(default_factory=set)
+
+    def on_console(self, message) -> None:
+        if message.text.startswith("CSP violation: "):
+            self.csp.append(message.text.removeprefix("CSP violation: "))
+        elif message.type == "error" and "Content Security Policy" not in message.text:
+            self.errors.append(message.text)
+
+    def assert_clean(self) -> None:
+        assert self.external == [], f"requests left the loopback host: {self.external}"
+        assert self.errors == [], f"page errors: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened (script ran): {self.dialogs}"
+        assert set(self.csp) <= self.allowed_csp, f"CSP violations: {self.csp}"
+
+
+@pytest.fixture
+def page(chromium, ui_server) -> Iterator:
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", base_url=ui_server.url)
+    watch = Watch()
+
+    def guard(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            watch.external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.log('CSP violation: ' + e.violatedDirective + ' ' + new URL(e.sourceFile || location.href).pathname))"
+    )
+    page.on("pageerror", lambda error: watch.errors.append(str(error)))
+    page.on("console", watch.on_console)
+
+    def on_dialog(dialog) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.watch = watch
+    yield page
+    context.close()
+    watch.assert_clean()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=False)
+
+
+def graph_nodes(page) -> list[dict]:
+    return page.evaluate(
+        "() => window.kgBrowser.cy.nodes().map(n => ({id: n.id(), label: n.data('label'), type: n.data('type'),"
+        " focus: n.hasClass('focus'), hidden: n.hasClass('filtered')}))"
+    )
+
+
+def click_node(page, iri: str, *, double: bool = False) -> None:
+    """A real mouse click where Cytoscape drew the node."""
+    box = page.locator("#graph").bounding_box()
+    point = page.evaluate(
+        "iri => { const n = window.kgBrowser.cy.getElementById(iri); const p = n.renderedPosition();"
+        " return {x: p.x, y: p.y}; }",
+        iri,
+    )
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    if double:
+        page.mouse.dblclick(x, y)
+    else:
+        page.mouse.click(x, y)
+
+
+def wait_layout(page) -> None:
+    """Until fcose has placed every node and stopped moving them."""
+    page.wait_for_function(
+        "() => { const cy = window.kgBrowser && window.kgBrowser.cy; if (!cy || cy.nodes().length === 0) return false;"
+        " const key = cy.nodes().map(n => { const p = n.renderedPosition();"
+        " return Math.round(p.x) + ',' + Math.round(p.y); }).join(';');"
+        " const same = window.__lastLayoutKey === key; window.__lastLayoutKey = key; return same; }",
+        polling=300,
+    )
+
+
+def search_and_choose(page, text: str, label: str) -> None:
+    page.locator("#search").click()
+    page.keyboard.insert_text(text)  # as an input method commits Chinese text
+    option = page.locator("#suggestions li", has_text=label).first
+    option.wait_for()
+    option.click()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_search_a_county_expand_it_and_land_on_highlighted_evidence(page) -> None:
+    page.goto("/")
+    search_and_choose(page, "苏仙", "苏仙区")
+    page.locator("#panel h2", has_text="苏仙区").wait_for()
+    wait_layout(page)
+
+    nodes = {n["id"]: n for n in graph_nodes(page)}
+    assert nodes[SUXIAN]["focus"] and nodes[SUXIAN]["label"] == "苏仙区"
+    assert nodes[CHENZHOU]["type"] == "region", "the parent city is in the county's neighbourhood"
+    panel = page.locator("#panel")
+    for shown in ("7.88亿元", "1784.61亩", "100%", "5511人", "截至11月13日"):
+        assert shown in panel.inner_text(), shown
+    assert "郴州市" in page.locator("#panel .parents").inner_text()
+    shot(page, "01-county")
+
+    before = len(nodes)
+    click_node(page, AREA_CLAIM)
+    page.wait_for_function(f"() => window.kgBrowser.cy.nodes().length > {before}")
+    wait_layout(page)
+    grown = {n["id"]: n for n in graph_nodes(page)}
+    assert {"program", "article", "metric"} <= {n["type"] for n in grown.values()}, "a claim expands to its sources"
+    page.locator("#panel h2", has_text="1784.61亩").wait_for()
+    shot(page, "02-expanded")
+
+    link = page.locator("#panel a.evidence", has_text="整改图斑面积达1784.61亩")
+    href = link.get_attribute("href")
+    assert href.startswith("/articles/900_ui_sample.txt/0-107#")
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/900_ui_sample.txt/0-107#claim-37-52:~:text="))
+    evidence = page.locator("mark", has_text="整改图斑面积达1784.61亩").first
+    evidence.wait_for()
+    in_view = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    assert evidence.evaluate(in_view), "the page opens at the highlighted evidence"
+    shot(page, "03-article-evidence")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) -> None:
+    page.goto("/#node=" + quote(SUXIAN, safe=""))
+    wait_layout(page)
+    click_node(page, CHENZHOU, double=True)
+    page.wait_for_function(
+        "iri => { const n = window.kgBrowser.cy.getElementById(iri); return n.nonempty() && n.hasClass('focus'); }",
+        arg=CHENZHOU,
+    )
+    assert "node=" + quote(CHENZHOU, safe="") in page.url
+    page.locator("#panel h2", has_text="郴州市").wait_for()
+
+    page.goto("/#node=" + quote(SUXIAN, safe=""))
+    wait_layout(page)
+    claims = [n for n in graph_nodes(page) if n["type"] == "claim"]
+    assert len(claims) == 5
+    page.locator("#filter-period").select_option("2023年")
+    visible = [n for n in graph_nodes(page) if n["type"] == "claim" and not n["hidden"]]
+    assert len(visible) == 2, "two of the county's claims speak of 2023"
+    page.locator("#filter-period").select_option("")
+    page.locator("#legend input[data-type='claim']").uncheck()
+    assert all(n["hidden"] for n in graph_nodes(page) if n["type"] == "claim")
+    assert not any(n["hidden"] for n in graph_nodes(page) if n["type"] == "region")
+    assert "已筛选" in page.locator("#graph-status").inner_text()
+    shot(page, "04-filtered")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_comparison_view_tabulates_and_charts_one_metric_across_regions(page) -> None:
+    page.goto("/")
+    page.locator("[data-view='compare']").click()
+    page.locator("#compare-metric").click()
+    page.keyboard.insert_text("新增就业")
+    page.locator("#compare-suggestions li", has_text="城镇新增就业人数").click()
+    rows = page.locator("#compare-result table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 3
+    text = page.locator("#compare-result").inner_text()
+    for shown in ("6万人", "9860余人", "5511人", "株洲市", "北湖区", "苏仙区"):
+        assert shown in text, shown
+    bars = page.locator("#compare-result svg.bar-chart rect.bar")
+    assert bars.count() == 3
+    widths = [float(bars.nth(i).get_attribute("width")) for i in range(3)]
+    assert widths == sorted(widths, reverse=True) and widths[0] > 5 * widths[2], "bars are to scale, largest first"
+    shot(page, "05-compare")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_program_view_lists_who_claims_a_program_and_what(page) -> None:
+    page.goto("/")
+    search_and_choose(page, "退草还耕", "退草还耕回头看")
+    page.locator("#panel button", has_text="项目视图").click()
+    result = page.locator("#program-result")
+    result.locator("table tbody tr").first.wait_for()
+    assert result.locator("table tbody tr").count() == 2
+    assert "苏仙区" in result.locator(".program-who").inner_text()
+    assert "苏仙区自然资源局" in result.locator(".program-who").inner_text()
+    assert "1784.61亩" in result.inner_text()
+    shot(page, "06-program")
+
+
+def run_example(page, title: str) -> None:
+    page.goto("/sparql-ui")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.locator("button.example", has_text=title).click()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_yasgui_runs_an_example_query_against_this_server(page) -> None:
+    run_example(page, "按同一指标给各地区排序")
+    rows = page.locator(".yasr table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 3
+    text = page.locator(".yasr").inner_text()
+    assert "城镇新增就业人数" in text and "株洲市" in text
+    shot(page, "07-sparql")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_hostile_headline_shows_as_text_and_runs_nothing(page) -> None:
+    page.goto("/")
+    search_and_choose(page, "北湖", "北湖区")
+    panel = page.locator("#panel")
+    panel.locator("table.claims").wait_for()
+    assert HOSTILE in panel.inner_text()
+    assert page.locator("img").count() == 0
+    shot(page, "08-hostile-panel")
+
+    # YASR hands cell values to DOMPurify, whose parse of the payload (in an inert document) makes
+    # Chromium report the inline handler it refused; the cell itself shows the escaped text.
+    page.watch.allowed_csp.add("script-src-attr /vendor/yasgui.min.js")
+    run_example(page, "每篇文章报告了多少条数据")
+    page.locator(".yasr table tbody tr").first.wait_for()
+    assert HOSTILE in page.locator(".yasr").inner_text()
+    assert page.locator("img").count() == 0
+    shot(page, "09-hostile-sparql")
+    # the page's watch fails the test if alert() ran anywhere or anything left loopback
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_values_are_written_as_a_chinese_reader_expects(page) -> None:
+    page.goto("/")
+    cases = [
+        [788000000, "元", "exact", "7.88亿元"],
+        [1784.61, "亩", "exact", "1784.61亩"],
+        [100, "%", "exact", "100%"],
+        [23000, "人次", "approx", "约2.3万人次"],
+        [9860, "人", "more_than", "9860余人"],
+        [90, "%", "more_than", "90%以上"],
+        [0.15, "百分点", "exact", "0.15个百分点"],
+        [12345, "元", "exact", "1.2345万元"],
+        [123456.7, "元", "exact", "123456.7元"],
+        [1500, "元/月", "exact", "1500元/月"],
+        [36, "小时", "less_than", "不到36小时"],
+        [30000, "天", "exact", "30000天"],
+    ]
+    written = page.evaluate(
+        "async cases => { const f = await import('/ui-static/js/format.js');"
+        " return cases.map(([v, u, q]) => f.formatValue(v, u, q)); }",
+        cases,
+    )
+    assert written == [case[3] for case in cases]
+
+
+def test_vendor_serves_only_the_listed_npm_files(ui_server) -> None:
+    assert ui_server.get("/vendor/cytoscape.min.js").status_code == 200
+    assert "javascript" in ui_server.get("/vendor/cytoscape-fcose.js").headers["Content-Type"]
+    assert ui_server.get("/vendor/yasgui.min.css").headers["Content-Type"].startswith("text/css")
+    for path in ("/vendor/../package.json", "/vendor/cytoscape/package.json", "/vendor/%2e%2e/package-lock.json"):
+        assert ui_server.get(path).status_code == 404, path
+
+
+def test_front_end_code_never_parses_data_as_html() -> None:
+    for path in STATIC_JS.glob("*.js"):
+        source = path.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in source, f"{path.name} uses {sink}"
+
+
+def test_every_example_query_answers_on_the_sample_graph() -> None:
+    from kg.web.ui import example_queries
+
+    store = ox.Store()
+    store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    examples = example_queries()
+    assert len(examples) >= 3
+    for example in examples:
+        assert example.title and example.description, example.name
+        rows = list(store.query(example.query, use_default_graph_as_union=True))
+        assert rows, f"{example.name} finds nothing in the sample graph"
