@@ -54,6 +54,7 @@ class _Block:
     closed: bool = False
     shared: bool = False  # opened after heading lines that it may share with the story before
     captions: list[Paragraph] = field(default_factory=list)
+    grams: Bigrams | None = None  # bigrams of the finished body, computed when first needed
 
     def clusters(self) -> list[list[Paragraph]]:
         return self.pre + self.mid + self.post
@@ -316,10 +317,11 @@ def _para_grams(para: Paragraph, page: Page) -> Bigrams:
 
 
 def _block_grams(block: _Block, page: Page) -> Bigrams:
-    grams: Bigrams = set()
-    for p, _ in block.body:
-        grams |= _para_grams(p, page)
-    return grams
+    if block.grams is None:
+        block.grams = set()
+        for p, _ in block.body:
+            block.grams |= _para_grams(p, page)
+    return block.grams
 
 
 def _is_photo_item(block: _Block, page: Page) -> bool:
@@ -331,13 +333,13 @@ def _is_photo_item(block: _Block, page: Page) -> bool:
 
 
 def _attach_captions(blocks: list[_Block], captions: list[Paragraph]) -> None:
-    """Each caption goes to the story whose body starts next after it (else the last story)."""
-    if not blocks:
+    """Each caption goes to the story with the body paragraph printed nearest to it."""
+    bodies = [(p.index, n) for n, b in enumerate(blocks) for p, _ in b.body]
+    if not bodies:
         return
-    starts = sorted((b.body[0][0].start, n) for n, b in enumerate(blocks))
     for cap in captions:
-        following = [n for start, n in starts if start > cap.start]
-        blocks[following[0] if following else starts[-1][1]].captions.append(cap)
+        _, n = min(bodies, key=lambda item: (abs(item[0] - cap.index), item[0] < cap.index))
+        blocks[n].captions.append(cap)
 
 
 def _squash(text: str) -> str:
@@ -357,7 +359,8 @@ def _article(page: Page, index: int, block: _Block, year: int | None) -> Article
             m = DATELINE.match(page.text[start:end])
             if m:
                 dateline = _squash(m.group()[: m.start("by") - 1] if m.group("by") else m.group())
-                byline = m.group("by")
+                spaced = DATELINE.match(para.lines[0].text)
+                byline = (spaced or m).group("by")
                 month, day = m.group("month"), m.group("day")
                 start += m.end()
         if para.signature:

@@ -26,6 +26,8 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _GBK_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _MAX_CONTROL_SHARE = 0.01
+_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u00b7]")
+_PLAUSIBLE_SHARE = 0.95
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
@@ -64,15 +66,19 @@ def _candidates(data: bytes) -> list[str]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text of CJK and ASCII has NULs on one side of most ASCII pairs; spot that side."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a mark: accept the byte order whose text is almost all CJK, ASCII and punctuation.
+
+    GB18030 or binary bytes read as UTF-16 scatter over Hangul, private-use and rare blocks instead.
+    """
+    if len(data) < 2 or len(data) % 2:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    half = len(data) // 2
-    if odd > 0.2 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.2 * half and odd < 0.05 * half:
-        return "utf-16-be"
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if len(_PLAUSIBLE.findall(text)) >= _PLAUSIBLE_SHARE * len(text):
+            return name
     return None
 
 

@@ -18,6 +18,8 @@ from kg.text.lines import Kind, Line, make_line
 _CONTENT = re.compile(r"[^\n]+")
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
+_TEXT = (Kind.BODY, Kind.HEADING)
+_COLUMN_MIN = 8  # no newspaper column is narrower
 _INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
 _HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
 _COMMA = re.compile(r"[，,]")
@@ -43,12 +45,14 @@ def analyse(folded: str) -> Layout:
         if text:
             lead = len(m.group()) - len(m.group().lstrip())
             lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
-    body_widths = [x.width for x in lines if x.kind is Kind.BODY and not x.ended]
-    columns = bool(body_widths) and statistics.median(body_widths) <= _COLUMN_MAX
+    body_widths = [x.width for x in lines if x.kind in _TEXT and not x.ended]
+    printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
+    columns = bool(printed) and statistics.median(printed) <= _COLUMN_MAX
     if columns:
         _resolve_columns(lines, body_widths)
     wraps = [_wraps(a, b) for a, b in zip(lines, lines[1:], strict=False)]
-    wraps.append(False)
+    if lines:
+        wraps.append(False)
     return Layout(lines=lines, wraps=wraps, columns=columns)
 
 
@@ -95,4 +99,4 @@ def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float
 def _column(full_widths: list[float | None], i: int, body_widths: list[float]) -> float:
     """Column width near line i: median width of the full (unfinished) body lines around it."""
     near = [w for w in full_widths[max(0, i - _WINDOW) : i + _WINDOW] if w is not None]
-    return statistics.median(near or body_widths)
+    return max(_COLUMN_MIN, statistics.median(near or body_widths))

@@ -38,6 +38,7 @@ FURNITURE = re.compile(
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
 JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
 CREDIT = re.compile(r"(?:(?:^|\s)摄(?:影)?|供图|图片?由.{1,30}提供[）)]?|提供)$")
+_CREDIT_ENDS = ("摄", "摄影", "供图", "提供", "提供)", "提供）")
 CREDIT_START = re.compile(r"[（(]?(?:图|摄影|图片)\s*[/:：]")
 CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|图为)")
 BYLINE_ROLE = re.compile(r"(?:记者|通讯员|特约撰稿|撰稿人|撰文)")
@@ -107,7 +108,7 @@ def classify(text: str) -> Kind:
     ended = ends_sentence(text)
     if size <= 60 and FURNITURE.match(squeezed):
         return Kind.FURNITURE
-    if size <= 40 and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
+    if size <= 40 and text.endswith(_CREDIT_ENDS) and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
     if ended:
         return Kind.BODY

@@ -55,7 +55,7 @@ def fold(raw: str) -> str:
     return folded
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def folded_layout(raw: str) -> tuple[str, Layout]:
     """Folded text and its line layout; cached because splitting articles needs them again."""
     folded = fold(raw)

@@ -1,0 +1,89 @@
+"""Pages split into articles: headlines before or after bodies, captions, furniture, datelines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.model import Article, Page
+from kg.text import page_from_text, read_page, split_articles
+
+DATA = Path(__file__).parent / "data" / "text"
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+def _read(name: str) -> tuple[Page, list[Article]]:
+    page = read_page(DATA / name)
+    return page, split_articles(page)
+
+
+def _check_sentences(page: Page, articles: list[Article]) -> None:
+    for article in articles:
+        for s in article.sentences:
+            assert page.text[s.text_start : s.text_start + len(s.text)] == s.text
+            assert page.raw_span(s.text_start, s.text_start + len(s.text)) == (s.start, s.end)
+
+
+def test_headline_after_body_and_caption_with_credit() -> None:
+    page, articles = _read("columns.txt")
+    assert [a.headline for a in articles] == ["青山县见缝插绿建公园", "绿水河治理见成效"]
+    first, second = articles
+    assert first.signature == "（张三李四）"
+    assert first.sentences[0].text == (
+        "今年以来，青山县住房和城乡建设局在城区见缝插绿，新建口袋公园12个，新增绿地面积3.5万平方米。"
+    )
+    assert [s.paragraph for s in first.sentences] == [0, 1]
+    assert second.captions == ["绿水河整治后，河道两岸绿树成荫。", "赵六摄"]
+    assert all("摄" not in s.text and "责任编辑" not in s.text for a in articles for s in a.sentences)
+    assert not any(a.truncated for a in articles)
+    _check_sentences(page, articles)
+
+
+def test_datelines_sections_furniture_and_dates() -> None:
+    page, articles = _read("long_lines.txt")
+    assert [a.headline for a in articles] == ["青山县推进数字政务群众办事更便捷", "青山县举办农民丰收节"]
+    first = articles[0]
+    assert first.dateline == "青山日报5月12日讯"
+    assert first.byline == "全媒体记者 陈一 通讯员 林二"
+    assert first.date == "2023-05-12"
+    assert first.year == 2023
+    assert first.sentences[0].text.startswith("记者从青山县")
+    assert "2356件" in first.sentences[0].text and "12.5%" in first.sentences[0].text
+    assert first.sentences[1].heading == "●一网通办让数据多跑路"
+    assert first.sentences[0].heading is None
+    texts = [s.text for a in articles for s in a.sentences]
+    assert not any("下转" in t or "专版" in t or "编辑" in t or "▲" in t for t in texts)
+    assert "▲市民在自助终端办理业务。" in first.captions
+    _check_sentences(page, articles)
+
+
+def test_body_cut_off_mid_sentence_is_marked_not_merged() -> None:
+    page, articles = _read("interleaved.txt")
+    assert [a.headline for a in articles] == ["白沙镇修通致富路", "红石村建成光伏电站"]
+    assert articles[0].truncated and not articles[1].truncated
+    assert articles[0].sentences[-1].text == "镇交通办负责人介绍，下一步将"
+    assert articles[0].date is None  # no year on the page
+    _check_sentences(page, articles)
+
+
+def test_titled_photo_is_a_caption_not_an_article() -> None:
+    raw = (
+        "青山县开展春耕\n\n青山日报讯(通讯员 林二)青山县今年春耕面积达12万亩，比去年增加3000亩。"
+        "县农业农村局组织农技人员下乡指导，确保不误农时。\n\n"
+        "麦田丰收\n\n6月1日，青山县农民在田间收割小麦。\n\n通讯员 林二 摄\n"
+    )
+    articles = split_articles(page_from_text(raw))
+    assert [a.headline for a in articles] == ["青山县开展春耕"]
+
+
+def test_empty_and_blank_pages() -> None:
+    assert split_articles(page_from_text("")) == []
+    assert split_articles(page_from_text(" \n\n\u3000\n")) == []
+
+
+def test_seed_pages_keep_the_sentence_invariant() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        page = read_page(path)
+        articles = split_articles(page)
+        assert articles, path
+        assert [a.index for a in articles] == list(range(len(articles)))
+        _check_sentences(page, articles)
