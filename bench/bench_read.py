@@ -1,0 +1,66 @@
+"""Reading speed: page files to `Page` (decode + normalise) and to articles, on one core.
+
+usage: python bench/bench_read.py [PAGE_OR_FOLDER ...] [--rounds N]
+
+Times `read_page` (bytes from disk, encoding detection, OCR clean-up with the
+offset map) and then `split_articles` on the pages it read, each over N
+rounds, and prints MB of page text (UTF-8 bytes) per second for each and for
+both together. The layout cache is cleared before every page so nothing is
+reused between rounds. A pure-Python calibration loop is timed as well: the
+figures scale with it when the machine is shared or slow.
+
+Measured on the five seed pages (2026-11-23, a shared container with other
+jobs running, calibration ~7 µs per sum(range(100)), about 7x slower than an
+idle desktop core): read_page 1.4-1.6 MB/s, split_articles 0.25-0.3 MB/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import timeit
+from pathlib import Path
+
+from kg.text import read_page, split_articles
+from kg.text.normalise import folded_layout
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for p in map(Path, paths):
+        found.extend(sorted(p.rglob("*.txt")) if p.is_dir() else [p])
+    return found
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="*", default=[str(SEEDS)])
+    ap.add_argument("--rounds", type=int, default=10)
+    a = ap.parse_args()
+    files = _files(a.paths)
+    size_mb = sum(f.stat().st_size for f in files) / 1e6
+    pages = [read_page(f) for f in files]  # warm-up (imports, regex compilation)
+    split_articles(pages[0])
+
+    read_time = split_time = 0.0
+    for _ in range(a.rounds):
+        for f in files:
+            folded_layout.cache_clear()
+            started = time.perf_counter()
+            page = read_page(f)
+            read_time += time.perf_counter() - started
+            started = time.perf_counter()
+            split_articles(page)
+            split_time += time.perf_counter() - started
+    calibration = timeit.timeit("sum(range(100))", number=20000) / 20000 * 1e6
+    total = size_mb * a.rounds
+    print(f"{len(files)} pages, {size_mb:.3f} MB, {a.rounds} rounds; calibration {calibration:.1f} µs")
+    print(f"read_page:           {total / read_time:6.2f} MB/s")
+    print(f"split_articles:      {total / split_time:6.2f} MB/s")
+    print(f"read + split:        {total / (read_time + split_time):6.2f} MB/s")
+
+
+if __name__ == "__main__":
+    main()
