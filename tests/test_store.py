@@ -234,3 +234,17 @@ def test_remote_location_derives_protocol_urls() -> None:
         "http://127.0.0.1:9/query", "http://127.0.0.1:9/update", "http://127.0.0.1:9/store")
     root = open_store("https://example.org/")
     assert root.query_url == "https://example.org/query"
+
+
+def test_replacing_with_nothing_removes_the_page(store: Store) -> None:
+    for doc in DOCS:
+        ingest(store, doc)
+    store.replace_graph(iris.graph_iri(DOCS[0]), [])
+    assert store.graphs() == [iris.graph_iri(DOCS[1])]
+
+
+def test_quads_outside_the_page_graph_are_refused(store: Store) -> None:
+    quads = to_quads(synthetic_extraction(DOCS[0]))
+    with pytest.raises(ValueError, match="outside graph"):
+        store.replace_graph(iris.graph_iri(DOCS[1]), quads)
+    assert len(store) == 0

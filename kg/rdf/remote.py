@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 import requests
 
-from kg.rdf.store import QueryResult, Store, to_result
+from kg.rdf.store import QueryResult, Store, page_triples, to_result
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
@@ -80,11 +80,7 @@ class RemoteStore(Store):
         return [q.triple for q in ox.parse(response.content, format=fmt)]
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        triples = []
-        for q in quads:
-            if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
-                raise ValueError(f"quad outside graph {graph_iri}: {q}")
-            triples.append(q.triple)
+        triples = page_triples(graph_iri, quads)
         if not triples:
             self.remove_graph(graph_iri)
             return

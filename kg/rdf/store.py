@@ -67,14 +67,20 @@ def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTri
     return fmt.media_type, results.serialize(format=fmt)
 
 
-def insert_data(graph_iri: str, quads: Iterable[ox.Quad]) -> str:
-    """A SPARQL INSERT DATA body putting the quads' triples into one graph (terms in N-Triples form)."""
-    lines = []
+def page_triples(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The quads' triples, refusing any quad that lies outside the page graph."""
+    triples = []
     for q in quads:
         if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
             raise ValueError(f"quad outside graph {graph_iri}: {q}")
-        lines.append(f"{q.subject} {q.predicate} {q.object} .")
-    return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(lines) + "\n} }"
+        triples.append(q.triple)
+    return triples
+
+
+def insert_data(graph_iri: str, triples: list[ox.Triple]) -> str:
+    """A SPARQL INSERT DATA putting triples into one graph (N-Triples lines are valid SPARQL data)."""
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
+    return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
 
 
 class Store(ABC):
@@ -150,8 +156,13 @@ class EmbeddedStore(Store):
         return self._store
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        triples = page_triples(graph_iri, quads)
+        node = ox.NamedNode(graph_iri)
+        current = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+        if current and current == set(triples):
+            return  # re-ingesting an unchanged page writes nothing
         # One SPARQL update is one transaction: no reader sees the page half-replaced.
-        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, quads))
+        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
