@@ -27,7 +27,7 @@ def test_headline_after_body_and_caption_with_credit() -> None:
     page, articles = _read("columns.txt")
     assert [a.headline for a in articles] == ["青山县见缝插绿建公园", "绿水河治理见成效"]
     first, second = articles
-    assert first.signature == "（张三李四）"
+    assert first.signature == "（张 三 李四）"
     assert first.sentences[0].text == (
         "今年以来，青山县住房和城乡建设局在城区见缝插绿，新建口袋公园12个，新增绿地面积3.5万平方米。"
     )
@@ -73,6 +73,22 @@ def test_titled_photo_is_a_caption_not_an_article() -> None:
     )
     articles = split_articles(page_from_text(raw))
     assert [a.headline for a in articles] == ["青山县开展春耕"]
+
+
+def test_titled_photo_between_stories_and_a_deck_running_into_a_headline() -> None:
+    raw = (
+        "白沙镇修通致富路\n\n白沙日报6月3日讯(通讯员 吴七)白沙镇今年投入资金860万元，修建通村公路12公里。"
+        "镇交通办负责人介绍，沿线3个村的柑橘可以直接装车外运，果农每斤多卖两角钱。\n\n"
+        "芒种插秧\n\n6月5日，白沙镇农民在田间插秧。\n\n"
+        "从一条路到一片产业，从一个村到一个镇，白沙镇的变化有目共睹——\n\n"
+        "致富路上百花开\n\n吴七 郑八\n\n"
+        "白沙镇地处山区，过去交通不便。近年来，镇里修路、建园、引企业，全镇新增就业岗位1200个。\n"
+    )
+    articles = split_articles(page_from_text(raw))
+    assert [a.headline for a in articles] == ["白沙镇修通致富路", "致富路上百花开"]
+    assert articles[1].byline == "吴七 郑八"
+    assert articles[1].sentences[0].text.startswith("从一条路到一片产业")
+    assert all("插秧" not in s.text for a in articles for s in a.sentences)
 
 
 def test_empty_and_blank_pages() -> None:

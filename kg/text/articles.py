@@ -25,6 +25,7 @@ _JOINED = re.compile(r"^(?:——|—|-|－)")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 _COMMA_INSIDE = re.compile(r"[，,].")
 _WHITESPACE = re.compile(r"\s+")
+_LEAD_IN = re.compile(r"(?:——|—|：|:)$")
 _QUOTES = re.compile(r"[“”‘’\"']")
 
 _WINDOW = 400  # characters of body text either side of a heading that decide what it heads
@@ -155,7 +156,7 @@ def _segment(flow: list[Paragraph], page: Page) -> tuple[list[_Block], list[tupl
             opens = nxt is not None and (nxt.kind is Kind.BYLINE or nxt.dateline)
             if not cur.body and cur.byline is not None and cur.pre and _section_like(group, page):
                 cur.heading = _squash(_text(page, group))
-            elif not cur.body:
+            elif not cur.body or _lead_in(cur, page):
                 cur.pre.extend(clusters)
             elif cur.closed:
                 betweens.append((len(blocks) - 1, clusters))
@@ -164,7 +165,7 @@ def _segment(flow: list[Paragraph], page: Page) -> tuple[list[_Block], list[tupl
                 blocks.append(_Block(pre=clusters))
             elif _section_like(group, page):
                 cur.heading = _squash(_text(page, group))
-            elif _starts_story(flow, i, j, cur, page):
+            elif _starts_story(flow, i, j, cur, page) or _titled_item(flow, j, page):
                 blocks.append(_Block(pre=clusters))
             elif not (cur.pre or cur.mid or cur.shared):
                 cur.mid.extend(clusters)
@@ -174,20 +175,45 @@ def _segment(flow: list[Paragraph], page: Page) -> tuple[list[_Block], list[tupl
             continue
         if item.kind is Kind.BYLINE:
             trailing = i + 1 < len(flow) and flow[i + 1].kind is Kind.HEADING
-            if cur.body and trailing and cur.byline is None:
+            if cur.body and (trailing or _lead_in(cur, page)) and cur.byline is None:
                 cur.byline = item
             elif cur.body:
                 blocks.append(_Block(byline=item))
             elif cur.byline is None:
                 cur.byline = item
         else:
-            if cur.body and (cur.closed or item.dateline):
+            lead_in = _LEAD_IN.search(page.text, item.start, item.end) and _heading_at(flow, i + 1)
+            if cur.body and (cur.closed or item.dateline or lead_in):
                 cur = _Block()
                 blocks.append(cur)
             cur.body.append((item, cur.heading))
             cur.closed = cur.closed or item.signature
         i += 1
     return blocks, betweens
+
+
+def _heading_at(flow: list[Paragraph], j: int) -> bool:
+    return j < len(flow) and flow[j].kind is Kind.HEADING
+
+
+def _lead_in(block: _Block, page: Page) -> bool:
+    """A block holding only a deck that runs on into a headline ("……畅享——")."""
+    return len(block.body) == 1 and _LEAD_IN.search(page.text, block.body[0][0].start, block.body[0][0].end) is not None
+
+
+def _titled_item(flow: list[Paragraph], j: int, page: Page) -> bool:
+    """A heading over one short paragraph, then another heading, a credit or the page end: a photo or brief."""
+    if j >= len(flow) or flow[j].kind is not Kind.BODY or flow[j].end - flow[j].start > _CAPTION_MAX:
+        return False
+    after = flow[j + 1] if j + 1 < len(flow) else None
+    if after is None or after.kind is Kind.BYLINE:
+        return True
+    if after.kind is Kind.HEADING:  # another story's headline: a byline or dateline follows it
+        k = j + 1
+        while _heading_at(flow, k):
+            k += 1
+        return k < len(flow) and (flow[k].kind is Kind.BYLINE or flow[k].dateline)
+    return _LEAD_IN.search(page.text, after.start, after.end) is not None and _heading_at(flow, j + 2)
 
 
 def _starts_story(flow: list[Paragraph], i: int, j: int, cur: _Block, page: Page) -> bool:
@@ -364,10 +390,12 @@ def _article(page: Page, index: int, block: _Block, year: int | None) -> Article
                 month, day = m.group("month"), m.group("day")
                 start += m.end()
         if para.signature:
-            sig = SIGNATURE.search(page.text[start:end])
-            if sig:
-                end = start + sig.start()
-                signature = signature or _squash(sig.group())
+            text = page.text[start:end]
+            cut = max(text.rfind("("), text.rfind("（"))
+            if cut >= 0:
+                end = start + cut
+                spaced = SIGNATURE.search(para.lines[-1].text)
+                signature = signature or (spaced.group().strip() if spaced else _squash(text[cut:]))
         sentences.extend(split_sentences(page, start, end, n, heading))
     if block.byline is not None:
         byline = _WHITESPACE.sub(" ", block.byline.spaced())
@@ -391,7 +419,7 @@ def _article(page: Page, index: int, block: _Block, year: int | None) -> Article
         byline=byline,
         signature=signature,
         date=iso_date(year, month, day),
-        year=main_year(body_text) or year,
+        year=year or main_year(body_text),
         truncated=not last.ended,
         captions=[_squash(page.text[c.start : c.end]) for c in block.captions],
         sentences=sentences,

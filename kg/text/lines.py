@@ -59,6 +59,7 @@ _COMMA = re.compile(r"[，,]")
 _HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
 _SPACES = re.compile(r"\s+")
 MAX_HEADING = 64
+_COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phrase
 
 
 @dataclass
@@ -123,11 +124,19 @@ def classify(text: str) -> Kind:
         size >= 2
         and not dateline
         and squeezed[-1] not in HEADING_OPEN_END
+        and "、" not in squeezed
+        and _balanced(squeezed)
+        and (size <= _COMMA_HEADING_MAX or not _COMMA.search(squeezed))
         and not HEADING_STOP.search(squeezed)
         and len(_COMMA.findall(squeezed)) <= 1
     ):
         return Kind.HEADING
     return Kind.BODY
+
+
+def _balanced(text: str) -> bool:
+    """Brackets opened and closed on the line: a heading never breaks inside a bracket."""
+    return text.count("（") + text.count("(") == text.count("）") + text.count(")")
 
 
 def _names_line(text: str) -> bool:
