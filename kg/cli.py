@@ -168,7 +168,7 @@ def _write_rows(rows: Iterable[dict[str, Any]], fmt: str) -> None:
         writer.writerow(row)
 
 
-def _rows_command(name: str, doc: str) -> None:
+def _rows_command(name: str, reader: str, doc: str) -> None:
     @main.command(name=name, help=doc)
     @store_option
     @click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="jsonl", show_default=True)
@@ -177,13 +177,13 @@ def _rows_command(name: str, doc: str) -> None:
         from kg.rdf import queries
 
         target = _open(store)
-        _write_rows(getattr(queries, f"{name[:-1]}_rows")(target), fmt)
+        _write_rows(getattr(queries, reader)(target), fmt)
         target.close()
 
 
-_rows_command("claims", "Every claim in the store, read back with SPARQL, one per line.")
-_rows_command("articles", "Every article: doc, headline, start, end, iri.")
-_rows_command("entities", "Every region, agency and program, once per page it appears in.")
+_rows_command("claims", "claim_rows", "Every claim in the store, read back with SPARQL, one per line.")
+_rows_command("articles", "article_rows", "Every article: doc, headline, start, end, iri.")
+_rows_command("entities", "entity_rows", "Every region, agency and program, once per page it appears in.")
 
 
 @main.command()
