@@ -38,6 +38,7 @@ class BodyTable:
     not_endings: tuple[str, ...]
     org_endings: tuple[str, ...]
     breaks: tuple[str, ...]
+    protected: tuple[str, ...]  # body words that contain a break word ("组织部")
     heads: tuple[str, ...]  # how known body names begin: "医疗", "医保", "公安", "委" ...
 
 
@@ -53,6 +54,7 @@ def body_table() -> BodyTable:
         not_endings=tuple(data["not_agency_endings"]),
         org_endings=tuple(data["organization_endings"]),
         breaks=tuple(data["breaks"]),
+        protected=tuple(data["protected"]),
         heads=tuple(sorted(heads)),
     )
 
@@ -73,9 +75,18 @@ def _cut(window: str, table: BodyTable) -> str:
     cut = len(window)
     for word in table.breaks:
         i = window.find(word)
+        while i != -1 and _protected(window, i, len(word), table.protected):
+            i = window.find(word, i + 1)
         if i != -1 and i < cut:
             cut = i
     return window[:cut]
+
+
+def _protected(window: str, i: int, size: int, words: tuple[str, ...]) -> bool:
+    """True when the break word at window[i:i+size] lies inside a body word such as "组织部"."""
+    return any(
+        window.startswith(p, j) and j + len(p) >= i + size for p in words for j in range(max(0, i - len(p) + 1), i + 1)
+    )
 
 
 def body_after(text: str, pos: int) -> BodyMatch | None:
@@ -85,8 +96,6 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
     best: BodyMatch | None = None
     for k in range(1, len(window) + 1):
         run = window[:k]
-        if k < len(window) and window[k] in LEVEL_CHARS and best is not None and best.end == pos + k:
-            break  # "株洲市委市政府": a new body starts with its own level word
         if run.endswith("委") and window[k : k + 1] == "员" and window[k + 1 : k + 2] != "会":
             continue  # "党工委委员" is a person, not "党工委委"
         if any(run.endswith(e) for e in table.org_endings):
@@ -96,6 +105,8 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         elif any(run.endswith(s) for s in table.suffixes) and not any(run.endswith(e) for e in table.not_endings):
             if k >= 2 or run == "委":
                 best = BodyMatch(pos + k, run, "agency")
+        if window[k : k + 1] in tuple(LEVEL_CHARS) and best is not None and best.end == pos + k:
+            break  # "株洲市委市政府": a new body starts with its own level word
     return best
 
 

@@ -33,6 +33,7 @@ _PLUS = re.compile(r"[+＋]")
 _VERB_WINDOW = 8
 _HEAD_WINDOW = 8
 _UNQUOTED_MAX = 24
+_HEAD_LEAD = 4
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,11 @@ def canonical_program(name: str) -> str:
 
 
 def _looks_like_name(q: str) -> bool:
-    if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式")) or q.count("，") + q.count(",") > 1:
+    if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式", "+")) or q.startswith("+"):
         return False
-    return not _NUMERAL_ONLY.fullmatch(q) and len(q) <= 20
+    if q.count("，") + q.count(",") > 1:
+        return False
+    return not _NUMERAL_ONLY.fullmatch(q) and 3 <= len(q) <= 20
 
 
 def _has_plus(q: str) -> bool:
@@ -88,12 +91,13 @@ def _verb_before(text: str, start: int) -> bool:
 
 
 def _head_after(text: str, end: int) -> bool:
+    """A head noun right after the quote, behind at most a short modifier ("”工作机制", "”等活动")."""
     window = text[end : end + _HEAD_WINDOW]
     for i, ch in enumerate(window):
         if ch in _CLAUSE_END:
             window = window[:i]
             break
-    return any(h in window for h in cues().heads)
+    return any(0 <= window.find(h) <= _HEAD_LEAD for h in cues().heads)
 
 
 def _clause_ends(text: str, end: int) -> bool:

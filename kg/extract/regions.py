@@ -163,7 +163,8 @@ class RegionResolver:
         entry = self._choose(entries, adjacent, context)
         if entry is None:
             return self._under_written_parent(name, start, end, entries, adjacent)
-        if entry.form == "short" and not self._named_in_full(entry.region):
+        under_parent = adjacent is not None and adjacent.region.code == entry.region.parent
+        if entry.form == "short" and not under_parent and not self._named_in_full(entry.region):
             home = entry.region.code.startswith(HOME_PROVINCE[:2])
             if _common_word(name) or (not home and entry.region.level != "province"):
                 return None

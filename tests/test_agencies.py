@@ -1,0 +1,52 @@
+"""Body names after places: where they end, what they are, their canonical form."""
+
+from kg.extract.agencies import bare_level_at, body_after, canonical_body, known_body_after
+
+
+def _body(text: str) -> tuple[str, str] | None:
+    match = body_after(text, 0)
+    return (match.body, match.type) if match else None
+
+
+def test_body_runs_to_the_last_body_word() -> None:
+    assert _body("公安局交警大队城东中队开展检查") == ("公安局交警大队城东中队", "agency")
+    assert _body("自然资源和规划局党组书记") == ("自然资源和规划局", "agency")
+
+
+def test_verbs_and_punctuation_end_the_run() -> None:
+    assert _body("成立工作专班") is None
+    assert _body("医保局开展宣传月") == ("医保局", "agency")
+    assert _body("民政局，") == ("民政局", "agency")
+
+
+def test_new_level_word_starts_a_new_body() -> None:
+    assert _body("委市政府召开会议") == ("委", "agency")
+
+
+def test_member_of_a_committee_is_not_a_body() -> None:
+    assert _body("党工委委员到企业走访") == ("党工委", "agency")
+
+
+def test_hospitals_and_companies_are_organisations() -> None:
+    assert _body("人民医院急诊科") == ("人民医院", "organization")
+    assert _body("城发集团投资") == ("城发集团", "organization")
+
+
+def test_halls_and_windows_are_not_bodies() -> None:
+    assert _body("政务服务大厅办理业务") is None
+
+
+def test_bare_level_word() -> None:
+    assert bare_level_at("据市医保局介绍", 1)
+    assert bare_level_at("落实县委部署", 2)
+    assert not bare_level_at("城市管理", 1)
+    assert known_body_after("县委统战部部署", 1).body == "委统战部"
+    assert known_body_after("市场繁荣", 1) is None
+
+
+def test_canonical_names_expand_abbreviations() -> None:
+    assert canonical_body("医保局") == "医疗保障局"
+    assert canonical_body("中院") == "中级人民法院"
+    assert canonical_body("安委办") == "安全生产委员会办公室"
+    assert canonical_body("中级人民法院") == "中级人民法院"
+    assert canonical_body("政府") == "政府"

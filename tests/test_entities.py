@@ -1,0 +1,96 @@
+"""find_entities over small hand-made pages: keys, labels, mentions, references."""
+
+from kg.extract.entities import find_entities, governing_region, resolve_reference
+from kg.model import Article, Page, Sentence
+
+
+def _page(*articles: list[str]) -> tuple[Page, list[Article]]:
+    raw = "".join("".join(a) for a in articles)
+    page = Page("t.txt", "t.txt", raw, "utf-8", text=raw, offsets=list(range(len(raw) + 1)))
+    out, pos = [], 0
+    for index, sentences in enumerate(articles):
+        start = pos
+        sents = []
+        for s in sentences:
+            sents.append(Sentence(pos, pos + len(s), s, pos))
+            pos += len(s)
+        out.append(Article("t.txt", index, "", start, pos, sentences=sents))
+    return page, out
+
+
+def _by_label(entities):
+    return {e.label: e for e in entities}
+
+
+def test_region_entity_has_code_and_parent_chain() -> None:
+    page, arts = _page(["祁阳市今年新修道路。"])
+    entities, mentions = find_entities(page, arts)
+    region = _by_label(entities)["祁阳市"]
+    assert region.key == "431121000000"
+    assert [r.name for r in region.parents] == ["永州市", "湖南省"]
+    assert mentions[0].text == "祁阳市" and page.raw[mentions[0].start : mentions[0].end] == "祁阳市"
+
+
+def test_agency_label_and_key_expand_region_and_alias() -> None:
+    page, arts = _page(["岳阳市医保局召开会议。", "市医保局还将开展培训。"])
+    entities, mentions = find_entities(page, arts)
+    agencies = [e for e in entities if e.type == "agency"]
+    assert len(agencies) == 1
+    agency = agencies[0]
+    assert agency.label == "岳阳市医疗保障局"
+    assert agency.key == "430600000000/岳阳市医疗保障局"
+    assert agency.region == "430600000000"
+    assert "市医保局" in agency.aliases
+    assert sum(m.key == agency.key for m in mentions) == 2
+
+
+def test_court_abbreviation() -> None:
+    page, arts = _page(["衡阳中院审结案件。"])
+    entities, _ = find_entities(page, arts)
+    assert "430400000000/衡阳市中级人民法院" in {e.key for e in entities}
+
+
+def test_hospital_is_an_organisation_of_its_city() -> None:
+    page, arts = _page(["岳阳市人民医院新建门诊楼。"])
+    entities, _ = find_entities(page, arts)
+    org = [e for e in entities if e.type == "organization"][0]
+    assert org.region == "430600000000"
+
+
+def test_county_park_is_an_organisation() -> None:
+    page, arts = _page(["安化县经开区新引进企业。"])
+    entities, _ = find_entities(page, arts)
+    park = [e for e in entities if e.label == "安化经开区"][0]
+    assert park.type == "organization" and park.region == "430923000000"
+
+
+def test_programs_one_node_across_variants() -> None:
+    page, arts = _page(["该县打造“10分钟就医圈”。", "“10 分钟就医圈”已覆盖全县。"])
+    entities, _ = find_entities(page, arts)
+    assert [e.key for e in entities if e.type == "program"] == ["10分钟就医圈"]
+
+
+def test_references_resolve_to_the_article_places() -> None:
+    first = ["郴州市桂阳县新建学校。", "该县今年新增教师。", "全市共有学校百所。", "全省教育经费增长。"]
+    page, arts = _page(first, ["全县修路。"])
+    entities, mentions = find_entities(page, arts)
+    by_text = {m.text: m.key for m in mentions}
+    assert by_text["该县"] == "431021000000"
+    assert by_text["全市"] == "431000000000"
+    assert by_text["全省"] == "430000000000"
+    assert not [m for m in mentions if m.article == 1]
+
+
+def test_reference_to_an_agency() -> None:
+    page, arts = _page(["汝城县医保局推行新办法。", "该局今年已办理业务。"], ["该局受理投诉。"])
+    entities, mentions = find_entities(page, arts)
+    assert [(m.article, m.key) for m in mentions if m.text == "该局"] == [(0, "431026000000/汝城县医疗保障局")]
+
+
+def test_governing_region_and_fallback_for_unnamed_province() -> None:
+    page, arts = _page(["临武县召开会议，临武县代表发言，郴州市领导出席。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "临武县"
+    page2, arts2 = _page(["今年全省新增就业岗位。"])
+    assert resolve_reference("全省", arts2[0], 3, [], []).key == "430000000000"
+    assert resolve_reference("全县", arts2[0], 3, [], []) is None
