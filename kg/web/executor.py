@@ -12,7 +12,6 @@ server's own read-write handle.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -21,7 +20,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-# Time a query may wait for a free worker before the client is told to retry.
+DEFAULT_WORKERS = 4
+# How long a query may wait for a free worker, beyond its own time limit, before it is given up.
 QUEUE_GRACE = 5.0
 
 
@@ -109,6 +109,10 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _ready() -> bool:
+    return True
+
+
 def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
     try:
         return answer(ox.Store.read_only(location), job)
@@ -126,12 +130,23 @@ class QueryExecutor:
     def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None) -> None:
         self.location = location
         self.timeout = timeout
-        size = workers or min(4, os.cpu_count() or 1)
-        self._pool = ProcessPool(max_workers=size, initializer=_worker_init,
-                                 context=multiprocessing.get_context("spawn"))
+        # Workers fork from a clean, single-threaded server process that has already
+        # imported pyoxigraph, so a killed worker is replaced in milliseconds.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        size = workers or DEFAULT_WORKERS
+        self._pool = ProcessPool(max_workers=size, initializer=_worker_init, context=context)
+        # Start every worker now, so the first queries' time limits are not spent booting them.
+        for started in [self._pool.schedule(_ready) for _ in range(size)]:
+            started.result(timeout=60)
 
     def run(self, job: QueryJob) -> QueryAnswer:
-        """Answer `job` or raise QueryFailed (400 bad query, 503 time limit or busy)."""
+        """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit).
+
+        The limit counts from the moment a worker starts the query; one that
+        cannot even start within QUEUE_GRACE is given up too (pebble kills the
+        worker of a cancelled running task).
+        """
         future = self._pool.schedule(_run_in_worker, args=(self.location, job), timeout=self.timeout)
         try:
             outcome = future.result(timeout=self.timeout + QUEUE_GRACE)

@@ -7,6 +7,7 @@ memory stays bounded however large the store.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -55,7 +56,7 @@ class _QueueWriter:
         self.buffer.clear()
 
 
-def stream_export(store, fmt: str) -> Iterator[bytes]:
+def stream_export(store, fmt: str, log: logging.Logger) -> Iterator[bytes]:
     """Run the store's exporter in a thread and yield what it writes."""
     chunks: queue.Queue = queue.Queue(maxsize=16)
     stop = threading.Event()
@@ -68,17 +69,11 @@ def stream_export(store, fmt: str) -> Iterator[bytes]:
         except BrokenPipeError:
             return
         except Exception as error:  # the client sees a cut answer; the log says why
-            current_app.logger.exception("export failed")
+            log.exception("export failed")
             chunks.put(error)
         chunks.put(_DONE)
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def run() -> None:
-        with app.app_context():
-            produce()
-
-    threading.Thread(target=run, daemon=True, name=f"export-{fmt}").start()
+    threading.Thread(target=produce, daemon=True, name=f"export-{fmt}").start()
     try:
         while (item := chunks.get()) is not _DONE:
             if isinstance(item, Exception):
@@ -94,5 +89,5 @@ def export(ext: str) -> Response:
         raise ApiError(404, f"no export .{ext}; choose one of {', '.join('.' + e for e in EXPORTS)}")
     fmt, media = EXPORTS[ext]
     store = current_app.extensions["kg.store"]
-    return Response(stream_export(store, fmt), content_type=media,
+    return Response(stream_export(store, fmt, current_app.logger), content_type=media,
                     headers={"Content-Disposition": f'inline; filename="kg.{ext}"'})

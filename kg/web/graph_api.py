@@ -28,18 +28,18 @@ def _projection() -> Projection:
 
 def _text(name: str, required: bool = True) -> str | None:
     value = request.args.get(name)
-    if value is None or not value.strip():
+    if value is None or value == "":
         if required:
             raise ApiError(400, f"parameter {name!r} is required")
         return None
     if len(value) > MAX_PARAM_CHARS:
         raise ApiError(400, f"parameter {name!r} is longer than {MAX_PARAM_CHARS} characters")
-    return value.strip()
+    return value
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
