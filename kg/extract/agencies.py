@@ -37,7 +37,7 @@ class BodyTable:
     suffixes: tuple[str, ...]
     not_endings: tuple[str, ...]
     org_endings: tuple[str, ...]
-    breaks: tuple[str, ...]
+    breaks: re.Pattern[str]
     protected: tuple[str, ...]  # body words that contain a break word ("组织部")
     heads: tuple[str, ...]  # how known body names begin: "医疗", "医保", "公安", "委" ...
 
@@ -53,7 +53,7 @@ def body_table() -> BodyTable:
         suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
         not_endings=tuple(data["not_agency_endings"]),
         org_endings=tuple(data["organization_endings"]),
-        breaks=tuple(data["breaks"]),
+        breaks=re.compile("|".join(map(re.escape, sorted(data["breaks"], key=len, reverse=True)))),
         protected=tuple(data["protected"]),
         heads=tuple(sorted(heads)),
     )
@@ -73,12 +73,10 @@ def _cut(window: str, table: BodyTable) -> str:
     m = _NAME_CHARS.match(window)
     window = m.group(0) if m else ""
     cut = len(window)
-    for word in table.breaks:
-        i = window.find(word)
-        while i != -1 and _protected(window, i, len(word), table.protected):
-            i = window.find(word, i + 1)
-        if i != -1 and i < cut:
-            cut = i
+    for m in table.breaks.finditer(window):
+        if not _protected(window, m.start(), m.end() - m.start(), table.protected):
+            cut = m.start()
+            break
     return window[:cut]
 
 
@@ -98,11 +96,11 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         run = window[:k]
         if run.endswith("委") and window[k : k + 1] == "员" and window[k + 1 : k + 2] != "会":
             continue  # "党工委委员" is a person, not "党工委委"
-        if any(run.endswith(e) for e in table.org_endings):
+        if run.endswith(table.org_endings):
             best = BodyMatch(pos + k, run, "organization")
         elif best is not None and best.type == "organization":
             continue
-        elif any(run.endswith(s) for s in table.suffixes) and not any(run.endswith(e) for e in table.not_endings):
+        elif run.endswith(table.suffixes) and not run.endswith(table.not_endings):
             if k >= 2 or run == "委":
                 best = BodyMatch(pos + k, run, "agency")
         if window[k : k + 1] in tuple(LEVEL_CHARS) and best is not None and best.end == pos + k:
@@ -113,7 +111,7 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
 def known_body_after(text: str, pos: int) -> BodyMatch | None:
     """A body name at `pos` that begins like a known one ("医保局", "委统战部", "公安局交警支队")."""
     table = body_table()
-    if not any(text.startswith(head, pos) for head in table.heads):
+    if not text.startswith(table.heads, pos):
         return None
     match = body_after(text, pos)
     return match if match is not None and match.type == "agency" else None

@@ -25,6 +25,7 @@ from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
 _REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长委政])|该(?:局|院|中心|厅|委|所|队)")
+_LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
 _AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
 _GOVERNING_LEVELS = ("province", "city", "county", "zone", "town")
 _LEVEL_ORDER = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
@@ -137,8 +138,9 @@ def _bodies(
         written = text[_chain_start(region_hits, i) : hit.end]
         entity = state.add(_body_entity(hit.region, written, match), text[hit.start : match.end])
         state.mention(entity.type, sentence, hit.start, match.end, article.index, entity.key)
-    for i, ch in enumerate(text):
-        if ch not in LEVEL_CHARS or any(s <= i < e for s, e in taken) or not bare_level_at(text, i):
+    for level in _LEVEL_CHAR.finditer(text):
+        i, ch = level.start(), level.group()
+        if any(s <= i < e for s, e in taken) or not bare_level_at(text, i):
             continue
         match = known_body_after(text, i + 1)
         region = _region_for_level(ch, article, sentence, state, governing)
