@@ -59,7 +59,10 @@ _COMMA = re.compile(r"[，,]")
 _HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
 _SPACES = re.compile(r"\s+")
 MAX_HEADING = 64
-_COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phrase
+_COMMA_HEADING_MAX = 24
+# Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
+_SENTENCE_INSIDE = re.compile(r"[。；;！？、]")
+_SPECIAL_ENDS = ("摄", "摄影", "供图", "提供", ")", "）")  # a heading with a comma inside is a short parallel phrase
 
 
 @dataclass
@@ -104,7 +107,9 @@ def classify(text: str) -> Kind:
         return Kind.FURNITURE
     if CAPTION.match(squeezed):
         return Kind.CAPTION
-    if size > MAX_HEADING:
+    if BULLET.match(squeezed) and size <= MAX_HEADING and not ends_sentence(text):
+        return Kind.HEADING
+    if size > MAX_HEADING or (_SENTENCE_INSIDE.search(squeezed) and not squeezed.endswith(_SPECIAL_ENDS)):
         return Kind.BODY
     ended = ends_sentence(text)
     if size <= 60 and FURNITURE.match(squeezed):
@@ -159,13 +164,14 @@ def make_line(start: int, end: int, text: str) -> Line:
     dateline = False
     if kind is Kind.BODY and ("讯" in text[:40] or "电" in text[:40]):
         dateline = DATELINE.match(_SPACES.sub("", text[:60])) is not None
+    ended = signature or ends_sentence(text)
     return Line(
         start=start,
         end=end,
         text=text,
         kind=kind,
-        ended=signature or ends_sentence(text),
+        ended=ended,
         signature=signature,
         dateline=dateline,
-        width=width(text),
+        width=len(text) if ended and kind is Kind.BODY else width(text),
     )

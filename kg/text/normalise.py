@@ -34,10 +34,10 @@ _FOLD.update({ord(k): v for k, v in {
 
 _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 _ASCII_QUOTED = re.compile(r'"([^"\n]*)"')
-# Spaces beside Chinese or punctuation go, unless a Latin word or two numbers meet there.
-_DROP_SPACES = re.compile(r"(?<![A-Za-z0-9]) +(?![A-Za-z])|(?<![A-Za-z]) +(?![A-Za-z0-9])")
-# Of the spaces that stay, one is enough.
-_EXTRA_SPACES = re.compile(r"(?<=[A-Za-z0-9] ) +(?=[A-Za-z0-9])|(?<=[A-Za-z] ) +(?=\S)|(?<=\S) +(?= [A-Za-z])")
+# Every space goes except one between two Latin words or numbers, or beside a Latin word.
+_WORD_SPACES = re.compile(r"[A-Za-z0-9]( +)(?=[A-Za-z0-9])")
+_AFTER_LATIN = re.compile(r"[A-Za-z]( +)(?=\S)")
+_BEFORE_LATIN = re.compile(r"( +)(?=[A-Za-z])")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[A-Za-z0-9]")
 _NEWLINE = "\n"
@@ -67,10 +67,12 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
     folded, layout = folded_layout(raw)
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
     keep = np.ones(len(folded), dtype=bool)
+    keep[codes == _SPACE_CODE] = False
+    spaces = [m.end() - 1 for m in _WORD_SPACES.finditer(folded)]
+    spaces.extend(m.end() - 1 for m in _AFTER_LATIN.finditer(folded))
+    spaces.extend(m.end() - 1 for m in _BEFORE_LATIN.finditer(folded) if m.start() and folded[m.start() - 1] > " ")
+    keep[spaces] = True
     drops = [m.span() for m in _INVISIBLE.finditer(folded)]
-    drops.extend(m.span() for m in _DROP_SPACES.finditer(folded))
-    if "  " in folded:
-        drops.extend(m.span() for m in _EXTRA_SPACES.finditer(folded))
     lines = layout.lines
     if not lines:
         drops.append((0, len(folded)))
