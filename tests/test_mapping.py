@@ -124,6 +124,17 @@ def test_unlinked_subject_is_kept_as_a_label() -> None:
     assert objects(quads, claim, KG.subjectLabel) == [ox.Literal("大祥区", language="zh")]
 
 
+def test_claim_wording_that_differs_from_the_node_label_is_kept() -> None:
+    x = hand_extraction()
+    c = x.claims[0]
+    c.agency = "财政局"
+    quads = to_quads(x)
+    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    assert objects(quads, claim, KG.agency) == [ox.NamedNode(iris.agency_iri("430503000000/财政局"))]
+    assert objects(quads, claim, KG.agencyLabel) == [ox.Literal("财政局", language="zh")]
+    assert objects(quads, claim, KG.regionLabel) == []
+
+
 def test_page_and_article_mention_entities() -> None:
     quads = to_quads(hand_extraction())
     page = iris.page_iri("page_a.txt")

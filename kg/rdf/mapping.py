@@ -67,6 +67,7 @@ class _Graph:
         self.graph = NamedNode(graph)
         self.quads: list[Quad] = []
         self.described: set[str] = set()
+        self.labels: dict[str, str] = {}  # node IRI → its preferred label in this graph
         self._seen: set[Quad] = set()
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -89,6 +90,7 @@ def _region(g: _Graph, code: str, name: str, level: str | None, parent: str | No
     if node.value in g.described:
         return node
     g.described.add(node.value)
+    g.labels[node.value] = name
     g.add(node, RDF.type, KG.Region)
     g.add(node, SKOS.prefLabel, _zh(name))
     g.add(node, SKOS.notation, Literal(code))
@@ -116,6 +118,7 @@ def _entity(g: _Graph, entity: Entity) -> NamedNode:
     if node.value in g.described:
         return node
     g.described.add(node.value)
+    g.labels[node.value] = entity.label
     g.add(node, RDF.type, ENTITY_CLASSES[entity.type])
     g.add(node, SKOS.prefLabel, _zh(entity.label))
     for alias in entity.aliases:
@@ -214,9 +217,11 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim
     subject = None
     if claim.subject_type in ENTITY_CLASSES:
         subject = _linked(g, claim.subject_type, claim.subject_key, claim.subject)
+    # A name is written on the claim when no node carries it: unlinked, or worded
+    # differently from the node's preferred label, so the claim reads back as extracted.
     if subject is not None:
         g.add(node, SCHEMA.about, subject)
-    elif claim.subject:
+    if claim.subject and (subject is None or g.labels.get(subject.value) != claim.subject):
         g.add(node, KG.subjectLabel, _zh(claim.subject))
     for kind, key, label, link, text in (
         ("region", claim.region_key, claim.region, KG.region, KG.regionLabel),
@@ -226,7 +231,7 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim
         target = _linked(g, kind, key, label)
         if target is not None:
             g.add(node, link, target)
-        elif label:
+        if label and (target is None or g.labels.get(target.value) != label):
             g.add(node, text, _zh(label))
 
     annotation = NamedNode(node.value + "#evidence")

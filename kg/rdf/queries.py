@@ -53,10 +53,10 @@ WHERE {
     OPTIONAL { ?claim kg:program/skos:prefLabel ?programNode }
     OPTIONAL { ?claim kg:programLabel ?programText }
     BIND(COALESCE(?metricText, ?metricKey) AS ?metric)
-    BIND(COALESCE(?aboutLabel, ?subjectText) AS ?subject)
-    BIND(COALESCE(?regionNode, ?regionText) AS ?region)
-    BIND(COALESCE(?agencyNode, ?agencyText) AS ?agency)
-    BIND(COALESCE(?programNode, ?programText) AS ?program)
+    BIND(COALESCE(?subjectText, ?aboutLabel) AS ?subject)
+    BIND(COALESCE(?regionText, ?regionNode) AS ?region)
+    BIND(COALESCE(?agencyText, ?agencyNode) AS ?agency)
+    BIND(COALESCE(?programText, ?programNode) AS ?program)
   }
 }
 ORDER BY ?doc ?pos ?start ?end ?claim
