@@ -94,3 +94,12 @@ def test_governing_region_and_fallback_for_unnamed_province() -> None:
     page2, arts2 = _page(["今年全省新增就业岗位。"])
     assert resolve_reference("全省", arts2[0], 3, [], []).key == "430000000000"
     assert resolve_reference("全县", arts2[0], 3, [], []) is None
+
+
+def test_text_outside_articles_still_yields_entities() -> None:
+    raw = "桂东县新修公路。\n汝城县热水镇举办活动\n"
+    page = Page("t.txt", "t.txt", raw, "utf-8", text=raw, offsets=list(range(len(raw) + 1)))
+    article = Article("t.txt", 0, "", 0, 8, sentences=[Sentence(0, 8, raw[:8], 0)])
+    entities, mentions = find_entities(page, [article])
+    assert {"桂东县", "汝城县", "热水镇"} <= {e.label for e in entities}
+    assert {m.article for m in mentions if m.text == "热水镇"} == {-1}

@@ -25,6 +25,8 @@ from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
 _REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长委政])|该(?:局|院|中心|厅|委|所|队)")
+LOOSE_ARTICLE = -1  # Mention.article of text outside every article
+_LOOSE_PIECE = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
 _AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
 _GOVERNING_LEVELS = ("province", "city", "county", "zone", "town")
@@ -69,6 +71,29 @@ def _texts(page: Page, article: Article) -> list[tuple[str, Sentence | None]]:
     return out + [(s.text, s) for s in article.sentences]
 
 
+def _loose_text(page: Page, texts: dict[int, list[tuple[str, Sentence | None]]]) -> Article:
+    """The page's text outside every article (photo news, captions the reader left out) as article -1.
+
+    Its entities are on the page too; its mentions carry article -1, which no
+    article claims.
+    """
+    covered = sorted(
+        (s.text_start, s.text_start + len(s.text)) for parts in texts.values() for _, s in parts if s is not None
+    )
+    gaps, pos = [], 0
+    for start, end in covered:
+        if start > pos:
+            gaps.append((pos, start))
+        pos = max(pos, end)
+    gaps.append((pos, len(page.text)))
+    sentences = []
+    for start, end in gaps:
+        for m in _LOOSE_PIECE.finditer(page.text, start, end):
+            raw_start, raw_end = page.raw_span(m.start(), m.end())
+            sentences.append(Sentence(raw_start, raw_end, m.group(), m.start()))
+    return Article(page.doc, LOOSE_ARTICLE, "", 0, 0, sentences=sentences)
+
+
 def _locate(page: Page, text: str) -> Sentence | None:
     i = page.text.find(text) if text else -1
     if i < 0:
@@ -84,9 +109,11 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
     after places, then references ("全县", "该局"), then programs.
     """
     texts = {a.index: _texts(page, a) for a in articles}
-    resolver = RegionResolver([t for a in articles for t, _ in texts[a.index]])
+    loose = _loose_text(page, texts)
+    texts[loose.index] = [(s.text, s) for s in loose.sentences]
+    resolver = RegionResolver([t for a in texts.values() for t, _ in a])
     state = _PageState(page)
-    for article in articles:
+    for article in [*articles, loose]:
         context: set[str] = set()
         hits = [(text, sentence, resolver.find(text, context)) for text, sentence in texts[article.index]]
         for _text, sentence, region_hits in hits:

@@ -130,7 +130,6 @@ class RegionResolver:
                 if unlisted is not None:
                     hits.append(unlisted)
                     previous = unlisted
-                    self.gaz.add(unlisted.region, unlisted.surface, "full")
         return hits
 
     def _unlisted_child(self, text: str, hit: RegionHit) -> RegionHit | None:
