@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from kg.extract.entities import governing_region, region_entity
+from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.periods import find_period, resolve_period
@@ -21,6 +23,7 @@ from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 _SPACE = re.compile(r"[\s\u3000]+")
+_SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
 EVIDENCE_MAX = 60
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
@@ -40,7 +43,6 @@ _DECREASE = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
 _CHANGE = re.compile(rf"(?P<up>{_INCREASE})|(?P<down>{_DECREASE})")
 _PLACE_NAME = re.compile(r"[村镇乡]")
 _NEW_LEVEL = re.compile(r"[至到为]|达到?")
-_REFERENCE = re.compile(r"全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该乡|该局|该院|该中心|该公司")
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -107,15 +109,19 @@ def _change(before: str) -> str | None:
 class _ArticleContext:
     """What an article says about places, bodies and programs, looked up by position."""
 
-    def __init__(self, page: Page, article: Article, entities: Sequence[Entity], mentions: Sequence[Mention]):
+    def __init__(
+        self, page: Page, squashed_page: str, article: Article, entities: Sequence[Entity], mentions: Sequence[Mention]
+    ):
         self.page = page
+        self.squashed_page = squashed_page
         self.article = article
         self.by_key = {e.key: e for e in entities}
         self.mentions = sorted(
             (m for m in mentions if m.article == article.index and m.key in self.by_key), key=lambda m: m.start
         )
-        self.governing = _governing_region(article, mentions, entities)
+        self.governing = governing_region(article, mentions, entities)
         self.programs = [e for e in entities if e.type == "program"]
+        self.headline_program = self.program_in_text(article.headline)
         agencies = [m for m in self.mentions if m.kind == "agency"]
         self.main_agency = _most_common(agencies)
 
@@ -128,6 +134,17 @@ class _ArticleContext:
     def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
         found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
         return found[-1] if found else None
+
+    def body_region(self) -> Entity | None:
+        """The region of the article's main acting body, when no place is named."""
+        body = self.entity(self.main_agency) if self.main_agency else None
+        if body is None or not body.region:
+            return None
+        known = self.by_key.get(body.region)
+        if known is not None:
+            return known
+        region = gazetteer().regions.get(body.region)
+        return region_entity(region) if region is not None else None
 
     def program_in_text(self, text: str | None) -> Entity | None:
         if not text:
@@ -147,26 +164,6 @@ def _most_common(mentions: list[Mention]) -> Mention | None:
     return next(m for m in mentions if m.key == best)
 
 
-def _governing_region(article: Article, mentions: Sequence[Mention], entities: Sequence[Entity]) -> Entity | None:
-    try:
-        from kg.extract.entities import governing_region
-    except ImportError:
-        return None
-    found = governing_region(article, list(mentions), list(entities))
-    return found if isinstance(found, Entity) else None
-
-
-def _resolve_reference(
-    word: str, article: Article, position: int, mentions: Sequence[Mention], entities: Sequence[Entity]
-) -> Entity | None:
-    try:
-        from kg.extract.entities import resolve_reference
-    except ImportError:
-        return None
-    found = resolve_reference(word, article, position, list(mentions), list(entities))
-    return found if isinstance(found, Entity) else None
-
-
 def find_claims(
     page: Page, articles: Sequence[Article], entities: Sequence[Entity], mentions: Sequence[Mention]
 ) -> list[Claim]:
@@ -175,8 +172,7 @@ def find_claims(
     squashed_page = _squash(page.raw)
     masked_page = mask_names(page.text)
     for article in articles:
-        ctx = _ArticleContext(page, article, entities, mentions)
-        headline_program = ctx.program_in_text(article.headline)
+        ctx = _ArticleContext(page, squashed_page, article, entities, mentions)
         paragraph_state: dict[str, object] = {}
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []
@@ -193,23 +189,7 @@ def find_claims(
                     continue
                 if not is_claim(sentence.text, q, clause_start):
                     continue
-                claims.append(
-                    _build(
-                        page,
-                        squashed_page,
-                        article,
-                        ctx,
-                        sentence,
-                        paragraph_sentences,
-                        paragraph_state,
-                        q,
-                        clause_start,
-                        clause_end,
-                        headline_program,
-                        mentions,
-                        entities,
-                    )
-                )
+                claims.append(_build(ctx, sentence, paragraph_sentences, paragraph_state, q, clause_start, clause_end))
             if period_here:
                 paragraph_state["period"] = period_here.group()
     return claims
@@ -248,9 +228,6 @@ def _unique_span(page: Page, squashed_page: str, sentence: Sentence, start: int,
 
 
 def _build(
-    page: Page,
-    squashed_page: str,
-    article: Article,
     ctx: _ArticleContext,
     sentence: Sentence,
     paragraph: list[Sentence],
@@ -258,10 +235,8 @@ def _build(
     q: Quantity,
     clause_start: int,
     clause_end: int,
-    headline_program: Entity | None,
-    mentions: Sequence[Mention],
-    entities: Sequence[Entity],
 ) -> Claim:
+    page, article = ctx.page, ctx.article
     text = sentence.text
     q_at = q.start
     before_clause = text[clause_start:q_at]
@@ -272,11 +247,12 @@ def _build(
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)
-    ev_start, ev_end = _unique_span(page, squashed_page, sentence, ev_start, ev_end)
+    ev_start, ev_end = _unique_span(page, ctx.squashed_page, sentence, ev_start, ev_end)
     start, end = page.raw_span(sentence.text_start + ev_start, sentence.text_start + ev_end)
     q.start, q.end = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)
 
-    region = _region_for(ctx, sentence, paragraph, q_at, number_raw, article, mentions, entities)
+    clause_raw = page.raw_span(sentence.text_start + clause_start, sentence.text_start + clause_end)
+    region = _region_for(ctx, sentence, paragraph, number_raw, clause_raw)
     agency_m = ctx.nearest_before("agency", sentence, number_raw)
     if agency_m is None:
         in_paragraph = [m for s in paragraph for m in ctx.within("agency", s.start, s.end)]
@@ -294,7 +270,7 @@ def _build(
     else:
         subject = None
 
-    program = _program_for(ctx, sentence, paragraph, number_raw, headline_program)
+    program = _program_for(ctx, sentence, paragraph, number_raw, clause_raw)
 
     period_m = find_period(text, q_at)
     period = period_m.group() if period_m else state.get("period")
@@ -329,31 +305,57 @@ def _build(
     )
 
 
+def _is_scope(ctx: _ArticleContext, m: Mention) -> bool:
+    """A place named as a yardstick or a list member, not as what the number is about:
+    "在全省率先", "全省统一的平台", "湖南省内", "横江村等4个村"."""
+    before = ctx.page.raw[max(0, m.start - 3) : m.start].replace(" ", "")
+    after = _squash(ctx.page.raw[m.end : m.end + 8])
+    if _SCOPE_AFTER.match(after) or (m.text[:1] in "全我" and before.endswith("在")):
+        return True
+    return False
+
+
+def _subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]:
+    """Region mentions in a span that can be what a number is about: not yardsticks, not
+    list members (with the places that lead up to them: "醴陵市南洲镇横江村等"), not
+    part of a named program."""
+    places = ctx.within("region", start, end)
+    programs = ctx.within("program", start, end)
+    out: list[Mention] = []
+    follower: Mention | None = None
+    follower_is_scope = False
+    for m in reversed(places):
+        leads_up = follower is not None and follower_is_scope and not ctx.page.raw[m.end : follower.start].strip()
+        scope = _is_scope(ctx, m) or leads_up
+        follower, follower_is_scope = m, scope
+        inside_program = any(p.start <= m.start and m.end <= p.end for p in programs)
+        if not scope and not inside_program:
+            out.append(m)
+    return out[::-1]
+
+
 def _region_for(
     ctx: _ArticleContext,
     sentence: Sentence,
     paragraph: list[Sentence],
-    q_at: int,
     number_raw: int,
-    article: Article,
-    mentions: Sequence[Mention],
-    entities: Sequence[Entity],
+    clause: tuple[int, int],
 ) -> Entity | None:
-    near = ctx.nearest_before("region", sentence, number_raw)
-    if near is not None:
-        return ctx.entity(near)
-    refs = list(_REFERENCE.finditer(sentence.text, 0, q_at))
-    if refs:
-        word = refs[-1]
-        position = ctx.page.raw_span(sentence.text_start + word.start(), sentence.text_start + word.end())[0]
-        resolved = _resolve_reference(word.group(), article, position, mentions, entities)
-        if resolved is not None:
-            return resolved
+    """The region in the number's clause, else the sentence's subject place, else the
+    paragraph's last place, else the article's governing region, else the acting body's."""
+    candidates = [m for m in _subject_places(ctx, sentence.start, sentence.end) if m.end <= number_raw]
+    in_clause = [m for m in candidates if m.start >= clause[0]]
+    if in_clause:
+        return ctx.entity(in_clause[-1])
+    if candidates:
+        return ctx.entity(candidates[0])
     for s in reversed([s for s in paragraph if s.start < sentence.start]):
-        found = ctx.within("region", s.start, s.end)
+        found = _subject_places(ctx, s.start, s.end)
         if found:
             return ctx.entity(found[-1])
-    return ctx.governing
+    if ctx.governing is not None:
+        return ctx.governing
+    return ctx.body_region()
 
 
 def _program_for(
@@ -361,14 +363,23 @@ def _program_for(
     sentence: Sentence,
     paragraph: list[Sentence],
     number_raw: int,
-    headline_program: Entity | None,
+    clause: tuple[int, int],
 ) -> Entity | None:
-    here = ctx.within("program", sentence.start, sentence.end)
-    if here:
-        before = [m for m in here if m.end <= number_raw]
-        return ctx.entity(before[-1] if before else here[0])
+    """The program named in the number's clause, else before it in the sentence or paragraph,
+    else in the section heading or the headline. A program named in a later clause
+    belongs to that clause's numbers."""
+    in_clause = ctx.within("program", *clause)
+    if in_clause:
+        return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
+    in_sentence = ctx.within("program", sentence.start, sentence.end)
+    before = [m for m in in_sentence if m.end <= number_raw]
+    if before:
+        return ctx.entity(before[-1])
+    after = [m for m in in_sentence if m.start >= number_raw]
+    if after:
+        return ctx.entity(after[0])
     for s in reversed([s for s in paragraph if s.start < sentence.start]):
         found = ctx.within("program", s.start, s.end)
         if found:
             return ctx.entity(found[-1])
-    return ctx.program_in_text(sentence.heading) or headline_program
+    return ctx.program_in_text(sentence.heading) or ctx.headline_program
