@@ -91,6 +91,17 @@ def test_titled_photo_between_stories_and_a_deck_running_into_a_headline() -> No
     assert all("插秧" not in s.text for a in articles for s in a.sentences)
 
 
+def test_captions_beside_photos_are_not_body() -> None:
+    raw = (
+        "青山县举办农民丰收节\n\n青山日报5月12日讯(通讯员 周三)青山县在城南广场举办农民丰收节，吸引游客约3000人次。"
+        "现场销售农产品45万元，带动周边农户增收。\n\n▲游客在展位前选购\n\n农产品。\n\n"
+        "城南广场丰收节现场，前来参观选购的游客络绎不绝人头攒动\n\n主办方介绍，今年参展的合作社比去年多了20家。\n"
+    )
+    (article,) = split_articles(page_from_text(raw))
+    assert article.captions == ["▲游客在展位前选购农产品。", "城南广场丰收节现场，前来参观选购的游客络绎不绝人头攒动"]
+    assert [s.text for s in article.sentences][-1] == "主办方介绍，今年参展的合作社比去年多了20家。"
+
+
 def test_empty_and_blank_pages() -> None:
     assert split_articles(page_from_text("")) == []
     assert split_articles(page_from_text(" \n\n\u3000\n")) == []

@@ -19,6 +19,7 @@ _CONTENT = re.compile(r"[^\n]+")
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
 _TEXT = (Kind.BODY, Kind.HEADING)
+_CAPTION_TAIL = 12
 _COLUMN_MIN = 8  # no newspaper column is narrower
 _INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
 _HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
@@ -57,6 +58,8 @@ def analyse(folded: str) -> Layout:
 
 
 def _wraps(before: Line, after: Line) -> bool:
+    if before.kind is Kind.CAPTION:  # a "▲" caption's short last line
+        return not before.ended and after.kind is Kind.BODY and after.width <= _CAPTION_TAIL
     return before.kind is Kind.BODY and not before.ended and after.kind is Kind.BODY and not after.dateline
 
 

@@ -48,7 +48,7 @@ def paragraphs(page: Page) -> list[Paragraph]:
             continue
         start = bisect_left(page.offsets, run[0].start, 0, len(page.text))
         end = bisect_left(page.offsets, run[-1].end, start, len(page.text))
-        kind = Kind.BODY if any(x.kind is Kind.BODY for x in run) else run[0].kind
+        kind = run[0].kind if run[0].kind is Kind.CAPTION or len(run) == 1 else Kind.BODY
         if end > start:
             result.append(Paragraph(start=start, end=end, kind=kind, lines=run, index=len(result)))
         run = []
