@@ -90,3 +90,9 @@ def ontology_html(path: Path = ONTOLOGY_PATH) -> str:
                      f"<td><code>{escape(str(code or ''))}</code></td></tr>")
     parts.append("</table></body></html>\n")
     return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(ontology_html())
