@@ -55,6 +55,48 @@ def ui_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory
     return server_factory(folder)
 
 
+CROWDED_CLAIMS = 320
+
+
+def crowded_extraction():
+    """One county with hundreds of claims over dozens of articles, mapped as the pipeline maps a page."""
+    from kg.model import Article, Claim, Entity, Extraction, Page, Quantity, Region
+
+    sentence = "该县城镇新增就业{n}人。"
+    raw = "".join(sentence.format(n=1000 + i) for i in range(CROWDED_CLAIMS))
+    page = Page("950_crowded.txt", "950_crowded.txt", raw, "utf-8", raw, list(range(len(raw) + 1)))
+    province = Region("430000000000", "湖南省", "province", None)
+    county = Entity("region", "430521000000", "邵东县", parents=[province], level="county")
+    per_article = 16
+    width = len(sentence.format(n=1000))
+    articles = [
+        Article(page.doc, a, f"第{a + 1}篇报道", a * per_article * width, min(len(raw), (a + 1) * per_article * width))
+        for a in range(CROWDED_CLAIMS // per_article)
+    ]
+    claims = []
+    for i in range(CROWDED_CLAIMS):
+        start = i * width + 2
+        end = start + len(f"城镇新增就业{1000 + i}人")
+        quantity = Quantity(f"{1000 + i}人", str(1000 + i), 1000 + i, "人", "人", "people")
+        claims.append(Claim(page.doc, i // per_article, raw[start:end], start, end, quantity, subject="邵东县",
+                            subject_type="region", subject_key="430521000000", region="邵东县",
+                            region_key="430521000000", metric=f"指标{i % 40}", period=f"{2000 + i % 20}年"))
+    return Extraction(page, articles, [county], [], claims)
+
+
+@pytest.fixture(scope="module")
+def crowded_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
+    """The real server over a county whose neighbourhood holds a few hundred nodes."""
+    from kg.rdf.mapping import to_quads
+
+    folder = tmp_path_factory.mktemp("crowded") / "store"
+    store = ox.Store(str(folder))
+    store.bulk_extend(to_quads(crowded_extraction()))
+    store.flush()
+    del store
+    return server_factory(folder)
+
+
 @pytest.fixture(scope="module")
 def chromium() -> Iterator:
     if not CHROMIUM.exists():
@@ -151,13 +193,11 @@ def click_node(page, iri: str, *, double: bool = False) -> None:
 
 
 def wait_layout(page) -> None:
-    """Until fcose has placed every node and stopped moving them."""
+    """Until fcose has placed every node (the graph marks its container when a layout stops)."""
     page.wait_for_function(
-        "() => { const cy = window.kgBrowser && window.kgBrowser.cy; if (!cy || cy.nodes().length === 0) return false;"
-        " const key = cy.nodes().map(n => { const p = n.renderedPosition();"
-        " return Math.round(p.x) + ',' + Math.round(p.y); }).join(';');"
-        " const same = window.__lastLayoutKey === key; window.__lastLayoutKey = key; return same; }",
-        polling=300,
+        "() => { const cy = window.kgBrowser && window.kgBrowser.cy;"
+        " return cy && cy.nodes().length > 0 && cy.container().dataset.layout === 'done'; }",
+        timeout=60_000,
     )
 
 
@@ -269,6 +309,27 @@ def test_program_view_lists_who_claims_a_program_and_what(page) -> None:
     assert "苏仙区自然资源局" in result.locator(".program-who").inner_text()
     assert "1784.61亩" in result.inner_text()
     shot(page, "06-program")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_few_hundred_nodes_are_laid_out_without_piling_up(page, crowded_server) -> None:
+    page.goto(crowded_server.url + "/")
+    search_and_choose(page, "邵东", "邵东县")
+    page.locator("#panel h2", has_text="邵东县").wait_for()
+    page.wait_for_function("() => window.kgBrowser.cy.nodes().length >= 300", timeout=60_000)
+    wait_layout(page)
+    overlaps = page.evaluate(
+        "() => { const boxes = window.kgBrowser.cy.nodes().map(n => n.boundingBox({includeLabels: false}));"
+        " let count = 0; for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {"
+        " const a = boxes[i], b = boxes[j];"
+        " if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) count++; } return [count, boxes.length]; }"
+    )
+    count, nodes = overlaps
+    assert nodes >= 300
+    assert count <= nodes // 50, f"{count} of {nodes} nodes overlap another"
+    assert "只取前" in page.locator("#graph-status").inner_text(), "the cap on the neighbourhood is said"
+    shot(page, "10-crowded")
 
 
 def run_example(page, title: str) -> None:

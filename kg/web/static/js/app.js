@@ -21,6 +21,9 @@ const graph = new GraphView(byId("graph"), {
 // A handle for the browser console (and the end-to-end tests) to reach the Cytoscape instance.
 window.kgBrowser = { cy: graph.cy, graph };
 
+// How many nodes one neighbourhood may bring; the layout and labels stay readable up to a few hundred.
+const NEIGHBOURHOOD_LIMIT = 300;
+
 let shownTotal = null;
 
 function say(text) {
@@ -82,9 +85,10 @@ async function showPanel(iri, label) {
 
 async function focusNode(iri) {
   showView("graph");
+  graph.loading();
   say("正在读取邻域 …");
   try {
-    const answer = await api.neighborhood(iri, 1, 200);
+    const answer = await api.neighborhood(iri, 1, NEIGHBOURHOOD_LIMIT);
     shownTotal = answer.total ?? null;
     const panelDone = showPanel(iri);
     await graph.show(answer.elements || {}, iri);
@@ -103,9 +107,10 @@ function selectNode(data) {
 }
 
 async function expandNode(data) {
+  graph.loading();
   say(`正在展开 ${data.label || ""} …`);
   try {
-    const answer = await api.neighborhood(data.id, 1, 200);
+    const answer = await api.neighborhood(data.id, 1, NEIGHBOURHOOD_LIMIT);
     const added = await graph.add(answer.elements || {}, data.id);
     refreshFilterChoices();
     graph.applyFilters();
@@ -115,12 +120,29 @@ async function expandNode(data) {
   }
 }
 
+// The metric's own node lists every claim of it in full (modality, evidence, offsets), which the
+// comparison rows leave out; a name is first resolved to the metric node it labels.
+async function metricClaims(metric) {
+  let iri = metric.includes("://") ? metric : null;
+  if (!iri) {
+    const found = await api.search(metric, 20);
+    iri = (found.results || []).find((result) => result.type === "metric" && result.label === metric)?.iri;
+  }
+  if (!iri) return new Map();
+  const node = await api.node(iri);
+  return new Map((node.claims || []).map((claim) => [claim.iri, claim]));
+}
+
 async function openCompare(metric) {
   showView("compare");
   const target = byId("compare-result");
   fill(target, el("p", { class: "loading" }, "正在比较 …"));
   try {
-    const answer = await api.compare(metric);
+    const [answer, claims] = await Promise.all([api.compare(metric), metricClaims(metric).catch(() => new Map())]);
+    for (const row of answer.rows || []) {
+      const claim = claims.get(row.claim);
+      if (claim) Object.assign(row, { ...claim, ...row, modality: claim.modality, evidence: claim.evidence });
+    }
     byId("compare-metric").value = answer.metric || metric;
     renderComparison(target, answer, { onRegion: (row) => go({ node: row.region_iri }) });
   } catch (error) {

@@ -78,7 +78,14 @@ export function claimsTable(claims, { columns = [], onMetric = null } = {}) {
     el("th", {}, "性质"),
     el("th", {}, "证据"),
   );
-  const rows = claims.map((claim) =>
+  // Claims of one metric sit together, oldest period first, so a reader can follow a series.
+  const ordered = [...claims].sort(
+    (a, b) =>
+      (a.metric || "").localeCompare(b.metric || "", "zh") ||
+      (a.period || "").localeCompare(b.period || "", "zh") ||
+      (a.start ?? 0) - (b.start ?? 0),
+  );
+  const rows = ordered.map((claim) =>
     el(
       "tr",
       { class: "claim-row", dataset: { claim: claim.iri || "" } },

@@ -71,8 +71,9 @@ export function barChart(rows, unit) {
 // A comparison row names its claim by IRI; the link lands on the highlighted evidence in the article.
 function sourceLink(row) {
   const text = tidyText(row.evidence || row.article || "原文");
-  const href = evidenceHref({ article_iri: row.article_iri, iri: row.claim_iri || row.claim || row.iri });
-  return href ? el("a", { href, class: "evidence" }, text) : text;
+  const href = evidenceHref({ ...row, iri: row.claim });
+  const headline = row.evidence && row.article ? el("div", { class: "source" }, tidyText(row.article)) : null;
+  return [href ? el("a", { href, class: "evidence" }, text) : text, headline];
 }
 
 function compareTable(rows, onRegion) {
@@ -123,9 +124,11 @@ export function renderComparison(container, answer, { onRegion }) {
     if (!byUnit.has(unit)) byUnit.set(unit, []);
     byUnit.get(unit).push(row);
   }
-  const charts = [...byUnit.entries()].map(([unit, unitRows]) =>
-    el("figure", { class: "chart" }, barChart(unitRows, unit), el("figcaption", {}, `单位：${unit || "—"}，共 ${unitRows.length} 条`)),
-  );
+  const charts = [...byUnit.entries()].map(([unit, unitRows]) => {
+    const targets = unitRows.filter((row) => row.modality === "target").length;
+    const caption = `单位：${unit || "—"}，共 ${unitRows.length} 条` + (targets ? `；浅橙色条为目标值（${targets} 条）` : "");
+    return el("figure", { class: "chart" }, barChart(unitRows, unit), el("figcaption", {}, caption));
+  });
   const sorted = [...rows].sort((a, b) => (a.unit || "").localeCompare(b.unit || "") || b.value - a.value);
   fill(container, title, ...charts, compareTable(sorted, onRegion));
 }

@@ -15,6 +15,22 @@ export const NODE_TYPES = {
 
 const FALLBACK = { shape: "ellipse", color: "#888888", size: 20 };
 
+const MAX_FIT_ZOOM = 1.3;
+
+// Edge labels are the local names of the RDF properties; a reader sees them in Chinese.
+const RELATION_NAMES = {
+  about: "涉及",
+  region: "地区",
+  agency: "机构",
+  program: "项目",
+  metric: "指标",
+  wasDerivedFrom: "出自",
+  containedInPlace: "隶属于",
+  areaServed: "服务地区",
+  mentions: "提及",
+  isPartOf: "属于",
+};
+
 function style() {
   const rules = [
     {
@@ -136,6 +152,11 @@ export class GraphView {
     this.cy.on("mouseout", "node", (event) => event.target.connectedEdges().removeClass("show-label"));
   }
 
+  // Marks the container while new elements are on their way (the layout marks it "done" when it stops).
+  loading() {
+    this.cy.container().dataset.layout = "loading";
+  }
+
   // Replace the whole graph by one node's neighbourhood.
   show(elements, focusId) {
     this.cy.elements().remove();
@@ -159,7 +180,10 @@ export class GraphView {
     );
     around.addClass("expanded");
     this.applyFilters();
-    if (added.nodes().empty()) return Promise.resolve(0);
+    if (added.nodes().empty()) {
+      this.cy.container().dataset.layout = "done";
+      return Promise.resolve(0);
+    }
     return this.layout(false).then(() => added.nodes().length);
   }
 
@@ -174,7 +198,8 @@ export class GraphView {
       if (!known.has(source) || !known.has(target)) continue;
       const id = `${source} → ${target}`;
       const labels = merged.get(id)?.data.labels || [];
-      if (!labels.includes(label)) labels.push(label);
+      const name = RELATION_NAMES[label] || label;
+      if (!labels.includes(name)) labels.push(name);
       merged.set(id, { group: "edges", data: { id, source, target, labels, label: labels.join(" · ") } });
     }
     return [...nodes, ...merged.values()];
@@ -182,21 +207,32 @@ export class GraphView {
 
   layout(fresh) {
     const visible = this.cy.elements().not(".filtered");
+    // Crowded neighbourhoods (a county with hundreds of claims) get longer edges and stronger
+    // repulsion, so the leaves of a large star spread out instead of piling up round its centre.
+    const spread = Math.max(1, Math.sqrt(visible.nodes().length / 20));
     const layout = visible.layout({
       name: "fcose",
-      quality: visible.nodes().length > 250 ? "draft" : "default",
+      quality: "default", // "draft" skips the force step and piles a star's leaves onto one point
       randomize: fresh,
       animate: !fresh,
       animationDuration: 350,
       fit: true,
       padding: 30,
       nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: (edge) => (edge.target().data("type") === "claim" ? 55 : 90),
-      nodeRepulsion: () => 6500,
+      idealEdgeLength: (edge) => (edge.target().data("type") === "claim" ? 55 : 90) * spread,
+      nodeRepulsion: () => 6500 * spread * spread,
       nodeSeparation: 70,
       packComponents: false,
     });
-    const done = layout.promiseOn("layoutstop");
+    this.cy.container().dataset.layout = "running";
+    const done = layout.promiseOn("layoutstop").then(() => {
+      // A handful of nodes fitted to the screen would be drawn huge; keep them at reading size.
+      if (this.cy.zoom() > MAX_FIT_ZOOM) {
+        this.cy.zoom(MAX_FIT_ZOOM);
+        this.cy.center();
+      }
+      this.cy.container().dataset.layout = "done";
+    });
     layout.run();
     return done;
   }

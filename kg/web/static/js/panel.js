@@ -1,6 +1,6 @@
 // The side panel: what the selected node is, where it sits, and the claims made about it.
 import { el, fill, localHref } from "./dom.js";
-import { typeName } from "./format.js";
+import { formatValue, typeName } from "./format.js";
 import { claimsTable } from "./claims.js";
 
 export function renderLoading(container, label) {
@@ -14,6 +14,8 @@ export function renderError(container, message) {
 // node: the /api/graph/node answer. actions: onFocus(node), onProgram(node), onMetric(claim).
 export function renderNode(container, node, actions) {
   const claims = node.claims || [];
+  const own = node.type === "claim" ? claims.find((claim) => claim.iri === node.iri) : null;
+  const title = own ? [own.metric, formatValue(own.value, own.unit, own.qualifier)].filter(Boolean).join("：") : node.label;
   const facts = [];
   if (node.code) facts.push(el("dt", {}, "代码"), el("dd", {}, node.code));
   if (node.aliases && node.aliases.length) facts.push(el("dt", {}, "别名"), el("dd", {}, node.aliases.join("、")));
@@ -43,7 +45,7 @@ export function renderNode(container, node, actions) {
       { class: "panel-head" },
       el("span", { class: `type-dot type-${node.type}` }),
       el("span", { class: "panel-type" }, typeName(node.type)),
-      el("h2", { class: "panel-title" }, node.label || node.iri),
+      el("h2", { class: "panel-title" }, title || node.iri),
     ),
     facts.length ? el("dl", { class: "facts" }, facts) : null,
     el("div", { class: "panel-actions" }, buttons),
