@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -111,3 +112,18 @@ def test_documentation_page_lists_every_term_with_both_languages() -> None:
             str(lbl) in text for lbl in ONTOLOGY.objects(term, RDFS.label))
     assert "量化声明" in text and "quantitative claim" in text
     assert "schema:Claim" in text
+
+
+def test_readme_example_queries_run_and_answer(tmp_path: Path) -> None:
+    from kg.rdf import iris
+    from kg.rdf.store import open_store
+
+    text = (ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```sparql\n(.*?)```", text, flags=re.S)
+    assert len(examples) == 3
+    with open_store(tmp_path / "store") as store:
+        for doc in ("readme_a.txt", "readme_b.txt"):
+            store.replace_graph(iris.graph_iri(doc), to_quads(synthetic_extraction(doc, articles=6)))
+        for sparql in examples:
+            rows = store.query(sparql)
+            assert isinstance(rows, list) and rows, sparql
