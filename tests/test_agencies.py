@@ -50,3 +50,10 @@ def test_canonical_names_expand_abbreviations() -> None:
     assert canonical_body("安委办") == "安全生产委员会办公室"
     assert canonical_body("中级人民法院") == "中级人民法院"
     assert canonical_body("政府") == "政府"
+
+
+def test_two_bodies_joined_by_a_conjunction_are_two() -> None:
+    assert _body("人社局联合县医保局开展宣传") == ("人社局", "agency")
+    assert _body("交通运输局和市公路局联合检查") == ("交通运输局", "agency")
+    assert _body("妇女联合会举办讲座") == ("妇女联合会", "agency")
+    assert _body("城北街道办事处组织居民") == ("城北街道办事处", "agency")

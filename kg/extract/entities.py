@@ -123,9 +123,9 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
         governing = governing_region(article, state.mentions, list(state.entities.values()))
         for text, sentence, region_hits in hits:
             _bodies(state, article, text, sentence, region_hits, governing)
+            _programs(state, article, text, sentence, governing)
             if sentence is not None:
                 _references(state, article, sentence, governing)
-                _programs(state, article, text, sentence, governing)
     return list(state.entities.values()), state.mentions
 
 
@@ -204,7 +204,9 @@ def _references(state: _PageState, article: Article, sentence: Sentence, governi
             state.mention(entity.type, sentence, m.start(), m.end(), article.index, entity.key)
 
 
-def _programs(state: _PageState, article: Article, text: str, sentence: Sentence, governing: Entity | None) -> None:
+def _programs(
+    state: _PageState, article: Article, text: str, sentence: Sentence | None, governing: Entity | None
+) -> None:
     for hit in find_programs(text):
         entity = Entity("program", hit.name, hit.name, region=governing.key if governing else None)
         entity = state.add(entity, hit.name)

@@ -33,6 +33,7 @@ _PLUS = re.compile(r"[+＋]")
 _VERB_WINDOW = 8
 _HEAD_WINDOW = 8
 _UNQUOTED_MAX = 24
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 _HEAD_LEAD = 4
 
 
@@ -127,7 +128,7 @@ def _name_start(text: str, head: int) -> int:
     lo = max(0, head - _UNQUOTED_MAX)
     start = lo
     for i in range(head - 1, lo - 1, -1):
-        if text[i] in _CLAUSE_END or text[i] in '和及“”"' or not "\u4e00" <= text[i] <= "\u9fff":
+        if text[i] in _CLAUSE_END or text[i] in '和及“”"' or not _NAME_CHAR.match(text[i]):
             start = i + 1
             break
     for verb in cues().name_verbs:
