@@ -248,3 +248,10 @@ def test_quads_outside_the_page_graph_are_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="outside graph"):
         store.replace_graph(iris.graph_iri(DOCS[1]), quads)
     assert len(store) == 0
+
+
+def test_malformed_sparql_raises_syntax_error(store: Store) -> None:
+    with pytest.raises(SyntaxError):
+        store.query("SELECT WHERE {")
+    with pytest.raises(SyntaxError):
+        store.update("INSERT DATA {")

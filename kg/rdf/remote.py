@@ -30,6 +30,12 @@ def _check(response: requests.Response) -> requests.Response:
     return response
 
 
+def _refuse_malformed(response: requests.Response) -> None:
+    """SPARQL 1.1 Protocol answers 400 to a malformed request: raise SyntaxError as the embedded store does."""
+    if response.status_code == 400:
+        raise SyntaxError(response.text[:500].strip() or "malformed SPARQL request")
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint reached over HTTP."""
 
@@ -66,8 +72,10 @@ class RemoteStore(Store):
             else:
                 form += [("default-graph-uri", g) for g in self.graphs()]
         form += [("named-graph-uri", g) for g in named_graphs or []]
-        return _check(self.session.post(self.query_url, data=form, headers={"Accept": accept},
-                                        timeout=self.timeout, stream=stream))
+        response = self.session.post(self.query_url, data=form, headers={"Accept": accept}, timeout=self.timeout,
+                                     stream=stream)
+        _refuse_malformed(response)
+        return _check(response)
 
     @staticmethod
     def _parse(response: requests.Response) -> QueryResult:
@@ -114,7 +122,9 @@ class RemoteStore(Store):
         return response.headers.get("content-type", "application/octet-stream"), response.content
 
     def update(self, sparql: str) -> None:
-        _check(self.session.post(self.update_url, data={"update": sparql}, timeout=self.timeout))
+        response = self.session.post(self.update_url, data={"update": sparql}, timeout=self.timeout)
+        _refuse_malformed(response)
+        _check(response)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
