@@ -23,6 +23,8 @@ from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 _SPACE = re.compile(r"[\s\u3000]+")
+_QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
+_PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理)$")
 _SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
 EVIDENCE_MAX = 60
 
@@ -147,11 +149,16 @@ class _ArticleContext:
         return region_entity(region) if region is not None else None
 
     def program_in_text(self, text: str | None) -> Entity | None:
+        """A program the text names: a known program entity, else a quoted name such as
+        a section heading's “服务水平提升工程”."""
         if not text:
             return None
-        squashed = re.sub(r"\s+", "", text)
+        squashed = _squash(text)
         hits = [e for e in self.programs if e.label and e.label in squashed]
-        return max(hits, key=lambda e: len(e.label)) if hits else None
+        if hits:
+            return max(hits, key=lambda e: len(e.label))
+        quoted = [m.group(1) for m in _QUOTED_NAME.finditer(squashed) if _PROGRAM_WORD.search(m.group(1))]
+        return Entity("program", quoted[0], quoted[0]) if quoted else None
 
 
 def _most_common(mentions: list[Mention]) -> Mention | None:
@@ -365,9 +372,9 @@ def _program_for(
     number_raw: int,
     clause: tuple[int, int],
 ) -> Entity | None:
-    """The program named in the number's clause, else before it in the sentence or paragraph,
-    else in the section heading or the headline. A program named in a later clause
-    belongs to that clause's numbers."""
+    """The program named in the number's clause, else in its sentence, else in the section
+    heading (which frames every paragraph under it), else earlier in the paragraph, else
+    in the headline."""
     in_clause = ctx.within("program", *clause)
     if in_clause:
         return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
@@ -378,8 +385,11 @@ def _program_for(
     after = [m for m in in_sentence if m.start >= number_raw]
     if after:
         return ctx.entity(after[0])
+    heading = ctx.program_in_text(sentence.heading)
+    if heading is not None:
+        return heading
     for s in reversed([s for s in paragraph if s.start < sentence.start]):
         found = ctx.within("program", s.start, s.end)
         if found:
             return ctx.entity(found[-1])
-    return ctx.program_in_text(sentence.heading) or ctx.headline_program
+    return ctx.headline_program
