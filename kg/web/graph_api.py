@@ -197,17 +197,18 @@ def compare() -> dict[str, Any]:
 
 @bp.get("/conflicts")
 def conflicts() -> dict[str, Any]:
+    """Claims on one subject, metric, period and unit that disagree (values in different units never do)."""
     p = _projection()
-    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     for claim in p.claims.values():
         links = claim["_links"]
         subject = links["subject"] or links["region"] or claim["subject"] or claim["region"]
         metric = links["metric"] or claim["metric"]
         if subject and metric and claim["period"]:
-            groups[(subject, metric, claim["period"])].append(claim)
+            groups[(subject, metric, claim["period"], claim["unit"] or "")].append(claim)
     found = []
-    for (subject, metric, period), claims in sorted(groups.items()):
-        if len({(c["value"], c["unit"]) for c in claims}) > 1:
+    for (subject, metric, period, _), claims in sorted(groups.items()):
+        if len({c["value"] for c in claims}) > 1:
             found.append({
                 "subject": p.label(subject) or subject,
                 "metric": p.label(metric) or metric,
