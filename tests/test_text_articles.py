@@ -94,7 +94,8 @@ def test_titled_photo_between_stories_and_a_deck_running_into_a_headline() -> No
 def test_captions_beside_photos_are_not_body() -> None:
     raw = (
         "青山县举办农民丰收节\n\n青山日报5月12日讯(通讯员 周三)青山县在城南广场举办农民丰收节，吸引游客约3000人次。"
-        "现场销售农产品45万元，带动周边农户增收。\n\n▲游客在展位前选购\n\n农产品。\n\n"
+        "现场销售农产品45万元，带动周边农户增收。\n\n今年的丰收节设置了农产品展销、农耕文化体验和乡村美食三个板块，"
+        "全县18个乡镇的合作社带来了各自的特色产品。\n\n▲游客在展位前选购\n\n农产品。\n\n"
         "城南广场丰收节现场，前来参观选购的游客络绎不绝人头攒动\n\n主办方介绍，今年参展的合作社比去年多了20家。\n"
     )
     (article,) = split_articles(page_from_text(raw))

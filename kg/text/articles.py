@@ -38,7 +38,6 @@ _ADOPT = 0.35  # a stray is adopted by the body that repeats this much of it
 _BETTER_HOME = 0.3  # ... or that repeats this much more of it than its neighbour does
 _CUT_GAIN = 0.5  # a stray headline must repeat this much more of its part than of the rest
 _MIN_PART = 2  # paragraphs each side of a cut between two stories
-_SHORT_CAPTION = 60
 _CAPTION_MAX = 200  # a one-paragraph item this short with no dateline is a photo caption
 _NO_HEADLINE_BONUS = 0.3
 
@@ -89,24 +88,16 @@ def _separate_captions(paras: list[Paragraph], page: Page) -> tuple[list[Paragra
     """Drop furniture; take out photo captions and credits (and the text line a credit signs)."""
     flow: list[Paragraph] = []
     captions: list[Paragraph] = []
-    for n, p in enumerate(paras):
+    for p in paras:
         if p.kind is Kind.FURNITURE:
             continue
-        if p.kind in (Kind.CAPTION, Kind.CREDIT) or _beside_caption(paras, n):
+        if p.kind in (Kind.CAPTION, Kind.CREDIT):
             if p.kind is Kind.CREDIT and flow and _credited(flow, page):
                 captions.append(flow.pop())
             captions.append(p)
             continue
         flow.append(p)
     return flow, captions
-
-
-def _beside_caption(paras: list[Paragraph], n: int) -> bool:
-    """A short unpunctuated line next to a "▲" caption is another photo's caption."""
-    p = paras[n]
-    if p.kind is not Kind.BODY or p.ended or p.end - p.start > _SHORT_CAPTION or len(p.lines) > 1:
-        return False
-    return any(0 <= k < len(paras) and paras[k].kind is Kind.CAPTION for k in (n - 1, n + 1))
 
 
 def _credited(flow: list[Paragraph], page: Page) -> bool:

@@ -20,6 +20,7 @@ _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in colum
 _WINDOW = 8
 _TEXT = (Kind.BODY, Kind.HEADING)
 _CAPTION_TAIL = 12
+_SHORT_CAPTION = 40
 _COLUMN_MIN = 8  # no newspaper column is narrower
 _INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
 _HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
@@ -48,9 +49,11 @@ def analyse(folded: str) -> Layout:
             lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
     body_widths = [x.width for x in lines if x.kind in _TEXT and not x.ended]
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
-    columns = bool(printed) and statistics.median(printed) <= _COLUMN_MAX
+    columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
     if columns:
         _resolve_columns(lines, body_widths)
+    else:
+        _mark_photo_captions(lines)
     wraps = [_wraps(a, b) for a, b in zip(lines, lines[1:], strict=False)]
     if lines:
         wraps.append(False)
@@ -59,8 +62,20 @@ def analyse(folded: str) -> Layout:
 
 def _wraps(before: Line, after: Line) -> bool:
     if before.kind is Kind.CAPTION:  # a "▲" caption's short last line
-        return not before.ended and after.kind is Kind.BODY and after.width <= _CAPTION_TAIL
+        return not before.ended and after.kind in (Kind.BODY, Kind.CAPTION) and after.width <= _CAPTION_TAIL
     return before.kind is Kind.BODY and not before.ended and after.kind is Kind.BODY and not after.dateline
+
+
+def _mark_photo_captions(lines: list[Line]) -> None:
+    """On long-line pages a short unfinished line beside a "▲" caption is another photo's caption."""
+    for before, after in zip(lines, lines[1:], strict=False):
+        if before.kind is Kind.CAPTION and _wraps(before, after):
+            after.kind = Kind.CAPTION
+    for i, line in enumerate(lines):
+        if line.kind is not Kind.BODY or line.ended or line.width > _SHORT_CAPTION:
+            continue
+        if any(0 <= k < len(lines) and lines[k].kind is Kind.CAPTION for k in (i - 1, i + 1)):
+            line.kind = Kind.CAPTION
 
 
 def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
