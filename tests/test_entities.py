@@ -37,10 +37,10 @@ def test_agency_label_and_key_expand_region_and_alias() -> None:
     agencies = [e for e in entities if e.type == "agency"]
     assert len(agencies) == 1
     agency = agencies[0]
-    assert agency.label == "岳阳市医疗保障局"
+    assert agency.label == "岳阳市医保局"
     assert agency.key == "430600000000/岳阳市医疗保障局"
     assert agency.region == "430600000000"
-    assert "市医保局" in agency.aliases
+    assert {"市医保局", "岳阳市医疗保障局"} <= set(agency.aliases)
     assert sum(m.key == agency.key for m in mentions) == 2
 
 
@@ -103,3 +103,11 @@ def test_text_outside_articles_still_yields_entities() -> None:
     entities, mentions = find_entities(page, [article])
     assert {"桂东县", "汝城县", "热水镇"} <= {e.label for e in entities}
     assert {m.article for m in mentions if m.text == "热水镇"} == {-1}
+
+
+def test_agency_named_without_its_place_takes_the_placed_label_later() -> None:
+    page, arts = _page(["县医保局发放补助，", "攸县医疗保障局表示。"])
+    entities, _ = find_entities(page, arts)
+    agency = [e for e in entities if e.type == "agency"][0]
+    assert agency.label == "攸县医疗保障局"
+    assert "攸县医保局" in agency.aliases and agency.label not in agency.aliases

@@ -50,10 +50,21 @@ class _PageState:
     entities: dict[str, Entity] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
 
-    def add(self, entity: Entity, surface: str) -> Entity:
+    weak: set[str] = field(default_factory=set)  # keys labelled from a form without its place
+
+    def add(self, entity: Entity, surface: str, weak: bool = False) -> Entity:
+        """Merge `entity` into the page's node of the same key; a label with its place beats one without."""
         known = self.entities.setdefault(entity.key, entity)
-        if surface != known.label and surface not in known.aliases:
-            known.aliases.append(surface)
+        if known is entity:
+            if weak:
+                self.weak.add(entity.key)
+        elif entity.key in self.weak and not weak:
+            self.weak.discard(entity.key)
+            known.aliases = [a for a in [known.label, *known.aliases] if a != entity.label]
+            known.label = entity.label
+        for form in (surface, entity.label, *entity.aliases):
+            if form != known.label and form not in known.aliases:
+                known.aliases.append(form)
         return known
 
     def mention(self, kind: str, sentence: Sentence | None, start: int, end: int, article: int, key: str) -> None:
@@ -139,11 +150,20 @@ def _region_or_park(hit: RegionHit) -> Entity:
 
 
 def _body_entity(region: Region, written_place: str | None, match: BodyMatch) -> Entity:
-    body = canonical_body(match.body)
+    """A body named after a place: keyed by its canonical full name, labelled as the text writes it.
+
+    The label keeps the text's form of the body, with the place as written or,
+    when the text leaves the place out ("市医保局"), the place's official name:
+    "石峰区医保局", "常德市医保局".  The canonical full name ("石峰区医疗保障局")
+    is the key's name part and an alias, so both forms find the node.
+    """
+    canonical = f"{region.name}{canonical_body(match.body)}"
+    label = f"{written_place or region.name}{match.body}"
     return Entity(
         type=match.type,
-        key=f"{region.code}/{region.name}{body}",
-        label=f"{written_place or region.name}{body}",
+        key=f"{region.code}/{canonical}",
+        label=label,
+        aliases=[canonical] if canonical != label else [],
         region=region.code,
     )
 
@@ -173,7 +193,7 @@ def _bodies(
         region = _region_for_level(ch, article, sentence, state, governing)
         if match is None or region is None:
             continue
-        entity = state.add(_body_entity(region, None, match), text[i : match.end])
+        entity = state.add(_body_entity(region, None, match), text[i : match.end], weak=True)
         state.mention(entity.type, sentence, i, match.end, article.index, entity.key)
 
 
