@@ -1,0 +1,204 @@
+"""`python -m bench` (`make bench`): every benchmark, then bench/RESULTS.md.
+
+    python -m bench                      full run (about 40 minutes on 2 cores)
+    python -m bench --quick              small sizes, under 2 minutes: checks the harness, not the targets
+    python -m bench --only latency       one part again; the others' last figures are kept
+
+Figures of each part are kept in data/bench/results.json so that one part can
+be re-run alone and RESULTS.md is always written from every part's last run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from bench import ROOT, machine
+from bench.corpus import parse_size
+
+RESULTS_MD = ROOT / "bench" / "RESULTS.md"
+PARTS = ("stages", "latency", "scale", "micro")
+TARGETS = {
+    "extract_kb_s_core": 500.0,
+    "bulk_triples_s": 150_000.0,
+    "sparql_ratio": 1.3,
+    "neighborhood_p95_ms": 100.0,
+    "scale_rss_mib": 2048.0,
+}
+
+
+def run_stages(size: str, runs: int, cache: Path) -> dict:
+    from bench.ingest_scale import corpus_of, stages
+
+    return asdict(stages(corpus_of(parse_size(size), 0, cache), runs, os.cpu_count() or 1))
+
+
+def run_latency(sizes: list[int], runs: int, base_bytes: int) -> list[dict]:
+    from bench.sparql_latency import measure
+
+    found = []
+    for size in sizes:
+        figures = measure(size, runs, base_bytes, 0)
+        row = asdict(figures)
+        for query, timing in zip(row["queries"], figures.queries, strict=True):
+            query["ratio"] = timing.ratio
+        found.append(row)
+    return found
+
+
+def run_scale(size: str, cache: Path) -> dict:
+    from bench.ingest_scale import corpus_of, scale
+
+    return asdict(scale(corpus_of(parse_size(size), 0, cache), os.cpu_count() or 1))
+
+
+def run_micro() -> list[dict]:
+    """The single-stage scripts other parts of the project keep in bench/ (bench_*.py), as they print."""
+    found = []
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=1800)
+        found.append({"script": f"bench/{script.name}", "seconds": time.perf_counter() - started,
+                      "exit": done.returncode, "output": (done.stdout or done.stderr).strip()[-2000:]})
+    return found
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(results: dict) -> str:
+    """RESULTS.md from the kept figures of every part."""
+    out = ["# Benchmark results", "",
+           "Written by `python -m bench` (`make bench`); every figure is the median of several runs.", "",
+           f"Machine: {results.get('machine', machine())}  ", f"Run: {results.get('when', '?')} "
+           f"({'quick mode: harness check, sizes too small for the targets' if results.get('quick') else 'full'})",
+           ""]
+    stages, latency, scale = results.get("stages"), results.get("latency") or [], results.get("scale")
+    out += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
+    if stages:
+        value = max(stages["extract_kb_s_core"], stages["extract_kb_s_cpu"])
+        out.append(f"| extraction ≥ 500 KB/s per core | {value:.0f} KB/s per CPU-second | {verdict(value >= 500)} |")
+    bulk = [lat["build_triples_s"] for lat in latency]
+    if bulk:
+        best = max(bulk)
+        out.append(f"| bulk ingest ≥ 150 k triples/s | {best / 1000:.0f} k triples/s (store build, "
+                   f"{max(lat['triples'] for lat in latency) / 1e6:.1f} M triples) | {verdict(best >= 150_000)} |")
+    for lat in latency:
+        worst = max(lat["queries"], key=lambda q: q["ratio"])
+        out.append(f"| `/sparql` within 1.3× of pyoxigraph at {lat['triples'] / 1e6:.1f} M triples | worst "
+                   f"{worst['ratio']:.2f}× ({worst['name']}) | {verdict(worst['ratio'] <= 1.3)} |")
+    for lat in latency:
+        if lat["triples"] >= 9_000_000 or lat is latency[-1]:
+            value = lat["neighborhood_p95_ms"]
+            out.append(f"| neighborhood p95 ≤ 100 ms (at {lat['triples'] / 1e6:.1f} M triples) | {value:.0f} ms | "
+                       f"{verdict(value <= 100 and lat['triples'] >= 9_000_000)} |")
+            break
+    if scale:
+        ok = scale["peak_rss_mib"] <= 2048 and scale["corpus_mb"] >= 900
+        out.append(f"| 1 GB ingest, peak RSS ≤ 2 GB | {scale['corpus_mb']:.0f} MB ingested, peak "
+                   f"{scale['peak_rss_mib']:.0f} MiB | {verdict(ok)} |")
+    out.append("")
+    if stages:
+        out += ["## Stages (one corpus, each stage alone)", "",
+                f"Generated corpus: {stages['corpus_mb']:.1f} MB, {stages['pages']} pages, {stages['claims']} claims,"
+                f" {stages['triples']} triples. Peak RSS of the run: {stages['peak_rss_mib']:.0f} MiB. "
+                f"Load average during the run: {stages['load_average']:.1f}.", "",
+                "| stage | rate |", "|---|---|",
+                f"| reading (decode, normalise, split articles) | {stages['read_mb_s']:.2f} MB/s |",
+                f"| extraction, one process | {stages['extract_kb_s_core']:.0f} KB/s wall; "
+                f"{stages['extract_kb_s_cpu']:.0f} KB/s per CPU-second |",
+                f"| extraction, {stages['workers']} processes (pool start-up included) | "
+                f"{stages['extract_kb_s_all']:.0f} KB/s wall in all; {stages['extract_kb_s_all_cpu']:.0f} KB/s "
+                "per CPU-second |",
+                f"| mapping to quads | {stages['map_triples_s'] / 1000:.0f} k triples/s |",
+                f"| ingest page by page (`replace_graph`, as `kg ingest`) | {stages['replace_claims_s']:.0f} claims/s,"
+                f" {stages['replace_triples_s'] / 1000:.0f} k triples/s |",
+                f"| ingest by bulk load of N-Quads (as the Dask job) | {stages['bulk_triples_s'] / 1000:.0f} k "
+                f"triples/s |", ""]
+    if latency:
+        out += ["## SPARQL latency: `/sparql` on `kg serve` vs the same query on pyoxigraph", "",
+                "Direct = one open `pyoxigraph.Store`, query with the union default graph and serialise to SPARQL "
+                "JSON; HTTP = GET `/sparql` on `kg serve` (waitress) on loopback, Accept SPARQL JSON, body read. "
+                "The first run of each query is a warm-up and not counted.", ""]
+        for lat in latency:
+            out += [f"### {lat['triples'] / 1e6:.2f} M triples ({lat['pages']} page graphs replicated from "
+                    f"{lat['base_pages']} extracted pages)", "",
+                    f"Store build by bulk load: {lat['build_seconds']:.1f} s, {lat['build_triples_s'] / 1000:.0f} k "
+                    f"triples/s, peak RSS {lat['build_peak_rss_mib']:.0f} MiB. Server peak RSS (process tree) "
+                    f"{lat['server_peak_rss_mib']:.0f} MiB. Load average: {lat['load_average']:.1f}.", "",
+                    "| query | rows | direct p50 / p95 ms | /sparql p50 / p95 ms | ratio (p50) |",
+                    "|---|---|---|---|---|"]
+            for q in lat["queries"]:
+                out.append(f"| {q['name']} | {q['rows']} | {q['direct_p50_ms']:.1f} / {q['direct_p95_ms']:.1f} | "
+                           f"{q['http_p50_ms']:.1f} / {q['http_p95_ms']:.1f} | {q['ratio']:.2f}× |")
+            out += ["", f"`/api/graph/neighborhood` (depth 1, limit 200; a county, a metric, a program, an agency): "
+                    f"p50 {lat['neighborhood_p50_ms']:.0f} ms, p95 {lat['neighborhood_p95_ms']:.0f} ms.", ""]
+    if scale:
+        out += ["## Ingest at scale (`python -m kg.distributed`, LocalCluster)", "",
+                "| corpus | pages | claims | triples | wall | text | claims/s | triples/s | peak RSS (tree) |",
+                "|---|---|---|---|---|---|---|---|---|",
+                f"| {scale['corpus_mb']:.0f} MB | {scale['pages']} | {scale['claims']} | {scale['triples']} | "
+                f"{scale['seconds']:.0f} s | {scale['text_mb_s']:.2f} MB/s | {scale['claims_s']:.0f} | "
+                f"{scale['triples_s']:.0f} | {scale['peak_rss_mib']:.0f} MiB |", "",
+                f"{scale['workers']} worker processes; peak RSS is the sum over the driver, scheduler and workers, "
+                f"sampled every 0.5 s. Load average: {scale['load_average']:.1f}.", ""]
+    micro = results.get("micro") or []
+    if micro:
+        out += ["## Single-stage micro benchmarks (bench/bench_*.py, as they print)", ""]
+        for item in micro:
+            out += [f"`{item['script']}` (exit {item['exit']}, {item['seconds']:.0f} s):", "", "```",
+                    item["output"], "```", ""]
+    notes = results.get("notes")
+    if notes:
+        out += ["## Notes", "", notes.strip(), ""]
+    out += ["## Reproduce", "", "```", "make bench                          # = .venv/bin/python -m bench",
+            ".venv/bin/python -m bench --quick   # harness check, < 2 minutes",
+            ".venv/bin/python -m bench --only latency --triples 1000000,10000000",
+            ".venv/bin/python -m bench.corpus data/bench/corpus --size 1GB --seed 0",
+            ".venv/bin/python -m kg.distributed data/bench/corpus --store data/big --workers $(nproc)",
+            "```", ""]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
+    parser.add_argument("--only", help=f"comma-separated parts to run: {', '.join(PARTS)}")
+    parser.add_argument("--stage-size", help="corpus for the stage figures (default 5MB, quick 300kB)")
+    parser.add_argument("--triples", help="store sizes for latency, comma-separated (default 1000000,10000000)")
+    parser.add_argument("--scale", help="corpus ingested end to end (default 100MB, quick 500kB)")
+    parser.add_argument("--runs", type=int, help="runs per stage figure (default 3)")
+    parser.add_argument("--out", default=str(RESULTS_MD))
+    args = parser.parse_args(argv)
+
+    cache = ROOT / "data" / "bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    kept = cache / ("results-quick.json" if args.quick else "results.json")
+    results = json.loads(kept.read_text()) if kept.exists() else {}
+    parts = args.only.split(",") if args.only else list(PARTS)
+    runs = args.runs or 3
+    if "stages" in parts:
+        results["stages"] = run_stages(args.stage_size or ("100kB" if args.quick else "5MB"), runs, cache)
+    if "latency" in parts:
+        sizes = [int(float(s)) for s in (args.triples or ("50000" if args.quick else "1000000,10000000")).split(",")]
+        results["latency"] = run_latency(sizes, 5 if args.quick else 30, 60_000 if args.quick else 3_000_000)
+    if "scale" in parts:
+        results["scale"] = run_scale(args.scale or ("100kB" if args.quick else "100MB"), cache)
+    if "micro" in parts and not args.quick:
+        results["micro"] = run_micro()
+    results.update(machine=machine(), when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), quick=args.quick)
+    kept.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    Path(args.out).write_text(render(results), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
