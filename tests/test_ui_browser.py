@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -396,6 +396,26 @@ def test_values_are_written_as_a_chinese_reader_expects(page) -> None:
         cases,
     )
     assert written == [case[3] for case in cases]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_evidence_links_find_ocr_text_with_its_line_breaks(page) -> None:
+    page.goto("/")
+    href = page.evaluate(
+        "async () => { const c = await import('/ui-static/js/claims.js');"
+        " return c.evidenceHref({article_iri: 'https://kg.example.org/article/p.txt/0-9',"
+        " iri: 'https://kg.example.org/claim/p.txt/3-9/1-x', start: 3, end: 9, evidence: '整 改-面积\\n1784.61 亩'}); }"
+    )
+    page_path, fragment = href.split("#")
+    assert page_path == "/articles/p.txt/0-9"
+    anchor, directives = fragment.split(":~:")
+    assert anchor == "claim-3-9"
+    assert [unquote(d.removeprefix("text=")) for d in directives.split("&")] == [
+        "整 改-面积\n1784.61 亩",
+        "整 改-面积 1784.61 亩",
+    ]
+    assert "-" not in directives, "a dash would split the directive into prefix and suffix"
 
 
 def test_vendor_serves_only_the_listed_npm_files(ui_server) -> None:

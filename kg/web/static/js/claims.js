@@ -2,7 +2,7 @@
 import { el, localHref } from "./dom.js";
 import { changeWord, formatValue, modalityWord, qualifierWord } from "./format.js";
 
-const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+const CJK = /[\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 // OCR text breaks lines and spaces out characters; a reader wants the sentence as printed.
 export function tidyText(text) {
@@ -15,7 +15,7 @@ export function tidyText(text) {
 }
 
 // The article's reading page (/articles/...), scrolled to the claim's evidence. The fragment names
-// the claim by its offsets (claim-START-END) and carries a text directive (#...:~:text=a,b) so the
+// the claim by its offsets (claim-START-END) and carries a text directive (#...:~:text=...) so the
 // browser finds and highlights the evidence itself, wherever the page puts its anchors.
 export function evidenceHref(claim) {
   const article = claim.article_iri ? localHref(claim.article_iri) : "";
@@ -26,20 +26,14 @@ export function evidenceHref(claim) {
   return anchor || directive ? `${page}#${anchor}${directive}` : page;
 }
 
-const DIRECTIVE_CHARS = 12;
-
-function directivePart(text) {
-  return encodeURIComponent(text).replace(/-/g, "%2D");
-}
-
-// ":~:text=start,end" from the evidence's first and last runs without whitespace (OCR breaks lines).
+// ":~:text=" directives for the evidence as a page may render it: exactly as printed (line breaks
+// kept, as in the article's preformatted text) and with its whitespace collapsed (as in a quote).
+// The browser highlights what matches and scrolls to the first.
 export function textDirective(evidence) {
-  const runs = (evidence || "").split(/\s+/).filter(Boolean);
-  if (runs.length === 0) return "";
-  if (runs.length === 1) return ":~:text=" + directivePart(runs[0]);
-  const first = runs[0].slice(0, DIRECTIVE_CHARS);
-  const last = runs[runs.length - 1].slice(-DIRECTIVE_CHARS);
-  return ":~:text=" + directivePart(first) + "," + directivePart(last);
+  const raw = (evidence || "").trim();
+  if (!raw) return "";
+  const forms = [...new Set([raw, raw.replace(/\s+/g, " ")])];
+  return ":~:" + forms.map((form) => "text=" + encodeURIComponent(form).replace(/-/g, "%2D")).join("&");
 }
 
 function valueCell(claim) {
