@@ -18,7 +18,7 @@ from kg.text.dates import iso_date, main_year
 from kg.text.lines import BULLET, DATELINE, SIGNATURE, Kind, width
 from kg.text.paragraphs import Paragraph, paragraphs
 from kg.text.sentences import split_sentences
-from kg.text.similarity import Bigrams, bigrams, coverage
+from kg.text.similarity import coverage
 
 _JOINS_NEXT = re.compile(r"(?:——|—|[，,：:])$")
 _JOINED = re.compile(r"^(?:——|—|-|－)")
@@ -55,7 +55,7 @@ class _Block:
     closed: bool = False
     shared: bool = False  # opened after heading lines that it may share with the story before
     captions: list[Paragraph] = field(default_factory=list)
-    grams: Bigrams | None = None  # bigrams of the finished body, computed when first needed
+    body_text: str | None = None  # the finished body's text, kept once asked for
 
     def clusters(self) -> list[list[Paragraph]]:
         return self.pre + self.mid + self.post
@@ -69,9 +69,9 @@ def split_articles(page: Page) -> list[Article]:
     paras = paragraphs(page)
     flow, captions = _separate_captions(paras, page)
     blocks, betweens = _segment(flow, page)
-    grams = [_block_grams(b, page) for b in blocks]
+    bodies = [_body_text(b, page) for b in blocks]
     for i, clusters in betweens:
-        _share(blocks, grams, i, clusters, page)
+        _share(blocks, bodies, i, clusters, page)
     blocks = _place_strays(blocks, page)
     blocks = [b for b in blocks if b.body and not _is_photo_item(b, page)]
     _attach_captions(blocks, captions)
@@ -228,14 +228,14 @@ def _starts_story(flow: list[Paragraph], i: int, j: int, cur: _Block, page: Page
             break
         after_parts.append(page.text[p.start : p.end])
     after = "".join(after_parts)[:_WINDOW]
-    gain = coverage(headline, bigrams(after)) - coverage(headline, bigrams(before))
-    return gain >= _NEW_STORY_GAIN and coverage(headline, bigrams(after)) >= _NEW_STORY_MIN
+    gain = coverage(headline, after) - coverage(headline, before)
+    return gain >= _NEW_STORY_GAIN and coverage(headline, after) >= _NEW_STORY_MIN
 
 
-def _share(blocks: list[_Block], grams: list[set[str]], i: int, clusters: list[list[Paragraph]], page: Page) -> None:
+def _share(blocks: list[_Block], bodies: list[str], i: int, clusters: list[list[Paragraph]], page: Page) -> None:
     """Give a prefix of the heading lines after block i to it, the rest to block i+1, as wording says."""
     before, after = blocks[i], blocks[i + 1]
-    scores = [[coverage(_text(page, c), grams[k]) for c in clusters] for k in (i, i + 1)]
+    scores = [[coverage(_text(page, c), bodies[k]) for c in clusters] for k in (i, i + 1)]
     best_k, best = 0, -1.0
     for k in range(len(clusters) + 1):
         score = sum(scores[0][:k]) + sum(scores[1][k:])
@@ -251,16 +251,16 @@ def _share(blocks: list[_Block], grams: list[set[str]], i: int, clusters: list[l
 
 def _place_strays(blocks: list[_Block], page: Page) -> list[_Block]:
     """Move headline lines their body does not repeat to the body that does (cutting it if needed)."""
-    grams = [_block_grams(b, page) for b in blocks]
+    bodies = [_body_text(b, page) for b in blocks]
     strays: list[list[Paragraph]] = []
-    for b, g in zip(blocks, grams, strict=True):
+    for n, (b, g) in enumerate(zip(blocks, bodies, strict=True)):
         if not b.body:
             strays.extend(b.clusters())
             b.pre, b.mid, b.post = [], [], []
             continue
         scores = [coverage(_text(page, c), g) for c in b.clusters()]
         if scores and max(scores) >= _OWNS:
-            others = [h for h in grams if h is not g]
+            others = bodies[:n] + bodies[n + 1 :]
             elsewhere = [max((coverage(_text(page, c), h) for h in others), default=0.0) for c in b.clusters()]
             keep = _kept(b.clusters(), scores, elsewhere)
             strays.extend(c for c in b.clusters() if c not in keep)
@@ -269,8 +269,8 @@ def _place_strays(blocks: list[_Block], page: Page) -> list[_Block]:
             b.post = [c for c in b.post if c in keep]
     for stray in strays:
         headline = _text(page, stray)
-        grams = [_block_grams(b, page) for b in blocks]
-        found = [(coverage(headline, g), n) for n, (b, g) in enumerate(zip(blocks, grams, strict=True)) if b.body]
+        bodies = [_body_text(b, page) for b in blocks]
+        found = [(coverage(headline, g), n) for n, (b, g) in enumerate(zip(blocks, bodies, strict=True)) if b.body]
         if not found:
             continue
         score, n = max(found)
@@ -311,16 +311,9 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
     own = "".join(_text(page, c) for c in block.clusters())
     new = _text(page, stray)
     best: tuple[float, int, bool] | None = None
-    parts = [_para_grams(p, page) for p, _ in block.body]
-    heads = [set[tuple[str, str]]()]
-    for g in parts:
-        heads.append(heads[-1] | g)
-    tails = [set[tuple[str, str]]()]
-    for g in reversed(parts):
-        tails.append(tails[-1] | g)
-    tails.reverse()
+    parts = [page.text[p.start : p.end] for p, _ in block.body]
     for j in range(_MIN_PART, len(block.body) - _MIN_PART + 1):
-        head, tail = heads[j], tails[j]
+        head, tail = "\n".join(parts[:j]), "\n".join(parts[j:])
         for new_first in (True, False):
             a, b = (head, tail) if new_first else (tail, head)
             gain_new = coverage(new, a) - coverage(new, b)
@@ -336,18 +329,10 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
     return [first, second]
 
 
-def _para_grams(para: Paragraph, page: Page) -> Bigrams:
-    if para.grams is None:
-        para.grams = bigrams(page.text[para.start : para.end])
-    return para.grams
-
-
-def _block_grams(block: _Block, page: Page) -> Bigrams:
-    if block.grams is None:
-        block.grams = set()
-        for p, _ in block.body:
-            block.grams |= _para_grams(p, page)
-    return block.grams
+def _body_text(block: _Block, page: Page) -> str:
+    if block.body_text is None:
+        block.body_text = block.text(page)
+    return block.body_text
 
 
 def _is_photo_item(block: _Block, page: Page) -> bool:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from kg.model import Page
 from kg.text.lines import Kind, Line
 from kg.text.normalise import folded_layout
-from kg.text.similarity import Bigrams
 
 
 @dataclass
@@ -18,7 +17,6 @@ class Paragraph:
     kind: Kind
     lines: list[Line]
     index: int = 0  # position among the page's paragraphs
-    grams: Bigrams | None = None  # character bigrams, computed when first needed
 
     @property
     def signature(self) -> bool:
