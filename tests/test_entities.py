@@ -111,3 +111,11 @@ def test_agency_named_without_its_place_takes_the_placed_label_later() -> None:
     agency = [e for e in entities if e.type == "agency"][0]
     assert agency.label == "攸县医疗保障局"
     assert "攸县医保局" in agency.aliases and agency.label not in agency.aliases
+
+
+def test_full_written_name_wins_the_label() -> None:
+    page, arts = _page(["醴陵市医保局召开会议，醴陵市医疗保障局局长讲话。"])
+    entities, _ = find_entities(page, arts)
+    agency = [e for e in entities if e.type == "agency"][0]
+    assert agency.label == "醴陵市医疗保障局"
+    assert agency.aliases == ["醴陵市医保局"]

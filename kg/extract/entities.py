@@ -53,12 +53,16 @@ class _PageState:
     weak: set[str] = field(default_factory=set)  # keys labelled from a form without its place
 
     def add(self, entity: Entity, surface: str, weak: bool = False) -> Entity:
-        """Merge `entity` into the page's node of the same key; a label with its place beats one without."""
+        """Merge `entity` into the page's node of the same key.
+
+        Labels rank: the full name as written ("常德市医疗保障局") over another
+        written form with its place ("常德市医保局") over a form without it.
+        """
         known = self.entities.setdefault(entity.key, entity)
         if known is entity:
             if weak:
                 self.weak.add(entity.key)
-        elif entity.key in self.weak and not weak:
+        elif not weak and (entity.key in self.weak or _is_canonical(entity)) and known.label != entity.label:
             self.weak.discard(entity.key)
             known.aliases = [a for a in [known.label, *known.aliases] if a != entity.label]
             known.label = entity.label
@@ -147,6 +151,11 @@ def _region_or_park(hit: RegionHit) -> Entity:
     if region.level == "zone" and parent is not None and parent.level == "county":
         return Entity("organization", region.code, region.name, region=parent.code, level="zone")
     return region_entity(region)
+
+
+def _is_canonical(entity: Entity) -> bool:
+    """True when an agency's label is its canonical full name (the name part of its key)."""
+    return entity.region is not None and entity.key == f"{entity.region}/{entity.label}"
 
 
 def _body_entity(region: Region, written_place: str | None, match: BodyMatch) -> Entity:
