@@ -44,3 +44,12 @@ def test_unquoted_name_with_a_strong_head() -> None:
 def test_canonical_program_folds_spaces_quotes_and_plus() -> None:
     assert canonical_program("“10 分钟 就医圈”") == "10分钟就医圈"
     assert canonical_program("党建＋治理") == "党建+治理"
+
+
+def test_unquoted_name_stops_at_function_words() -> None:
+    assert _names("着力办好城乡供水民生实事，") == ["城乡供水民生实事"]
+    assert _names("市民政局将困难群众救助作为重点民生实事，") == []
+
+
+def test_quotes_without_chinese_are_not_names() -> None:
+    assert _names("落实“1+1”服务模式。") == []

@@ -28,11 +28,13 @@ _QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[
 _CLAUSE_END = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
 _NUMERAL_ONLY = re.compile(r"[\d一二三四五六七八九十百千万两]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"\s+")
 _PLUS = re.compile(r"[+＋]")
 _VERB_WINDOW = 8
 _HEAD_WINDOW = 8
 _UNQUOTED_MAX = 24
+_NAME_BREAKS = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 _HEAD_LEAD = 4
 
@@ -76,7 +78,9 @@ def _looks_like_name(q: str) -> bool:
         return False
     if q.count("，") + q.count(",") > 1:
         return False
-    return not _NUMERAL_ONLY.fullmatch(q) and 3 <= len(q) <= 20
+    if not _HAN.search(q) or _NUMERAL_ONLY.fullmatch(q):
+        return False
+    return 3 <= len(q) <= 20
 
 
 def _has_plus(q: str) -> bool:
@@ -124,14 +128,14 @@ def _quote_runs(text: str) -> list[list[re.Match[str]]]:
 
 
 def _name_start(text: str, head: int) -> int:
-    """Where an unquoted name ending at a strong head begins: after a verb or a clause break."""
+    """Where an unquoted name ending at a strong head begins: after a verb, a function word or a clause break."""
     lo = max(0, head - _UNQUOTED_MAX)
     start = lo
     for i in range(head - 1, lo - 1, -1):
         if text[i] in _CLAUSE_END or text[i] in '和及“”"' or not _NAME_CHAR.match(text[i]):
             start = i + 1
             break
-    for verb in cues().name_verbs:
+    for verb in (*cues().name_verbs, *_NAME_BREAKS):
         i = text.rfind(verb, start, head)
         if i != -1:
             start = max(start, i + len(verb))
