@@ -4,14 +4,16 @@ usage: python bench/bench_read.py [PAGE_OR_FOLDER ...] [--rounds N]
 
 Times `read_page` (bytes from disk, encoding detection, OCR clean-up with the
 offset map) and then `split_articles` on the pages it read, each over N
-rounds, and prints MB of page text (UTF-8 bytes) per second for each and for
-both together. The layout cache is cleared before every page so nothing is
-reused between rounds. A pure-Python calibration loop is timed as well: the
-figures scale with it when the machine is shared or slow.
+rounds, and prints MB of page text (UTF-8 bytes) per second of CPU time of
+this process (one core; time spent waiting for a busy machine is not counted)
+for each and for both together. The layout cache is cleared before every page
+so nothing is reused between rounds. A pure-Python calibration loop is timed as
+well: the figures scale with it on a slower or throttled core.
 
-Measured on the five seed pages (2026-11-23, a shared container with other
-jobs running, calibration ~7 µs per sum(range(100)), about 7x slower than an
-idle desktop core): read_page 1.4-1.6 MB/s, split_articles 0.25-0.3 MB/s.
+Measured on the five seed pages (2026-11-23, 2-core container shared with
+other jobs, load ~14, calibration 3.4 µs per sum(range(100))), CPU time:
+read_page 5.9-6.9 MB/s, split_articles 4.0-4.2 MB/s, both 2.4-2.6 MB/s.
+Wall-clock figures on that loaded machine were 3-4x lower.
 """
 
 from __future__ import annotations
@@ -48,12 +50,12 @@ def main() -> None:
     for _ in range(a.rounds):
         for f in files:
             folded_layout.cache_clear()
-            started = time.perf_counter()
+            started = time.process_time()
             page = read_page(f)
-            read_time += time.perf_counter() - started
-            started = time.perf_counter()
+            read_time += time.process_time() - started
+            started = time.process_time()
             split_articles(page)
-            split_time += time.perf_counter() - started
+            split_time += time.process_time() - started
     calibration = timeit.timeit("sum(range(100))", number=20000) / 20000 * 1e6
     total = size_mb * a.rounds
     print(f"{len(files)} pages, {size_mb:.3f} MB, {a.rounds} rounds; calibration {calibration:.1f} µs")

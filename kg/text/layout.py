@@ -32,7 +32,7 @@ _LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
 _LETTER_GAPS = 4
 
 
-@dataclass
+@dataclass(slots=True)
 class Layout:
     lines: list[Line]
     wraps: list[bool]  # wraps[i]: the break after lines[i] is a column wrap

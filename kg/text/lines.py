@@ -65,7 +65,7 @@ _SENTENCE_INSIDE = re.compile(r"[。；;！？、]")
 _SPECIAL_ENDS = ("摄", "摄影", "供图", "提供", ")", "）")  # a heading with a comma inside is a short parallel phrase
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One printed line of the folded page (same offsets as the raw text)."""
 

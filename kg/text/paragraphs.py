@@ -10,7 +10,7 @@ from kg.text.lines import Kind, Line
 from kg.text.normalise import folded_layout
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     start: int  # offsets into Page.text, half-open
     end: int
