@@ -212,6 +212,10 @@ def test_trig_export_streams_the_whole_dataset(store: Store) -> None:
     out = io.BytesIO()
     store.export("trig", out)
     assert set(ox.parse(out.getvalue(), format=ox.RdfFormat.TRIG)) == set(store.quads())
+    out = io.BytesIO()
+    store.export("turtle", out)
+    assert {q.triple for q in ox.parse(out.getvalue(), format=ox.RdfFormat.TURTLE)} == {
+        q.triple for q in store.quads()}
 
 
 def test_bulk_add_then_len(store: Store) -> None:
