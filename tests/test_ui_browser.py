@@ -134,6 +134,7 @@ class Watch:
 
 @pytest.fixture
 def page(chromium, ui_server) -> Iterator:
+    assert (ROOT / "node_modules" / "cytoscape").is_dir(), "node_modules is missing: run `npm ci` (make test does)"
     context = chromium.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", base_url=ui_server.url)
     watch = Watch()
 
@@ -262,12 +263,19 @@ def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) 
 
     page.goto("/#node=" + quote(SUXIAN, safe=""))
     wait_layout(page)
-    claims = [n for n in graph_nodes(page) if n["type"] == "claim"]
-    assert len(claims) == 5
+    assert len([n for n in graph_nodes(page) if n["type"] == "claim"]) == 5
     page.locator("#filter-period").select_option("2023年")
     visible = [n for n in graph_nodes(page) if n["type"] == "claim" and not n["hidden"]]
     assert len(visible) == 2, "two of the county's claims speak of 2023"
     page.locator("#filter-period").select_option("")
+
+    click_node(page, AREA_CLAIM)  # brings the program into the view
+    page.wait_for_function("() => document.querySelectorAll('#filter-program option').length > 1")
+    wait_layout(page)
+    page.locator("#filter-program").select_option(label="退草还耕回头看")
+    visible = {n["label"] for n in graph_nodes(page) if n["type"] == "claim" and not n["hidden"]}
+    assert visible == {"1784.61亩", "278个"}, "only the program's claims stay"
+    page.locator("#filter-program").select_option("")
     page.locator("#legend input[data-type='claim']").uncheck()
     assert all(n["hidden"] for n in graph_nodes(page) if n["type"] == "claim")
     assert not any(n["hidden"] for n in graph_nodes(page) if n["type"] == "region")
@@ -416,6 +424,19 @@ def test_evidence_links_find_ocr_text_with_its_line_breaks(page) -> None:
         "整 改-面积 1784.61 亩",
     ]
     assert "-" not in directives, "a dash would split the directive into prefix and suffix"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_download_buttons_fetch_every_export_format(page) -> None:
+    page.goto("/")
+    expected = {"Turtle": "@prefix", "N-Triples": "<https://kg.example.org/", "TriG": "{", "JSON-LD": "@"}
+    for label, marker in expected.items():
+        with page.expect_download() as download:
+            page.locator(".downloads a", has_text=label).click()
+        path = download.value.path()
+        text = Path(path).read_text(encoding="utf-8")
+        assert marker in text and "苏仙区" in text, label
 
 
 def test_vendor_serves_only_the_listed_npm_files(ui_server) -> None:
