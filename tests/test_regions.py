@@ -93,3 +93,8 @@ def test_other_province_by_full_name() -> None:
 def test_short_city_name_right_after_its_province() -> None:
     assert [h[1] for h in _find("他到江西九江务工。")] == ["江西省", "九江市"]
     assert _find("九江务工。") == []
+
+
+def test_generic_zone_words_are_not_place_names() -> None:
+    assert _find("衡东经济开发区新签项目。")[0][1:] == ("衡东经开区", "430424000000/衡东经开区")
+    assert _find("各地经济开发区加快建设。") == []

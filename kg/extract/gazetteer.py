@@ -33,7 +33,9 @@ T = TypeVar("T")
 HOME_PROVINCE = "430000000000"  # the papers are Hunan papers: default province
 
 _CODED_LINE = re.compile(r"^(\t{0,2})([^\t\n]+)\t(\d{6})\t([^\t\n]*)$", re.M)
-_CACHE_VERSION = 1  # bump when the derived tables change shape or content
+_CACHE_VERSION = 2  # bump when the derived tables change shape or content
+# "宣城市经济开发区" minus its city is "经济开发区", a generic word, not an alias
+_GENERIC_STARTS = ("经济", "高新", "国家", "管理", "综合", "保税", "工业", "产业")
 _ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
 
 
@@ -124,7 +126,7 @@ def _county_forms(name: str, short: str, city: Region) -> tuple[str, str | None,
     for prefix in (city.name, "湖南"):
         if bare.startswith(prefix) and len(bare) > len(prefix) + 2:
             bare = bare[len(prefix) :]
-    if bare != name:
+    if bare != name and not bare.startswith(_GENERIC_STARTS):
         aliases.append(bare)
     if bare.endswith("管理区"):
         core = bare[:-3]

@@ -154,7 +154,7 @@ class RegionResolver:
     ) -> RegionHit | None:
         entries = self.gaz.names[name]
         form = entries[0].form
-        if form == "short" or len(name) == 2:
+        if (form == "short" or len(name) == 2) and not _ZONE.match(text, end):
             if end < len(text) and text[end] in _PLACE_TAIL:
                 return None
             if _crosses_word(text, start, end, adjacent is not None):
