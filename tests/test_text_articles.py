@@ -103,6 +103,29 @@ def test_captions_beside_photos_are_not_body() -> None:
     assert [s.text for s in article.sentences][-1] == "主办方介绍，今年参展的合作社比去年多了20家。"
 
 
+def test_traditional_characters_page() -> None:
+    raw = (
+        "青山縣醫療保障局推行一站式結算\n\n青山日報4月20日訊（記者 王明 通訊員 李華）青山縣醫療保障局今年推行"
+        "一站式結算，全縣參保率達到98%。\n\n市民在窗口辦理業務。\n\n張三 攝\n\n責任編輯：李四\n"
+    )
+    (article,) = split_articles(page_from_text(raw))
+    assert article.headline == "青山縣醫療保障局推行一站式結算"
+    assert article.dateline == "青山日報4月20日訊"
+    assert article.byline == "記者 王明 通訊員 李華"
+    assert article.captions == ["市民在窗口辦理業務。", "張三攝"]
+    assert [s.text for s in article.sentences] == ["青山縣醫療保障局今年推行一站式結算，全縣參保率達到98%。"]
+
+
+def test_a_date_inside_a_sentence_is_not_a_dateline() -> None:
+    raw = (
+        "青山县召开医保工作会\n\n青山县政务服务中心3月22日召开医保经办工作会，部署今年参保扩面工作。"
+        "会议要求各乡镇全面落实参保任务，确保应保尽保，全年参保率稳定在95%以上。\n"
+    )
+    (article,) = split_articles(page_from_text(raw))
+    assert article.dateline is None
+    assert article.sentences[0].text.startswith("青山县政务服务中心3月22日")
+
+
 def test_empty_and_blank_pages() -> None:
     assert split_articles(page_from_text("")) == []
     assert split_articles(page_from_text(" \n\n\u3000\n")) == []

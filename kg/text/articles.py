@@ -25,6 +25,7 @@ _JOINED = re.compile(r"^(?:——|—|-|－)")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 _COMMA_INSIDE = re.compile(r"[，,].")
 _WHITESPACE = re.compile(r"\s+")
+_SCENE_DATE = re.compile(r"\d{1,2}月\d{1,2}日")
 _LEAD_IN = re.compile(r"(?:——|—|：|:)$")
 _QUOTES = re.compile(r"[“”‘’\"']")
 
@@ -336,11 +337,14 @@ def _body_text(block: _Block, page: Page) -> str:
 
 
 def _is_photo_item(block: _Block, page: Page) -> bool:
-    """A titled photo: one short paragraph, no dateline, no signature."""
+    """A titled photo: one short paragraph, no dateline, no signature, that tells a scene's date
+    ("4月20日，江永县……") or carries a credit line."""
     if len(block.body) != 1:
         return False
     para = block.body[0][0]
-    return not para.dateline and not para.signature and para.end - para.start <= _CAPTION_MAX
+    if para.dateline or para.signature or para.end - para.start > _CAPTION_MAX:
+        return False
+    return block.byline is not None or _SCENE_DATE.match(page.text, para.start, para.end) is not None
 
 
 def _attach_captions(blocks: list[_Block], captions: list[Paragraph]) -> None:

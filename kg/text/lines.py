@@ -29,29 +29,31 @@ _CLOSERS = " ”’」』)）]"
 _END_MARKS = "。！？!?；;…"
 _DOTS = ("...", "···", "· ·")
 FURNITURE = re.compile(
-    r"^(?:(?:责任编辑|美术编辑|责任校对|校对|版式设计|版式|值班编辑|本版编辑|组版|编辑)\s*[:：/]"
-    r"|(?:专版|专刊|广告|特刊)$"
-    r"|[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
+    r"^(?:(?:责任编辑|責任編輯|美术编辑|美術編輯|责任校对|責任校對|校对|校對|版式设计|版式設計|版式"
+    r"|值班编辑|值班編輯|本版编辑|本版編輯|组版|組版|编辑|編輯)\s*[:：/]"
+    r"|(?:专版|專版|专刊|專刊|广告|廣告|特刊)$"
+    r"|[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
     r"|第?\s*[0-9A-Za-z]{1,3}\s*版$"
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期.$)"
 )
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
-JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
-CREDIT = re.compile(r"(?:(?:^|\s)摄(?:影)?|供图|图片?由.{1,30}提供[）)]?|提供)$")
-_CREDIT_ENDS = ("摄", "摄影", "供图", "提供", "提供)", "提供）")
-CREDIT_START = re.compile(r"[（(]?(?:图|摄影|图片)\s*[/:：]")
-CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|图为)")
-BYLINE_ROLE = re.compile(r"(?:记者|通讯员|特约撰稿|撰稿人|撰文)")
+JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
+CREDIT = re.compile(r"(?:(?:^|\s)[摄攝](?:影)?|供[图圖]|[图圖]片?由.{1,30}提供[）)]?|提供)$")
+_CREDIT_ENDS = ("摄", "攝", "摄影", "攝影", "供图", "供圖", "提供", "提供)", "提供）")
+CREDIT_START = re.compile(r"[（(]?(?:图|圖|摄影|攝影|图片|圖片)\s*[/:：]")
+CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|[图圖]为|圖為)")
+BYLINE_ROLE = re.compile(r"(?:记者|記者|通讯员|通訊員|特约撰稿|特約撰稿|撰稿人|撰文)")
 NAMES_ONLY = re.compile(rf"^{_NAME}{{1,4}}(?:\s+{_NAME}{{1,4}}){{1,9}}$")
 SIGNATURE = re.compile(
-    rf"(?:^|(?<=[。！？!?”’」』…]))\s*[（(]\s*(?P<names>(?:(?:通讯员|记者)\s*)?{_NAME}{{1,4}}"
+    rf"(?:^|(?<=[。！？!?”’」』…]))\s*[（(]\s*(?P<names>(?:(?:通讯员|通訊員|记者|記者)\s*)?{_NAME}{{1,4}}"
     rf"(?:\s*[、\s]\s*{_NAME}{{1,4}}){{0,7}})\s*[）)]\s*$"
 )
 DATELINE = re.compile(
-    rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|台|网|社|中心|融媒))(?P<place>[{CJK}]{{0,6}}?)"
-    r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日(?P<dian>电)?|(?=讯))讯?"
+    rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|報|台|网|網|社|中心|融媒))(?P<place>[{CJK}]{{0,6}}?)"
+    r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*(?:讯|訊|电|電)|讯|訊)"
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
+_DATELINE_MARKS = ("讯", "訊", "电", "電")
 HEADING_STOP = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
@@ -59,10 +61,10 @@ _COMMA = re.compile(r"[，,]")
 _HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
 _SPACES = re.compile(r"\s+")
 MAX_HEADING = 64
-_COMMA_HEADING_MAX = 24
+_COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phrase
 # Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
 _SENTENCE_INSIDE = re.compile(r"[。；;！？、]")
-_SPECIAL_ENDS = ("摄", "摄影", "供图", "提供", ")", "）")  # a heading with a comma inside is a short parallel phrase
+_SPECIAL_ENDS = (*_CREDIT_ENDS, ")", "）")
 
 
 @dataclass(slots=True)
@@ -118,7 +120,7 @@ def classify(text: str) -> Kind:
         return Kind.CREDIT
     if ended:
         return Kind.BODY
-    dateline = ("讯" in squeezed or "电" in squeezed) and DATELINE.match(squeezed) is not None
+    dateline = any(mark in squeezed for mark in _DATELINE_MARKS) and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
         return Kind.BYLINE
     if " " in text and _names_line(text):
@@ -162,7 +164,7 @@ def make_line(start: int, end: int, text: str) -> Line:
     if signature:
         kind = Kind.BODY
     dateline = False
-    if kind is Kind.BODY and ("讯" in text[:40] or "电" in text[:40]):
+    if kind is Kind.BODY and any(mark in text[:40] for mark in _DATELINE_MARKS):
         dateline = DATELINE.match(_SPACES.sub("", text[:60])) is not None
     ended = signature or ends_sentence(text)
     return Line(
