@@ -12,17 +12,19 @@ something wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
-from kg.extract.periods import find_period, resolve_period
+from kg.extract.periods import PERIOD, find_period, resolve_period
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 _SPACE = re.compile(r"[\s\u3000]+")
+_THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
 _PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理)$")
 _SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
@@ -66,8 +68,8 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
     if (
         q.qualifier in ("more_than", "less_than")
         and q.unit not in ("%", "百分点")
-        and re.match(r"(?:以上|以下)[\u4e00-\u9fff]", sentence[q.end - 2 : q.end + 1])
-        and not re.match(r"[的可]", after)
+        and _THRESHOLD.match(sentence[q.end - 2 : q.end + 1])
+        and not after.startswith(("的", "可"))
     ):
         return False
     if _NAME_INSIDE.search(before) and "项目" in sentence[q.end : _clause_bounds(sentence, q.start, q.end)[1] + 1]:
@@ -121,8 +123,13 @@ class _ArticleContext:
         self.mentions = sorted(
             (m for m in mentions if m.article == article.index and m.key in self.by_key), key=lambda m: m.start
         )
+        self.by_kind: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            self.by_kind.setdefault(m.kind, []).append(m)
+        self.starts = {kind: [m.start for m in found] for kind, found in self.by_kind.items()}
         self.governing = governing_region(article, mentions, entities)
         self.programs = [e for e in entities if e.type == "program"]
+        self._programs_in: dict[str, Entity | None] = {}
         self.headline_program = self.program_in_text(article.headline)
         agencies = [m for m in self.mentions if m.kind == "agency"]
         self.main_agency = _most_common(agencies)
@@ -131,7 +138,10 @@ class _ArticleContext:
         return self.by_key[m.key or ""]
 
     def within(self, kind: str, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.kind == kind and start <= m.start and m.end <= end]
+        """Mentions of `kind` inside raw [start, end), in order."""
+        of_kind = self.by_kind.get(kind, [])
+        starts = self.starts.get(kind, [])
+        return [m for m in of_kind[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
 
     def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
         found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
@@ -153,6 +163,11 @@ class _ArticleContext:
         a section heading's “服务水平提升工程”."""
         if not text:
             return None
+        if text not in self._programs_in:
+            self._programs_in[text] = self._program_in_text(text)
+        return self._programs_in[text]
+
+    def _program_in_text(self, text: str) -> Entity | None:
         squashed = _squash(text)
         hits = [e for e in self.programs if e.label and e.label in squashed]
         if hits:
@@ -186,9 +201,11 @@ def find_claims(
         for sentence in article.sentences:
             if sentence.paragraph != current_paragraph:
                 current_paragraph = sentence.paragraph
-                paragraph_state = {}
                 paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
-            period_here = find_period(sentence.text)
+                opening = find_period(paragraph_sentences[0].text)
+                paragraph_state = {"opening": opening.group() if opening else None}
+            periods_here = list(PERIOD.finditer(sentence.text))
+            paragraph_state["here"] = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             for q in parse_quantities(sentence.text, masked):
                 clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
@@ -197,8 +214,8 @@ def find_claims(
                 if not is_claim(sentence.text, q, clause_start):
                     continue
                 claims.append(_build(ctx, sentence, paragraph_sentences, paragraph_state, q, clause_start, clause_end))
-            if period_here:
-                paragraph_state["period"] = period_here.group()
+            if periods_here:
+                paragraph_state["period"] = periods_here[-1].group()
     return claims
 
 
@@ -279,11 +296,8 @@ def _build(
 
     program = _program_for(ctx, sentence, paragraph, number_raw, clause_raw)
 
-    period_m = find_period(text, q_at)
-    period = period_m.group() if period_m else state.get("period")
-    if not period:
-        first = find_period(paragraph[0].text) if paragraph else None
-        period = first.group() if first else None
+    here = [m.group() for m in state["here"] if m.end() <= q_at]  # type: ignore[attr-defined]
+    period = here[-1] if here else state.get("period") or state.get("opening")
     period_start, period_end = resolve_period(str(period), article.date, article.year) if period else (None, None)
 
     return Claim(

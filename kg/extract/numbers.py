@@ -64,7 +64,9 @@ _PREFIX = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
 _SUFFIX = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
 _PER = "|".join(PERIODS)
 
+_STARTS = "".join(sorted({w[0] for w in PREFIX_QUALIFIERS}))
 _QUANTITY = re.compile(
+    rf"(?=[\d{_CN_DIGITS}十百千万亿{_STARTS}])"
     rf"(?P<prefix>{_PREFIX})?"
     rf"(?P<num>{_ONE}(?:{_RANGE_SEP}{_ONE})?)"
     rf"(?P<unit>%|％|(?:{UNIT_PATTERN})(?:/(?:{_PER}))?)?"
@@ -92,17 +94,38 @@ _MASKS = [
     re.compile(r"(?:十[一二三四五]五)"),
 ]
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％／", "0123456789.,%/")
+_HAS_NUMERAL = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
+_ARABIC_VALUE = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
+_CN_DECIMAL = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
+_CN_INTEGER = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
+_RANGE_SPLIT = re.compile(_RANGE_SEP)
+# One pass over the text: the first character decides which alternatives are tried.
+_MASK = re.compile(
+    rf"(?=[\d《“\"‘'「『〔\[［【(（A-Za-z第{_CN_DIGITS}十])(?:" + "|".join(p.pattern for p in _MASKS) + ")"
+)
+_FULLWIDTH = tuple(zip("０１２３４５６７８９．，％／", "0123456789.,%/", strict=True))
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits and signs as ASCII, same length (str.translate is slow on CJK text)."""
+    for wide, narrow in _FULLWIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def mask_names(text: str) -> str:
     """Text of the same length with names, codes, dates and ordinals blanked out."""
-    chars = list(text.translate(_FULLWIDTH))
-    for pattern in _MASKS:
-        for m in pattern.finditer(text.translate(_FULLWIDTH)):
-            if re.search(rf"[\d{_CN_DIGITS}十百千万]", m.group()):
-                chars[m.start() : m.end()] = MASK * (m.end() - m.start())
-    return "".join(chars)
+    folded = fold_width(text)
+    spans = sorted(m.span() for m in _MASK.finditer(folded) if _HAS_NUMERAL.search(m.group()))
+    pieces, done = [], 0
+    for start, end in spans:
+        start = max(start, done)
+        if end > start:
+            pieces += [folded[done:start], MASK * (end - start)]
+            done = end
+    pieces.append(folded[done:])
+    return "".join(pieces)
 
 
 def _split_approx(text: str) -> tuple[str, bool]:
@@ -123,20 +146,20 @@ def numeral_value(text: str) -> float | None:
     text = text.replace(",", "")
     if text in _BARE:
         return float(_BARE[text])
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]*)", text)
+    m = _ARABIC_VALUE.fullmatch(text)
     if m:
         value = float(m.group(1))
         for c in m.group(2):
             value *= _BARE[c]
         return value
-    m = re.fullmatch(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)", text)
+    m = _CN_DECIMAL.fullmatch(text)
     if m:
         whole = numeral_value(m.group(1)) if len(m.group(1)) > 1 else float(_DIGIT_VALUE[m.group(1)])
         if whole is None:
             return None
         fraction = float("0." + "".join(str(_DIGIT_VALUE[c]) for c in m.group(2)))
         return (whole + fraction) * (_BARE[m.group(3)] if m.group(3) else 1)
-    if re.fullmatch(rf"[{_CN_DIGITS}十百千万亿]+", text):
+    if _CN_INTEGER.fullmatch(text):
         try:
             return float(cn2an.cn2an(text, "normal"))
         except ValueError:
@@ -190,21 +213,21 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
     for m in _QUANTITY.finditer(masked):
         number_text = m.group("num")
-        if not re.search(r"[\d一二两三四五六七八九十百千万亿]", number_text):
+        if not _HAS_NUMERAL.search(number_text):
             continue
         prefix = m.group("prefix")
         unit_text = (m.group("unit") or "").replace("％", "%")
         is_bare = number_text in _BARE
         if is_bare and prefix not in ("近", "上", "约", "超", "逾", "将近", "接近"):
             continue
-        if not re.match(r"\d", number_text) and not unit_text:
+        if not number_text[:1].isdigit() and not unit_text:
             continue
         if prefix == "上" and not is_bare:
             prefix = None
         start = m.start("prefix") if prefix else m.start("num")
-        if start > 0 and re.match(r"[\d.]", masked[start - 1]):
+        if start > 0 and (masked[start - 1].isdigit() or masked[start - 1] == "."):
             continue
-        parts = re.split(_RANGE_SEP, number_text, maxsplit=1)
+        parts = _RANGE_SPLIT.split(number_text, maxsplit=1)
         if len(parts) == 2 and parts[0][:1].isdigit() != parts[1][:1].isdigit():
             continue
         values: list[float] = []
