@@ -325,7 +325,10 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
         return None
     _, j, new_first = best
     first = _Block(body=block.body[:j], byline=block.byline)
-    second = _Block(body=block.body[j:], closed=block.closed)
+    carried = block.body[j - 1][1]  # the first story's section heading does not run on into the second
+    tail = block.body[j:]
+    k = next((n for n, (_, heading) in enumerate(tail) if heading != carried), len(tail))
+    second = _Block(body=[(p, None) for p, _ in tail[:k]] + tail[k:], closed=block.closed)
     first.pre, second.post = ([stray], block.clusters()) if new_first else (block.clusters(), [stray])
     return [first, second]
 
