@@ -119,3 +119,9 @@ def test_full_written_name_wins_the_label() -> None:
     agency = [e for e in entities if e.type == "agency"][0]
     assert agency.label == "醴陵市医疗保障局"
     assert agency.aliases == ["醴陵市医保局"]
+
+
+def test_bare_level_word_takes_the_nearest_place_before_it() -> None:
+    page, arts = _page(["浏阳市召开会议。", "浏阳市代表发言。", "长沙市委、市政府高度重视。"])
+    entities, _ = find_entities(page, arts)
+    assert {e.label for e in entities if e.type == "agency"} == {"长沙市委", "长沙市政府"}

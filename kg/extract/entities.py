@@ -199,7 +199,7 @@ def _bodies(
         if any(s <= i < e for s, e in taken) or not bare_level_at(text, i):
             continue
         match = known_body_after(text, i + 1)
-        region = _region_for_level(ch, article, sentence, state, governing)
+        region = _region_for_level(ch, article, sentence, i, state, governing)
         if match is None or region is None:
             continue
         entity = state.add(_body_entity(region, None, match), text[i : match.end], weak=True)
@@ -214,9 +214,10 @@ def _chain_start(hits: list[RegionHit], i: int) -> int:
 
 
 def _region_for_level(
-    level: str, article: Article, sentence: Sentence | None, state: _PageState, governing: Entity | None
+    level: str, article: Article, sentence: Sentence | None, at: int, state: _PageState, governing: Entity | None
 ) -> Region | None:
-    position = state.page.raw_span(sentence.text_start, sentence.text_start)[0] if sentence else article.end
+    """The place a bare level word ("市" in "市医保局", at offset `at` of the sentence) stands for."""
+    position = state.page.raw_span(sentence.text_start + at, sentence.text_start + at)[0] if sentence else article.end
     entity = resolve_reference(level, article, position, state.mentions, list(state.entities.values()), governing)
     if entity is None or entity.type != "region":
         return None
@@ -294,7 +295,7 @@ def resolve_reference(
         for m in mentions
         if m.article == article.index and 0 <= m.start < position and m.key in by_key and m.text not in (word,)
     ]
-    for m in reversed(before):
+    for m in sorted(before, key=lambda m: m.start, reverse=True):
         entity = by_key[m.key]
         if _fits(entity, suffix, kind) and not _REFERENCE.fullmatch(m.text):
             return entity
