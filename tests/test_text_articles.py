@@ -91,6 +91,25 @@ def test_titled_photo_between_stories_and_a_deck_running_into_a_headline() -> No
     assert all("插秧" not in s.text for a in articles for s in a.sentences)
 
 
+def test_headline_far_from_its_body_cuts_the_body_it_names() -> None:
+    raw = (
+        "甲镇建成污水处理厂\n\n乙村发展茶叶产业\n\n"
+        "乙村日报讯(通讯员 钱一)乙村大力发展茶叶产业，今年新种茶叶300亩，茶农人均增收4000元。"
+        "村里还建起了茶叶加工厂，带动20多名村民就近就业。\n\n"
+        "乙村党支部书记说，明年将继续扩大种植面积，打响乙村茶叶品牌。(钱一)\n\n丙丁 戊己\n\n"
+        "甲镇污水处理厂近日建成投运，日处理能力5000吨，覆盖镇区3万名居民，甲镇生活污水从此有了去处。\n\n"
+        "污水处理厂投运后，甲镇生活污水集中收集处理率达到95%，镇区河道水质明显改善。\n\n"
+        "丁县境内的沅江大桥日前正式通车，大桥全长1.2公里，总投资4.5亿元，是丁县交通建设的重点工程。\n\n"
+        "大桥通车后，丁县到市区的车程由1小时缩短为30分钟，沿线群众出行更加便捷。(孙二)\n\n丁县沅江大桥通车\n"
+    )
+    articles = split_articles(page_from_text(raw))
+    assert [a.headline for a in articles] == ["乙村发展茶叶产业", "甲镇建成污水处理厂", "丁县沅江大桥通车"]
+    assert articles[1].byline == "丙丁 戊己"
+    assert articles[1].sentences[0].text.startswith("甲镇污水处理厂近日建成投运")
+    assert articles[2].sentences[0].text.startswith("丁县境内的沅江大桥")
+    assert articles[2].signature == "(孙二)"
+
+
 def test_captions_beside_photos_are_not_body() -> None:
     raw = (
         "青山县举办农民丰收节\n\n青山日报5月12日讯(通讯员 周三)青山县在城南广场举办农民丰收节，吸引游客约3000人次。"
