@@ -38,6 +38,7 @@ _STRAY = 0.2  # a headline line this poorly repeated beside a better one is a st
 _ADOPT = 0.35  # a stray is adopted by the body that repeats this much of it
 _BETTER_HOME = 0.3  # ... or that repeats this much more of it than its neighbour does
 _CUT_GAIN = 0.5  # a stray headline must repeat this much more of its part than of the rest
+_MAX_CUT_PARAGRAPHS = 300  # longer runs are not one page's two stories; trying every cut would be quadratic
 _MIN_PART = 2  # paragraphs each side of a cut between two stories
 _CAPTION_MAX = 200  # a one-paragraph item this short with no dateline is a photo caption
 _NO_HEADLINE_BONUS = 0.3
@@ -311,6 +312,8 @@ def _cut(block: _Block, stray: list[Paragraph], page: Page) -> list[_Block] | No
     """Cut a block claimed by two headlines where its wording turns from one to the other."""
     own = "".join(_text(page, c) for c in block.clusters())
     new = _text(page, stray)
+    if len(block.body) > _MAX_CUT_PARAGRAPHS:
+        return None
     best: tuple[float, int, bool] | None = None
     parts = [page.text[p.start : p.end] for p, _ in block.body]
     for j in range(_MIN_PART, len(block.body) - _MIN_PART + 1):
