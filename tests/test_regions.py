@@ -98,3 +98,14 @@ def test_short_city_name_right_after_its_province() -> None:
 def test_generic_zone_words_are_not_place_names() -> None:
     assert _find("衡东经济开发区新签项目。")[0][1:] == ("衡东经开区", "430424000000/衡东经开区")
     assert _find("各地经济开发区加快建设。") == []
+
+
+def test_name_shared_across_provinces_follows_the_article() -> None:
+    resolver = RegionResolver(["吉林省长春市朝阳区", "北京市朝阳区"])
+    context: set[str] = set()
+    resolver.find("吉林省长春市召开会议。", context)
+    assert resolver.find("朝阳区新建学校。", context)[0].region.parent == "220100000000"
+    context = set()
+    resolver.find("记者从吉林省获悉。", context)
+    assert resolver.find("朝阳区新建学校。", context)[0].region.parent == "220100000000"
+    assert _find("北京市朝阳区新建学校。")[1][2] == "110105000000"

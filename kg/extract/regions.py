@@ -196,6 +196,7 @@ class RegionResolver:
         for codes in (
             {c for c, lv in levels.items() if lv not in ("province", "city")},
             {c for c, lv in levels.items() if lv == "city"},
+            {c for c, lv in levels.items() if lv == "province"},
         ):
             found = [e for e in entries if under(e, codes)] if codes else []
             if len(found) == 1 or (found and not local):
