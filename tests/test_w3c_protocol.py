@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from conftest import LiveServer
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
@@ -160,16 +160,20 @@ def test_w3c_protocol_with_update_token(test: ProtocolTest, updatable_server: Li
 
 @pytest.fixture(scope="module")
 def read_only_server(server_factory: Callable[..., LiveServer], tmp_path_factory: pytest.TempPathFactory):
-    return server_factory(tmp_path_factory.mktemp("w3c-ro") / "store")
+    """No token; the suite's data graphs are written into the store folder before the server opens it."""
+    folder = tmp_path_factory.mktemp("w3c-ro") / "store"
+    store = ox.Store(str(folder))
+    for path, graph_iri in {d for t in TESTS for d in t.graph_data}:
+        store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+    store.flush()
+    del store
+    return server_factory(folder)
 
 
 @pytest.mark.parametrize("test", [t for t in TESTS if not t.is_update], ids=lambda t: t.name)
 def test_w3c_query_tests_on_read_only_server(test: ProtocolTest, read_only_server: LiveServer) -> None:
-    server = read_only_server
-    if test.graph_data:
-        pytest.skip("needs its data loaded, which a read-only server refuses; covered with the token")
     for req in test.requests:
-        _check(req, _send(server, req, None))
+        _check(req, _send(read_only_server, req, None))
 
 
 @pytest.mark.parametrize("test", [t for t in TESTS if t.is_update], ids=lambda t: t.name)
@@ -178,3 +182,43 @@ def test_w3c_update_tests_are_refused_without_token(test: ProtocolTest, read_onl
     assert 400 <= response.status_code < 500
     assert "error" in response.json()
 
+
+
+def _service_description_checks(server: LiveServer) -> dict[str, Callable[[], None]]:
+    """The suite's three Service Description tests, as checks on the endpoint's answer to a bare GET."""
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    endpoint = server.url + "/sparql/"
+
+    def description() -> Graph:
+        response = requests.get(endpoint, headers={"Accept": "text/turtle"}, timeout=30)
+        assert response.status_code == 200 and _media(response) == "text/turtle"
+        return Graph().parse(data=response.text, format="turtle")
+
+    def returns_rdf() -> None:
+        assert len(description()) > 0
+
+    def has_endpoint_triple() -> None:
+        assert (None, sd.endpoint, URIRef(endpoint)) in description()
+
+    def conforms_to_schema() -> None:
+        graph = description()
+        services = set(graph.subjects(RDF.type, sd.Service))
+        assert len(services) == 1
+        service = services.pop()
+        assert sd.SPARQL11Query in set(graph.objects(service, sd.supportedLanguage))
+        dataset = graph.value(service, sd.defaultDataset)
+        assert (dataset, RDF.type, sd.Dataset) in graph
+        assert (graph.value(dataset, sd.defaultGraph), RDF.type, sd.Graph) in graph
+
+    return {"returns-rdf": returns_rdf, "has-endpoint-triple": has_endpoint_triple,
+            "conforms-to-schema": conforms_to_schema}
+
+
+def test_w3c_service_description(read_only_server: LiveServer) -> None:
+    graph = Graph().parse(W3C / "service-description-manifest.ttl", format="turtle")
+    manifest = next(graph.subjects(RDF.type, MF.Manifest))
+    names = [str(e).rsplit("#", 1)[-1] for e in Collection(graph, graph.value(manifest, MF.entries))]
+    checks = _service_description_checks(read_only_server)
+    assert sorted(names) == sorted(checks)
+    for name in names:
+        checks[name]()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import time
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
 DEFAULT_WORKERS = 4
+READ_ATTEMPTS = 4
 # How long a query may wait for a free worker, beyond its own time limit, before it is given up.
 QUEUE_GRACE = 5.0
 
@@ -114,14 +116,27 @@ def _ready() -> bool:
 
 
 def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
-    try:
-        return answer(ox.Store.read_only(location), job)
-    except SyntaxError as error:
-        return QueryFailed(400, f"syntax error: {error}")
-    except QueryFailed as error:
-        return error
-    except (OSError, ValueError, RuntimeError) as error:
-        return QueryFailed(400, f"query failed: {error}")
+    """Answer on a fresh read-only view; retried when the writer moved files under it.
+
+    A read-only RocksDB view opened while the server's read-write handle
+    rewrites its manifest (at start-up, after an update) can miss a file; a
+    new view a moment later sees the new files.
+    """
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            return answer(ox.Store.read_only(location), job)
+        except SyntaxError as error:
+            return QueryFailed(400, f"syntax error: {error}")
+        except QueryFailed as error:
+            return error
+        except ValueError as error:
+            return QueryFailed(400, f"query failed: {error}")
+        except (OSError, RuntimeError) as error:  # storage errors: worth a fresh view
+            if attempt + 1 == READ_ATTEMPTS:
+                return QueryFailed(503, f"the store could not be read just now, try again: {error}",
+                                   {"Retry-After": "1"})
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 class QueryExecutor:
