@@ -288,6 +288,9 @@ def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) 
 def test_comparison_view_tabulates_and_charts_one_metric_across_regions(page) -> None:
     page.goto("/")
     page.locator("[data-view='compare']").click()
+    chip = page.locator("#compare-metrics .chip", has_text="城镇新增就业人数")
+    chip.wait_for()
+    assert "3 地区" in chip.inner_text(), "the metrics several regions report are offered"
     page.locator("#compare-metric").click()
     page.keyboard.insert_text("新增就业")
     page.locator("#compare-suggestions li", has_text="城镇新增就业人数").click()

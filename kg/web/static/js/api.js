@@ -26,7 +26,32 @@ async function getJson(path, params) {
   return response.json();
 }
 
+// Metrics that two or more regions report: the ones worth comparing. A fixed query, no user input.
+const COMPARABLE_METRICS = `PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?metric ?label (COUNT(DISTINCT ?region) AS ?regions) (COUNT(?claim) AS ?claims)
+WHERE { ?claim a kg:Claim ; kg:metric ?metric ; kg:region ?region . ?metric skos:prefLabel ?label }
+GROUP BY ?metric ?label HAVING (COUNT(DISTINCT ?region) > 1)
+ORDER BY DESC(?regions) DESC(?claims) ?label LIMIT 60`;
+
+async function comparableMetrics() {
+  const response = await fetch("/sparql", {
+    method: "POST",
+    headers: { Accept: "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ query: COMPARABLE_METRICS }),
+  });
+  if (!response.ok) throw new ApiError(response.status, response.statusText);
+  const answer = await response.json();
+  return answer.results.bindings.map((row) => ({
+    iri: row.metric.value,
+    label: row.label.value,
+    regions: Number(row.regions.value),
+    claims: Number(row.claims.value),
+  }));
+}
+
 export const api = {
+  comparableMetrics,
   search: (q, limit = 20) => getJson("/api/graph/search", { q, limit }),
   node: (iri) => getJson("/api/graph/node", { iri }),
   neighborhood: (iri, depth = 1, limit = 200) => getJson("/api/graph/neighborhood", { iri, depth, limit }),

@@ -2,6 +2,7 @@
 // Where the page is (which node, metric or program) lives in the URL hash, so a view can be shared.
 import { api } from "./api.js";
 import { byId, el, fill } from "./dom.js";
+import { metricName } from "./format.js";
 import { GraphView, legend } from "./graph.js";
 import { renderError, renderLoading, renderNode } from "./panel.js";
 import { renderComparison } from "./compare.js";
@@ -36,6 +37,7 @@ function showView(name) {
     tab.setAttribute("aria-selected", String(tab.dataset.view === name));
   }
   if (name === "graph") graph.cy.resize();
+  if (name === "compare") showComparable();
 }
 
 function refreshFilterChoices() {
@@ -67,6 +69,7 @@ function countText() {
 const panelActions = {
   onFocus: (entity) => go({ node: entity.iri }),
   onProgram: (node) => go({ program: node.iri }),
+  onCompare: (node) => go({ compare: node.iri }),
   onMetric: (claim) => go({ compare: claim.metric }),
 };
 
@@ -126,11 +129,47 @@ async function metricClaims(metric) {
   let iri = metric.includes("://") ? metric : null;
   if (!iri) {
     const found = await api.search(metric, 20);
-    iri = (found.results || []).find((result) => result.type === "metric" && result.label === metric)?.iri;
+    const named = (result) => result.label === metric || metricName(result.label) === metric;
+    iri = (found.results || []).find((result) => result.type === "metric" && named(result))?.iri;
   }
   if (!iri) return new Map();
   const node = await api.node(iri);
   return new Map((node.claims || []).map((claim) => [claim.iri, claim]));
+}
+
+let comparableShown = false;
+
+async function showComparable() {
+  if (comparableShown) return;
+  comparableShown = true;
+  const target = byId("compare-metrics");
+  try {
+    const metrics = await api.comparableMetrics();
+    fill(
+      target,
+      metrics.length
+        ? el(
+            "ul",
+            { class: "chips" },
+            metrics.map((metric) =>
+              el(
+                "li",
+                {},
+                el(
+                  "button",
+                  { type: "button", class: "chip", onclick: () => go({ compare: metric.iri }) },
+                  metricName(metric.label),
+                  el("span", { class: "count" }, `${metric.regions} 地区`),
+                ),
+              ),
+            ),
+          )
+        : el("p", { class: "empty" }, "还没有两个以上地区都报告的指标。"),
+    );
+  } catch (error) {
+    comparableShown = false;
+    fill(target, el("p", { class: "error" }, `读取失败：${error.message}`));
+  }
 }
 
 async function openCompare(metric) {
@@ -143,7 +182,7 @@ async function openCompare(metric) {
       const claim = claims.get(row.claim);
       if (claim) Object.assign(row, { ...claim, ...row, modality: claim.modality, evidence: claim.evidence });
     }
-    byId("compare-metric").value = answer.metric || metric;
+    byId("compare-metric").value = metricName(answer.metric || metric);
     renderComparison(target, answer, { onRegion: (row) => go({ node: row.region_iri }) });
   } catch (error) {
     fill(target, el("p", { class: "error" }, `读取失败：${error.message}`));

@@ -1,6 +1,6 @@
 // One metric across regions: a table and a bar chart per unit (bars of different units never share an axis).
 import { el, fill } from "./dom.js";
-import { formatNumber, formatValue, modalityWord, qualifierWord } from "./format.js";
+import { formatNumber, formatValue, metricName, modalityWord, qualifierWord } from "./format.js";
 import { evidenceHref, tidyText } from "./claims.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -113,7 +113,7 @@ function compareTable(rows, onRegion) {
 
 export function renderComparison(container, answer, { onRegion }) {
   const rows = (answer.rows || []).filter((row) => typeof row.value === "number");
-  const title = el("h2", {}, "指标比较：", answer.metric || "");
+  const title = el("h2", {}, "指标比较：", metricName(answer.metric));
   if (rows.length === 0) {
     fill(container, title, el("p", { class: "empty" }, "没有找到这个指标的数据。"));
     return;

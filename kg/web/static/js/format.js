@@ -89,6 +89,11 @@ export const TYPE_NAMES = {
   metric: "指标",
 };
 
+// A metric's key is "name|unit" (so only like units are compared); a reader sees the name.
+export function metricName(label) {
+  return (label || "").split("|")[0];
+}
+
 export function typeName(type) {
   return TYPE_NAMES[type] ?? type ?? "";
 }

@@ -1,6 +1,6 @@
 // The neighbourhood graph: Cytoscape.js with the fcose force layout (both served from npm under /vendor/).
 import { el, fill } from "./dom.js";
-import { typeName } from "./format.js";
+import { metricName, typeName } from "./format.js";
 
 // One shape and one colour per node type; the legend is drawn from the same table.
 export const NODE_TYPES = {
@@ -188,7 +188,11 @@ export class GraphView {
   }
 
   prepare(elements) {
-    const nodes = (elements.nodes || []).map((node) => ({ group: "nodes", data: { ...node.data } }));
+    const nodes = (elements.nodes || []).map((node) => {
+      const data = { ...node.data };
+      if (data.type === "metric") data.label = metricName(data.label);
+      return { group: "nodes", data };
+    });
     const known = new Set(nodes.map((node) => node.data.id));
     this.cy.nodes().forEach((node) => known.add(node.id()));
     // Links with the same ends (a claim's region and its subject, say) are drawn as one edge.

@@ -1,6 +1,6 @@
 // The side panel: what the selected node is, where it sits, and the claims made about it.
 import { el, fill, localHref } from "./dom.js";
-import { formatValue, typeName } from "./format.js";
+import { formatValue, metricName, typeName } from "./format.js";
 import { claimsTable } from "./claims.js";
 
 export function renderLoading(container, label) {
@@ -11,11 +11,12 @@ export function renderError(container, message) {
   fill(container, el("p", { class: "error" }, message));
 }
 
-// node: the /api/graph/node answer. actions: onFocus(node), onProgram(node), onMetric(claim).
+// node: the /api/graph/node answer. actions: onFocus(entity), onProgram(node), onCompare(node), onMetric(claim).
 export function renderNode(container, node, actions) {
   const claims = node.claims || [];
   const own = node.type === "claim" ? claims.find((claim) => claim.iri === node.iri) : null;
-  const title = own ? [own.metric, formatValue(own.value, own.unit, own.qualifier)].filter(Boolean).join("：") : node.label;
+  const label = node.type === "metric" ? metricName(node.label) : node.label;
+  const title = own ? [own.metric, formatValue(own.value, own.unit, own.qualifier)].filter(Boolean).join("：") : label;
   const facts = [];
   if (node.code) facts.push(el("dt", {}, "代码"), el("dd", {}, node.code));
   if (node.aliases && node.aliases.length) facts.push(el("dt", {}, "别名"), el("dd", {}, node.aliases.join("、")));
@@ -37,6 +38,9 @@ export function renderNode(container, node, actions) {
   ];
   if (node.type === "program") {
     buttons.push(el("button", { type: "button", onclick: () => actions.onProgram(node) }, "项目视图"));
+  }
+  if (node.type === "metric") {
+    buttons.push(el("button", { type: "button", onclick: () => actions.onCompare(node) }, "各地比较"));
   }
   fill(
     container,

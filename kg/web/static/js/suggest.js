@@ -1,9 +1,13 @@
 // A search box with suggestions from /api/graph/search; Chinese input methods are waited for.
 import { api } from "./api.js";
 import { el, fill } from "./dom.js";
-import { typeName } from "./format.js";
+import { metricName, typeName } from "./format.js";
 
 const DELAY_MS = 180;
+
+function unitOf(result) {
+  return result.type === "metric" && result.label.includes("|") ? result.label.split("|").pop() : null;
+}
 
 // input: <input>; list: <ul role=listbox>; types: allowed result types (null: all); onChoose(result).
 export function attachSuggest(input, list, { types = null, onChoose }) {
@@ -20,7 +24,7 @@ export function attachSuggest(input, list, { types = null, onChoose }) {
 
   function choose(result) {
     close();
-    input.value = result.label;
+    input.value = result.type === "metric" ? metricName(result.label) : result.label;
     onChoose(result);
   }
 
@@ -42,8 +46,8 @@ export function attachSuggest(input, list, { types = null, onChoose }) {
             },
           },
           el("span", { class: `type-dot type-${result.type}` }),
-          el("span", { class: "label" }, result.label),
-          el("span", { class: "meta" }, [typeName(result.type), result.code].filter(Boolean).join(" · ")),
+          el("span", { class: "label" }, result.type === "metric" ? metricName(result.label) : result.label),
+          el("span", { class: "meta" }, [typeName(result.type), result.code, unitOf(result)].filter(Boolean).join(" · ")),
           result.match && result.match !== result.label ? el("span", { class: "match" }, result.match) : null,
         ),
       ),
