@@ -159,10 +159,12 @@ class EmbeddedStore(Store):
         triples = page_triples(graph_iri, quads)
         node = ox.NamedNode(graph_iri)
         current = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
-        if current and current == set(triples):
-            return  # re-ingesting an unchanged page writes nothing
-        # One SPARQL update is one transaction: no reader sees the page half-replaced.
-        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
+        if not current:
+            # A new page: `extend` is one transaction too, and twice as fast as a SPARQL update.
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+        elif current != set(triples):
+            # One SPARQL update is one transaction: no reader sees the page half-replaced.
+            self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
