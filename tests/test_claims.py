@@ -146,3 +146,40 @@ def test_periods_resolve_against_the_article_not_today() -> None:
     assert resolve_period("1-10月", "2023-11-20", 2023) == ("2023-01-01", "2023-10-31")
     assert resolve_period("去年", "2023-11-20", 2023) == ("2022-01-01", "2022-12-31")
     assert resolve_period("今年以来", "2023-11-20", 2023) == ("2023-01-01", "2023-11-20")
+
+
+CITY = Entity("region", "430700000000", "常德市")
+PROVINCE = Entity("region", "430000000000", "湖南省")
+
+
+def test_a_yardstick_place_is_not_the_region() -> None:
+    _, claims = claims_of("常德市在全省率先建成2个劝导站。", CITY, PROVINCE)
+    assert claims[0].region == "常德市"
+
+
+def test_list_members_are_not_the_region() -> None:
+    village = Entity("region", "430700000000/和平村", "和平村")
+    _, claims = claims_of("常德市有和平村等4个村入选示范村。", CITY, village)
+    assert claims[0].region == "常德市"
+
+
+def test_quoted_program_in_a_section_heading() -> None:
+    _, claims = claims_of("全市已创建示范点27个。", CITY, heading="抓实“示范引领创建工程”，建好站点")
+    assert claims[0].program == "示范引领创建工程"
+
+
+def test_evidence_is_widened_until_it_is_unique_on_the_page() -> None:
+    page, claims = claims_of("追回资金7.88亿元。\n集中整治至8月底，追回资金7.88亿元。")
+    first, second = claims
+    assert "".join(second.evidence.split()) == "集中整治至8月底，追回资金7.88亿元"
+    assert "".join(first.evidence.split()) == "追回资金7.88亿元"
+
+
+def test_bare_numbers_after_people_nouns_count_people() -> None:
+    _, claims = claims_of("平台注册志愿者26万，志愿者团队1514个，编号3305。")
+    assert values(claims) == [(260000, "人"), (1514, "个")]
+
+
+def test_numbers_inside_project_names_and_scenes_are_not_claims() -> None:
+    _, claims = claims_of("年产3000吨硅油生产项目落地，现场30多台挖机正在作业。")
+    assert claims == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
@@ -169,11 +170,11 @@ class _ArticleContext:
 
     def _program_in_text(self, text: str) -> Entity | None:
         squashed = _squash(text)
-        hits = [e for e in self.programs if e.label and e.label in squashed]
-        if hits:
-            return max(hits, key=lambda e: len(e.label))
         quoted = [m.group(1) for m in _QUOTED_NAME.finditer(squashed) if _PROGRAM_WORD.search(m.group(1))]
-        return Entity("program", quoted[0], quoted[0]) if quoted else None
+        if quoted:
+            return self.by_key.get(quoted[0]) or Entity("program", quoted[0], quoted[0])
+        hits = [e for e in self.programs if e.label and e.label in squashed]
+        return max(hits, key=lambda e: len(e.label)) if hits else None
 
 
 def _most_common(mentions: list[Mention]) -> Mention | None:
@@ -186,6 +187,16 @@ def _most_common(mentions: list[Mention]) -> Mention | None:
     return next(m for m in mentions if m.key == best)
 
 
+@dataclass
+class _Times:
+    """Period expressions a paragraph has given so far: a number takes the nearest one
+    before it in its sentence, else the paragraph's latest, else the paragraph's opening."""
+
+    opening: str | None = None
+    last: str | None = None
+    here: list[re.Match[str]] = field(default_factory=list)
+
+
 def find_claims(
     page: Page, articles: Sequence[Article], entities: Sequence[Entity], mentions: Sequence[Mention]
 ) -> list[Claim]:
@@ -195,7 +206,7 @@ def find_claims(
     masked_page = mask_names(page.text)
     for article in articles:
         ctx = _ArticleContext(page, squashed_page, article, entities, mentions)
-        paragraph_state: dict[str, object] = {}
+        times = _Times()
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []
         for sentence in article.sentences:
@@ -203,9 +214,9 @@ def find_claims(
                 current_paragraph = sentence.paragraph
                 paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
                 opening = find_period(paragraph_sentences[0].text)
-                paragraph_state = {"opening": opening.group() if opening else None}
+                times = _Times(opening=opening.group() if opening else None)
             periods_here = list(PERIOD.finditer(sentence.text))
-            paragraph_state["here"] = periods_here
+            times.here = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             for q in parse_quantities(sentence.text, masked):
                 clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
@@ -213,9 +224,9 @@ def find_claims(
                     continue
                 if not is_claim(sentence.text, q, clause_start):
                     continue
-                claims.append(_build(ctx, sentence, paragraph_sentences, paragraph_state, q, clause_start, clause_end))
+                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause_start, clause_end))
             if periods_here:
-                paragraph_state["period"] = periods_here[-1].group()
+                times.last = periods_here[-1].group()
     return claims
 
 
@@ -236,17 +247,19 @@ def _unique_span(page: Page, squashed_page: str, sentence: Sentence, start: int,
 
     A reader who searches the page for the evidence (as an analyst or a scorer
     does) must land on this mention, not on a deck or headline repeating it.
+    When the whole sentence is repeated, the clause itself is kept.
     """
     text = sentence.text
+    wide_start, wide_end = start, end
     while True:
-        raw_start, raw_end = page.raw_span(sentence.text_start + start, sentence.text_start + end)
+        raw_start, raw_end = page.raw_span(sentence.text_start + wide_start, sentence.text_start + wide_end)
         if squashed_page.count(_squash(page.raw[raw_start:raw_end])) <= 1:
-            return start, end
-        if start > 0:
-            start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, max(0, start - 1))), default=0)
-        elif end < len(text):
-            nxt = _CLAUSE_BREAK.search(text, end + 1)
-            end = nxt.start() if nxt else len(text)
+            return wide_start, wide_end
+        if wide_start > 0:
+            wide_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, wide_start - 1)), default=0)
+        elif wide_end < len(text):
+            nxt = _CLAUSE_BREAK.search(text, wide_end + 1)
+            wide_end = nxt.start() if nxt else len(text)
         else:
             return start, end
 
@@ -255,7 +268,7 @@ def _build(
     ctx: _ArticleContext,
     sentence: Sentence,
     paragraph: list[Sentence],
-    state: dict[str, object],
+    times: _Times,
     q: Quantity,
     clause_start: int,
     clause_end: int,
@@ -296,8 +309,8 @@ def _build(
 
     program = _program_for(ctx, sentence, paragraph, number_raw, clause_raw)
 
-    here = [m.group() for m in state["here"] if m.end() <= q_at]  # type: ignore[attr-defined]
-    period = here[-1] if here else state.get("period") or state.get("opening")
+    here = [m.group() for m in times.here if m.end() <= q_at]
+    period = here[-1] if here else times.last or times.opening
     period_start, period_end = resolve_period(str(period), article.date, article.year) if period else (None, None)
 
     return Claim(
