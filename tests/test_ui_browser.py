@@ -98,6 +98,18 @@ def crowded_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="module")
+def seeds_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
+    """The real server over the seed pages as the pipeline reads them (`kg ingest seeds`)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("seeds") / "store"
+    subprocess.run([sys.executable, "-m", "kg.cli", "ingest", str(ROOT / "seeds"), "--store", str(folder)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    return server_factory(folder)
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Iterator:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
@@ -341,6 +353,25 @@ def test_a_few_hundred_nodes_are_laid_out_without_piling_up(page, crowded_server
     assert count <= nodes // 50, f"{count} of {nodes} nodes overlap another"
     assert "只取前" in page.locator("#graph-status").inner_text(), "the cap on the neighbourhood is said"
     shot(page, "10-crowded")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_on_the_seed_pages_a_county_leads_to_its_evidence(page, seeds_server) -> None:
+    page.goto(seeds_server.url + "/")
+    search_and_choose(page, "苏仙", "苏仙区")
+    page.locator("#panel h2", has_text="苏仙区").wait_for()
+    wait_layout(page)
+    link = page.locator("#panel a.evidence").first
+    link.wait_for()
+    evidence = link.inner_text()
+    assert re.search(r"\d", evidence), "a claim's evidence holds its number"
+    shot(page, "11-seeds-county")
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/000_"))
+    shown = re.sub(r"\s+", "", page.locator("body").inner_text())
+    assert evidence in shown, "the article page shows the evidence the panel quoted"
+    shot(page, "12-seeds-article")
 
 
 def run_example(page, title: str) -> None:
