@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pyoxigraph as ox
 import pytest
 from conftest import LiveServer
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 B = "https://kg.example.org/"
 SUXIAN_PATH = "/region/431003"
@@ -109,8 +109,8 @@ def test_exports_stream_every_format(live_server: LiveServer) -> None:
     nt = live_server.get("/export.nt")
     assert len(Graph().parse(data=nt.text, format="nt")) == len(graph)
     trig = live_server.get("/export.trig")
-    dataset = Dataset().parse(data=trig.text, format="trig")
-    assert len(list(dataset.quads())) == live_server.get("/healthz").json()["quads"]
+    quads = list(ox.parse(trig.content, format=ox.RdfFormat.TRIG))
+    assert len(quads) == live_server.get("/healthz").json()["quads"]
     jsonld = live_server.get("/export.jsonld")
     doc = json.loads(jsonld.content)
     assert {g["@id"] for g in doc["@graph"]} == {B + "graph/001_sample.txt", B + "graph/002_sample.txt"}
@@ -120,3 +120,21 @@ def test_exports_stream_every_format(live_server: LiveServer) -> None:
 def test_openapi_file_is_served(live_server: LiveServer) -> None:
     response = live_server.get("/openapi.yaml")
     assert response.status_code == 200 and "openapi: 3.0.3" in response.text
+
+
+def test_every_minted_iri_dereferences(live_server: LiveServer) -> None:
+    """Every IRI under the base in the sample (subjects, objects, graph names) answers HTML and Turtle."""
+    quads = ox.parse(live_server.get("/export.trig").content, format=ox.RdfFormat.TRIG)
+    minted = {
+        term.value
+        for quad in quads
+        for term in (quad.subject, quad.object, quad.graph_name)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(B) and "#" not in term.value
+    }
+    assert len(minted) >= 17  # regions, agency, program, metric, pages, graphs, articles, claims
+    for iri in sorted(minted):
+        path = "/" + iri[len(B):]
+        html = live_server.get(path, headers={"Accept": "text/html"})
+        assert html.status_code == 200, iri
+        turtle = live_server.get(path, headers={"Accept": "text/turtle"})
+        assert turtle.status_code == 200 and len(Graph().parse(data=turtle.text, format="turtle")) > 0, iri

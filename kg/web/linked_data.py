@@ -75,6 +75,24 @@ def describe(iri: str) -> list[ox.Triple]:
     return out
 
 
+def graph_content(iri: str) -> list[ox.Triple]:
+    """The statements of a named graph (a page graph dereferences to what was read from the page)."""
+    node = ox.NamedNode(iri)
+    if not _store().contains_named_graph(node):
+        return []
+    return [q.triple for q in _store().quads_for_pattern(None, None, None, node)]
+
+
+def referring(iri: str) -> list[ox.Triple]:
+    """Statements that point at `iri`: the description of a node known only as a value (a scheme)."""
+    seen: dict[ox.Triple, None] = {}
+    for quad in _store().quads_for_pattern(None, None, ox.NamedNode(iri)):
+        seen.setdefault(quad.triple, None)
+        if len(seen) >= MAX_INCOMING:
+            break
+    return list(seen)
+
+
 def _media() -> str:
     offered = ["text/html", *RDF_MEDIA]
     return request.accept_mimetypes.best_match(offered, default="text/html") or "text/html"
@@ -147,13 +165,15 @@ def _article_link(article_iri: str | None) -> str | None:
 @bp.route("/<any(" + ", ".join(KINDS) + "):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response:
     iri = iri_for_path(kind, rest)
-    triples = describe(iri)
+    content = graph_content(iri) if kind == "graph" else []
+    triples = describe(iri) + content or referring(iri)
     if not triples:
         raise ApiError(404, f"nothing is known about {iri}")
     media = _media()
     if media != "text/html":
         return _rdf_response(triples, media)
     p = current_app.extensions["kg.projection"].get()
+    members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})
     types = [local_name(t.object.value) for t in triples if t.subject.value == iri and t.predicate == RDF.type]
     label = _first_literal(triples, iri, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText) or iri
     claims = _claims_for(p, iri)
@@ -166,6 +186,7 @@ def resource(kind: str, rest: str) -> Response:
         incoming=_incoming(iri, p),
         claims=[(c, local_path(c["iri"]), _article_link(c["article_iri"])) for c in claims],
         article_text_link=_article_link(iri) if kind == "article" else None,
+        members=[_value(ox.NamedNode(m), p) for m in members[:MAX_INCOMING]],
     )
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
