@@ -191,7 +191,10 @@ def main(argv: list[str] | None = None) -> None:
         results["stages"] = run_stages(args.stage_size or ("100kB" if args.quick else "5MB"), runs, cache)
     if "latency" in parts:
         sizes = [int(float(s)) for s in (args.triples or ("50000" if args.quick else "1000000,10000000")).split(",")]
-        results["latency"] = run_latency(sizes, 5 if args.quick else 30, 60_000 if args.quick else 3_000_000)
+        fresh = run_latency(sizes, 5 if args.quick else 20, 60_000 if args.quick else 1_500_000)
+        kept_sizes = [lat for lat in results.get("latency", []) if not any(
+            abs(lat["triples"] - size) < size * 0.1 for size in sizes)]
+        results["latency"] = sorted(kept_sizes + fresh, key=lambda lat: lat["triples"])
     if "scale" in parts:
         results["scale"] = run_scale(args.scale or ("100kB" if args.quick else "100MB"), cache)
     if "micro" in parts and not args.quick:
