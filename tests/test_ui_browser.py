@@ -226,6 +226,10 @@ def search_and_choose(page, text: str, label: str) -> None:
 @needs_chromium
 def test_search_a_county_expand_it_and_land_on_highlighted_evidence(page) -> None:
     page.goto("/")
+    start = page.locator("#start-points .chip").first
+    start.wait_for()
+    assert "苏仙区" in start.inner_text() and "5 条" in start.inner_text(), "the busiest place is offered first"
+    shot(page, "00-start")
     search_and_choose(page, "苏仙", "苏仙区")
     page.locator("#panel h2", has_text="苏仙区").wait_for()
     wait_layout(page)

@@ -34,15 +34,30 @@ WHERE { ?claim a kg:Claim ; kg:metric ?metric ; kg:region ?region . ?metric skos
 GROUP BY ?metric ?label HAVING (COUNT(DISTINCT ?region) > 1)
 ORDER BY DESC(?regions) DESC(?claims) ?label LIMIT 60`;
 
-async function comparableMetrics() {
+// The regions, agencies and programs with the most claims: places to start browsing.
+const BUSIEST_ENTITIES = `PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?label ?class (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {
+  VALUES (?link ?class) { (kg:region kg:Region) (kg:agency kg:Agency) (kg:program kg:Program) }
+  ?claim a kg:Claim ; ?link ?entity . ?entity skos:prefLabel ?label .
+}
+GROUP BY ?entity ?label ?class
+ORDER BY DESC(?claims) ?label LIMIT 15`;
+
+async function select(query) {
   const response = await fetch("/sparql", {
     method: "POST",
     headers: { Accept: "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ query: COMPARABLE_METRICS }),
+    body: new URLSearchParams({ query }),
   });
   if (!response.ok) throw new ApiError(response.status, response.statusText);
   const answer = await response.json();
-  return answer.results.bindings.map((row) => ({
+  return answer.results.bindings;
+}
+
+async function comparableMetrics() {
+  return (await select(COMPARABLE_METRICS)).map((row) => ({
     iri: row.metric.value,
     label: row.label.value,
     regions: Number(row.regions.value),
@@ -50,8 +65,18 @@ async function comparableMetrics() {
   }));
 }
 
+async function busiestEntities() {
+  return (await select(BUSIEST_ENTITIES)).map((row) => ({
+    iri: row.entity.value,
+    label: row.label.value,
+    type: row.class.value.split("#").pop().toLowerCase(),
+    claims: Number(row.claims.value),
+  }));
+}
+
 export const api = {
   comparableMetrics,
+  busiestEntities,
   search: (q, limit = 20) => getJson("/api/graph/search", { q, limit }),
   node: (iri) => getJson("/api/graph/node", { iri }),
   neighborhood: (iri, depth = 1, limit = 200) => getJson("/api/graph/neighborhood", { iri, depth, limit }),

@@ -137,6 +137,39 @@ async function metricClaims(metric) {
   return new Map((node.claims || []).map((claim) => [claim.iri, claim]));
 }
 
+async function showStartPoints() {
+  const target = byId("start-points");
+  if (!target) return; // a node was opened first and the panel shows it
+  try {
+    const entities = await api.busiestEntities();
+    fill(
+      target,
+      entities.length
+        ? el(
+            "ul",
+            { class: "chips" },
+            entities.map((entity) =>
+              el(
+                "li",
+                {},
+                el(
+                  "button",
+                  { type: "button", class: "chip", onclick: () => go({ node: entity.iri }) },
+                  el("span", { class: `type-dot type-${entity.type}` }),
+                  " ",
+                  entity.label,
+                  el("span", { class: "count" }, `${entity.claims} 条`),
+                ),
+              ),
+            ),
+          )
+        : el("p", { class: "empty" }, "图谱中还没有数据声明。"),
+    );
+  } catch (error) {
+    fill(target, el("p", { class: "error" }, `读取失败：${error.message}`));
+  }
+}
+
 let comparableShown = false;
 
 async function showComparable() {
@@ -252,3 +285,4 @@ for (const tab of document.querySelectorAll("[data-view]")) {
 }
 window.addEventListener("hashchange", route);
 route();
+showStartPoints();
