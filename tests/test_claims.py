@@ -183,3 +183,8 @@ def test_bare_numbers_after_people_nouns_count_people() -> None:
 def test_numbers_inside_project_names_and_scenes_are_not_claims() -> None:
     _, claims = claims_of("年产3000吨硅油生产项目落地，现场30多台挖机正在作业。")
     assert claims == []
+
+
+def test_metric_of_a_count_named_after_its_verb() -> None:
+    _, claims = claims_of("注销67家僵尸组织，实现区级16个服务事项、镇街12个服务事项。")
+    assert [c.metric for c in claims] == ["注销僵尸组织数", "实现区级服务事项数", "镇街服务事项数"]

@@ -218,13 +218,16 @@ def find_claims(
             periods_here = list(PERIOD.finditer(sentence.text))
             times.here = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
+            previous_end = 0  # a measure named before a number ends where the previous number does
             for q in parse_quantities(sentence.text, masked):
                 clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
+                measure_start, previous_end = max(clause_start, previous_end), q.end
                 if not q.unit and _infer_unit(sentence.text, q, clause_start) is None:
                     continue
                 if not is_claim(sentence.text, q, clause_start):
                     continue
-                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause_start, clause_end))
+                clause = (clause_start, clause_end, measure_start)
+                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause))
             if periods_here:
                 times.last = periods_here[-1].group()
     return claims
@@ -270,9 +273,11 @@ def _build(
     paragraph: list[Sentence],
     times: _Times,
     q: Quantity,
-    clause_start: int,
-    clause_end: int,
+    clause: tuple[int, int, int],
 ) -> Claim:
+    """One claim for the number `q` (offsets into the sentence's text) in its clause
+    (start, end, and where the words naming its measure may begin)."""
+    clause_start, clause_end, measure_start = clause
     page, article = ctx.page, ctx.article
     text = sentence.text
     q_at = q.start
@@ -280,7 +285,7 @@ def _build(
     names = tuple(
         m.text for kind in ("region", "agency", "organization") for m in ctx.within(kind, sentence.start, sentence.end)
     )
-    metric = metric_phrase(text, clause_start, clause_end, q, names)
+    metric = metric_phrase(text, measure_start, clause_end, q, names)
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)

@@ -22,8 +22,14 @@ _TRAIL = re.compile(
     r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|"
     r"保持在|提高到|提高至|增加到|增至|突破|不低于|不少于|不到|每人每月|每人|每月|每年|的|等)+$"
 )
+# Where the noun phrase after a number ends: the predicate begins.
+_AFTER_STOP = re.compile(
+    r"已|均|都|全部|实现|开通|参与|入选|被|可|获|实施|进行|提供|接受|纳入|享受|完成|达到|覆盖|登台|主动|联合|组成|"
+    r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|和|及|等|中|[、，,。；;：:]|\d"
+)
 _PUNCT = re.compile(r"[“”\"‘’'「」『』《》()（）、\s]")
-_NOUNISH = ("n", "vn", "an", "j", "l", "b", "a", "ng", "nz", "nr", "ns", "nt", "v", "eng")
+# Measures whose number is an amount of something named before it ("投入资金…元").
+_AMOUNTS = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
 
 
 @cache
@@ -32,6 +38,7 @@ def _posseg():
     import jieba.posseg
 
     jieba.setLogLevel(60)
+    jieba.posseg.dt.tokenizer.check_initialized()
     return jieba.posseg
 
 
@@ -40,16 +47,9 @@ def _clean(phrase: str) -> str:
 
 
 def _noun_phrase_after(text: str) -> str:
-    """The noun phrase a measure word introduces: "个'非农化'问题图斑已举证" -> 问题图斑."""
-    words: list[str] = []
-    for word, flag in _posseg().cut(_clean(text)[:20]):
-        if flag.startswith(("n", "j", "b", "a", "vn", "l", "eng")) or (flag == "v" and not words):
-            if flag == "v" and words:
-                break
-            words.append(word)
-        elif words:
-            break
-    return "".join(words)
+    """The noun phrase a measure word introduces: "个'非农化'问题图斑已举证" -> 非农化非粮化问题图斑."""
+    stop = _AFTER_STOP.search(text)
+    return _clean(text[: stop.start() if stop else len(text)])[:12]
 
 
 def metric_phrase(
@@ -60,20 +60,29 @@ def metric_phrase(
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out.
     """
-    before = PERIOD.sub("", text[clause_start : q.start])
+    before = PERIOD.sub("", text[clause_start : q.start].rpartition("、")[2])
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)
     before = _SCOPE.sub("", before)
     before = _LEAD.sub("", before)
     before = _TRAIL.sub("", before)
-    if len(before) >= 2:
-        return before[-METRIC_MAX:]
-    after = _noun_phrase_after(text[q.end : clause_end])
-    if after:
-        suffix = "数" if q.dimension not in ("money", "rate", "area", "length") else ""
-        return (after + suffix)[:METRIC_MAX]
-    return before or None
+    after = "" if q.dimension in _AMOUNTS else _noun_phrase_after(text[q.end : clause_end])
+    if after and (len(before) <= 6 or _final_verb(before)):
+        verb = _final_verb(before)
+        head = verb if verb and len(before) > 6 else before
+        return (head + after + "数")[-METRIC_MAX:]
+    return before[-METRIC_MAX:] or None
+
+
+def _final_verb(phrase: str) -> str | None:
+    """The verb a phrase ends with ("累计建成" -> 建成), by jieba's dictionary tags."""
+    tags = _posseg().dt.word_tag_tab
+    for size in (4, 3, 2):
+        word = phrase[-size:]
+        if len(word) == size and tags.get(word, "").startswith("v"):
+            return word
+    return None
 
 
 def metric_key(metric: str, unit: str) -> str:
