@@ -462,6 +462,12 @@ def test_evidence_links_find_ocr_text_with_its_line_breaks(page) -> None:
         "整 改-面积 1784.61 亩",
     ]
     assert "-" not in directives, "a dash would split the directive into prefix and suffix"
+    links = page.evaluate(
+        "async () => { const d = await import('/ui-static/js/dom.js');"
+        " return ['https://kg.example.org/region/1', 'http://www.wikidata.org/entity/Q1', 'javascript:alert(1)',"
+        " 'data:text/html,x'].map(d.localHref); }"
+    )
+    assert links == ["/region/1", "http://www.wikidata.org/entity/Q1", "#", "#"]
 
 
 @pytest.mark.browser

@@ -37,9 +37,9 @@ export function byId(id) {
 }
 
 // Where this server shows an IRI it minted (the base comes from the page, set by the server);
-// IRIs minted elsewhere stay as they are.
+// other http(s) IRIs stay as they are, and any other scheme (javascript:, data:) never becomes a link.
 export function localHref(iri) {
   const base = document.body.dataset.iriBase || "";
   if (base && iri.startsWith(base)) return "/" + iri.slice(base.length);
-  return iri;
+  return /^https?:\/\//i.test(iri) ? iri : "#";
 }
