@@ -70,3 +70,12 @@ def test_traditional_characters_are_kept_and_matchable(tmp_path: Path) -> None:
 def test_fixture_pages_decode() -> None:
     for path in DATA.glob("*.txt"):
         assert read_page(path).encoding == "utf-8"
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    from kg.text.page import MAX_PAGE_BYTES
+
+    path = tmp_path / "glued.txt"
+    path.write_bytes("医保".encode() * (MAX_PAGE_BYTES // 6 + 1))
+    with pytest.raises(InputError, match="glued.txt.*too large"):
+        read_page(path)
