@@ -188,3 +188,13 @@ def test_numbers_inside_project_names_and_scenes_are_not_claims() -> None:
 def test_metric_of_a_count_named_after_its_verb() -> None:
     _, claims = claims_of("注销67家僵尸组织，实现区级16个服务事项、镇街12个服务事项。")
     assert [c.metric for c in claims] == ["注销僵尸组织数", "实现区级服务事项数", "镇街服务事项数"]
+
+
+def test_words_made_of_digits_and_structure_counts_are_not_claims() -> None:
+    _, claims = claims_of("该院是唯一一家三甲医院，从三个方面开展工作。")
+    assert claims == []
+
+
+def test_aiming_for_a_level_is_a_target() -> None:
+    _, claims = claims_of("企业税收向1亿元冲刺。")
+    assert claims[0].modality == "target"

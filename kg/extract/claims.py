@@ -40,9 +40,12 @@ _ANECDOTE = re.compile(
 )
 # A reporter's scene at one moment: "30多台挖机正在作业", "有5台手术进行".
 _SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
+# Counts that structure the text, not the world: "从三个方面", "两个层面".
+_RHETORIC = re.compile(r"(?:方面|层面|维度|角度)")
 _NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
 _PEOPLE_NOUN = re.compile(r"(?:者|员|群众|居民|职工|人口|学生|患者)(?:人数)?(?:达到?|为|共|超过)?$")
 _TARGET = re.compile(r"预计|计划|力争|目标|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])")
+_AIM_AFTER = re.compile(r"(?:以上|左右)?(?:冲刺|迈进|的目标|目标)")
 _INCREASE = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
 _DECREASE = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
 _CHANGE = re.compile(rf"(?P<up>{_INCREASE})|(?P<down>{_DECREASE})")
@@ -73,6 +76,8 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
         and not after.startswith(("的", "可"))
     ):
         return False
+    if _RHETORIC.match(sentence, q.end):
+        return False
     if _NAME_INSIDE.search(before) and "项目" in sentence[q.end : _clause_bounds(sentence, q.start, q.end)[1] + 1]:
         return False
     if _ANECDOTE.search(sentence):
@@ -91,8 +96,9 @@ def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | Non
     return q
 
 
-def _modality(before: str) -> str:
-    return "target" if _TARGET.search(before) else "achieved"
+def _modality(before: str, after: str) -> str:
+    """Target when the clause plans, forecasts or aims ("预计…", "力争…", "向…冲刺", "…的目标")."""
+    return "target" if _TARGET.search(before) or _AIM_AFTER.match(after) else "achieved"
 
 
 def _change(before: str) -> str | None:
@@ -280,7 +286,7 @@ def _build(
     clause_start, clause_end, measure_start = clause
     page, article = ctx.page, ctx.article
     text = sentence.text
-    q_at = q.start
+    q_at, q_end = q.start, q.end
     before_clause = text[clause_start:q_at]
     names = tuple(
         m.text for kind in ("region", "agency", "organization") for m in ctx.within(kind, sentence.start, sentence.end)
@@ -339,7 +345,7 @@ def _build(
         period=str(period) if period else None,
         period_start=period_start,
         period_end=period_end,
-        modality=_modality(before_clause),
+        modality=_modality(before_clause, text[q_end:clause_end]),
         change=_change(before_clause),
     )
 

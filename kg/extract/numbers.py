@@ -160,6 +160,8 @@ def numeral_value(text: str) -> float | None:
         fraction = float("0." + "".join(str(_DIGIT_VALUE[c]) for c in m.group(2)))
         return (whole + fraction) * (_BARE[m.group(3)] if m.group(3) else 1)
     if _CN_INTEGER.fullmatch(text):
+        if len(text) > 1 and not any(c in "十百千万亿" for c in text):
+            return None  # digit runs ("唯一一家") are words; years are masked before
         try:
             return float(cn2an.cn2an(text, "normal"))
         except ValueError:
