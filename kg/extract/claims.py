@@ -137,6 +137,7 @@ class _ArticleContext:
         self.governing = governing_region(article, mentions, entities)
         self.programs = [e for e in entities if e.type == "program"]
         self._programs_in: dict[str, Entity | None] = {}
+        self.places: dict[tuple[int, int], list[Mention]] = {}  # subject places per sentence
         self.headline_program = self.program_in_text(article.headline)
         agencies = [m for m in self.mentions if m.kind == "agency"]
         self.main_agency = _most_common(agencies)
@@ -364,6 +365,12 @@ def _subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]
     """Region mentions in a span that can be what a number is about: not yardsticks, not
     list members (with the places that lead up to them: "醴陵市南洲镇横江村等"), not
     part of a named program."""
+    if (start, end) not in ctx.places:
+        ctx.places[start, end] = _find_subject_places(ctx, start, end)
+    return ctx.places[start, end]
+
+
+def _find_subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]:
     places = ctx.within("region", start, end)
     programs = ctx.within("program", start, end)
     out: list[Mention] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import cache
 
 _MD = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
@@ -49,6 +50,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@cache
 def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[str | None, str | None]:
     """ISO start and end of a written period, anchored to the article's date and year."""
     pub = date.fromisoformat(published) if published else None
