@@ -15,6 +15,7 @@ Keys: region = official 12-digit code (towns, villages and zones: parent code +
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ LOOSE_ARTICLE = -1  # Mention.article of text outside every article
 _LOOSE_PIECE = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
 _AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
+_REFERENCE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
 _GOVERNING_LEVELS = ("province", "city", "county", "zone", "town")
 _LEVEL_ORDER = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
 
@@ -71,11 +73,15 @@ class _PageState:
                 known.aliases.append(form)
         return known
 
-    def mention(self, kind: str, sentence: Sentence | None, start: int, end: int, article: int, key: str) -> None:
+    def mention(
+        self, kind: str, sentence: Sentence | None, start: int, end: int, article: int, key: str
+    ) -> Mention | None:
         if sentence is None:
-            return
+            return None
         raw_start, raw_end = self.page.raw_span(sentence.text_start + start, sentence.text_start + end)
-        self.mentions.append(Mention(kind, sentence.text[start:end], raw_start, raw_end, article, key))
+        mention = Mention(kind, sentence.text[start:end], raw_start, raw_end, article, key)
+        self.mentions.append(mention)
+        return mention
 
 
 def _texts(page: Page, article: Article) -> list[tuple[str, Sentence | None]]:
@@ -131,16 +137,20 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
     for article in [*articles, loose]:
         context: set[str] = set()
         hits = [(text, sentence, resolver.find(text, context)) for text, sentence in texts[article.index]]
+        placed = _Placed()
+        first = len(state.mentions)
         for _text, sentence, region_hits in hits:
             for hit in region_hits:
                 entity = state.add(_region_or_park(hit), hit.surface)
-                state.mention(entity.type, sentence, hit.start, hit.end, article.index, entity.key)
-        governing = governing_region(article, state.mentions, list(state.entities.values()))
+                mention = state.mention(entity.type, sentence, hit.start, hit.end, article.index, entity.key)
+                if mention is not None:
+                    placed.add(mention.start, entity)
+        governing = governing_region(article, state.mentions[first:], list(state.entities.values()))
         for text, sentence, region_hits in hits:
-            _bodies(state, article, text, sentence, region_hits, governing)
+            _bodies(state, placed, article, text, sentence, region_hits, governing)
             _programs(state, article, text, sentence, governing)
             if sentence is not None:
-                _references(state, article, sentence, governing)
+                _references(state, placed, article, sentence, governing)
     return list(state.entities.values()), state.mentions
 
 
@@ -179,31 +189,39 @@ def _body_entity(region: Region, written_place: str | None, match: BodyMatch) ->
 
 def _bodies(
     state: _PageState,
+    placed: _Placed,
     article: Article,
     text: str,
     sentence: Sentence | None,
     region_hits: list[RegionHit],
     governing: Entity | None,
 ) -> None:
-    taken = [(h.start, h.end) for h in region_hits]
-    for i, hit in enumerate(region_hits):
-        nxt = region_hits[i + 1].start if i + 1 < len(region_hits) else len(text)
+    """Bodies after a written place, then bodies after a bare level word ("市医保局")."""
+    taken = {i for h in region_hits for i in range(h.start, h.end)}
+    found: list[tuple[int, int, Entity, bool]] = []
+    for n, hit in enumerate(region_hits):
+        nxt = region_hits[n + 1].start if n + 1 < len(region_hits) else len(text)
         match = body_after(text[:nxt], hit.end)
-        if match is None:
-            continue
-        written = text[_chain_start(region_hits, i) : hit.end]
-        entity = state.add(_body_entity(hit.region, written, match), text[hit.start : match.end])
-        state.mention(entity.type, sentence, hit.start, match.end, article.index, entity.key)
+        if match is not None:
+            written = text[_chain_start(region_hits, n) : hit.end]
+            found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
     for level in _LEVEL_CHAR.finditer(text):
-        i, ch = level.start(), level.group()
-        if any(s <= i < e for s, e in taken) or not bare_level_at(text, i):
+        i = level.start()
+        if i in taken or not bare_level_at(text, i):
             continue
         match = known_body_after(text, i + 1)
-        region = _region_for_level(ch, article, sentence, i, state, governing)
-        if match is None or region is None:
+        if match is None:
             continue
-        entity = state.add(_body_entity(region, None, match), text[i : match.end], weak=True)
-        state.mention(entity.type, sentence, i, match.end, article.index, entity.key)
+        at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
+        place = _resolve(level.group(), at, placed, governing, state.entities)
+        region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
+        if region is not None:
+            found.append((i, match.end, _body_entity(region, None, match), True))
+    for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
+        entity = state.add(candidate, text[start:end], weak=weak)
+        mention = state.mention(entity.type, sentence, start, end, article.index, entity.key)
+        if mention is not None and entity.type == "agency":
+            placed.add(mention.start, entity)
 
 
 def _chain_start(hits: list[RegionHit], i: int) -> int:
@@ -213,22 +231,12 @@ def _chain_start(hits: list[RegionHit], i: int) -> int:
     return hits[i].start
 
 
-def _region_for_level(
-    level: str, article: Article, sentence: Sentence | None, at: int, state: _PageState, governing: Entity | None
-) -> Region | None:
-    """The place a bare level word ("市" in "市医保局", at offset `at` of the sentence) stands for."""
-    position = state.page.raw_span(sentence.text_start + at, sentence.text_start + at)[0] if sentence else article.end
-    entity = resolve_reference(level, article, position, state.mentions, list(state.entities.values()), governing)
-    if entity is None or entity.type != "region":
-        return None
-    return gazetteer().regions.get(entity.key)
-
-
-def _references(state: _PageState, article: Article, sentence: Sentence, governing: Entity | None) -> None:
-    entities = list(state.entities.values())
+def _references(
+    state: _PageState, placed: _Placed, article: Article, sentence: Sentence, governing: Entity | None
+) -> None:
     for m in _REFERENCE.finditer(sentence.text):
         position = state.page.raw_span(sentence.text_start + m.start(), sentence.text_start + m.end())[0]
-        entity = resolve_reference(m.group(0), article, position, state.mentions, entities, governing)
+        entity = _resolve(m.group(0), position, placed, governing, state.entities)
         if entity is not None:
             state.add(entity, entity.label)
             state.mention(entity.type, sentence, m.start(), m.end(), article.index, entity.key)
@@ -286,29 +294,58 @@ def resolve_reference(
     article's governing region or its ancestor of that level; "全省"/"我省"
     with no province named is the home province (湖南省).  None when nothing fits.
     """
-    suffix = word.lstrip("全该本我") or word[-1:]
-    entity_list = list(entities)
-    by_key = {e.key: e for e in entity_list}
-    kind = "agency" if suffix in _AGENCY_ENDINGS else "region"
-    before = [
-        m
-        for m in mentions
-        if m.article == article.index and 0 <= m.start < position and m.key in by_key and m.text not in (word,)
-    ]
-    for m in sorted(before, key=lambda m: m.start, reverse=True):
-        entity = by_key[m.key]
-        if _fits(entity, suffix, kind) and not _REFERENCE.fullmatch(m.text):
-            return entity
-    if kind == "agency":
-        return None
-    ruler = governing or governing_region(article, mentions, entity_list)
-    if ruler is not None:
-        for region in [gazetteer().regions.get(ruler.key)] + list(ruler.parents):
+    known = {e.key: e for e in entities}
+    placed = _Placed()
+    for m in mentions:
+        if m.article == article.index and m.start >= 0 and m.key in known and not _REFERENCE.fullmatch(m.text):
+            placed.add(m.start, known[m.key])
+    if governing is None:
+        governing = governing_region(article, mentions, known.values())
+    return _resolve(word, position, placed, governing, known)
+
+
+def _suffix(word: str) -> str:
+    return word.lstrip("全该本我") or word[-1:]
+
+
+def _resolve(
+    word: str, position: int, placed: _Placed, governing: Entity | None, known: dict[str, Entity]
+) -> Entity | None:
+    suffix = _suffix(word)
+    found = placed.nearest(suffix, position)
+    if found is not None or suffix in _AGENCY_ENDINGS:
+        return found
+    if governing is not None:
+        for region in [gazetteer().regions.get(governing.key), *governing.parents]:
             if region is not None and _region_fits(region, suffix):
-                return by_key.get(region.code) or region_entity(region)
+                return known.get(region.code) or region_entity(region)
     if suffix == "省":
-        return by_key.get(HOME_PROVINCE) or region_entity(gazetteer().regions[HOME_PROVINCE])
+        return known.get(HOME_PROVINCE) or region_entity(gazetteer().regions[HOME_PROVINCE])
     return None
+
+
+class _Placed:
+    """An article's places and bodies by raw position: one sorted list per reference word they answer.
+
+    "全县" looks up the nearest county before it with one bisection, so an
+    article with many references stays linear.
+    """
+
+    def __init__(self) -> None:
+        self.lists: dict[str, tuple[list[int], list[Entity]]] = {}
+
+    def add(self, start: int, entity: Entity) -> None:
+        for suffix in _REFERENCE_SUFFIXES:
+            if _fits(entity, suffix):
+                starts, entities = self.lists.setdefault(suffix, ([], []))
+                i = bisect_right(starts, start)
+                starts.insert(i, start)
+                entities.insert(i, entity)
+
+    def nearest(self, suffix: str, position: int) -> Entity | None:
+        starts, entities = self.lists.get(suffix, ([], []))
+        i = bisect_left(starts, position)
+        return entities[i - 1] if i else None
 
 
 def _region_fits(region: Region, suffix: str) -> bool:
@@ -319,8 +356,9 @@ def _region_fits(region: Region, suffix: str) -> bool:
     return region.name.endswith(suffix) and region.level != "province"
 
 
-def _fits(entity: Entity, suffix: str, kind: str) -> bool:
-    if kind == "agency":
-        return entity.type == "agency" and entity.label.endswith(suffix)
+def _fits(entity: Entity, suffix: str) -> bool:
+    """Whether "该<suffix>"/"全<suffix>" can mean this entity (an agency by its canonical name)."""
+    if suffix in _AGENCY_ENDINGS:
+        return entity.type == "agency" and entity.key.endswith(suffix)
     region = gazetteer().regions.get(entity.key) if entity.type == "region" else None
     return region is not None and _region_fits(region, suffix)

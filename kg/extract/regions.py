@@ -99,14 +99,11 @@ class RegionResolver:
     def __init__(self, page_texts: list[str]) -> None:
         self.gaz: Gazetteer = gazetteer()
         joined = "\n".join(page_texts)
-        self.page_names = {name for _, _, name in self.gaz.scan(joined)}
+        names = {name for _, _, name in self.gaz.scan(joined)}
+        self.named_in_full = {e.region.code for name in names for e in self.gaz.names[name] if e.form != "short"}
 
     def _named_in_full(self, region: Region) -> bool:
-        return any(
-            e.form != "short" and e.region.code == region.code
-            for name in self.page_names
-            for e in self.gaz.names.get(name, ())
-        )
+        return region.code in self.named_in_full
 
     def find(self, text: str, context: set[str]) -> list[RegionHit]:
         """Region hits in one text; `context` holds codes already seen in the article (updated)."""
