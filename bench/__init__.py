@@ -96,10 +96,17 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children: a rate per core that other load on the
-    machine does not distort, unlike wall time."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """CPU time of this process and of its children, finished or running: a rate per core that other
+    load on the machine does not distort, unlike wall time."""
+    own, done = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def cpu_timed(action: Callable[[], object], runs: int) -> list[tuple[float, float]]:

@@ -24,13 +24,31 @@ from bench.corpus import parse_size
 
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 PARTS = ("stages", "latency", "scale", "micro")
-TARGETS = {
-    "extract_kb_s_core": 500.0,
-    "bulk_triples_s": 150_000.0,
-    "sparql_ratio": 1.3,
-    "neighborhood_p95_ms": 100.0,
-    "scale_rss_mib": 2048.0,
-}
+NOTES = """\
+- Corpus: `bench/corpus.py` writes pages of about 20 KB built like the OCR'd seed pages (regions from
+  jionlp's national gazetteer, agencies, programs, numbers with units and qualifiers, dates, column
+  line breaks, spaces inside words, full-width digits), seeded, streamed to files. For speed only.
+- SPARQL stores: the seed pages and 1.5 MB of generated pages are extracted and mapped once; their page
+  graphs are copied under new document names (all page, article, claim and graph IRIs change; regions,
+  agencies, programs and metrics stay shared, as across years of one paper) into one N-Quads file that
+  `Store.bulk_load` reads. The 10 M-triple store is built this way, not by extracting 1 GB of text.
+- The machine is shared with other jobs while a session runs: each part records the 1-minute load
+  average. With a load above the number of CPUs, wall-clock figures are pessimistic; extraction is
+  also given per CPU-second, which other load does not inflate.
+- Ingest at scale runs `python -m kg.distributed` (dask.distributed LocalCluster, one process per
+  CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
+  a time and streams quads to its partition file, the driver keeps only per-partition counts, and the
+  bulk loader streams each file. A 1 GB run takes corpus size / (extraction rate × CPUs); at the
+  measured rate that is hours on this machine, so the largest run shown is the size stated above.
+- Where the `/sparql` overhead comes from (kg/web/executor.py): every query opens a fresh
+  `Store.read_only` view (10–30 ms at 1 M triples here), runs in a pebble worker process (pickling and a
+  pipe each way) and every SELECT is evaluated twice, once to count rows against the result cap and
+  once to serialise. The direct reference runs each query once on an open handle.
+- The neighborhood call walks a networkx projection of the whole store, built on the first call after a
+  change (time shown) and kept in the server's memory (server RSS shown).
+- The union default graph repeats a shared node once per page graph that carries it, so the queries
+  use DISTINCT or aggregate first; a label search scans every label copy.
+"""
 
 
 def run_stages(size: str, runs: int, cache: Path) -> dict:
@@ -39,12 +57,12 @@ def run_stages(size: str, runs: int, cache: Path) -> dict:
     return asdict(stages(corpus_of(parse_size(size), 0, cache), runs, os.cpu_count() or 1))
 
 
-def run_latency(sizes: list[int], runs: int, base_bytes: int) -> list[dict]:
+def run_latency(sizes: list[int], runs: int, base_bytes: int, projection_budget: float) -> list[dict]:
     from bench.sparql_latency import measure
 
     found = []
     for size in sizes:
-        figures = measure(size, runs, base_bytes, 0)
+        figures = measure(size, runs, base_bytes, 0, projection_budget)
         row = asdict(figures)
         for query, timing in zip(row["queries"], figures.queries, strict=True):
             query["ratio"] = timing.ratio
@@ -98,8 +116,10 @@ def render(results: dict) -> str:
     for lat in latency:
         if lat["triples"] >= 9_000_000 or lat is latency[-1]:
             value = lat["neighborhood_p95_ms"]
-            out.append(f"| neighborhood p95 ≤ 100 ms (at {lat['triples'] / 1e6:.1f} M triples) | {value:.0f} ms | "
-                       f"{verdict(value <= 100 and lat['triples'] >= 9_000_000)} |")
+            shown = f"{value:.0f} ms" if value is not None else "not answered: projection not built in time"
+            ok = value is not None and value <= 100 and lat["triples"] >= 9_000_000
+            out.append(f"| neighborhood p95 ≤ 100 ms (at {lat['triples'] / 1e6:.1f} M triples) | {shown} | "
+                       f"{verdict(ok)} |")
             break
     if scale:
         ok = scale["peak_rss_mib"] <= 2048 and scale["corpus_mb"] >= 900
@@ -115,7 +135,7 @@ def render(results: dict) -> str:
                 f"| reading (decode, normalise, split articles) | {stages['read_mb_s']:.2f} MB/s |",
                 f"| extraction, one process | {stages['extract_kb_s_core']:.0f} KB/s wall; "
                 f"{stages['extract_kb_s_cpu']:.0f} KB/s per CPU-second |",
-                f"| extraction, {stages['workers']} processes (pool start-up included) | "
+                f"| extraction, {stages['workers']} processes (warm pool) | "
                 f"{stages['extract_kb_s_all']:.0f} KB/s wall in all; {stages['extract_kb_s_all_cpu']:.0f} KB/s "
                 "per CPU-second |",
                 f"| mapping to quads | {stages['map_triples_s'] / 1000:.0f} k triples/s |",
@@ -139,6 +159,11 @@ def render(results: dict) -> str:
             for q in lat["queries"]:
                 out.append(f"| {q['name']} | {q['rows']} | {q['direct_p50_ms']:.1f} / {q['direct_p95_ms']:.1f} | "
                            f"{q['http_p50_ms']:.1f} / {q['http_p95_ms']:.1f} | {q['ratio']:.2f}× |")
+            if lat["neighborhood_p95_ms"] is None:
+                out += ["", "`/api/graph/neighborhood`: the first call, which builds the graph view's in-memory "
+                        "projection of the store, did not answer within the time allowed "
+                        "(`--projection-budget`), so there are no figures at this size.", ""]
+                continue
             out += ["", f"`/api/graph/neighborhood` (depth 1, limit 200; a county, a metric, a program, an agency): "
                     f"p50 {lat['neighborhood_p50_ms']:.0f} ms, p95 {lat['neighborhood_p95_ms']:.0f} ms; "
                     f"the first call, which builds the graph view's in-memory projection of the store, took "
@@ -151,16 +176,14 @@ def render(results: dict) -> str:
                 f"{scale['seconds']:.0f} s | {scale['text_mb_s']:.2f} MB/s | {scale['claims_s']:.0f} | "
                 f"{scale['triples_s']:.0f} | {scale['peak_rss_mib']:.0f} MiB |", "",
                 f"{scale['workers']} worker processes; peak RSS is the sum over the driver, scheduler and workers, "
-                f"sampled every 0.5 s. Load average: {scale['load_average']:.1f}.", ""]
+                f"sampled every 0.5 s. Load average: {scale.get('load_average', 'not recorded')}.", ""]
     micro = results.get("micro") or []
     if micro:
         out += ["## Single-stage micro benchmarks (bench/bench_*.py, as they print)", ""]
         for item in micro:
             out += [f"`{item['script']}` (exit {item['exit']}, {item['seconds']:.0f} s):", "", "```",
                     item["output"], "```", ""]
-    notes = results.get("notes")
-    if notes:
-        out += ["## Notes", "", notes.strip(), ""]
+    out += ["## How the figures were made", "", NOTES]
     out += ["## Reproduce", "", "```", "make bench                          # = .venv/bin/python -m bench",
             ".venv/bin/python -m bench --quick   # harness check, < 2 minutes",
             ".venv/bin/python -m bench --only latency --triples 1000000,10000000",
@@ -177,7 +200,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stage-size", help="corpus for the stage figures (default 5MB, quick 300kB)")
     parser.add_argument("--triples", help="store sizes for latency, comma-separated (default 1000000,10000000)")
     parser.add_argument("--scale", help="corpus ingested end to end (default 100MB, quick 500kB)")
-    parser.add_argument("--runs", type=int, help="runs per stage figure (default 3)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 3 per stage, 20 per query)")
+    parser.add_argument("--projection-budget", type=float, default=3600,
+                        help="seconds the graph view may take to build its projection before the neighborhood "
+                             "figure is given up")
     parser.add_argument("--out", default=str(RESULTS_MD))
     args = parser.parse_args(argv)
 
@@ -186,12 +212,13 @@ def main(argv: list[str] | None = None) -> None:
     kept = cache / ("results-quick.json" if args.quick else "results.json")
     results = json.loads(kept.read_text()) if kept.exists() else {}
     parts = args.only.split(",") if args.only else list(PARTS)
-    runs = args.runs or 3
+    runs = args.runs or 3  # stage figures; latency takes 20 timed runs per query unless --runs is given
     if "stages" in parts:
         results["stages"] = run_stages(args.stage_size or ("100kB" if args.quick else "5MB"), runs, cache)
     if "latency" in parts:
         sizes = [int(float(s)) for s in (args.triples or ("50000" if args.quick else "1000000,10000000")).split(",")]
-        fresh = run_latency(sizes, 5 if args.quick else 20, 60_000 if args.quick else 1_500_000)
+        fresh = run_latency(sizes, args.runs or (5 if args.quick else 20), 60_000 if args.quick else 1_500_000,
+                            args.projection_budget)
         kept_sizes = [lat for lat in results.get("latency", []) if not any(
             abs(lat["triples"] - size) < size * 0.1 for size in sizes)]
         results["latency"] = sorted(kept_sizes + fresh, key=lambda lat: lat["triples"])

