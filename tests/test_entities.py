@@ -125,3 +125,9 @@ def test_bare_level_word_takes_the_nearest_place_before_it() -> None:
     page, arts = _page(["浏阳市召开会议。", "浏阳市代表发言。", "长沙市委、市政府高度重视。"])
     entities, _ = find_entities(page, arts)
     assert {e.label for e in entities if e.type == "agency"} == {"长沙市委", "长沙市政府"}
+
+
+def test_whole_city_before_a_government_word_is_still_a_reference() -> None:
+    page, arts = _page(["耒阳市推进改革，全市政务服务事项全部上网。"])
+    _, mentions = find_entities(page, arts)
+    assert [(m.text, m.key) for m in mentions if m.text == "全市"] == [("全市", "430481000000")]

@@ -25,7 +25,7 @@ from kg.extract.programs import find_programs
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
-_REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长委政])|该(?:局|院|中心|厅|委|所|队)")
+_REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
 LOOSE_ARTICLE = -1  # Mention.article of text outside every article
 _LOOSE_PIECE = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
