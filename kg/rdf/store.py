@@ -213,7 +213,7 @@ class EmbeddedStore(Store):
             gc.collect()  # RocksDB releases its lock only when the handle is freed
 
 
-def open_store(location: str | Path, **options: str) -> Store:
+def open_store(location: str | Path, **options: str | float) -> Store:
     """A folder → embedded persistent store; ``http(s)://`` → remote SPARQL 1.1 endpoint.
 
     For a remote endpoint ``location`` is the query URL (or the server root);
@@ -224,5 +224,7 @@ def open_store(location: str | Path, **options: str) -> Store:
     if text.startswith(("http://", "https://")):
         from kg.rdf.remote import RemoteStore
 
-        return RemoteStore(text, **options)
+        return RemoteStore(text, **options)  # type: ignore[arg-type]
+    if options:
+        raise ValueError(f"{text}: {', '.join(options)} only apply to a remote endpoint")
     return EmbeddedStore(text)
