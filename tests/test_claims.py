@@ -198,3 +198,10 @@ def test_words_made_of_digits_and_structure_counts_are_not_claims() -> None:
 def test_aiming_for_a_level_is_a_target() -> None:
     _, claims = claims_of("企业税收向1亿元冲刺。")
     assert claims[0].modality == "target"
+
+
+def test_a_program_in_another_numbers_clause_belongs_to_that_number() -> None:
+    five = Entity("program", "五小工程", "五小工程")
+    body = "该市以“退草还耕回头看”为抓手，新增5处标线，新建32处“五小工程”设施，加固5座危桥。"
+    _, claims = claims_of(body, PROGRAM, five)
+    assert [c.program for c in claims] == ["退草还耕回头看", "五小工程", "退草还耕回头看"]

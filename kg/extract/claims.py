@@ -138,6 +138,8 @@ class _ArticleContext:
         self.programs = [e for e in entities if e.type == "program"]
         self._programs_in: dict[str, Entity | None] = {}
         self.places: dict[tuple[int, int], list[Mention]] = {}  # subject places per sentence
+        self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
+        self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
         self.headline_program = self.program_in_text(article.headline)
         agencies = [m for m in self.mentions if m.kind == "agency"]
         self.main_agency = _most_common(agencies)
@@ -154,6 +156,20 @@ class _ArticleContext:
     def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
         found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
         return found[-1] if found else None
+
+    def read_sentence(self, sentence: Sentence, quantities: list[Quantity]) -> None:
+        """Note where the sentence's numbers and clause breaks are, in raw offsets."""
+        at = sentence.text_start
+        self.numbers = [self.page.raw_span(at + q.start, at + q.end)[0] for q in quantities]
+        self.clause_ends = [self.page.offsets[at + m.start()] for m in _CLAUSE_BREAK.finditer(sentence.text)]
+        self.clause_ends.append(sentence.end)
+
+    def clause_has_number(self, position: int) -> bool:
+        """Whether the clause holding raw `position` of the current sentence holds a number."""
+        i = bisect_left(self.clause_ends, position)
+        start = self.clause_ends[i - 1] if i else 0
+        end = self.clause_ends[i] if i < len(self.clause_ends) else position
+        return any(start <= n < end for n in self.numbers)
 
     def body_region(self) -> Entity | None:
         """The region of the article's main acting body, when no place is named."""
@@ -226,7 +242,9 @@ def find_claims(
             times.here = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
-            for q in parse_quantities(sentence.text, masked):
+            quantities = parse_quantities(sentence.text, masked)
+            ctx.read_sentence(sentence, quantities)
+            for q in quantities:
                 clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
                 measure_start, previous_end = max(clause_start, previous_end), q.end
                 if not q.unit and _infer_unit(sentence.text, q, clause_start) is None:
@@ -417,17 +435,20 @@ def _program_for(
     number_raw: int,
     clause: tuple[int, int],
 ) -> Entity | None:
-    """The program named in the number's clause, else in its sentence, else in the section
-    heading (which frames every paragraph under it), else earlier in the paragraph, else
-    in the headline."""
+    """The program named in the number's clause; else in an earlier clause of its sentence
+    that holds no number of its own (it frames the numbers after it), or right after this
+    number with no other number between; else in the section heading (which frames every
+    paragraph under it), earlier in the paragraph, or the headline. A program named in
+    another number's clause belongs to that number."""
     in_clause = ctx.within("program", *clause)
     if in_clause:
         return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
     in_sentence = ctx.within("program", sentence.start, sentence.end)
-    before = [m for m in in_sentence if m.end <= number_raw]
-    if before:
-        return ctx.entity(before[-1])
-    after = [m for m in in_sentence if m.start >= number_raw]
+    framing = [m for m in in_sentence if m.end <= number_raw and not ctx.clause_has_number(m.start)]
+    if framing:
+        return ctx.entity(framing[-1])
+    later = [n for n in ctx.numbers if n > number_raw]
+    after = [m for m in in_sentence if m.start >= number_raw and (not later or m.end <= later[0])]
     if after:
         return ctx.entity(after[0])
     heading = ctx.program_in_text(sentence.heading)
