@@ -18,7 +18,7 @@ from conftest import LiveServer
 from openapi_spec_validator import validate
 
 SPEC = Path(__file__).resolve().parents[1] / "kg" / "web" / "openapi.yaml"
-BOUNDS = ["--max-examples", "20", "--max-time", "45", "--seed", "7", "--request-timeout", "30", "--workers", "2"]
+BOUNDS = ["--max-examples", "20", "--max-time", "45", "--seed", "7", "--request-timeout", "30", "--workers", "1"]
 
 
 def test_openapi_file_validates() -> None:

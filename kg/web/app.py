@@ -15,7 +15,7 @@ from importlib import resources
 
 from flask import Flask, Response, request
 
-from kg.web import exports, graph_api, linked_data, sparql
+from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
 from kg.web.executor import QueryExecutor
 from kg.web.projection import ChangeCounter, ProjectionCache
@@ -27,7 +27,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml")
+CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml", "/store", "/update")
 
 
 def _security_headers(response: Response) -> Response:
@@ -108,6 +108,7 @@ def create_app(
     app.register_blueprint(sparql.bp)
     app.register_blueprint(graph_api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(graph_store.bp)
     app.register_blueprint(linked_data.bp)
     app.add_url_rule("/openapi.yaml", "openapi", _openapi)
     app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "quads": len(store)})

@@ -96,10 +96,15 @@ def _formats() -> tuple[str, str]:
     return _choose(TABULAR, "application/sparql-results+json"), _choose(GRAPH, "text/turtle")
 
 
+def is_iri(text: str) -> bool:
+    """Plain enough to be written between < and > in SPARQL without changing the text around it."""
+    return bool(_IRI.match(text))
+
+
 def _iris(params: MultiDict, name: str) -> list[str]:
     values = params.getlist(name)
     for value in values:
-        if not _IRI.match(value):
+        if not is_iri(value):
             raise ApiError(400, f"{name} is not an IRI: {value[:200]!r}")
     return values
 
@@ -121,7 +126,7 @@ def _one(params: MultiDict, name: str) -> str | None:
     return values[0] if values else None
 
 
-def _operation() -> tuple[str | None, str | None, MultiDict]:
+def operation() -> tuple[str | None, str | None, MultiDict]:
     """(query, update, parameters) of a protocol request; refuses malformed ones."""
     args = request.args
     if request.method == "GET":
@@ -177,7 +182,7 @@ def _run_query(query: str, params: MultiDict) -> Response:
     return Response(found.body, content_type=media, headers={"Vary": "Accept"})
 
 
-def _authorised() -> None:
+def authorise_update() -> None:
     token = settings().update_token
     if token is None:
         raise ApiError(403, "this endpoint is read-only: updates are disabled")
@@ -188,8 +193,8 @@ def _authorised() -> None:
                        {"WWW-Authenticate": 'Bearer realm="sparql-update"'})
 
 
-def _run_update(update: str, params: MultiDict) -> Response:
-    _authorised()
+def run_update(update: str, params: MultiDict) -> Response:
+    authorise_update()
     conf = settings()
     try:
         toks = inspect(update, conf.allowed_services)
@@ -242,9 +247,9 @@ def _service_description() -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
 def sparql() -> Response:
-    query, update, params = _operation()
+    query, update, params = operation()
     if update is not None:
-        return _run_update(update, params)
+        return run_update(update, params)
     if query is None:
         return _service_description()
     return _run_query(query, params)
