@@ -112,6 +112,7 @@ def test_documentation_page_lists_every_term_with_both_languages() -> None:
             str(lbl) in text for lbl in ONTOLOGY.objects(term, RDFS.label))
     assert "量化声明" in text and "quantitative claim" in text
     assert "schema:Claim" in text
+    assert "kg:Claimschema:value1..1xsd:decimal" in text, "the shapes table states what a claim needs"
 
 
 def test_readme_example_queries_run_and_answer(tmp_path: Path) -> None:

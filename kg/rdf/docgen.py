@@ -10,11 +10,14 @@ from html import escape
 from pathlib import Path
 
 import rdflib
+import rdflib.collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.rdf.vocab import PREFIXES
 
 ONTOLOGY_PATH = Path(__file__).resolve().parents[2] / "ontology" / "kg.ttl"
+SHAPES_PATH = ONTOLOGY_PATH.with_name("shapes.ttl")
+_SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:75rem;line-height:1.45;color:#222}
@@ -26,7 +29,7 @@ th{background:#f3f3f3} code{font-size:.9em} .zh{color:#555}
 
 def _curie(term: rdflib.term.Node) -> str:
     text = str(term)
-    for name, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for name, iri in sorted({**PREFIXES, "sh": str(_SH)}.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(iri):
             return f"{name}:{text[len(iri):]}"
     return text
@@ -50,6 +53,43 @@ def _describe(graph: rdflib.Graph, subject: rdflib.term.Node) -> str:
             f"<span class=zh>{escape(_lang(graph, subject, RDFS.label, 'zh'))}</span></td>"
             f"<td>{escape(_lang(graph, subject, RDFS.comment, 'en'))}<br>"
             f"<span class=zh>{escape(_lang(graph, subject, RDFS.comment, 'zh'))}</span></td>")
+
+
+def _path(shapes: rdflib.Graph, path: rdflib.term.Node) -> str:
+    inverse = shapes.value(path, _SH.inversePath)
+    return f"^{_curie(inverse)}" if inverse is not None else _curie(path)
+
+
+def _constraint(shapes: rdflib.Graph, prop: rdflib.term.Node) -> str:
+    """One property shape in words: datatype or class, allowed values, comparisons."""
+    parts = []
+    for key in (_SH.datatype, _SH["class"], _SH.nodeKind):
+        parts += [_curie(o) for o in shapes.objects(prop, key)]
+    for listed in (_SH["in"], _SH["or"]):
+        for head in shapes.objects(prop, listed):
+            items = rdflib.collection.Collection(shapes, head)
+            words = [_curie(i) if listed == _SH["in"] else
+                     " ".join(_curie(o) for k in (_SH.datatype, _SH["class"]) for o in shapes.objects(i, k))
+                     for i in items]
+            parts.append(("one of " if listed == _SH["in"] else "") + " | ".join(words))
+    for key, word in ((_SH.lessThan, "<"), (_SH.lessThanOrEquals, "≤"), (_SH.minInclusive, "≥")):
+        parts += [f"{word} {_curie(o) if isinstance(o, rdflib.URIRef) else o}" for o in shapes.objects(prop, key)]
+    return "; ".join(parts)
+
+
+def _shapes_table(path: Path) -> list[str]:
+    shapes = rdflib.Graph().parse(path, format="turtle")
+    rows = ["<h2>Shapes (what <code>kg validate</code> checks)</h2><table><tr><th>class</th><th>property</th>"
+            "<th>count</th><th>values</th></tr>"]
+    for shape, target in sorted(shapes.subject_objects(_SH.targetClass)):
+        for prop in sorted(shapes.objects(shape, _SH.property), key=lambda p: _path(shapes, shapes.value(p, _SH.path))):
+            low, high = shapes.value(prop, _SH.minCount), shapes.value(prop, _SH.maxCount)
+            count = f"{low or 0}..{high if high is not None else '*'}"
+            rows.append(f"<tr><td><code>{escape(_curie(target))}</code></td>"
+                        f"<td><code>{escape(_path(shapes, shapes.value(prop, _SH.path)))}</code></td>"
+                        f"<td>{count}</td><td>{escape(_constraint(shapes, prop))}</td></tr>")
+    rows.append("</table>")
+    return rows
 
 
 def ontology_html(path: Path = ONTOLOGY_PATH) -> str:
@@ -88,7 +128,9 @@ def ontology_html(path: Path = ONTOLOGY_PATH) -> str:
         code = graph.value(ind, SKOS.notation)
         parts.append(f"<tr>{_describe(graph, ind)}<td>{_terms(graph, RDF.type, ind)}</td>"
                      f"<td><code>{escape(str(code or ''))}</code></td></tr>")
-    parts.append("</table></body></html>\n")
+    parts.append("</table>")
+    parts += _shapes_table(SHAPES_PATH)
+    parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
