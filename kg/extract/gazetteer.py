@@ -21,6 +21,7 @@ import importlib.util
 import os
 import pickle
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,7 +34,6 @@ T = TypeVar("T")
 HOME_PROVINCE = "430000000000"  # the papers are Hunan papers: default province
 
 _CODED_LINE = re.compile(r"^(\t{0,2})([^\t\n]+)\t(\d{6})\t([^\t\n]*)$", re.M)
-_CACHE_VERSION = 2  # bump when the derived tables change shape or content
 # "宣城市经济开发区" minus its city is "经济开发区", a generic word, not an alias
 _GENERIC_STARTS = ("经济", "高新", "国家", "管理", "综合", "保税", "工业", "产业")
 _ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
@@ -213,6 +213,14 @@ def _index(gaz: Gazetteer) -> None:
     gaz.lengths = {p: tuple(sorted(s, reverse=True)) for p, s in by_prefix.items()}
 
 
+@cache
+def _code_stamp() -> str:
+    """A checksum of the modules that build cached tables, so a code change rebuilds them."""
+    here = Path(__file__).parent
+    data = b"".join((here / name).read_bytes() for name in ("gazetteer.py", "regions.py"))
+    return f"{zlib.crc32(data):08x}"
+
+
 def cache_dir() -> Path:
     """Where derived tables are kept between runs ($KG_CACHE, else the user cache folder)."""
     base = os.environ.get("KG_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "kg")
@@ -223,14 +231,15 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
     """`build()`'s result, pickled under the cache folder and rebuilt when `source` changes.
 
     Parsing jionlp's 12 MB division file takes about a second; the pickle loads
-    in a few tens of milliseconds.  A cache that cannot be written is skipped.
+    in a fraction of that.  Older versions of the same table are removed; a
+    cache that cannot be read or written is skipped.
     """
     stat = source.stat()
-    path = cache_dir() / f"{name}-{_CACHE_VERSION}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    path = cache_dir() / f"{name}-{_code_stamp()}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         pass
     value = build()
     try:
@@ -239,6 +248,9 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
         with tmp.open("wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in path.parent.glob(f"{name}-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass
     return value
