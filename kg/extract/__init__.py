@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from kg.extract.claims import find_claims
-from kg.extract.entities import find_entities
-from kg.model import Article, Entity, Extraction, Mention, Page
+from kg.extract.entities import find_entities, region_entity
+from kg.extract.gazetteer import gazetteer
+from kg.model import Article, Claim, Entity, Extraction, Mention, Page
 
 
 def extract(page: Page, articles: list[Article]) -> Extraction:
     """Entities and mentions first, then the claims that refer to them."""
     entities, mentions = find_entities(page, articles)
     claims = find_claims(page, articles, entities, mentions)
-    known = {e.key for e in entities}
-    for c in claims:  # programs read from section headings by the claim finder
-        if c.program_key and c.program_key not in known:
-            known.add(c.program_key)
-            entities.append(Entity("program", c.program_key, c.program or c.program_key))
+    entities = entities + _entities_claims_add(claims, {e.key for e in entities})
     numbers = [Mention("number", c.quantity.text, c.quantity.start, c.quantity.end, c.article) for c in claims]
     return Extraction(page, articles, entities, list(mentions) + numbers, claims)
+
+
+def _entities_claims_add(claims: list[Claim], known: set[str]) -> list[Entity]:
+    """Nodes a claim points to that no mention named: a program read from a section
+    heading, the region of the acting body when the article names no place."""
+    added: list[Entity] = []
+    for c in claims:
+        if c.program_key and c.program_key not in known:
+            added.append(Entity("program", c.program_key, c.program or c.program_key))
+            known.add(c.program_key)
+        region = gazetteer().regions.get(c.region_key or "")
+        if c.region_key and c.region_key not in known and region is not None:
+            added.append(region_entity(region))
+            known.add(c.region_key)
+    return added
