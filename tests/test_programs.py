@@ -47,8 +47,12 @@ def test_canonical_program_folds_spaces_quotes_and_plus() -> None:
 
 
 def test_unquoted_name_stops_at_function_words() -> None:
-    assert _names("着力办好城乡供水民生实事，") == ["城乡供水民生实事"]
-    assert _names("市民政局将困难群众救助作为重点民生实事，") == []
+    assert _names("市民政局将困难群众救助作为重点专项行动，") == []
+    assert _names("部署的农村道路安全隐患专项整治，") == ["农村道路安全隐患专项整治"]
+
+
+def test_quoted_rooms_and_counters_are_places() -> None:
+    assert _names("各网点设置“军人优先窗口”，") == []
 
 
 def test_quotes_without_chinese_are_not_names() -> None:

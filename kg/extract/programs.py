@@ -46,6 +46,7 @@ class Cues:
     strong: re.Pattern[str]
     name_verbs: tuple[str, ...]
     scope: tuple[str, ...]
+    places: tuple[str, ...]  # a quoted room or counter is a place, not a program
 
 
 @cache
@@ -58,6 +59,7 @@ def cues() -> Cues:
         re.compile(heads),
         tuple(data["name_verbs"]),
         tuple(data["scope_words"]),
+        tuple(data["place_endings"]),
     )
 
 
@@ -74,7 +76,7 @@ def canonical_program(name: str) -> str:
 
 
 def _looks_like_name(q: str) -> bool:
-    if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式", "+")) or q.startswith("+"):
+    if _SENTENCE_PUNCT.search(q) or q.endswith(("化", "式", "+", *cues().places)) or q.startswith("+"):
         return False
     if q.count("，") + q.count(",") > 1:
         return False
