@@ -6,6 +6,8 @@ knows which pages were committed when it sends SIGKILL. Afterwards: every page
 committed is intact, no graph in the store differs from a clean run's (the page
 in flight is absent, never half there), and running the ingest again makes the
 store equal to the clean run's. Ingesting the same pages twice changes nothing.
+The server, killed the same way while it takes page replacements, keeps every
+acknowledged page whole.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,3 +142,66 @@ def test_ingest_twice_changes_nothing(corpus: Path, reference_store: Path,
     assert set(again) == set(reference)
     assert not changed, f"re-ingest changed {len(changed)} page graph(s), e.g. {changed[0]}: " + str(
         sorted(reference[changed[0]] ^ again[changed[0]])[:4])
+
+
+def replace_update(graph: int, version: int, size: int = 400) -> str:
+    triples = " ".join(f'<urn:s{k}> <urn:version> "v{version}" .' for k in range(size))
+    return f"DROP SILENT GRAPH <urn:g{graph}> ; INSERT DATA {{ GRAPH <urn:g{graph}> {{ {triples} }} }}"
+
+
+def test_server_killed_while_writing_keeps_acknowledged_pages_whole(server_factory, tmp_path: Path) -> None:
+    """SIGKILL to the server in the middle of a stream of page replacements sent with the token.
+
+    Afterwards each graph is one whole version (never a mix, never a partial
+    insert), no older than the last replacement the server acknowledged, and the
+    server starts again on the same store.
+    """
+    import threading
+
+    import requests
+
+    store = tmp_path / "db"
+    ox.Store(str(store)).flush()
+    token = "crash-token"
+    server = server_factory(store, update_token=token)
+    acknowledged: dict[int, int] = {}
+    stop = threading.Event()
+
+    def write() -> None:
+        session = requests.Session()
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/sparql-update"}
+        version = 0
+        while not stop.is_set():
+            graph = version % 4
+            try:
+                response = session.post(server.url + "/sparql", data=replace_update(graph, version).encode(),
+                                        headers=headers, timeout=30)
+            except requests.RequestException:
+                return
+            if response.status_code == 204:
+                acknowledged[graph] = version
+            version += 1
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 4 or sum(acknowledged.values()) < 40:
+        assert time.monotonic() < deadline, "the server acknowledged too few writes"
+        time.sleep(0.05)
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(timeout=30)
+    stop.set()
+    writer.join(timeout=30)
+
+    db = ox.Store(str(store))
+    try:
+        for graph, last in acknowledged.items():
+            values = [q.object.value for q in db.quads_for_pattern(None, None, None, ox.NamedNode(f"urn:g{graph}"))]
+            assert len(values) == 400, f"urn:g{graph} holds {len(values)} triples, not one whole version"
+            versions = {int(v[1:]) for v in values}
+            assert len(versions) == 1, f"urn:g{graph} mixes versions {sorted(versions)[:5]}"
+            assert versions.pop() >= last, f"urn:g{graph} lost acknowledged version {last}"
+    finally:
+        del db
+    again = server_factory(store, update_token=token)
+    assert again.get("/healthz").status_code == 200
