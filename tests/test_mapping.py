@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -13,7 +13,7 @@ from kg.model import Article, Claim, Entity, Extraction, Mention, Page, Quantity
 from kg.rdf import iris
 from kg.rdf.mapping import to_quads
 from kg.rdf.queries import claim_rows
-from kg.rdf.store import open_store
+from kg.rdf.store import Store, open_store
 from kg.rdf.vocab import CUR, KG, OA, PROV, RDF, SCHEMA, SKOS, XSD
 
 PROVINCE = Region("430000000000", "湖南省", "province", None, "湖南")
@@ -162,24 +162,29 @@ _TEXT = st.text(alphabet=st.sampled_from(list('苏仙区局"\\\n\t \'<>{}@#%/^`'
                 min_size=1, max_size=12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with open_store(tmp_path_factory.mktemp("prop") / "store") as store:
+        yield store
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(label=_TEXT, evidence=_TEXT, period=_TEXT,
        value=st.floats(min_value=0, max_value=1e13, allow_nan=False, allow_infinity=False),
        unit=st.sampled_from(["元", "%", "元/月", "人次", "a b"]),
        change=st.sampled_from([None, "increase", "decrease"]))
-def test_any_text_and_number_survive_the_store(tmp_path: Path, label: str, evidence: str, period: str,
+def test_any_text_and_number_survive_the_store(shared_store: Store, label: str, evidence: str, period: str,
                                                value: float, unit: str, change: str | None) -> None:
     """Strings with quotes, backslashes, newlines and astral characters, and any number, read back unchanged."""
-    x = hand_extraction(subject_key=None)
+    x = hand_extraction(doc=f"prop {label!r}.txt", subject_key=None)
     raw = "前文" + evidence + "后文"
     x.page.raw = x.page.text = raw
     c = x.claims[0]
     c.start, c.end, c.evidence = 2, 2 + len(evidence), evidence
     c.subject, c.agency, c.agency_key, c.period, c.change = label, label, None, period, change
     c.quantity.value, c.quantity.unit = value, unit
-    with open_store(tmp_path / f"h{abs(hash((label, evidence, value)))}") as store:
-        store.replace_graph(iris.graph_iri(x.page.doc), to_quads(x))
-        [row] = claim_rows(store)
-    assert (row["evidence"], row["start"], row["end"]) == (evidence, 2, 2 + len(evidence))
+    shared_store.replace_graph(iris.graph_iri(x.page.doc), to_quads(x))
+    [row] = claim_rows(shared_store, doc=x.page.doc)
+    assert (row["doc"], row["evidence"], row["start"], row["end"]) == (x.page.doc, evidence, 2, 2 + len(evidence))
     assert (row["subject"], row["agency"], row["period"], row["change"]) == (label, label, period, change)
     assert row["value"] == value and row["unit"] == unit
