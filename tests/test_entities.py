@@ -1,5 +1,8 @@
 """find_entities over small hand-made pages: keys, labels, mentions, references."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kg.extract.entities import find_entities, governing_region, resolve_reference
 from kg.model import Article, Page, Sentence
 
@@ -131,3 +134,21 @@ def test_whole_city_before_a_government_word_is_still_a_reference() -> None:
     page, arts = _page(["耒阳市推进改革，全市政务服务事项全部上网。"])
     _, mentions = find_entities(page, arts)
     assert [(m.text, m.key) for m in mentions if m.text == "全市"] == [("全市", "430481000000")]
+
+
+_POOL = (
+    "湖南省长沙市宁乡县新田区镇乡村街道社区该全本我局委办中心医保公安民政“”+，。、的了在和开展实施专项行动工程计划1 2"
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_POOL, max_size=80))
+def test_any_text_gives_mentions_that_point_at_their_text(raw: str) -> None:
+    page = Page("t.txt", "t.txt", raw, "utf-8", text=raw, offsets=list(range(len(raw) + 1)))
+    sentences = [Sentence(0, len(raw), raw, 0)] if raw else []
+    entities, mentions = find_entities(page, [Article("t.txt", 0, raw[:6], 0, len(raw), sentences=sentences)])
+    keys = {e.key for e in entities}
+    for m in mentions:
+        assert m.key in keys
+        assert raw[m.start : m.end] == m.text
+    assert len(keys) == len(entities)
