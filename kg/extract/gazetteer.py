@@ -54,7 +54,6 @@ class Gazetteer:
     regions: dict[str, Region] = field(default_factory=dict)
     names: dict[str, list[NameEntry]] = field(default_factory=dict)
     lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first two chars -> name lengths
-    children: dict[str, dict[str, list[Region]]] = field(default_factory=dict)  # code -> name -> kids
 
     def add(self, region: Region, name: str, form: str) -> None:
         if len(name) < 2:
@@ -71,20 +70,6 @@ class Gazetteer:
             out.append(region)
             region = self.regions.get(region.parent) if region.parent else None
         return out
-
-    def province_of(self, code: str) -> str:
-        chain = self.chain(code)
-        return chain[-1].code if chain else ""
-
-    def descendants_named(self, code: str, name: str) -> list[Region]:
-        """Regions called `name` anywhere below `code` (towns below a county, villages below either)."""
-        found: list[Region] = []
-        stack = [code]
-        while stack:
-            kids = self.children.get(stack.pop(), {})
-            found.extend(kids.get(name, []))
-            stack.extend(r.code for rs in kids.values() for r in rs if r.level in ("county", "zone", "town"))
-        return found
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """Longest gazetteer names in `text`, left to right, not overlapping."""
@@ -166,8 +151,6 @@ def _read_coded(gaz: Gazetteer, text: str) -> None:
             label, short_name, aliases = name, (short if short and short != name else None), []
         region = Region(code, label, _level(depth, name), parent.code if parent else None, short_name)
         gaz.regions[code] = region
-        if parent is not None:
-            gaz.children.setdefault(parent.code, {}).setdefault(label, []).append(region)
         stack.append(region)
         gaz.add(region, label, "full")
         for alias in aliases:
@@ -201,7 +184,6 @@ def _child(gaz: Gazetteer, parent: Region, name: str, level: str) -> Region:
     region = gaz.regions.get(code) or Region(code, name, level, parent.code)
     if code not in gaz.regions:
         gaz.regions[code] = region
-        gaz.children.setdefault(parent.code, {}).setdefault(name, []).append(region)
         gaz.add(region, name, "full")
     return region
 
