@@ -152,3 +152,12 @@ def test_any_text_gives_mentions_that_point_at_their_text(raw: str) -> None:
         assert m.key in keys
         assert raw[m.start : m.end] == m.text
     assert len(keys) == len(entities)
+
+
+def test_body_of_a_county_park_belongs_to_the_county() -> None:
+    page, arts = _page(["安化县经开区党工委召开会议。"])
+    entities, _ = find_entities(page, arts)
+    agency = [e for e in entities if e.type == "agency"][0]
+    assert agency.label == "安化县经开区党工委"
+    assert agency.region == "430923000000"
+    assert agency.key == "430923000000/安化经开区/安化经开区党工委"

@@ -165,7 +165,7 @@ def _region_or_park(hit: RegionHit) -> Entity:
 
 def _is_canonical(entity: Entity) -> bool:
     """True when an agency's label is its canonical full name (the name part of its key)."""
-    return entity.region is not None and entity.key == f"{entity.region}/{entity.label}"
+    return entity.region is not None and entity.key.endswith(f"/{entity.label}")
 
 
 def _body_entity(region: Region, written_place: str | None, match: BodyMatch) -> Entity:
@@ -183,8 +183,16 @@ def _body_entity(region: Region, written_place: str | None, match: BodyMatch) ->
         key=f"{region.code}/{canonical}",
         label=label,
         aliases=[canonical] if canonical != label else [],
-        region=region.code,
+        region=_owning_region(region),
     )
+
+
+def _owning_region(region: Region) -> str:
+    """The region node a body belongs to: a county park's bodies belong to the county."""
+    parent = gazetteer().regions.get(region.parent or "")
+    if region.level == "zone" and parent is not None and parent.level == "county":
+        return parent.code
+    return region.code
 
 
 def _bodies(
