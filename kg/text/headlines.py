@@ -1,0 +1,125 @@
+"""Give each headline line to the story whose body repeats its wording.
+
+Headlines may sit before or after their body (or inside it). Heading lines between
+two stories are shared between them by wording; a line no neighbour repeats is
+matched against every body on the page, and a body claimed by two headlines is
+cut where its wording turns from one to the other.
+"""
+
+from __future__ import annotations
+
+from kg.model import Page
+from kg.text.blocks import Block, Cluster, body_text, cluster_text
+from kg.text.paragraphs import Paragraph
+from kg.text.similarity import coverage
+
+_OWNS = 0.5  # a headline this well repeated by its body surely belongs to it
+_STRAY = 0.2  # a headline line this poorly repeated beside a better one is a stray
+_ADOPT = 0.35  # a stray is adopted by the body that repeats this much of it
+_BETTER_HOME = 0.3  # ... or that repeats this much more of it than its neighbour does
+_CUT_GAIN = 0.5  # a stray headline must repeat this much more of its part than of the rest
+_MAX_CUT_PARAGRAPHS = 300  # longer runs are not one page's two stories; trying every cut would be quadratic
+_MIN_PART = 2  # paragraphs each side of a cut between two stories
+_NO_HEADLINE_BONUS = 0.3
+
+
+def share(blocks: list[Block], bodies: list[str], i: int, clusters: list[Cluster], page: Page) -> None:
+    """Give a prefix of the heading lines after block i to it, the rest to block i+1, as wording says."""
+    before, after = blocks[i], blocks[i + 1]
+    scores = [[coverage(cluster_text(page, c), bodies[k]) for c in clusters] for k in (i, i + 1)]
+    best_k, best = 0, -1.0
+    for k in range(len(clusters) + 1):
+        score = sum(scores[0][:k]) + sum(scores[1][k:])
+        if k >= 1 and not (before.pre or before.mid):
+            score += _NO_HEADLINE_BONUS
+        if k < len(clusters) and after.body and not (after.pre or after.mid):
+            score += _NO_HEADLINE_BONUS
+        if score > best:
+            best_k, best = k, score
+    before.post.extend(clusters[:best_k])
+    after.pre[:0] = clusters[best_k:]
+
+
+def place_strays(blocks: list[Block], page: Page) -> list[Block]:
+    """Move headline lines their body does not repeat to the body that does (cutting it if needed)."""
+    bodies = [body_text(b, page) for b in blocks]
+    strays: list[Cluster] = []
+    for n, (b, g) in enumerate(zip(blocks, bodies, strict=True)):
+        if not b.body:
+            strays.extend(b.clusters())
+            b.pre, b.mid, b.post = [], [], []
+            continue
+        scores = [coverage(cluster_text(page, c), g) for c in b.clusters()]
+        if scores and max(scores) >= _OWNS:
+            others = bodies[:n] + bodies[n + 1 :]
+            elsewhere = [max((coverage(cluster_text(page, c), h) for h in others), default=0.0) for c in b.clusters()]
+            keep = _kept(b.clusters(), scores, elsewhere)
+            strays.extend(c for c in b.clusters() if c not in keep)
+            b.pre = [c for c in b.pre if c in keep]
+            b.mid = [c for c in b.mid if c in keep]
+            b.post = [c for c in b.post if c in keep]
+    for stray in strays:
+        headline = cluster_text(page, stray)
+        bodies = [body_text(b, page) for b in blocks]
+        found = [(coverage(headline, g), n) for n, (b, g) in enumerate(zip(blocks, bodies, strict=True)) if b.body]
+        if not found:
+            continue
+        score, n = max(found)
+        if score < _ADOPT:
+            continue
+        home = blocks[n]
+        if not home.clusters():
+            home.pre.append(stray)
+            continue
+        cut = _cut(home, stray, page)
+        if cut is None:
+            home.post.append(stray)
+        else:
+            blocks[n : n + 1] = cut
+    return blocks
+
+
+def _kept(clusters: list[Cluster], scores: list[float], elsewhere: list[float]) -> list[Cluster]:
+    """Clusters the body repeats, and those printed right next to one (the rest of the same headline)
+    unless another body repeats them far better."""
+    keep = [c for c, s in zip(clusters, scores, strict=True) if s >= _STRAY]
+    grown = True
+    while grown:
+        grown = False
+        for c, s, e in zip(clusters, scores, elsewhere, strict=True):
+            if c not in keep and e < max(_ADOPT, s + _BETTER_HOME) and any(_adjacent(c, k) for k in keep):
+                keep.append(c)
+                grown = True
+    return keep
+
+
+def _adjacent(a: list[Paragraph], b: list[Paragraph]) -> bool:
+    return abs(a[0].index - b[-1].index) == 1 or abs(b[0].index - a[-1].index) == 1
+
+
+def _cut(block: Block, stray: list[Paragraph], page: Page) -> list[Block] | None:
+    """Cut a block claimed by two headlines where its wording turns from one to the other."""
+    own = "".join(cluster_text(page, c) for c in block.clusters())
+    new = cluster_text(page, stray)
+    if len(block.body) > _MAX_CUT_PARAGRAPHS:
+        return None
+    best: tuple[float, int, bool] | None = None
+    parts = [page.text[p.start : p.end] for p, _ in block.body]
+    for j in range(_MIN_PART, len(block.body) - _MIN_PART + 1):
+        head, tail = "\n".join(parts[:j]), "\n".join(parts[j:])
+        for new_first in (True, False):
+            a, b = (head, tail) if new_first else (tail, head)
+            gain_new = coverage(new, a) - coverage(new, b)
+            gain_own = coverage(own, b) - coverage(own, a)
+            if gain_new >= _CUT_GAIN and gain_own >= 0 and (best is None or gain_new + gain_own > best[0]):
+                best = (gain_new + gain_own, j, new_first)
+    if best is None:
+        return None
+    _, j, new_first = best
+    first = Block(body=block.body[:j], byline=block.byline)
+    carried = block.body[j - 1][1]  # the first story's section heading does not run on into the second
+    tail = block.body[j:]
+    k = next((n for n, (_, heading) in enumerate(tail) if heading != carried), len(tail))
+    second = Block(body=[(p, None) for p, _ in tail[:k]] + tail[k:], closed=block.closed)
+    first.pre, second.post = ([stray], block.clusters()) if new_first else (block.clusters(), [stray])
+    return [first, second]
