@@ -205,3 +205,13 @@ def test_a_program_in_another_numbers_clause_belongs_to_that_number() -> None:
     body = "该市以“退草还耕回头看”为抓手，新增5处标线，新建32处“五小工程”设施，加固5座危桥。"
     _, claims = claims_of(body, PROGRAM, five)
     assert [c.program for c in claims] == ["退草还耕回头看", "五小工程", "退草还耕回头看"]
+
+
+def test_a_place_inside_a_quoted_name_is_not_the_region() -> None:
+    _, claims = claims_of("常德市依托“湖南省医保局网上大厅”平台，实现31项业务网上办。", CITY, PROVINCE)
+    assert claims[0].region == "常德市"
+
+
+def test_a_year_under_review_holds_across_paragraphs() -> None:
+    _, claims = claims_of("2022年，全市成绩显著。\n注销僵尸组织67家。\n开展主题活动1300场，保电期间出动车辆400辆。")
+    assert [c.period for c in claims] == ["2022年", "2022年", "保电期间"]

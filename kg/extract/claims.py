@@ -20,7 +20,7 @@ from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
-from kg.extract.periods import PERIOD, find_period, resolve_period
+from kg.extract.periods import PERIOD, YEARLY, find_period, resolve_period
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
@@ -212,11 +212,13 @@ def _most_common(mentions: list[Mention]) -> Mention | None:
 
 @dataclass
 class _Times:
-    """Period expressions a paragraph has given so far: a number takes the nearest one
-    before it in its sentence, else the paragraph's latest, else the paragraph's opening."""
+    """Period expressions read so far: a number takes the nearest one before it in its
+    sentence, else the paragraph's latest, else the paragraph's opening, else the year
+    the article last named (a year under review holds until another is named)."""
 
     opening: str | None = None
     last: str | None = None
+    year: str | None = None
     here: list[re.Match[str]] = field(default_factory=list)
 
 
@@ -236,8 +238,9 @@ def find_claims(
             if sentence.paragraph != current_paragraph:
                 current_paragraph = sentence.paragraph
                 paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
-                opening = find_period(paragraph_sentences[0].text)
-                times = _Times(opening=opening.group() if opening else None)
+                first = paragraph_sentences[0].text
+                opening = find_period(first, _clause_bounds(first, 0, 0)[1])  # a paragraph's opening time phrase
+                times = _Times(opening=opening.group() if opening else None, year=times.year)
             periods_here = list(PERIOD.finditer(sentence.text))
             times.here = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
@@ -255,6 +258,8 @@ def find_claims(
                 claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause))
             if periods_here:
                 times.last = periods_here[-1].group()
+                years = [m.group() for m in periods_here if YEARLY.match(m.group())]
+                times.year = years[-1] if years else times.year
     return claims
 
 
@@ -340,7 +345,7 @@ def _build(
     program = _program_for(ctx, sentence, paragraph, number_raw, clause_raw)
 
     here = [m.group() for m in times.here if m.end() <= q_at]
-    period = here[-1] if here else times.last or times.opening
+    period = here[-1] if here else times.last or times.opening or times.year
     period_start, period_end = resolve_period(str(period), article.date, article.year) if period else (None, None)
 
     return Claim(
@@ -370,13 +375,25 @@ def _build(
 
 
 def _is_scope(ctx: _ArticleContext, m: Mention) -> bool:
-    """A place named as a yardstick or a list member, not as what the number is about:
-    "在全省率先", "全省统一的平台", "湖南省内", "横江村等4个村"."""
+    """A place named as a yardstick, a list member or part of a quoted name, not as what
+    the number is about: "在全省率先", "全省统一的平台", "湖南省内", "横江村等4个村"."""
     before = ctx.page.raw[max(0, m.start - 3) : m.start].replace(" ", "")
     after = _squash(ctx.page.raw[m.end : m.end + 8])
     if _SCOPE_AFTER.match(after) or (m.text[:1] in "全我" and before.endswith("在")):
         return True
-    return False
+    return _in_quoted_name(
+        _squash(ctx.page.raw[max(0, m.start - 16) : m.start]), _squash(ctx.page.raw[m.end : m.end + 16])
+    )
+
+
+def _in_quoted_name(before: str, after: str) -> bool:
+    """Whether a place sits inside a quoted name (“湖南省医保局网上大厅”)."""
+    opened = max(before.rfind("“"), before.rfind("「"))
+    closed = max(before.rfind("”"), before.rfind("」"))
+    if opened <= closed:
+        return False
+    close_after = min((i for i in (after.find("”"), after.find("」")) if i >= 0), default=-1)
+    return close_after >= 0 and (after.find("“") < 0 or after.find("“") > close_after)
 
 
 def _subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]:

@@ -14,13 +14,18 @@ from functools import cache
 
 _MD = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
-PERIOD = re.compile(
+_DATED = re.compile(
     r"(?=[截至到自从今去前明上下一全近两三连日目当国假节春\d])"
     rf"(?:截至|截止到?|至|到|自|从)?(?:{_YEAR}?(?:\d{{1,2}}[-—至到~]\d{{1,2}}月|{_MD}|上半年|下半年|前三季度|一季度|全年)"
     rf"|{_YEAR}(?:以来|底|初)?|今年以来|去年以来|近年来|近[一二两三四五六七八九十]年来?|[一二两三]年来|近期|"
-    rf"截至目前|目前|当前|连日来|近日|日前|国庆(?:长假|假期|节)期间?|假期|节日期间|春节期间)"
+    rf"截至目前|目前|当前|连日来|近日|日前|国庆(?:长假|假期|节)(?:期间)?|假期|节日期间|春节期间)"
     rf"(?:以来|起|止|期间|前)?"
 )
+# Spans named by an event: "保电期间", "“冬季攻势”以来", "自专班成立以来".
+_EVENT = r"(?:自|从)?[\u4e00-\u9fff“”\"]{2,10}?(?:以来|期间)"
+PERIOD = re.compile(rf"{_DATED.pattern}|{_EVENT}")
+# Periods that hold for a whole article once stated (a year under review).
+YEARLY = re.compile(rf"^{_YEAR}$|^全年$")
 
 
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
