@@ -301,6 +301,17 @@ def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) 
 
 @pytest.mark.browser
 @needs_chromium
+def test_an_article_lists_its_claims_and_links_to_its_text(page) -> None:
+    page.goto("/#node=" + quote(BASE + "article/900_ui_sample.txt/0-107", safe=""))
+    panel = page.locator("#panel")
+    panel.locator("h2", has_text="真抓实干在苏仙").wait_for()
+    panel.locator("table.claims").wait_for()
+    assert panel.locator("tbody tr").count() == 5
+    assert panel.locator("a", has_text="阅读原文").get_attribute("href") == "/articles/900_ui_sample.txt/0-107"
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_comparison_view_tabulates_and_charts_one_metric_across_regions(page) -> None:
     page.goto("/")
     page.locator("[data-view='compare']").click()

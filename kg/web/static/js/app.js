@@ -73,10 +73,21 @@ const panelActions = {
   onMetric: (claim) => go({ compare: claim.metric }),
 };
 
+// An article's node lists no claims of its own; its claims are the claim nodes next to it.
+async function articleClaims(iri) {
+  const hood = await api.neighborhood(iri, 1, NEIGHBOURHOOD_LIMIT);
+  const ids = (hood.elements?.nodes || []).filter((n) => n.data.type === "claim").map((n) => n.data.id);
+  const rows = await Promise.all(
+    ids.map(async (id) => graph.claimInfo.get(id) ?? (await api.node(id)).claims.find((c) => c.iri === id)),
+  );
+  return rows.filter(Boolean).filter((claim) => claim.article_iri === iri);
+}
+
 async function showPanel(iri, label) {
   renderLoading(panel, label);
   try {
     const node = await api.node(iri);
+    if (node.type === "article" && (node.claims || []).length === 0) node.claims = await articleClaims(iri);
     graph.learnClaims(node.claims);
     renderNode(panel, node, panelActions);
     refreshFilterChoices();

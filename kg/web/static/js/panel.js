@@ -1,7 +1,7 @@
 // The side panel: what the selected node is, where it sits, and the claims made about it.
 import { el, fill, localHref } from "./dom.js";
 import { formatValue, metricName, typeName } from "./format.js";
-import { claimsTable } from "./claims.js";
+import { claimsTable, evidenceHref } from "./claims.js";
 
 export function renderLoading(container, label) {
   fill(container, el("p", { class: "loading" }, "正在读取 ", label || "", " …"));
@@ -38,6 +38,9 @@ export function renderNode(container, node, actions) {
   ];
   if (node.type === "program") {
     buttons.push(el("button", { type: "button", onclick: () => actions.onProgram(node) }, "项目视图"));
+  }
+  if (node.type === "article" && evidenceHref({ article_iri: node.iri })) {
+    buttons.push(el("a", { href: evidenceHref({ article_iri: node.iri }), class: "button" }, "阅读原文"));
   }
   if (node.type === "metric") {
     buttons.push(el("button", { type: "button", onclick: () => actions.onCompare(node) }, "各地比较"));
