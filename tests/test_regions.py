@@ -109,3 +109,8 @@ def test_name_shared_across_provinces_follows_the_article() -> None:
     resolver.find("记者从吉林省获悉。", context)
     assert resolver.find("朝阳区新建学校。", context)[0].region.parent == "220100000000"
     assert _find("北京市朝阳区新建学校。")[1][2] == "110105000000"
+
+
+def test_city_name_before_market_words() -> None:
+    assert _find("长沙市场监管局抽检食品。")[0][:2] == ("长沙", "长沙市")
+    assert _find("东方市场人头攒动。") == []

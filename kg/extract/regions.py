@@ -164,8 +164,16 @@ class RegionResolver:
             home = entry.region.code.startswith(HOME_PROVINCE[:2])
             if _common_word(name) or (not home and entry.region.level != "province"):
                 return None
-        if len(name) == 2 and entry.form == "full" and not entry.region.code.startswith(HOME_PROVINCE[:2]):
+        home = entry.region.code.startswith(HOME_PROVINCE[:2])
+        if len(name) == 2 and entry.form == "full" and not home:
             return None  # "城区", "郊区": two-character names elsewhere are mostly words
+        if name.endswith("市") and text.startswith("场", end):
+            end -= 1  # "长沙市场监管局" is 长沙 + 市场监管局; "东方市场" is a market
+            if not home or entry.region.short != name[:-1]:
+                return None
+            name = name[:-1]
+        elif not home and end < len(text) and is_word(text[end - 1 : end + 1], _COMMON_WORD_FREQ):
+            return None  # "九江市民" could be; "新华区域" is not a place
         return RegionHit(start, end, name, entry.region, entry.form)
 
     def _under_written_parent(
