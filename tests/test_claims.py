@@ -215,3 +215,8 @@ def test_a_place_inside_a_quoted_name_is_not_the_region() -> None:
 def test_a_year_under_review_holds_across_paragraphs() -> None:
     _, claims = claims_of("2022年，全市成绩显著。\n注销僵尸组织67家。\n开展主题活动1300场，保电期间出动车辆400辆。")
     assert [c.period for c in claims] == ["2022年", "2022年", "保电期间"]
+
+
+def test_a_dropped_measure_word_is_read_from_the_noun() -> None:
+    _, claims = claims_of("开展主题活动1300，查处交通违法行为7万，编号1300。")
+    assert values(claims) == [(1300, "场"), (70000, "起")]

@@ -21,6 +21,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.periods import PERIOD, YEARLY, find_period, resolve_period
+from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
@@ -43,7 +44,9 @@ _SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?
 # Counts that structure the text, not the world: "从三个方面", "两个层面".
 _RHETORIC = re.compile(r"(?:方面|层面|维度|角度)")
 _NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
-_PEOPLE_NOUN = re.compile(r"(?:者|员|群众|居民|职工|人口|学生|患者)(?:人数)?(?:达到?|为|共|超过)?$")
+_BARE_AFTER_NOUN = re.compile(
+    "(" + "|".join(sorted(NOUN_MEASURES, key=len, reverse=True)) + r")(?:人数|总数|数量)?(?:达到?|为|共|超过)?$"
+)
 _TARGET = re.compile(r"预计|计划|力争|目标|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])")
 _AIM_AFTER = re.compile(r"(?:以上|左右)?(?:冲刺|迈进|的目标|目标)")
 _INCREASE = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
@@ -89,10 +92,14 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
 
 
 def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | None:
-    """A bare number after a noun for people ("注册志愿者26万") counts people; others are dropped."""
-    if q.unit or not _PEOPLE_NOUN.search(sentence[clause_start : q.start]):
+    """A bare number right after a noun counts in that noun's measure word
+    ("注册志愿者26万" people, "开展主题活动1300" 场); other bare numbers are dropped."""
+    found = None if q.unit else _BARE_AFTER_NOUN.search(sentence, clause_start, q.start)
+    unit = lookup(NOUN_MEASURES[found.group(1)]) if found else None
+    if unit is None:
         return None
-    q.unit, q.unit_written, q.dimension = "人", "", "people"
+    q.unit, q.unit_written, q.dimension = unit.base, "", unit.dimension
+    q.value *= unit.factor
     return q
 
 
