@@ -18,7 +18,7 @@ from flask import Flask, Response, request
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
 from kg.web.executor import QueryExecutor
-from kg.web.projection import ChangeCounter, ProjectionCache
+from kg.web.projection import ProjectionCache
 
 MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_MAX_RESULTS = 10_000
@@ -91,10 +91,8 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     executor = QueryExecutor(str(location), timeout=query_timeout, workers=query_workers)
     atexit.register(executor.close)
-    changes = ChangeCounter()
     app.extensions["kg.store"] = store
-    app.extensions["kg.changes"] = changes
-    app.extensions["kg.projection"] = ProjectionCache(store, changes)
+    app.extensions["kg.projection"] = ProjectionCache(store)
     app.extensions["kg.sparql"] = sparql.SparqlSettings(
         executor=executor,
         update_token=update_token,

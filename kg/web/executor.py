@@ -23,8 +23,9 @@ from pebble import ProcessExpired, ProcessPool
 
 DEFAULT_WORKERS = 4
 READ_ATTEMPTS = 4
-# How long a query may wait for a free worker, beyond its own time limit, before it is given up.
-QUEUE_GRACE = 5.0
+# How long a query may wait for a free worker, beyond its own time limit, before it is given up:
+# under a burst the queue drains at the workers' pace; clients wait rather than fail.
+QUEUE_GRACE = 30.0
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def _body_quads(graph: str | None) -> list[ox.Quad]:
 
 
 def _written() -> Response:
-    current_app.extensions["kg.changes"].bump()
+    current_app.extensions["kg.projection"].refresh()
     return Response(status=204)
 
 

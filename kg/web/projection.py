@@ -2,9 +2,9 @@
 
 The projection keeps the nodes a reader browses (regions, agencies, programs,
 organisations, metrics, articles, claims) and the links between them, plus each
-claim as a flat row with its evidence. It is built from one SPARQL query over
-the store, never from source text, and keyed on the store's change counter,
-quad count and graph list, checked at most once a second.
+claim as a flat row with its evidence. It is built from one pass over the
+store's quads, never from source text, and keyed on the store's quad count and
+graph list.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,18 +35,6 @@ _QUALIFIER, _MODALITY, _CHANGE = reverse(QUALIFIERS), reverse(MODALITIES), rever
 CHECK_INTERVAL = 1.0
 
 Claim = dict[str, Any]
-
-
-class ChangeCounter:
-    """Counts the writes this server makes, so readers know to rebuild."""
-
-    def __init__(self) -> None:
-        self.value = 0
-        self._lock = threading.Lock()
-
-    def bump(self) -> None:
-        with self._lock:
-            self.value += 1
 
 
 def local_name(iri: str) -> str:
@@ -76,15 +65,13 @@ class Projection:
 class _Triples:
     """Subject → predicate → objects, read once from the store."""
 
-    def __init__(self, rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]) -> None:
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
         self.out: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = defaultdict(
             lambda: defaultdict(list)
         )
         self.inverse: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in rows:
-            s, p, o = row["s"], row["p"], row["o"]
-            if s is None or p is None or o is None:
-                continue
+        for quad in quads:  # page graphs repeat shared nodes: each statement is kept once
+            s, p, o = quad.subject, quad.predicate, quad.object
             if o not in self.out[s.value][p.value]:
                 self.out[s.value][p.value].append(o)
                 if isinstance(o, ox.NamedNode):
@@ -157,8 +144,7 @@ def _claim_row(t: _Triples, iri: str, labels: dict[str, str]) -> Claim:
 
 def build(store: Any) -> Projection:
     """Read the whole store once and project it."""
-    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
-    t = _Triples(rows)
+    t = _Triples(store.quads())
     graph = nx.MultiDiGraph()
     labels: dict[str, str] = {}
     for iri, props in t.out.items():
@@ -181,27 +167,50 @@ def build(store: Any) -> Projection:
 
 
 class ProjectionCache:
-    """The current projection, rebuilt when the store's change key moves."""
+    """The current projection; readers never wait for a rebuild once one exists.
 
-    def __init__(self, store: Any, changes: ChangeCounter) -> None:
+    The server's own writes call `refresh()` before they answer, so a client
+    reads its writes; changes made behind the server's back (another process
+    writing a remote store) are noticed by the quad count and graph list,
+    checked at most once per CHECK_INTERVAL, and rebuilt in the background.
+    """
+
+    def __init__(self, store: Any) -> None:
         self.store = store
-        self.changes = changes
-        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
         self._key: tuple | None = None
         self._checked = 0.0
         self._projection: Projection | None = None
 
     def _change_key(self) -> tuple:
-        return self.changes.value, len(self.store), tuple(self.store.graphs())
+        return len(self.store), tuple(self.store.graphs())
+
+    def refresh(self) -> None:
+        """Rebuild now (after a write through this server)."""
+        with self._build_lock:
+            key = self._change_key()
+            self._projection, self._key = build(self.store), key
+
+    def _refresh_in_background(self) -> None:
+        if not self._build_lock.acquire(blocking=False):
+            return  # a rebuild is already running
+        try:
+            key = self._change_key()
+            if key != self._key:
+                self._projection, self._key = build(self.store), key
+        finally:
+            self._build_lock.release()
 
     def get(self) -> Projection:
-        with self._lock:
-            now = time.monotonic()
-            written = self._key is not None and self._key[0] != self.changes.value
-            if self._projection is None or written or now - self._checked >= CHECK_INTERVAL:
-                self._checked = now
-                key = self._change_key()
-                if key != self._key or self._projection is None:
+        projection = self._projection
+        if projection is None:
+            with self._build_lock:
+                if self._projection is None:
+                    self._key = self._change_key()
                     self._projection = build(self.store)
-                    self._key = key
-            return self._projection
+                return self._projection
+        now = time.monotonic()
+        if now - self._checked >= CHECK_INTERVAL:
+            self._checked = now
+            threading.Thread(target=self._refresh_in_background, daemon=True, name="projection").start()
+        return projection

@@ -213,7 +213,7 @@ def run_update(update: str, params: MultiDict) -> Response:
             raise ApiError(400, f"syntax error: {error}") from None
         except OSError as error:
             raise ApiError(400, f"update failed: {error}") from None
-    current_app.extensions["kg.changes"].bump()
+    current_app.extensions["kg.projection"].refresh()
     return Response(status=204)
 
 
