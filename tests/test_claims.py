@@ -220,3 +220,11 @@ def test_a_year_under_review_holds_across_paragraphs() -> None:
 def test_a_dropped_measure_word_is_read_from_the_noun() -> None:
     _, claims = claims_of("开展主题活动1300，查处交通违法行为7万，编号1300。")
     assert values(claims) == [(1300, "场"), (70000, "起")]
+
+
+def test_a_deck_that_trails_off_is_not_read_for_claims() -> None:
+    _, claims = claims_of(
+        "开展集中整治，追回资金7.88亿元……\n从开展集中整治至今年8月底，追回资金7.88亿元。\n全省共有1800个乡镇。"
+    )
+    assert values(claims) == [(7.88e8, "元"), (1800, "个")]
+    assert "至今年8月底" in "".join(claims[0].evidence.split())

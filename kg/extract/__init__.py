@@ -5,13 +5,21 @@ from __future__ import annotations
 from kg.extract.claims import find_claims
 from kg.extract.entities import find_entities, region_entity
 from kg.extract.gazetteer import gazetteer
+from kg.extract.script import simplified_view
 from kg.model import Article, Claim, Entity, Extraction, Mention, Page
 
 
 def extract(page: Page, articles: list[Article]) -> Extraction:
-    """Entities and mentions first, then the claims that refer to them."""
-    entities, mentions = find_entities(page, articles)
-    claims = find_claims(page, articles, entities, mentions)
+    """Entities and mentions first, then the claims that refer to them.
+
+    Extractors read a simplified view of a traditional page; evidence is cut
+    from the page as printed.
+    """
+    view, view_articles = simplified_view(page, articles)
+    entities, mentions = find_entities(view, view_articles)
+    claims = find_claims(view, view_articles, entities, mentions)
+    for claim in claims:
+        claim.evidence = page.raw[claim.start : claim.end]
     entities = entities + _entities_claims_add(claims, {e.key for e in entities})
     numbers = [Mention("number", c.quantity.text, c.quantity.start, c.quantity.end, c.article) for c in claims]
     return Extraction(page, articles, entities, list(mentions) + numbers, claims)

@@ -26,6 +26,7 @@ from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 _SPACE = re.compile(r"[\s\u3000]+")
+_TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
 _THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
 _PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理)$")
@@ -241,7 +242,10 @@ def find_claims(
         times = _Times()
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []
+        deck = _deck_paragraph(article)
         for sentence in article.sentences:
+            if sentence.paragraph == deck:
+                continue
             if sentence.paragraph != current_paragraph:
                 current_paragraph = sentence.paragraph
                 paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
@@ -268,6 +272,16 @@ def find_claims(
                 years = [m.group() for m in periods_here if YEARLY.match(m.group())]
                 times.year = years[-1] if years else times.year
     return claims
+
+
+def _deck_paragraph(article: Article) -> int | None:
+    """The paragraph index of a deck: a summary that opens the article and trails off in
+    an ellipsis ("…追回资金7.88亿元……"). Its numbers repeat the body's (GUIDE: not claims)."""
+    if not article.sentences:
+        return None
+    first = article.sentences[0].paragraph
+    last = [s for s in article.sentences if s.paragraph == first][-1]
+    return first if _TRAILING_ELLIPSIS.search(last.text) and len(article.sentences) > 2 else None
 
 
 def _evidence_span(text: str, q: Quantity, clause_start: int, clause_end: int) -> tuple[int, int]:
