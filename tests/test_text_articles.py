@@ -145,6 +145,23 @@ def test_a_date_inside_a_sentence_is_not_a_dateline() -> None:
     assert article.sentences[0].text.startswith("青山县政务服务中心3月22日")
 
 
+def test_dateline_cut_by_column_wraps() -> None:
+    lines = [
+        "青山县新建口袋公园12个",
+        "青山新闻4月20日讯（记者",
+        "陈一 通讯员 林二）今年以来，",
+        "青山县住房和城乡建设局在城区见",
+        "缝插绿，新建口袋公园12个，新增",
+        "绿地面积3.5万平方米，市民出门",
+        "就能走进绿色空间。",
+    ]
+    (article,) = split_articles(page_from_text("\n\n".join(lines) + "\n"))
+    assert article.headline == "青山县新建口袋公园12个"
+    assert article.dateline == "青山新闻4月20日讯"
+    assert article.date is None
+    assert article.sentences[0].text.startswith("今年以来，青山县住房和城乡建设局在城区见缝插绿")
+
+
 def test_empty_and_blank_pages() -> None:
     assert split_articles(page_from_text("")) == []
     assert split_articles(page_from_text(" \n\n\u3000\n")) == []

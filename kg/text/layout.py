@@ -25,8 +25,9 @@ _COLUMN_MIN = 8  # no newspaper column is narrower
 _INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
 _HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
 _COMMA = re.compile(r"[，,]")
-# A line that closes a quote it never opened, or ends on a dash, goes on from the line before.
-_CONTINUES = re.compile(r"^[^“]*”|——$")
+# A line that closes a quote it never opened, opens with a comma or a closing bracket, or ends on a
+# dash goes on from the line before.
+_CONTINUES = re.compile(r"^[^“]*”|——$|^[，。、；：）)]")
 # Justified lines the OCR letter-spaced ("创 新 推 行“ 党 建") fill their column whatever they count.
 _LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
 _LETTER_GAPS = 4
@@ -78,6 +79,16 @@ def _mark_photo_captions(lines: list[Line]) -> None:
             line.kind = Kind.CAPTION
 
 
+def _open(line: Line) -> bool:
+    """An unfinished body line with a bracket still open."""
+    text = line.text
+    return (
+        line.kind is Kind.BODY
+        and not line.ended
+        and text.count("（") + text.count("(") > text.count("）") + text.count(")")
+    )
+
+
 def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     """On narrow columns decide, top down, which heading-like lines are really body lines.
 
@@ -87,6 +98,9 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     """
     full_widths = [x.width if x.kind is Kind.BODY and not x.ended else None for x in lines]
     for i, line in enumerate(lines):
+        if line.kind is Kind.BYLINE and i and _open(lines[i - 1]):
+            line.kind = Kind.BODY  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
+            continue
         if line.kind is not Kind.HEADING:
             continue
         column = _column(full_widths, i, body_widths)

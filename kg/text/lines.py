@@ -49,11 +49,11 @@ SIGNATURE = re.compile(
     rf"(?:\s*[、\s]\s*{_NAME}{{1,4}}){{0,7}})\s*[）)]\s*$"
 )
 DATELINE = re.compile(
-    rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|報|台|网|網|社|中心|融媒))(?P<place>[{CJK}]{{0,6}}?)"
+    rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|報|台|网|網|社|中心|融媒|新闻|新聞))(?P<place>[{CJK}]{{0,6}}?)"
     r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*(?:讯|訊|电|電)|讯|訊)"
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
-_DATELINE_MARKS = ("讯", "訊", "电", "電")
+DATELINE_MARKS = ("讯", "訊", "电", "電")
 HEADING_STOP = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
@@ -120,7 +120,7 @@ def classify(text: str) -> Kind:
         return Kind.CREDIT
     if ended:
         return Kind.BODY
-    dateline = any(mark in squeezed for mark in _DATELINE_MARKS) and DATELINE.match(squeezed) is not None
+    dateline = any(mark in squeezed for mark in DATELINE_MARKS) and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
         return Kind.BYLINE
     if " " in text and _names_line(text):
@@ -132,6 +132,7 @@ def classify(text: str) -> Kind:
         and not dateline
         and squeezed[-1] not in HEADING_OPEN_END
         and "、" not in squeezed
+        and not squeezed[-1].isdigit()  # a number cut by the column wrap, not a headline's end
         and _balanced(squeezed)
         and (size <= _COMMA_HEADING_MAX or not _COMMA.search(squeezed))
         and not HEADING_STOP.search(squeezed)
@@ -164,7 +165,7 @@ def make_line(start: int, end: int, text: str) -> Line:
     if signature:
         kind = Kind.BODY
     dateline = False
-    if kind is Kind.BODY and any(mark in text[:40] for mark in _DATELINE_MARKS):
+    if kind is Kind.BODY and any(mark in text[:40] for mark in DATELINE_MARKS):
         dateline = DATELINE.match(_SPACES.sub("", text[:60])) is not None
     ended = signature or ends_sentence(text)
     return Line(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.model import Page
-from kg.text.lines import Kind, Line
+from kg.text.lines import DATELINE, DATELINE_MARKS, Kind, Line
 from kg.text.normalise import folded_layout
+
+_SPACES = re.compile(r"\s+")
+_DATELINE_SPAN = 80
 
 
 @dataclass(slots=True)
@@ -24,7 +28,12 @@ class Paragraph:
 
     @property
     def dateline(self) -> bool:
-        return self.lines[0].dateline
+        """Opens with a dateline, even one a column wrap cut ("南昌新闻10月19" / "日讯（记者")."""
+        first = self.lines[0]
+        if first.dateline or first.kind is not Kind.BODY or len(self.lines) == 1:
+            return first.dateline
+        head = _SPACES.sub("", "".join(line.text for line in self.lines[:3]))[:_DATELINE_SPAN]
+        return any(mark in head for mark in DATELINE_MARKS) and DATELINE.match(head) is not None
 
     @property
     def ended(self) -> bool:
