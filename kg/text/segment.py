@@ -37,12 +37,23 @@ def separate_captions(paras: list[Paragraph], page: Page) -> tuple[list[Paragrap
         if p.kind is Kind.FURNITURE:
             continue
         if p.kind in (Kind.CAPTION, Kind.CREDIT):
-            if p.kind is Kind.CREDIT and flow and _credited(flow, page):
+            if p.kind is Kind.CREDIT and flow and (_credited(flow, page) or _caption_runs_on(flow[-1], p, page)):
                 captions.append(flow.pop())
             captions.append(p)
             continue
         flow.append(p)
     return flow, captions
+
+
+def _caption_runs_on(before: Paragraph, credit: Paragraph, page: Page) -> bool:
+    """A caption wrapped onto its credit line ("……工作人员在" / "现场作业。曾丽 摄"): the line before
+    is an unfinished heading-like line and the credit line carries the caption's last words."""
+    return (
+        before.kind is Kind.HEADING
+        and not before.ended
+        and "。" in page.text[credit.start : credit.end]
+        and before.end - before.start <= _CAPTION_MAX
+    )
 
 
 def _credited(flow: list[Paragraph], page: Page) -> bool:
