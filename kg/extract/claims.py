@@ -58,6 +58,7 @@ _NEW_LEVEL = re.compile(r"[至到为]|达到?")
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between punctuation marks; "、" does not break) around text[start:end]."""
     left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     right = _CLAUSE_BREAK.search(text, end)
     return left, right.start() if right else len(text)
@@ -67,6 +68,7 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
     """GUIDE.md's decisions on what is not a claim, applied to one number in its sentence."""
     after = sentence[q.end : q.end + 6]
     before = sentence[clause_start : q.start]
+    rest = sentence[q.end : _clause_bounds(sentence, q.start, q.end)[1]]
     if q.number_text == "一" and q.qualifier != "more_than" and "/" not in q.unit:
         return False
     if q.dimension == "duration" and (not _DURATION_RESULT.search(before) or _WITHIN.match(after)):
@@ -82,14 +84,11 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
         return False
     if _RHETORIC.match(sentence, q.end):
         return False
-    if _NAME_INSIDE.search(before) and "项目" in sentence[q.end : _clause_bounds(sentence, q.start, q.end)[1] + 1]:
+    if _NAME_INSIDE.search(before) and "项目" in rest:
         return False
     if _ANECDOTE.search(sentence):
         return False
-    clause_end = _clause_bounds(sentence, q.start, q.end)[1]
-    if _SCENE.search(sentence[q.end : clause_end]) or "正在" in sentence[q.end : clause_end]:
-        return False
-    return True
+    return not (_SCENE.search(rest) or "正在" in rest)
 
 
 def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | None:
@@ -110,6 +109,8 @@ def _modality(before: str, after: str) -> str:
 
 
 def _change(before: str) -> str | None:
+    """Increase/decrease when the clause's last change verb governs the number as the size
+    of the change ("同比增长11.7%"), not as a new level ("提高至625元", "增加到8个", "新增")."""
     found = None
     for m in _CHANGE.finditer(before):
         found = m
