@@ -27,7 +27,8 @@ _HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
 _COMMA = re.compile(r"[，,]")
 # A line that closes a quote it never opened, opens with a comma or a closing bracket, or ends on a
 # dash goes on from the line before.
-_CONTINUES = re.compile(r"^[^“]*”|——$|^[，。、；：）)]")
+_CLOSING_MARKS = "，。、；：）)"
+_CONTINUES = re.compile(rf"^[^“]*”|——$|^[{_CLOSING_MARKS}]")
 # Justified lines the OCR letter-spaced ("创 新 推 行“ 党 建") fill their column whatever they count.
 _LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
 _LETTER_GAPS = 4
@@ -51,6 +52,7 @@ def analyse(folded: str) -> Layout:
     body_widths = [x.width for x in lines if x.kind in _TEXT and not x.ended]
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
+    _continue_before_punctuation(lines)
     if columns:
         _resolve_columns(lines, body_widths)
     else:
@@ -65,6 +67,13 @@ def _wraps(before: Line, after: Line) -> bool:
     if before.kind is Kind.CAPTION:  # a "▲" caption's short last line
         return not before.ended and after.kind in (Kind.BODY, Kind.CAPTION) and after.width <= _CAPTION_TAIL
     return before.kind is Kind.BODY and not before.ended and after.kind is Kind.BODY and not after.dateline
+
+
+def _continue_before_punctuation(lines: list[Line]) -> None:
+    """A heading-like line followed by a line that opens with "，" or "。" is cut-off body text."""
+    for line, after in zip(lines, lines[1:], strict=False):
+        if line.kind is Kind.HEADING and after.kind is Kind.BODY and after.text[0] in _CLOSING_MARKS:
+            line.kind = Kind.BODY
 
 
 def _mark_photo_captions(lines: list[Line]) -> None:
