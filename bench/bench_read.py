@@ -11,9 +11,12 @@ so nothing is reused between rounds. A pure-Python calibration loop is timed as
 well: the figures scale with it on a slower or throttled core.
 
 Measured on the five seed pages (2026-11-23, 2-core container shared with
-other jobs, load ~14, calibration 3.4 µs per sum(range(100))), CPU time:
-read_page 5.9-6.9 MB/s, split_articles 4.0-4.2 MB/s, both 2.4-2.6 MB/s.
-Wall-clock figures on that loaded machine were 3-4x lower.
+other jobs), CPU time of one core:
+- load ~14, calibration 3.4 µs: read_page 5.9-6.9 MB/s, split_articles 4.0-4.2 MB/s;
+- load ~8-11, calibration 4.8-5.1 µs (final code): read_page 3.4-4.1 MB/s,
+  split_articles 2.7-3.0 MB/s, both 1.5-1.7 MB/s.
+An idle desktop core runs the calibration in about 0.7 µs. Wall-clock figures on
+the loaded machine were 3-4x lower than CPU time.
 """
 
 from __future__ import annotations
