@@ -228,3 +228,10 @@ def test_a_deck_that_trails_off_is_not_read_for_claims() -> None:
     )
     assert values(claims) == [(7.88e8, "元"), (1800, "个")]
     assert "至今年8月底" in "".join(claims[0].evidence.split())
+
+
+def test_a_long_program_name_is_referred_to_by_its_tail() -> None:
+    campaign = Entity("program", "交通问题顽瘴痼疾集中整治行动", "交通问题顽瘴痼疾集中整治行动")
+    body = "该市开展交通问题顽瘴痼疾集中整治行动。\n今年累计开展集中整治行动56次。"
+    _, claims = claims_of(body, campaign)
+    assert claims[0].program == "交通问题顽瘴痼疾集中整治行动"

@@ -29,7 +29,7 @@ _SPACE = re.compile(r"[\s\u3000]+")
 _TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
 _THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
-_PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理)$")
+_PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理|整治)$")
 _SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
 EVIDENCE_MAX = 60
 
@@ -146,6 +146,10 @@ class _ArticleContext:
         self.governing = governing_region(article, mentions, entities)
         self.programs = [e for e in entities if e.type == "program"]
         self._programs_in: dict[str, Entity | None] = {}
+        named = {m.key: self.by_key[m.key or ""] for m in self.mentions if m.kind == "program"}
+        self.article_programs = sorted(
+            (e for e in named.values() if len(e.label) >= 6), key=lambda e: len(e.label), reverse=True
+        )
         self.places: dict[tuple[int, int], list[Mention]] = {}  # subject places per sentence
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
@@ -190,6 +194,16 @@ class _ArticleContext:
             return known
         region = gazetteer().regions.get(body.region)
         return region_entity(region) if region is not None else None
+
+    def program_by_short_name(self, text: str) -> Entity | None:
+        """A long program name of the article referred to by its tail: "集中整治行动" or
+        "整治行动" for 交通问题顽瘴痼疾集中整治行动."""
+        for e in self.article_programs:
+            for size in range(min(8, len(e.label) - 2), 3, -1):
+                tail = e.label[-size:]
+                if tail in text and _PROGRAM_WORD.search(tail):
+                    return e
+        return None
 
     def program_in_text(self, text: str | None) -> Entity | None:
         """A program the text names: a known program entity, else a quoted name such as
@@ -490,6 +504,9 @@ def _program_for(
     after = [m for m in in_sentence if m.start >= number_raw and (not later or m.end <= later[0])]
     if after:
         return ctx.entity(after[0])
+    by_short_name = ctx.program_by_short_name(sentence.text)
+    if by_short_name is not None:
+        return by_short_name
     heading = ctx.program_in_text(sentence.heading)
     if heading is not None:
         return heading
@@ -497,4 +514,7 @@ def _program_for(
         found = ctx.within("program", s.start, s.end)
         if found:
             return ctx.entity(found[-1])
+        by_short_name = ctx.program_by_short_name(s.text)
+        if by_short_name is not None:
+            return by_short_name
     return ctx.headline_program
