@@ -50,6 +50,7 @@ class StageFigures:
     bulk_triples_s: float
     peak_rss_mib: float
     load_average: float
+    pool: str = "warm"  # the parallel figure is timed on a pool whose workers have loaded the dictionaries
 
 
 @dataclass
