@@ -235,3 +235,8 @@ def test_a_long_program_name_is_referred_to_by_its_tail() -> None:
     body = "该市开展交通问题顽瘴痼疾集中整治行动。\n今年累计开展集中整治行动56次。"
     _, claims = claims_of(body, campaign)
     assert claims[0].program == "交通问题顽瘴痼疾集中整治行动"
+
+
+def test_a_target_is_the_number_a_goal_governs() -> None:
+    _, claims = claims_of("失业率控制在目标任务3.5%以内，耕地保护目标范围内共有1396亩。")
+    assert [c.modality for c in claims] == ["target", "achieved"]

@@ -48,7 +48,9 @@ _NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*
 _BARE_AFTER_NOUN = re.compile(
     "(" + "|".join(sorted(NOUN_MEASURES, key=len, reverse=True)) + r")(?:人数|总数|数量)?(?:达到?|为|共|超过)?$"
 )
-_TARGET = re.compile(r"预计|计划|力争|目标|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])")
+_TARGET = re.compile(
+    r"预计|计划|力争|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])|目标(?:任务|值)?(?:为|是|达到?|控制在)?$"
+)
 _AIM_AFTER = re.compile(r"(?:以上|左右)?(?:冲刺|迈进|的目标|目标)")
 _INCREASE = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
 _DECREASE = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
