@@ -10,7 +10,6 @@ columns a short unpunctuated line after an unfinished one is still body text.
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 
 from kg.text.lines import Kind, Line, make_line
@@ -49,7 +48,7 @@ def analyse(folded: str) -> Layout:
         if text:
             lead = len(m.group()) - len(m.group().lstrip())
             lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
-    body_widths = [x.width for x in lines if x.kind in _TEXT and not x.ended]
+    body_widths = sorted(x.width for x in lines if x.kind in _TEXT and not x.ended)
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
     _continue_before_punctuation(lines)
@@ -140,4 +139,5 @@ def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float
 def _column(full_widths: list[float | None], i: int, body_widths: list[float]) -> float:
     """Column width near line i: median width of the full (unfinished) body lines around it."""
     near = [w for w in full_widths[max(0, i - _WINDOW) : i + _WINDOW] if w is not None]
-    return max(_COLUMN_MIN, statistics.median(near or body_widths))
+    widths = sorted(near) if near else body_widths
+    return max(_COLUMN_MIN, widths[len(widths) // 2])

@@ -118,7 +118,7 @@ def classify(text: str) -> Kind:
         return Kind.FURNITURE
     if size <= 40 and text.endswith(_CREDIT_ENDS) and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
-    if ended:
+    if ended or squeezed.count("，") + squeezed.count(",") > 1:  # headings carry at most one comma
         return Kind.BODY
     dateline = any(mark in squeezed for mark in DATELINE_MARKS) and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
