@@ -165,3 +165,11 @@ def test_numeral_value_edge_cases() -> None:
     assert numeral_value("3,500") == 3500
     assert numeral_value("两千") == 2000
     assert numeral_value("abc") is None
+
+
+@given(
+    st.integers(min_value=1, max_value=500), st.integers(min_value=1, max_value=500), st.sampled_from(["至", "-", "到"])
+)
+def test_ranges_round_trip(a: int, gap: int, sep: str) -> None:
+    q = one(f"处理{a}{sep}{a + gap}吨")
+    assert (q.lower, q.upper, q.unit) == (a, a + gap, "吨")

@@ -10,6 +10,9 @@ so they never come back as quantities.
 
 cn2an converts the numeral strings it understands; it rejects decimal Chinese
 numerals ("七点八八亿") and bare magnitudes ("近百", "上千"), which are read here.
+jionlp's money and time parsers are not used: they read "15分钟" inside
+"15分钟医保服务圈" as a duration and anchor "全年"/"去年" to today, not to the
+article (periods.py anchors them to the article).
 """
 
 from __future__ import annotations
