@@ -205,6 +205,26 @@ def _period_denominator(text: str, start: int) -> str | None:
     return found[-1] if found else None
 
 
+def _read_values(number_text: str) -> tuple[list[float], bool] | None:
+    """The value (or the two ends of a range) of a numeral, and whether 余/多 marked it."""
+    adjacent = _adjacent_digits(number_text)
+    if adjacent:
+        return list(adjacent), False
+    parts = _RANGE_SPLIT.split(number_text, maxsplit=1)
+    if len(parts) == 2 and parts[0][:1].isdigit() != parts[1][:1].isdigit():
+        return None
+    values: list[float] = []
+    approx_mark = False
+    for part in parts:
+        core, marked = _split_approx(part)
+        value = numeral_value(core)
+        if value is None:
+            return None
+        values.append(value)
+        approx_mark = approx_mark or marked
+    return values, approx_mark
+
+
 def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     """Every number in `text` with its unit and qualifier; offsets index `text`.
 
@@ -232,23 +252,10 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
         start = m.start("prefix") if prefix else m.start("num")
         if start > 0 and (masked[start - 1].isdigit() or masked[start - 1] == "."):
             continue
-        parts = _RANGE_SPLIT.split(number_text, maxsplit=1)
-        if len(parts) == 2 and parts[0][:1].isdigit() != parts[1][:1].isdigit():
+        read = _read_values(number_text)
+        if read is None:
             continue
-        values: list[float] = []
-        approx_mark = False
-        adjacent = _adjacent_digits(number_text)
-        for part in [] if adjacent else parts:
-            core, marked = _split_approx(part)
-            approx_mark = approx_mark or marked
-            v = numeral_value(core)
-            if v is None:
-                break
-            values.append(v)
-        if adjacent:
-            values = list(adjacent)
-        if len(values) != (2 if adjacent else len(parts)):
-            continue
+        values, approx_mark = read
         unit = lookup(unit_text) if unit_text else None
         if unit_text and unit is None:
             continue
