@@ -149,10 +149,12 @@ def _linked(g: _Graph, kind: str, key: str | None, label: str | None) -> NamedNo
     return node
 
 
-def _article(g: _Graph, page: NamedNode, article: Article) -> NamedNode:
+def _article(g: _Graph, page: NamedNode, raw: str, article: Article) -> NamedNode:
+    """The article with its text as printed, so the web shows evidence in place without the source file."""
     node = NamedNode(iris.article_iri(article.doc, article.start, article.end))
     g.add(node, RDF.type, KG.Article)
     g.add(node, SCHEMA.headline, _zh(article.headline))
+    g.add(node, SCHEMA.articleBody, _zh(raw[article.start:article.end]))
     g.add(node, SCHEMA.position, _int(article.index))
     g.add(node, KG.startOffset, _int(article.start))
     g.add(node, KG.endOffset, _int(article.end))
@@ -278,7 +280,7 @@ def to_quads(extraction: Extraction) -> list[Quad]:
 
     articles: dict[int, NamedNode] = {}
     for article in extraction.articles:
-        articles[article.index] = _article(g, page, article)
+        articles[article.index] = _article(g, page, extraction.page.raw, article)
     for mention in extraction.mentions:
         node = nodes.get((mention.kind, mention.key))
         if node is not None and mention.article in articles:
