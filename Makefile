@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian's Chromium drives the browser tests; installed only where we are root and it is missing.
 /usr/bin/chromium:
-	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi
 
 run: $(VENV)/.installed node_modules/.installed
