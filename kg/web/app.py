@@ -18,7 +18,7 @@ from flask import Flask, Response, request
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
 from kg.web.executor import QueryExecutor
-from kg.web.projection import ProjectionCache
+from kg.web.projection import ProjectionCache, build_from_folder
 
 MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_MAX_RESULTS = 10_000
@@ -92,7 +92,8 @@ def create_app(
     executor = QueryExecutor(str(location), timeout=query_timeout, workers=query_workers)
     atexit.register(executor.close)
     app.extensions["kg.store"] = store
-    app.extensions["kg.projection"] = ProjectionCache(store)
+    # The projection is built in a query worker, so rebuilding it never holds the server's GIL.
+    app.extensions["kg.projection"] = ProjectionCache(store, lambda: executor.call(build_from_folder, str(location)))
     app.extensions["kg.sparql"] = sparql.SparqlSettings(
         executor=executor,
         update_token=update_token,

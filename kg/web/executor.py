@@ -14,14 +14,17 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
 DEFAULT_WORKERS = 4
+T = TypeVar("T")
 READ_ATTEMPTS = 4
 # How long a query may wait for a free worker, beyond its own time limit, before it is given up:
 # under a burst the queue drains at the workers' pace; clients wait rather than fail.
@@ -178,6 +181,10 @@ class QueryExecutor:
         if isinstance(outcome, QueryFailed):
             raise outcome
         return outcome
+
+    def call(self, function: Callable[..., T], *args: object, timeout: float = 120.0) -> T:
+        """Run a picklable function in a worker: heavy Python work kept off the server's GIL."""
+        return self._pool.schedule(function, args=args, timeout=timeout).result(timeout=timeout + QUEUE_GRACE)
 
     def close(self) -> None:
         self._pool.stop()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,9 +142,24 @@ def _claim_row(t: _Triples, iri: str, labels: dict[str, str]) -> Claim:
     }
 
 
-def build(store: Any) -> Projection:
-    """Read the whole store once and project it."""
-    t = _Triples(store.quads())
+def build_from_folder(location: str, attempts: int = 4) -> Projection:
+    """Build on a read-only view of a store folder: what a query worker process runs.
+
+    A view opened while the writer rotates its files can fail; a fresh one a moment later does not.
+    """
+    for attempt in range(attempts):
+        try:
+            return build(ox.Store.read_only(location).quads_for_pattern(None, None, None, None))
+        except (OSError, RuntimeError):
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def build(quads: Iterable[ox.Quad]) -> Projection:
+    """Read every quad once and project them."""
+    t = _Triples(quads)
     graph = nx.MultiDiGraph()
     labels: dict[str, str] = {}
     for iri, props in t.out.items():
@@ -175,8 +190,9 @@ class ProjectionCache:
     checked at most once per CHECK_INTERVAL, and rebuilt in the background.
     """
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, builder: Callable[[], Projection] | None = None) -> None:
         self.store = store
+        self._builder = builder or (lambda: build(store.quads()))
         self._build_lock = threading.Lock()
         self._key: tuple | None = None
         self._checked = 0.0
@@ -189,7 +205,7 @@ class ProjectionCache:
         """Rebuild now (after a write through this server)."""
         with self._build_lock:
             key = self._change_key()
-            self._projection, self._key = build(self.store), key
+            self._projection, self._key = self._builder(), key
 
     def _refresh_in_background(self) -> None:
         if not self._build_lock.acquire(blocking=False):
@@ -197,7 +213,7 @@ class ProjectionCache:
         try:
             key = self._change_key()
             if key != self._key:
-                self._projection, self._key = build(self.store), key
+                self._projection, self._key = self._builder(), key
         finally:
             self._build_lock.release()
 
@@ -207,7 +223,7 @@ class ProjectionCache:
             with self._build_lock:
                 if self._projection is None:
                     self._key = self._change_key()
-                    self._projection = build(self.store)
+                    self._projection = self._builder()
                 return self._projection
         now = time.monotonic()
         if now - self._checked >= CHECK_INTERVAL:
