@@ -21,6 +21,7 @@ import importlib.util
 import os
 import pickle
 import re
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,10 +130,19 @@ def _county_forms(name: str, short: str, city: Region) -> tuple[str, str | None,
 
 
 def _data_file() -> Path:
+    """jionlp's division file: the .txt jionlp unpacks on first use, else the .zip it ships."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jionlp is not installed: it provides the division gazetteer")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    unpacked = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    return unpacked if unpacked.is_file() else unpacked.with_suffix(".zip")
+
+
+def _read_data(path: Path) -> str:
+    if path.suffix != ".zip":
+        return path.read_text(encoding="utf-8")
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(path.with_suffix(".txt").name).decode("utf-8")
 
 
 def _read_coded(gaz: Gazetteer, text: str) -> None:
@@ -239,7 +249,7 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
 
 
 def _build() -> Gazetteer:
-    text = _data_file().read_text(encoding="utf-8")
+    text = _read_data(_data_file())
     gaz = Gazetteer()
     _read_coded(gaz, text)
     _read_home_towns(gaz, text)
