@@ -240,3 +240,13 @@ def test_a_long_program_name_is_referred_to_by_its_tail() -> None:
 def test_a_target_is_the_number_a_goal_governs() -> None:
     _, claims = claims_of("失业率控制在目标任务3.5%以内，耕地保护目标范围内共有1396亩。")
     assert [c.modality for c in claims] == ["target", "achieved"]
+
+
+def test_a_list_of_programs_is_what_is_counted_and_is_framed_by_its_first_name() -> None:
+    names = [Entity("program", n, n) for n in ("菁樟计划", "菁樟辅导", "菁帆路演", "99公益日", "中华慈善日")]
+    body = (
+        "打造品牌“菁樟计划”，推出“菁樟辅导”“菁帆路演”三个子项目。\n"
+        "开展“99公益日”“中华慈善日”等活动，累计筹资近1600万元。"
+    )
+    _, claims = claims_of(body, *names)
+    assert [c.program for c in claims] == ["菁樟计划", "99公益日"]

@@ -27,6 +27,7 @@ from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 _SPACE = re.compile(r"[\s\u3000]+")
 _TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
+_LIST_GAP = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
 _THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
 _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
 _PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理|整治)$")
@@ -483,6 +484,22 @@ def _region_for(
     return ctx.body_region()
 
 
+def _listed(ctx: _ArticleContext, programs: list[Mention]) -> dict[int, Mention]:
+    """Programs named in a list ("“菁樟辅导”“菁帆路演”“菁荟沙龙”三个子项目", "“99公益日”
+    “中华慈善日”等活动"), each mapped to the list's first: a list is what a number counts,
+    and it is framed by its first name, not its last."""
+    listed: dict[int, Mention] = {}
+    for a, b in zip(programs, programs[1:], strict=False):
+        if _LIST_GAP.fullmatch(_squash(ctx.page.raw[a.end : b.start])):
+            head = listed.get(id(a), a)
+            listed[id(a)] = head
+            listed[id(b)] = head
+    for m in programs:
+        if _squash(ctx.page.raw[m.end : m.end + 3]).lstrip('”」"').startswith("等"):
+            listed.setdefault(id(m), m)
+    return listed
+
+
 def _program_for(
     ctx: _ArticleContext,
     sentence: Sentence,
@@ -495,13 +512,14 @@ def _program_for(
     number with no other number between; else in the section heading (which frames every
     paragraph under it), earlier in the paragraph, or the headline. A program named in
     another number's clause belongs to that number."""
-    in_clause = ctx.within("program", *clause)
+    in_sentence = ctx.within("program", sentence.start, sentence.end)
+    listed = _listed(ctx, in_sentence)
+    in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
     if in_clause:
         return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
-    in_sentence = ctx.within("program", sentence.start, sentence.end)
     framing = [m for m in in_sentence if m.end <= number_raw and not ctx.clause_has_number(m.start)]
     if framing:
-        return ctx.entity(framing[-1])
+        return ctx.entity(listed.get(id(framing[-1]), framing[-1]))
     later = [n for n in ctx.numbers if n > number_raw]
     after = [m for m in in_sentence if m.start >= number_raw and (not later or m.end <= later[0])]
     if after:
