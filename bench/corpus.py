@@ -17,13 +17,14 @@ alone. Pages are streamed to files; the corpus never sits in memory.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from kg.extract.gazetteer import data_file, read_data
 
 PAGES_PER_FOLDER = 1000
 FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
@@ -99,14 +100,6 @@ class Place:
     towns: tuple[str, ...]
 
 
-def _location_table() -> Path:
-    """jionlp's gazetteer file, found without importing jionlp (its import takes seconds)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed: the corpus draws its places from its gazetteer")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
-
-
 @lru_cache(maxsize=1)
 def places() -> tuple[Place, ...]:
     """Every county in the gazetteer that has towns, with its province and city names."""
@@ -118,7 +111,7 @@ def places() -> tuple[Place, ...]:
         if county and towns:
             found.append(Place(province, city, county, short, tuple(towns)))
 
-    for line in _location_table().read_text(encoding="utf-8").splitlines():
+    for line in read_data(data_file()).splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         depth = len(line) - len(line.lstrip("\t"))

@@ -129,7 +129,7 @@ def _county_forms(name: str, short: str, city: Region) -> tuple[str, str | None,
     return name, short, aliases
 
 
-def _data_file() -> Path:
+def data_file() -> Path:
     """jionlp's division file: the .txt jionlp unpacks on first use, else the .zip it ships."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
@@ -138,7 +138,7 @@ def _data_file() -> Path:
     return unpacked if unpacked.is_file() else unpacked.with_suffix(".zip")
 
 
-def _read_data(path: Path) -> str:
+def read_data(path: Path) -> str:
     if path.suffix != ".zip":
         return path.read_text(encoding="utf-8")
     with zipfile.ZipFile(path) as archive:
@@ -249,7 +249,7 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
 
 
 def _build() -> Gazetteer:
-    text = _read_data(_data_file())
+    text = read_data(data_file())
     gaz = Gazetteer()
     _read_coded(gaz, text)
     _read_home_towns(gaz, text)
@@ -260,7 +260,7 @@ def _build() -> Gazetteer:
 @cache
 def gazetteer() -> Gazetteer:
     """The gazetteer, built on first use (or read from the cache) and kept for the process."""
-    return cached("gazetteer", _data_file(), _build)
+    return cached("gazetteer", data_file(), _build)
 
 
 def add_zone(gaz: Gazetteer, parent: Region, label: str) -> Region:
