@@ -9,6 +9,7 @@ when the server is Oxigraph, else by naming every graph as ``default-graph-uri``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -40,7 +41,9 @@ class RemoteStore(Store):
     """A SPARQL 1.1 endpoint reached over HTTP."""
 
     def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None,
-                 timeout: float = 120.0) -> None:
+                 timeout: float = 120.0, token: str | None = None) -> None:
+        """`token` (default $KG_UPDATE_TOKEN) is sent as a bearer token, as a guarded endpoint
+        such as `kg serve --update-token` asks of writers."""
         root = query_url.rstrip("/")
         if root.endswith("/query") or root.endswith("/sparql"):
             root = root.rsplit("/", 1)[0]
@@ -51,6 +54,9 @@ class RemoteStore(Store):
         self.store_url = store_url or root + "/store"
         self.timeout = timeout
         self.session = requests.Session()
+        token = token or os.environ.get("KG_UPDATE_TOKEN")
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
         self._oxigraph: bool | None = None
 
     def _is_oxigraph(self) -> bool:
