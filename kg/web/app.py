@@ -8,7 +8,6 @@ processes, so the store must be an embedded one (a folder) for /sparql.
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import threading
 from importlib import resources
@@ -56,11 +55,10 @@ def _openapi() -> Response:
 
 
 def _register_ui(app: Flask) -> None:
-    """The browser page lives in kg.web.ui (another module's blueprint), when it is installed."""
-    if importlib.util.find_spec("kg.web.ui") is not None:
-        from kg.web import ui
+    """The browser page (kg.web.ui imports this module's CSP, hence the late import)."""
+    from kg.web import ui
 
-        app.register_blueprint(ui.bp)
+    app.register_blueprint(ui.bp)
 
 
 def create_app(
