@@ -253,10 +253,17 @@ def test_many_runaway_queries_at_once_leave_the_server_answering(server) -> None
     for response in results:
         refused(response, 503, 400)
     began = time.monotonic()
-    while sparql_query(server, "ASK { ?s ?p ?o }").status_code != 200 and time.monotonic() - began < 60:
+    refusal = ""
+    while time.monotonic() - began < 60:
+        answer = sparql_query(server, "ASK { ?s ?p ?o }")
+        if answer.status_code == 200:
+            break
+        refusal = f"{answer.status_code} {answer.text[:200]}"
         time.sleep(0.5)
     recovery = time.monotonic() - began
-    assert recovery < QUERY_TIMEOUT, f"normal queries were refused for {recovery:.1f} s after the runaway queries ended"
+    # One time limit plus a few seconds to start fresh workers in place of the killed ones.
+    assert recovery < QUERY_TIMEOUT + 3, (
+        f"normal queries were refused for {recovery:.1f} s after the runaway queries ended: {refusal}")
     healthy(server)
 
 
