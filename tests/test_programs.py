@@ -57,3 +57,22 @@ def test_quoted_rooms_and_counters_are_places() -> None:
 
 def test_quotes_without_chinese_are_not_names() -> None:
     assert _names("落实“1+1”服务模式。") == []
+
+
+def test_quoted_idiom_alone_is_rhetoric_but_named_by_a_head_is_a_program() -> None:
+    assert _names("全县有9家小作坊实施“对症下药”。") == []
+    assert _names("镇里推行“对症下药”工作机制。") == ["对症下药"]
+
+
+def test_figurative_head_of_a_longer_phrase_is_not_a_program() -> None:
+    assert _names("全力打造营商“新高地”，吸引企业落户。") == []
+    assert _names("建设一支敢打硬仗的“环保尖兵”。") == []
+    assert _names("街道推出了“睦邻食堂”，方便老人就餐。") == ["睦邻食堂"]
+
+
+def test_unquoted_name_as_a_policy_verbs_whole_object() -> None:
+    assert _names("去年起，该县全面推行不动产登记一窗办理。") == ["不动产登记一窗办理"]
+    assert _names("动员200家企业参与乡村振兴，成效明显。") == ["乡村振兴"]
+    assert _names("着力办好群众身边的民生实事。") == ["民生实事"]
+    assert _names("窗口推行预约办理业务，减少排队。") == []
+

@@ -10,9 +10,12 @@ it as one:
   the clause.
 
 Quality words ("规范化", "一站式"), long quotations and slogans without cues
-are left out.  Unquoted names are taken only with a strong head
-("…专项行动", "…集中整治", "…宣传月") right after a launching verb or a clause
-start.  Cue words live in kg/extract/data/program_cues.json.
+are left out, and so are idioms quoted alone ("实施“关停并转”") and quotes that
+are the figurative head of a longer phrase ("打造服务“新样板”").  Unquoted names
+are taken only with a strong head ("…专项行动", "…集中整治", "…宣传月") right
+after a launching verb or a clause start, or as a policy verb's whole object
+ending on a name tail ("全面推行医保业务一窗办理", "参与乡村振兴").  Cue words live
+in kg/extract/data/program_cues.json.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Cues:
     name_verbs: tuple[str, ...]
     scope: tuple[str, ...]
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
+    object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
 
 
 @cache
@@ -60,6 +64,16 @@ def cues() -> Cues:
         tuple(data["name_verbs"]),
         tuple(data["scope_words"]),
         tuple(data["place_endings"]),
+        _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
+    )
+
+
+def _object_pattern(verbs: list[str], scope: list[str], tails: list[str]) -> re.Pattern[str]:
+    """A policy verb, an optional scope word, then a 4-12 character object that ends its
+    clause on a name tail: "全面推行医保业务一窗办理。", "参与乡村振兴，"."""
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    return re.compile(
+        rf"(?:{alt(verbs)})(?:{alt(scope)})?(?P<name>[\u4e00-\u9fff]{{2,10}}?(?:{alt(tails)}))(?=[{_CLAUSE_END}]|$)"
     )
 
 
@@ -90,11 +104,33 @@ def _has_plus(q: str) -> bool:
     return len(parts) > 1 and all(len(p) >= 2 for p in parts)
 
 
-def _verb_before(text: str, start: int) -> bool:
+def _verb_window(text: str, start: int) -> str:
     window = text[max(0, start - _VERB_WINDOW) : start]
     for ch in _CLAUSE_END:
         window = window.rsplit(ch, 1)[-1]
-    return any(v in window for v in cues().verbs)
+    return window
+
+
+def _verb_before(text: str, start: int) -> bool:
+    return any(v in _verb_window(text, start) for v in cues().verbs)
+
+
+def _verb_object(text: str, start: int) -> bool:
+    """The quote opens a policy verb's object ("开展“禾计划”", "推出了“…”"), not the
+    figurative head of a longer phrase ("打造服务“新样板”", "忠诚担当的“医保铁军”")."""
+    window = _verb_window(text, start)
+    return any(window.endswith((v, v + "了", v + "起")) for v in cues().verbs)
+
+
+@cache
+def _idioms() -> frozenset[str]:
+    """Four-character idioms (成语) of jieba's dictionary: quoted alone they are rhetoric
+    ("实施“关停并转”"), a program only when a head noun names them."""
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.posseg.dt.tokenizer.check_initialized()
+    return frozenset(w for w, tag in jieba.posseg.dt.word_tag_tab.items() if tag == "i")
 
 
 def _head_after(text: str, end: int) -> bool:
@@ -150,10 +186,12 @@ def find_programs(text: str) -> list[ProgramHit]:
     heads = cues().heads
     for run in _quote_runs(text):
         end = run[-1].end()
-        cued = _verb_before(text, run[0].start()) and (_head_after(text, end) or _clause_ends(text, end))
+        cued = (_verb_before(text, run[0].start()) and _head_after(text, end)) or (
+            _verb_object(text, run[0].start()) and _clause_ends(text, end)
+        )
         for m in run:
             q = canonical_program(m.group(1))
-            if not _looks_like_name(q):
+            if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())):
                 continue
             if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()):
                 offset = m.start(1)
@@ -168,4 +206,9 @@ def find_programs(text: str) -> list[ProgramHit]:
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
+    for m in cues().object_name.finditer(text):
+        name = m.group("name").rsplit("的", 1)[-1]
+        start = m.end("name") - len(name)
+        if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
+            hits.append(ProgramHit(start, m.end("name"), name))
     return sorted(hits, key=lambda h: h.start)
