@@ -133,27 +133,42 @@ class _ArticleContext:
     """What an article says about places, bodies and programs, looked up by position."""
 
     def __init__(
-        self, page: Page, squashed_page: str, article: Article, entities: Sequence[Entity], mentions: Sequence[Mention]
+        self,
+        page: Page,
+        squashed_page: str,
+        article: Article,
+        entities: _PageEntities,
+        mentions: Sequence[Mention],
     ):
+        """`mentions` are the article's own, in the order they were found."""
         self.page = page
         self.squashed_page = squashed_page
         self.article = article
-        self.by_key = {e.key: e for e in entities}
-        self.mentions = sorted(
-            (m for m in mentions if m.article == article.index and m.key in self.by_key), key=lambda m: m.start
-        )
+        self.by_key = entities.by_key
+        named = [m for m in mentions if m.key in self.by_key]
+        self.mentions = sorted(named, key=lambda m: m.start)
         self.by_kind: dict[str, list[Mention]] = {}
         for m in self.mentions:
             self.by_kind.setdefault(m.kind, []).append(m)
         self.starts = {kind: [m.start for m in found] for kind, found in self.by_kind.items()}
-        self.governing = governing_region(article, mentions, entities)
-        self.programs = [e for e in entities if e.type == "program"]
+        self.governing = governing_region(
+            article, named, [self.by_key[k] for k in dict.fromkeys(m.key or "" for m in named)]
+        )
+        self.programs = entities.programs
         self._programs_in: dict[str, Entity | None] = {}
+        self._by_short_name: dict[str, Entity | None] = {}
         named = {m.key: self.by_key[m.key or ""] for m in self.mentions if m.kind == "program"}
         self.article_programs = sorted(
             (e for e in named.values() if len(e.label) >= 6), key=lambda e: len(e.label), reverse=True
         )
+        self.paragraphs: dict[int, list[Sentence]] = {}
+        for s in article.sentences:
+            self.paragraphs.setdefault(s.paragraph, []).append(s)
+        self.paragraph_starts = {n: [s.start for s in found] for n, found in self.paragraphs.items()}
         self.places: dict[tuple[int, int], list[Mention]] = {}  # subject places per sentence
+        # per paragraph and sentence: subject places of the last earlier sentence that names one
+        self.places_before: dict[int, list[list[Mention]]] = {}
+        self._first_in_paragraph: dict[tuple[str, int], Mention | None] = {}
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
         self.headline_program = self.program_in_text(article.headline)
@@ -168,6 +183,13 @@ class _ArticleContext:
         of_kind = self.by_kind.get(kind, [])
         starts = self.starts.get(kind, [])
         return [m for m in of_kind[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
+
+    def first_in_paragraph(self, kind: str, paragraph: int) -> Mention | None:
+        """The first mention of `kind` in the paragraph's sentences (computed once per paragraph)."""
+        if (kind, paragraph) not in self._first_in_paragraph:
+            found = (self.within(kind, s.start, s.end) for s in self.paragraphs[paragraph])
+            self._first_in_paragraph[kind, paragraph] = next((f[0] for f in found if f), None)
+        return self._first_in_paragraph[kind, paragraph]
 
     def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
         found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
@@ -200,7 +222,12 @@ class _ArticleContext:
 
     def program_by_short_name(self, text: str) -> Entity | None:
         """A long program name of the article referred to by its tail: "集中整治行动" or
-        "整治行动" for 交通问题顽瘴痼疾集中整治行动."""
+        "整治行动" for 交通问题顽瘴痼疾集中整治行动 (read once per sentence text)."""
+        if text not in self._by_short_name:
+            self._by_short_name[text] = self._program_by_short_name(text)
+        return self._by_short_name[text]
+
+    def _program_by_short_name(self, text: str) -> Entity | None:
         for e in self.article_programs:
             for size in range(min(8, len(e.label) - 2), 3, -1):
                 tail = e.label[-size:]
@@ -237,6 +264,18 @@ def _most_common(mentions: list[Mention]) -> Mention | None:
 
 
 @dataclass
+class _PageEntities:
+    """The page's entities by key, and its programs: built once per page, not per article."""
+
+    by_key: dict[str, Entity]
+    programs: list[Entity]
+
+    @classmethod
+    def of(cls, entities: Sequence[Entity]) -> _PageEntities:
+        return cls({e.key: e for e in entities}, [e for e in entities if e.type == "program"])
+
+
+@dataclass
 class _Times:
     """Period expressions read so far: a number takes the nearest one before it in its
     sentence, else the paragraph's latest, else the paragraph's opening, else the year
@@ -255,8 +294,12 @@ def find_claims(
     claims: list[Claim] = []
     squashed_page = _squash(page.raw)
     masked_page = mask_names(page.text)
+    known = _PageEntities.of(entities)
+    by_article: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_article.setdefault(m.article, []).append(m)
     for article in articles:
-        ctx = _ArticleContext(page, squashed_page, article, entities, mentions)
+        ctx = _ArticleContext(page, squashed_page, article, known, by_article.get(article.index, []))
         times = _Times()
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []
@@ -266,7 +309,7 @@ def find_claims(
                 continue
             if sentence.paragraph != current_paragraph:
                 current_paragraph = sentence.paragraph
-                paragraph_sentences = [s for s in article.sentences if s.paragraph == sentence.paragraph]
+                paragraph_sentences = ctx.paragraphs[sentence.paragraph]
                 first = paragraph_sentences[0].text
                 opening = find_period(first, _clause_bounds(first, 0, 0)[1])  # a paragraph's opening time phrase
                 times = _Times(opening=opening.group() if opening else None, year=times.year)
@@ -363,11 +406,10 @@ def _build(
     q.start, q.end = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)
 
     clause_raw = page.raw_span(sentence.text_start + clause_start, sentence.text_start + clause_end)
-    region = _region_for(ctx, sentence, paragraph, number_raw, clause_raw)
+    region = _region_for(ctx, sentence, number_raw, clause_raw)
     agency_m = ctx.nearest_before("agency", sentence, number_raw)
     if agency_m is None:
-        in_paragraph = [m for s in paragraph for m in ctx.within("agency", s.start, s.end)]
-        agency_m = in_paragraph[0] if in_paragraph else ctx.main_agency
+        agency_m = ctx.first_in_paragraph("agency", sentence.paragraph) or ctx.main_agency
     agency = ctx.entity(agency_m) if agency_m else None
     actor = ctx.nearest_before("agency", sentence, number_raw)
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
@@ -444,6 +486,20 @@ def _subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]
     return ctx.places[start, end]
 
 
+def _places_before(ctx: _ArticleContext, sentence: Sentence) -> list[Mention]:
+    """Subject places of the paragraph's last sentence before `sentence` that names one
+    (one pass per paragraph, so a paragraph of many sentences stays linear)."""
+    n = sentence.paragraph
+    if n not in ctx.places_before:
+        latest: list[Mention] = []
+        before = []
+        for s in ctx.paragraphs[n]:
+            before.append(latest)
+            latest = _subject_places(ctx, s.start, s.end) or latest
+        ctx.places_before[n] = before
+    return ctx.places_before[n][bisect_left(ctx.paragraph_starts[n], sentence.start)]
+
+
 def _find_subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Mention]:
     places = ctx.within("region", start, end)
     programs = ctx.within("program", start, end)
@@ -463,7 +519,6 @@ def _find_subject_places(ctx: _ArticleContext, start: int, end: int) -> list[Men
 def _region_for(
     ctx: _ArticleContext,
     sentence: Sentence,
-    paragraph: list[Sentence],
     number_raw: int,
     clause: tuple[int, int],
 ) -> Entity | None:
@@ -475,10 +530,9 @@ def _region_for(
         return ctx.entity(in_clause[-1])
     if candidates:
         return ctx.entity(candidates[0])
-    for s in reversed([s for s in paragraph if s.start < sentence.start]):
-        found = _subject_places(ctx, s.start, s.end)
-        if found:
-            return ctx.entity(found[-1])
+    found = _places_before(ctx, sentence)
+    if found:
+        return ctx.entity(found[-1])
     if ctx.governing is not None:
         return ctx.governing
     return ctx.body_region()

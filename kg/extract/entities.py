@@ -145,7 +145,9 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
                 mention = state.mention(entity.type, sentence, hit.start, hit.end, article.index, entity.key)
                 if mention is not None:
                     placed.add(mention.start, entity)
-        governing = governing_region(article, state.mentions[first:], list(state.entities.values()))
+        named = state.mentions[first:]
+        named_entities = [state.entities[k] for k in dict.fromkeys(m.key or "" for m in named)]
+        governing = governing_region(article, named, named_entities)
         for text, sentence, region_hits in hits:
             _bodies(state, placed, article, text, sentence, region_hits, governing)
             _programs(state, article, text, sentence, governing)

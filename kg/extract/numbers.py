@@ -18,6 +18,7 @@ article (periods.py anchors them to the article).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 import cn2an
 
@@ -196,11 +197,15 @@ _PER_PERIOD = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 
 
-def _period_denominator(text: str, start: int) -> str | None:
-    """ "每人每月不低于…元" and "每年办理…件": the period a count or amount is per."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    clause = text[clause_start:start]
-    found = [m.group("per") for m in _PER_PERIOD.finditer(clause)]
+def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | None:
+    """ "每人每月不低于…元" and "每年办理…件": the period a count or amount is per.
+
+    `break_ends` are the sorted ends of the text's clause breaks, so finding the
+    clause costs one bisection, not a scan from the start of the text.
+    """
+    i = bisect_right(break_ends, start)
+    clause_start = break_ends[i - 1] if i else 0
+    found = [m.group("per") for m in _PER_PERIOD.finditer(text, clause_start, start)]
     found = [p for p in found if p not in ("人", "户", "个")]
     return found[-1] if found else None
 
@@ -236,6 +241,7 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     masked = mask_names(text) if masked is None else masked
     out: list[Quantity] = []
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
+    break_ends = [m.end() for m in _CLAUSE_BREAK.finditer(masked)]
     for m in _QUANTITY.finditer(masked):
         number_text = m.group("num")
         if not _HAS_NUMERAL.search(number_text):
@@ -263,7 +269,7 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
             continue
         per = None
         if unit is not None and "/" not in unit_text:
-            per = _period_denominator(masked, start)
+            per = _period_denominator(masked, start, break_ends)
             if per is None and previous and _joined(masked, previous[0], start):
                 per = previous[2]
             if per is not None and unit.dimension not in _NOT_PER_PERIOD:
