@@ -2,10 +2,9 @@
 
 `python -m bench.load --duration 60 --clients 32` ingests the seed pages into a
 fresh store, starts `kg serve` on a loopback port with an update token and then,
-for the given time, runs the clients beside one writer that re-ingests small
-generated pages through the server (SPARQL Update `DROP GRAPH` + `INSERT DATA`,
-the one transaction `kg ingest` makes of a page; seed pages are too large for the
-endpoint's request limit, so the writer uses small pages). Every answer is compared with the answer the
+for the given time, runs the clients beside one writer that re-ingests the seed
+pages through the server (a Graph Store Protocol PUT per page with the token, as
+`kg ingest --store URL` sends it). Every answer is compared with the answer the
 server gave before the load began: a page replaced with identical content must
 never be seen half-written, so any difference is a wrong answer. It prints a
 JSON report (requests, 5xx, wrong answers, latency p50/p95/max per kind) and
@@ -164,37 +163,20 @@ def build_probes(server: Server, session: requests.Session) -> list[Probe]:
     return probes
 
 
-def write_pages(folder: Path, count: int) -> list[Path]:
-    """Small generated news pages for the writer: each replace fits in one SPARQL Update."""
-    rng = random.Random(5)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(count):
-        path = folder / f"load_{n:03d}.txt"
-        lines = [f"简讯第{n}号", ""] + [
-            f"今年以来新增就业{rng.randint(10, 9999)}人，完成投资{rng.randint(1, 999)}万元，"
-            f"同比增长{rng.randint(1, 40)}%，建成道路{rng.randint(1, 90)}公里。" for _ in range(rng.randint(1, 2))
-        ]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def page_updates(paths: list[Path]) -> list[str]:
-    """One SPARQL Update per page replacing its graph in one transaction, as `kg ingest` does."""
+def page_writes(paths: list[Path]) -> list[tuple[str, bytes]]:
+    """(graph IRI, N-Triples) per page: the Graph Store Protocol PUT `kg ingest --store URL` sends."""
     import pyoxigraph as ox
 
     from kg.pipeline import process_file
     from kg.rdf.iris import graph_iri
     from kg.rdf.mapping import to_quads
 
-    updates = []
+    writes = []
     for path in paths:
         extraction = process_file(path)
-        iri = graph_iri(extraction.page.doc)
-        triples = ox.serialize([q.triple for q in to_quads(extraction)], format=ox.RdfFormat.N_TRIPLES)
-        updates.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{triples.decode()}}} }}")
-    return updates
+        triples = [q.triple for q in to_quads(extraction)]
+        writes.append((graph_iri(extraction.page.doc), ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+    return writes
 
 
 @dataclass
@@ -262,42 +244,45 @@ def _client(server: Server, probes: list[Probe], stop: threading.Event, report: 
                 report.note(f"wrong answer {probe.path} {probe.params}: {response.status_code} {response.text[:200]}")
 
 
-def post_update(session: requests.Session, server: Server, update: str) -> requests.Response:
-    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/sparql-update"}
-    return session.post(server.url + "/sparql", data=update.encode(), headers=headers, timeout=120)
+def put_graph(session: requests.Session, server: Server, write: tuple[str, bytes]) -> requests.Response:
+    """Replace one page graph in one transaction, with the operator's token."""
+    graph, body = write
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/n-triples"}
+    return session.put(server.url + "/store", params={"graph": graph}, data=body, headers=headers, timeout=120)
 
 
-def _writer(server: Server, updates: list[str], stop: threading.Event, report: Report,
+def _writer(server: Server, writes: list[tuple[str, bytes]], stop: threading.Event, report: Report,
             lock: threading.Lock) -> None:
     session = requests.Session()
     n = 0
     while not stop.is_set():
-        response = post_update(session, server, updates[n % len(updates)])
+        response = put_graph(session, server, writes[n % len(writes)])
         n += 1
         with lock:
             report.writes += 1
-            if response.status_code != 204:
+            if response.status_code not in (200, 201, 204):
                 report.write_failures += 1
                 report.note(f"write {response.status_code}: {response.text[:200]}")
 
 
-def run_load(server: Server, updates: list[str], *, clients: int = 32, duration: float = 60.0) -> Report:
-    """Run `clients` readers and one writer (looping over `updates`) against `server` for `duration` seconds.
+def run_load(server: Server, writes: list[tuple[str, bytes]], *, clients: int = 32,
+             duration: float = 60.0) -> Report:
+    """Run `clients` readers and one writer (looping over `writes`) against `server` for `duration` seconds.
 
-    The updates are applied once before the answers are recorded, so rewriting
+    The writes are applied once before the answers are recorded, so writing
     them again must leave every answer as it was.
     """
     session = requests.Session()
-    for update in updates:
-        response = post_update(session, server, update)
-        if response.status_code != 204:
+    for write in writes:
+        response = put_graph(session, server, write)
+        if response.status_code not in (200, 201, 204):
             raise RuntimeError(f"first write refused: {response.status_code} {response.text[:300]}")
     probes = build_probes(server, session)
     report, lock, stop = Report(), threading.Lock(), threading.Event()
     threads = [threading.Thread(target=_client, args=(server, probes, stop, report, lock, i), daemon=True)
                for i in range(clients)]
-    if updates:
-        threads.append(threading.Thread(target=_writer, args=(server, updates, stop, report, lock), daemon=True))
+    if writes:
+        threads.append(threading.Thread(target=_writer, args=(server, writes, stop, report, lock), daemon=True))
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + duration
@@ -318,9 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kg-load-") as tmp:
         store = Path(tmp) / "store"
         ingest_seeds(store)
-        updates = [] if args.no_writer else page_updates(write_pages(Path(tmp) / "pages", 40))
+        writes = [] if args.no_writer else page_writes(sorted(SEEDS.glob("*.txt")))
         with serve(store) as server:
-            report = run_load(server, updates, clients=args.clients, duration=args.duration)
+            report = run_load(server, writes, clients=args.clients, duration=args.duration)
             summary = report.summary()
             summary["healthy_after"] = server.healthy()
     summary.update(clients=args.clients, duration_s=args.duration)

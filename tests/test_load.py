@@ -1,7 +1,7 @@
 """Short form of the load run (bench/load.py): 32 clients for ~10 s against the real server.
 
-Mixed SPARQL and graph-view requests run while a writer re-ingests small
-generated pages through the server with the update token; every answer must equal the
+Mixed SPARQL and graph-view requests run while a writer re-ingests the seed
+pages through the server (Graph Store Protocol PUT with the update token); every answer must equal the
 one given before the load (a page being replaced is never seen half-written),
 no answer may be a 5xx. The report, with latency p95, is printed. The 60 s form
 is `python -m bench.load`.
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.load import Server, ingest_seeds, kg_command, page_updates, run_load, write_pages  # noqa: E402
+from bench.load import SEEDS, Server, ingest_seeds, kg_command, page_writes, run_load  # noqa: E402
 
 TOKEN = "load-test-token"
 
@@ -32,10 +32,9 @@ def seeded_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFac
     return server_factory(store, update_token=TOKEN)
 
 
-def test_32_clients_while_pages_are_rewritten(seeded_server, tmp_path: Path) -> None:
+def test_32_clients_while_pages_are_rewritten(seeded_server) -> None:
     server = Server(seeded_server.url, TOKEN)
-    updates = page_updates(write_pages(tmp_path / "pages", 12))
-    report = run_load(server, updates, clients=32, duration=10.0)
+    report = run_load(server, page_writes(sorted(SEEDS.glob("*.txt"))), clients=32, duration=10.0)
     summary = report.summary()
     print("\nload report:", json.dumps(summary, ensure_ascii=False))
     assert report.requests >= 32
@@ -48,13 +47,17 @@ def test_32_clients_while_pages_are_rewritten(seeded_server, tmp_path: Path) -> 
 
 def test_kg_ingest_writes_into_the_running_server(seeded_server, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """`kg ingest --store <server URL>` (token from $KG_UPDATE_TOKEN) writes a live server's store."""
+    """`kg ingest --store <server URL>` (token from $KG_UPDATE_TOKEN) writes a live server's store,
+    real pages included, and the server answers with them at once."""
     monkeypatch.setenv("KG_UPDATE_TOKEN", TOKEN)
-    page = tmp_path / "live_page.txt"
-    page.write_text("县城简讯\n\n全县今年新增就业1200人，完成投资3.5亿元。\n", encoding="utf-8")
-    result = kg_command("ingest", str(page), "--store", seeded_server.url + "/sparql")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "live_page.txt").write_text("县城简讯\n\n全县今年新增就业1200人，完成投资3.5亿元。\n", encoding="utf-8")
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        (pages / f"live_{seed.name}").write_bytes(seed.read_bytes())
+    result = kg_command("ingest", str(pages), "--store", seeded_server.url + "/sparql")
     assert result.returncode == 0, result.stderr[-1500:]
-    answer = seeded_server.post("/sparql", data={"query": "ASK { GRAPH ?g { ?s ?p ?o } "
-                                                 "FILTER(CONTAINS(STR(?g), 'live_page.txt')) }"},
+    query = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '/live_')) }"
+    answer = seeded_server.post("/sparql", data={"query": query},
                                 headers={"Accept": "application/sparql-results+json"})
-    assert answer.json()["boolean"] is True
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == 6
