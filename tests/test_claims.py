@@ -250,3 +250,17 @@ def test_a_list_of_programs_is_what_is_counted_and_is_framed_by_its_first_name()
     )
     _, claims = claims_of(body, *names)
     assert [c.program for c in claims] == ["菁樟计划", "99公益日"]
+
+
+def test_a_sole_campaign_frames_later_paragraphs_but_two_leave_them_open() -> None:
+    campaign = Entity("program", "清河护岸", "清河护岸")
+    body = "县水利局积极开展“清河护岸”专项行动。\n工作人员逐段排查河道。\n截至目前，全县清理河道垃圾320吨。"
+    _, claims = claims_of(body, campaign)
+    assert [c.program for c in claims] == ["清河护岸"]
+    other = Entity("program", "绿色家园", "绿色家园")
+    body = "县水利局开展“清河护岸”专项行动和“绿色家园”专项行动。\n截至目前，全县清理河道垃圾320吨。"
+    _, claims = claims_of(body, campaign, other)
+    assert [c.program for c in claims] == [None]
+    service = Entity("program", "便民驿站", "便民驿站")
+    _, claims = claims_of("县水利局建成“便民驿站”。\n截至目前，全县清理河道垃圾320吨。", service)
+    assert [c.program for c in claims] == [None]

@@ -33,6 +33,9 @@ _QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
 _PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理|整治)$")
 _SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
 EVIDENCE_MAX = 60
+# A campaign: its name or the words right after it say so ("“退草还耕回头看”专项整治行动").
+_CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
+_CAMPAIGN_LEAD = 10
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
 _DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
@@ -565,7 +568,8 @@ def _program_for(
     that holds no number of its own (it frames the numbers after it), or right after this
     number with no other number between; else in the section heading (which frames every
     paragraph under it), earlier in the paragraph, or the headline. A program named in
-    another number's clause belongs to that number."""
+    another number's clause belongs to that number. Failing all these, the one program
+    the article has named before the number."""
     in_sentence = ctx.within("program", sentence.start, sentence.end)
     listed = _listed(ctx, in_sentence)
     in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
@@ -591,4 +595,25 @@ def _program_for(
         by_short_name = ctx.program_by_short_name(s.text)
         if by_short_name is not None:
             return by_short_name
-    return ctx.headline_program
+    return ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+
+
+def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> Entity | None:
+    """The one campaign an article has launched before the number ("开展“…”专项整治行动",
+    "…集中整治行动(以下简称…)"): an article about a single campaign reports its results
+    paragraphs later. Names sharing a four-character core are one campaign; two campaigns
+    leave later numbers unframed."""
+    campaigns: list[Entity] = []
+    for m in ctx.within("program", start, number_raw):
+        entity = ctx.entity(m)
+        if _CAMPAIGN.search(entity.label + _squash(ctx.page.raw[m.end : m.end + _CAMPAIGN_LEAD])):
+            campaigns.append(entity)
+    if not campaigns:
+        return None
+    longest = max(campaigns, key=lambda e: len(e.label))
+    same = all(_shares_core(e.label, longest.label) for e in campaigns)
+    return longest if same else None
+
+
+def _shares_core(a: str, b: str) -> bool:
+    return any(a[i : i + 4] in b for i in range(len(a) - 3))
