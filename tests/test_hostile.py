@@ -157,6 +157,12 @@ def test_service_inside_an_update_is_refused(server, listener: Listener) -> None
     assert quads(server) == before
 
 
+def test_load_through_the_update_path_is_refused(server) -> None:
+    response = server.post("/update", data=b"LOAD <file:///etc/passwd>",
+                           headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    assert "LOAD" in refused(response, 400).upper()
+
+
 @pytest.mark.parametrize("update", [
     "LOAD <file:///etc/passwd>",
     "LOAD SILENT <file:///etc/passwd> INTO GRAPH <urn:passwd>",
@@ -183,6 +189,12 @@ def test_from_a_local_file_reads_nothing(server) -> None:
 # --- updates without the token ---------------------------------------------------------------------------------
 
 PWN = 'INSERT DATA { GRAPH <urn:pwn> { <urn:a> <urn:b> "pwned" } }'
+PWN_NT = b'<urn:a> <urn:b> "pwned" .\n'
+
+
+def hostile_graph(server) -> str:
+    rows = sparql_query(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1").json()
+    return rows["results"]["bindings"][0]["g"]["value"]
 UNAUTHORISED = [
     lambda s: sparql_update(s, PWN, token=None),
     lambda s: sparql_update(s, PWN, token="wrong-token"),
@@ -195,6 +207,14 @@ UNAUTHORISED = [
     lambda s: s.post("/sparql", data={"update": PWN}, headers={"Authorization": TOKEN}),
     lambda s: s.get("/sparql", params={"update": PWN}, headers={"Authorization": f"Bearer {TOKEN}"}),
     lambda s: s.post("/sparql", data={"query": "ASK {}", "update": PWN}, headers={"Authorization": "Bearer x"}),
+    lambda s: s.post("/update", data={"update": PWN}),
+    lambda s: s.post("/update", data=PWN.encode(), headers={"Content-Type": "application/sparql-update",
+                                                            "Authorization": "Bearer wrong"}),
+    lambda s: requests.put(s.url + "/store", params={"graph": "urn:pwn"}, data=PWN_NT, timeout=30,
+                           headers={"Content-Type": "application/n-triples"}),
+    lambda s: requests.post(s.url + "/store", params={"graph": "urn:pwn"}, data=PWN_NT, timeout=30,
+                            headers={"Content-Type": "application/n-triples", "Authorization": "Bearer x"}),
+    lambda s: requests.delete(s.url + "/store", params={"graph": hostile_graph(s)}, timeout=30),
 ]
 
 
