@@ -264,3 +264,15 @@ def test_a_sole_campaign_frames_later_paragraphs_but_two_leave_them_open() -> No
     service = Entity("program", "便民驿站", "便民驿站")
     _, claims = claims_of("县水利局建成“便民驿站”。\n截至目前，全县清理河道垃圾320吨。", service)
     assert [c.program for c in claims] == [None]
+
+
+def test_names_linked_by_a_shared_core_are_one_campaign() -> None:
+    office = Entity("program", "临澧县河道垃圾集中整治", "临澧县河道垃圾集中整治")
+    full = Entity("program", "河道垃圾集中整治行动", "河道垃圾集中整治行动")
+    short = Entity("program", "整治行动", "整治行动")
+    body = (
+        "临澧县河道垃圾集中整治办主任介绍，河道垃圾集中整治行动(以下简称“整治行动”)成效明显。"
+        "\n截至目前，全县清理河道垃圾320吨。"
+    )
+    _, claims = claims_of(body, office, full, short)
+    assert [c.program for c in claims] == ["临澧县河道垃圾集中整治"]

@@ -601,7 +601,8 @@ def _program_for(
 def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> Entity | None:
     """The one campaign an article has launched before the number ("开展“…”专项整治行动",
     "…集中整治行动(以下简称…)"): an article about a single campaign reports its results
-    paragraphs later. Names sharing a four-character core are one campaign; two campaigns
+    paragraphs later. Names linked by shared four-character cores are one campaign ("集中整治
+    行动", "整治行动"); two campaigns
     leave later numbers unframed."""
     campaigns: list[Entity] = []
     for m in ctx.within("program", start, number_raw):
@@ -610,10 +611,14 @@ def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> E
             campaigns.append(entity)
     if not campaigns:
         return None
-    longest = max(campaigns, key=lambda e: len(e.label))
-    same = all(_shares_core(e.label, longest.label) for e in campaigns)
-    return longest if same else None
+    one = [campaigns[0]]
+    rest = campaigns[1:]
+    while grown := [e for e in rest if any(_shares_core(e.label, f.label) for f in one)]:
+        one += grown
+        rest = [e for e in rest if e not in grown]
+    return None if rest else max(one, key=lambda e: len(e.label))
 
 
 def _shares_core(a: str, b: str) -> bool:
-    return any(a[i : i + 4] in b for i in range(len(a) - 3))
+    short, long = sorted((a, b), key=len)
+    return any(short[i : i + 4] in long for i in range(len(short) - 3))
