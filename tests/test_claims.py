@@ -276,3 +276,13 @@ def test_names_linked_by_a_shared_core_are_one_campaign() -> None:
     )
     _, claims = claims_of(body, office, full, short)
     assert [c.program for c in claims] == ["临澧县河道垃圾集中整治"]
+
+
+def test_a_program_beside_an_earlier_sentences_count_does_not_frame_the_next() -> None:
+    service = Entity("program", "一网通办", "一网通办")
+    body = "全县36项审批事项实行“一网通办”。全年累计受理群众来信215件。"
+    _, claims = claims_of(body, service)
+    assert [c.program for c in claims] == ["一网通办", None]
+    body = "县里全面推行“一网通办”。全年累计办件4200件。"
+    _, claims = claims_of(body, service)
+    assert [c.program for c in claims] == ["一网通办"]

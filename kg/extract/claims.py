@@ -568,8 +568,9 @@ def _program_for(
     that holds no number of its own (it frames the numbers after it), or right after this
     number with no other number between; else in the section heading (which frames every
     paragraph under it), earlier in the paragraph, or the headline. A program named in
-    another number's clause belongs to that number. Failing all these, the one program
-    the article has named before the number."""
+    another number's clause belongs to that number, and one named in an earlier sentence
+    beside that sentence's own count belongs to that count. Failing all these, the one
+    campaign the article has launched before the number."""
     in_sentence = ctx.within("program", sentence.start, sentence.end)
     listed = _listed(ctx, in_sentence)
     in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
@@ -590,12 +591,21 @@ def _program_for(
         return heading
     for s in reversed([s for s in paragraph if s.start < sentence.start]):
         found = ctx.within("program", s.start, s.end)
-        if found:
+        if found and _counts_nothing(s.text):
             return ctx.entity(found[-1])
+        if found:
+            return _sole_program_before(ctx, ctx.article.start, number_raw)
         by_short_name = ctx.program_by_short_name(s.text)
         if by_short_name is not None:
             return by_short_name
     return ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+
+
+def _counts_nothing(text: str) -> bool:
+    """Whether a sentence reports no measured number: a program it names frames the
+    sentences after it; one it names beside its own count ("6项事项实行“跨省通办”")
+    is that count's."""
+    return not any(q.unit and q.dimension != "duration" and q.number_text != "一" for q in parse_quantities(text))
 
 
 def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> Entity | None:
