@@ -286,3 +286,15 @@ def test_a_program_beside_an_earlier_sentences_count_does_not_frame_the_next() -
     body = "县里全面推行“一网通办”。全年累计办件4200件。"
     _, claims = claims_of(body, service)
     assert [c.program for c in claims] == ["一网通办"]
+
+
+def test_a_paragraphs_topic_line_frames_the_means_listed_after_it() -> None:
+    topic = Entity("program", "网格+服务", "网格+服务")
+    means = Entity("program", "邻里茶馆", "邻里茶馆")
+    body = "创新推行“网格+服务”工作模式。依托网格员队伍，搭建“邻里茶馆”，全年解决群众诉求120件。"
+    _, claims = claims_of(body, topic, means)
+    assert [c.program for c in claims] == ["网格+服务"]
+    campaign = Entity("program", "清河护岸", "清河护岸")
+    body = "创新推行“网格+服务”工作模式。全面落实“清河护岸”专项行动。全年清理河道垃圾320吨。"
+    _, claims = claims_of(body, topic, campaign)
+    assert [c.program for c in claims] == ["清河护岸"]

@@ -20,6 +20,7 @@ from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
+from kg.extract.page_search import PageSearch
 from kg.extract.periods import PERIOD, YEARLY, find_period, resolve_period
 from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
@@ -36,6 +37,7 @@ EVIDENCE_MAX = 60
 # A campaign: its name or the words right after it say so ("“退草还耕回头看”专项整治行动").
 _CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
 _CAMPAIGN_LEAD = 10
+_TOPIC_MAX = 24  # a paragraph's topic line is short
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
 _DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
@@ -138,7 +140,7 @@ class _ArticleContext:
     def __init__(
         self,
         page: Page,
-        squashed_page: str,
+        squashed_page: PageSearch,
         article: Article,
         entities: _PageEntities,
         mentions: Sequence[Mention],
@@ -295,7 +297,7 @@ def find_claims(
 ) -> list[Claim]:
     """Every quantitative policy claim in the page's articles, in reading order."""
     claims: list[Claim] = []
-    squashed_page = _squash(page.raw)
+    squashed_page = PageSearch(_squash(page.raw))
     masked_page = mask_names(page.text)
     known = _PageEntities.of(entities)
     by_article: dict[int, list[Mention]] = {}
@@ -360,7 +362,7 @@ def _squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _unique_span(page: Page, squashed_page: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
     """Widen an evidence span by whole clauses until its text occurs once on the page.
 
     A reader who searches the page for the evidence (as an analyst or a scorer
@@ -576,6 +578,9 @@ def _program_for(
     in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
     if in_clause:
         return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
+    topic = _topic_program(ctx, sentence, paragraph)
+    if topic is not None:
+        return topic
     framing = [m for m in in_sentence if m.end <= number_raw and not ctx.clause_has_number(m.start)]
     if framing:
         return ctx.entity(listed.get(id(framing[-1]), framing[-1]))
@@ -599,6 +604,20 @@ def _program_for(
         if by_short_name is not None:
             return by_short_name
     return ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+
+
+def _topic_program(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sentence]) -> Entity | None:
+    """The program of a paragraph's topic sentence: a short opening line that only names
+    a program ("创新推行“网格+服务”工作模式。") heads its paragraph like a section heading,
+    over the programs a later sentence lists as its means, unless a sentence in between
+    names a program of its own."""
+    first = paragraph[0] if paragraph else None
+    if first is None or first is sentence or len(_squash(first.text)) > _TOPIC_MAX:
+        return None
+    if ctx.within("program", first.end, sentence.start):
+        return None  # a nearer sentence names a program: the usual order decides
+    named = ctx.within("program", first.start, first.end)
+    return ctx.entity(named[0]) if len(named) == 1 and _counts_nothing(first.text) else None
 
 
 def _counts_nothing(text: str) -> bool:
