@@ -1,0 +1,52 @@
+"""How often a piece of text occurs on a page, without scanning the page for every claim.
+
+A claim's evidence is widened until it occurs once on the page. `str.count`
+scans the whole page each time, which on a long page with thousands of claims
+costs time quadratic in its length. After a few scans the page is indexed by
+its character pairs once; a lookup then checks only where the rarest of the
+needle's first few pairs occurs.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+_SCANS_BEFORE_INDEX = 32  # a short page is scanned; the index pays off on pages with many claims
+_PAIRS_TRIED = 8  # the rarest of the needle's first pairs is rare enough
+
+
+class PageSearch:
+    """Counts of non-overlapping occurrences in one text, as `str.count` gives them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scans = 0
+        self.pairs: dict[str, array[int]] | None = None
+
+    def count(self, needle: str) -> int:
+        if len(needle) < 2 or (self.pairs is None and self.scans < _SCANS_BEFORE_INDEX):
+            self.scans += 1
+            return self.text.count(needle)
+        pairs = self.pairs if self.pairs is not None else self._index()
+        empty: array[int] = array("q")
+        tried = range(min(len(needle) - 1, _PAIRS_TRIED))
+        offset = min(tried, key=lambda i: len(pairs.get(needle[i : i + 2], empty)))
+        found, free = 0, 0
+        for p in pairs.get(needle[offset : offset + 2], empty):
+            start = p - offset
+            if start >= free and self.text.startswith(needle, start):
+                found += 1
+                free = start + len(needle)
+        return found
+
+    def _index(self) -> dict[str, array[int]]:
+        pairs: dict[str, array[int]] = {}
+        text = self.text
+        for i in range(len(text) - 1):
+            pair = text[i : i + 2]
+            positions = pairs.get(pair)
+            if positions is None:
+                positions = pairs[pair] = array("q")
+            positions.append(i)
+        self.pairs = pairs
+        return pairs
