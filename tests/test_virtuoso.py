@@ -141,10 +141,7 @@ def test_page_round_trips_unchanged(remote: Store) -> None:
     assert graph_triples(remote, graph) == same_triples(q.triple for q in quads)
 
 
-def test_graph_list_names_each_page(remote: Store, request: pytest.FixtureRequest) -> None:
-    if "virtuoso" in request.node.name:
-        request.applymarker(pytest.mark.xfail(reason="kg.rdf.remote lists graphs with GRAPH ?g {}, "
-                                              "which Virtuoso 7.2 answers with no rows"))
+def test_graph_list_names_each_page(remote: Store) -> None:
     graph = graph_iri("listed_page.txt")
     remote.replace_graph(graph, to_quads(sample_extraction("listed_page.txt")))
     assert graph in remote.graphs()
