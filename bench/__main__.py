@@ -34,7 +34,9 @@ NOTES = """\
   `Store.bulk_load` reads. The 10 M-triple store is built this way, not by extracting 1 GB of text.
 - The machine is shared with other jobs while a session runs: each part records the 1-minute load
   average. With a load above the number of CPUs, wall-clock figures are pessimistic; extraction is
-  also given per CPU-second, which other load does not inflate.
+  also given per CPU-second, which other load does not inflate. The direct and the HTTP timings of a
+  query are taken minutes apart, so a ratio below 1 means the load changed between them, not that the
+  server is faster than the store it reads: read the ratios as rough while the load average is high.
 - Ingest at scale runs `python -m kg.distributed` (dask.distributed LocalCluster, one process per
   CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
   a time and streams quads to its partition file, the driver keeps only per-partition counts, and the
