@@ -179,7 +179,7 @@ def render(results: dict) -> str:
                 f"{scale['seconds']:.0f} s | {scale['text_mb_s']:.2f} MB/s | {scale['claims_s']:.0f} | "
                 f"{scale['triples_s']:.0f} | {scale['peak_rss_mib']:.0f} MiB |", "",
                 f"{scale['workers']} worker processes; peak RSS is the sum over the driver, scheduler and workers, "
-                f"sampled every 0.5 s. Load average: {scale.get('load_average', 'not recorded')}.", ""]
+                f"sampled every 0.5 s. Load average: {scale.get('load_average', float('nan')):.1f}.", ""]
     micro = results.get("micro") or []
     if micro:
         out += ["## Single-stage micro benchmarks (bench/bench_*.py, as they print)", ""]
