@@ -76,3 +76,9 @@ def test_unquoted_name_as_a_policy_verbs_whole_object() -> None:
     assert _names("着力办好群众身边的民生实事。") == ["民生实事"]
     assert _names("窗口推行预约办理业务，减少排队。") == []
 
+
+def test_names_coded_by_a_count_of_parts_or_a_number() -> None:
+    assert _names("社区围绕“四个全覆盖”抓落实。") == ["四个全覆盖"]
+    assert _names("开展“一对一”帮扶。") == []
+    assert _names("12345热线受理诉求890件，满意率98%。") == ["12345热线"]
+    assert _names("全年服务企业3200家。") == []

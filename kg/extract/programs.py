@@ -3,8 +3,9 @@
 A quoted phrase is a program when it looks like a name and the sentence treats
 it as one:
 
-- it joins parts with "+" ("党建+统战"), or ends with a program head noun
-  (工程, 行动, 计划, 机制, 服务圈, 攻势, 银行 ...); or
+- it joins parts with "+" ("党建+统战"), is coded by a count of its parts
+  ("两个覆盖"), or ends with a program head noun (工程, 行动, 计划, 机制,
+  服务圈, 攻势, 银行 ...); or
 - a policy verb (打造, 开展, 推行, 实施 ...) stands shortly before the run of
   quotes and the run is followed by a head noun ("...”工作机制") or ends
   the clause.
@@ -14,7 +15,8 @@ are left out, and so are idioms quoted alone ("实施“关停并转”") and qu
 are the figurative head of a longer phrase ("打造服务“新样板”").  Unquoted names
 are taken only with a strong head ("…专项行动", "…集中整治", "…宣传月") right
 after a launching verb or a clause start, or as a policy verb's whole object
-ending on a name tail ("全面推行医保业务一窗办理", "参与乡村振兴").  Cue words live
+ending on a name tail ("全面推行医保业务一窗办理", "参与乡村振兴"), or coded by a
+number ("311服务").  Cue words live
 in kg/extract/data/program_cues.json.
 """
 
@@ -40,6 +42,10 @@ _UNQUOTED_MAX = 24
 _NAME_BREAKS = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 _HEAD_LEAD = 4
+# A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
+_NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
+# A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
+_CODED = re.compile(r"(?<![\d.％%])\d{3,5}(?:服务|热线|工程|行动|计划|工作法)")
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,7 @@ def find_programs(text: str) -> list[ProgramHit]:
             q = canonical_program(m.group(1))
             if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())):
                 continue
-            if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()):
+            if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()) or _NUMBERED.fullmatch(q):
                 offset = m.start(1)
                 for part in _split_series(q):
                     i = text.find(part, offset)
@@ -206,6 +212,9 @@ def find_programs(text: str) -> list[ProgramHit]:
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
+    for m in _CODED.finditer(text):
+        if not any(h.start <= m.start() < h.end for h in hits):
+            hits.append(ProgramHit(m.start(), m.end(), m.group()))
     for m in cues().object_name.finditer(text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
