@@ -298,3 +298,12 @@ def test_a_paragraphs_topic_line_frames_the_means_listed_after_it() -> None:
     body = "创新推行“网格+服务”工作模式。全面落实“清河护岸”专项行动。全年清理河道垃圾320吨。"
     _, claims = claims_of(body, topic, campaign)
     assert [c.program for c in claims] == ["清河护岸"]
+
+
+def test_a_headline_part_named_after_its_parent_frames_the_article() -> None:
+    parent = Entity("program", "春苗计划", "春苗计划")
+    part = Entity("program", "春苗课堂", "春苗课堂")
+    page, article = make_page("活动现场，8个项目登台展示。")
+    article.headline = "高新区春苗计划·春苗课堂首期开讲"
+    claims = find_claims(page, [article], [parent, part], mentions_of(page, parent, part))
+    assert [c.program for c in claims] == ["春苗课堂"]

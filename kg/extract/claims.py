@@ -38,6 +38,7 @@ EVIDENCE_MAX = 60
 _CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
 _CAMPAIGN_LEAD = 10
 _TOPIC_MAX = 24  # a paragraph's topic line is short
+_SERIES_DOT = "·"
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
 _DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
@@ -603,7 +604,19 @@ def _program_for(
         by_short_name = ctx.program_by_short_name(s.text)
         if by_short_name is not None:
             return by_short_name
-    return ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+    return _sub_program(ctx) or ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+
+
+def _sub_program(ctx: _ArticleContext) -> Entity | None:
+    """The part a headline names after its parent with a separator dot ("…计划·…路演…"):
+    the article reports the part, not the whole."""
+    headline = _squash(ctx.article.headline or "")
+    named = [e for e in ctx.programs if e.label and e.label in headline]
+    for parent in named:
+        for part in named:
+            if f"{parent.label}{_SERIES_DOT}{part.label}" in headline:
+                return part
+    return None
 
 
 def _topic_program(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sentence]) -> Entity | None:
