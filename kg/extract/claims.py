@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
@@ -633,6 +634,7 @@ def _topic_program(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sen
     return ctx.entity(named[0]) if len(named) == 1 and _counts_nothing(first.text) else None
 
 
+@lru_cache(maxsize=4096)
 def _counts_nothing(text: str) -> bool:
     """Whether a sentence reports no measured number: a program it names frames the
     sentences after it; one it names beside its own count ("6项事项实行“跨省通办”")
