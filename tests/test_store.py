@@ -232,10 +232,10 @@ def test_embedded_store_persists(tmp_path: Path) -> None:
         assert again.graphs() == [iris.graph_iri(DOCS[0])]
 
 
-def test_remote_location_derives_protocol_urls() -> None:
-    remote = open_store("http://127.0.0.1:9/query")
+def test_remote_location_derives_protocol_urls(oxigraph_url: str) -> None:
+    remote = open_store(f"{oxigraph_url}/query")
     assert (remote.query_url, remote.update_url, remote.store_url) == (
-        "http://127.0.0.1:9/query", "http://127.0.0.1:9/update", "http://127.0.0.1:9/store")
+        f"{oxigraph_url}/query", f"{oxigraph_url}/update", f"{oxigraph_url}/store")
     root = open_store("https://example.org/")
     assert root.query_url == "https://example.org/query"
 

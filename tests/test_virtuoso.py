@@ -64,7 +64,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     if started.returncode != 0:
         pytest.skip(f"Virtuoso did not start: {started.stderr.strip()[-300:]}")
     root = f"http://127.0.0.1:{http}"
-    store = open_store(f"{root}/sparql", update_url=f"{root}/sparql", store_url=f"{root}/sparql-graph-crud")
+    store = open_store(f"{root}/sparql")  # update and Graph Store URLs are Virtuoso's own, found by asking
+    assert (store.update_url, store.store_url) == (f"{root}/sparql", f"{root}/sparql-graph-crud")
     try:
         yield store
     finally:

@@ -50,21 +50,42 @@ class RemoteStore(Store):
         else:
             query_url = root + "/query"
         self.query_url = query_url
-        self.update_url = update_url or root + "/update"
-        self.store_url = store_url or root + "/store"
+        self._root = root
+        self._update_url = update_url
+        self._store_url = store_url
         self.timeout = timeout
         self.session = requests.Session()
         token = token or os.environ.get("KG_UPDATE_TOKEN")
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
-        self._oxigraph: bool | None = None
+        self._server: str | None = None
 
-    def _is_oxigraph(self) -> bool:
-        if self._oxigraph is None:
+    def _server_name(self) -> str:
+        """The endpoint's Server header, lower-cased: where servers differ, they say who they are."""
+        if self._server is None:
             response = _check(self.session.post(self.query_url, data={"query": "ASK {}"}, timeout=self.timeout,
                                                 headers={"Accept": "application/sparql-results+json"}))
-            self._oxigraph = response.headers.get("server", "").lower().startswith("oxigraph")
-        return self._oxigraph
+            self._server = response.headers.get("server", "").lower()
+        return self._server
+
+    def _is_oxigraph(self) -> bool:
+        return self._server_name().startswith("oxigraph")
+
+    @property
+    def update_url(self) -> str:
+        """Given, else Virtuoso's own (updates go to /sparql), else the Oxigraph-style /update."""
+        if self._update_url is None:
+            virtuoso = self._server_name().startswith("virtuoso")
+            self._update_url = self.query_url if virtuoso else self._root + "/update"
+        return self._update_url
+
+    @property
+    def store_url(self) -> str:
+        """Given, else Virtuoso's /sparql-graph-crud, else the Oxigraph-style /store."""
+        if self._store_url is None:
+            virtuoso = self._server_name().startswith("virtuoso")
+            self._store_url = self._root + ("/sparql-graph-crud" if virtuoso else "/store")
+        return self._store_url
 
     def _post_query(self, sparql: str, accept: str, default_graph: list[str] | None,
                     named_graphs: list[str] | None, union: bool = True,
