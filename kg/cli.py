@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from kg.model import Extraction, InputError
+from kg.rdf.remote import RemoteError
 
 DEFAULT_STORE = "data/store"
 ROW_FORMATS = ("jsonl", "csv")
@@ -52,6 +53,8 @@ def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except InputError as error:
+            _fail(str(error))
+        except RemoteError as error:
             _fail(str(error))
         except OSError as error:
             location = kwargs.get("store") or getattr(error, "filename", None) or "store"

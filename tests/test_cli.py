@@ -110,3 +110,9 @@ def test_remove_then_reingest_restores_the_graph(tmp_path: Path) -> None:
                                      "validate", "serve"])
 def test_every_command_explains_itself(command: str) -> None:
     assert "Usage:" in kg(command, "--help").stdout
+
+
+def test_an_unreachable_remote_store_is_one_line() -> None:
+    result = kg("claims", "--store", "http://127.0.0.1:9/sparql", check=False)
+    assert result.returncode == 2
+    assert "127.0.0.1:9" in result.stderr and "Traceback" not in result.stderr

@@ -211,7 +211,7 @@ def run_update(update: str, params: MultiDict) -> Response:
             store.store.update(update, base_iri=_endpoint_iri())
         except SyntaxError as error:
             raise ApiError(400, f"syntax error: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # pyoxigraph's evaluation errors ("graph does not exist")
             raise ApiError(400, f"update failed: {error}") from None
     current_app.extensions["kg.projection"].refresh()
     return Response(status=204)
