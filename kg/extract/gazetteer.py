@@ -18,6 +18,7 @@ pages and releases.
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import pickle
 import re
@@ -141,8 +142,8 @@ def data_file() -> Path:
 def read_data(path: Path) -> str:
     if path.suffix != ".zip":
         return path.read_text(encoding="utf-8")
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(path.with_suffix(".txt").name).decode("utf-8")
+    with zipfile.ZipFile(path) as archive, archive.open(path.with_suffix(".txt").name) as member:
+        return io.TextIOWrapper(member, encoding="utf-8").read()  # universal newlines, as read_text gives
 
 
 def _read_coded(gaz: Gazetteer, text: str) -> None:
