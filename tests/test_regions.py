@@ -81,9 +81,10 @@ def test_zone_after_a_city_is_its_own_place() -> None:
     assert hits[1][2] == "430200000000/株洲高新区"
 
 
-def test_management_district_alias() -> None:
+def test_management_district_keeps_the_form_it_is_written_in() -> None:
     hit = _find("益阳市大通湖区推进医保服务。")[-1]
-    assert hit[1:] == ("大通湖管理区", "430971000000")
+    assert hit[1:] == ("大通湖区", "430971000000")
+    assert _find("益阳市大通湖管理区召开会议。")[-1][1:] == ("大通湖管理区", "430971000000")
 
 
 def test_other_province_by_full_name() -> None:

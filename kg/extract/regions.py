@@ -14,7 +14,8 @@ A gazetteer name found in the text is only a candidate.  Rules, in order:
 - among places that share a name, the one under the article's regions wins,
   then the home province (Hunan), then the higher level ("长沙" is the city).
 
-A city or county followed by a zone word ("株洲高新区", "南县经开区") becomes a
+A management district written as "X区" ("大通湖区" for 大通湖管理区) keeps that
+label.  A city or county followed by a zone word ("株洲高新区", "南县经开区") becomes a
 zone of its own, linked to that city or county.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +43,14 @@ _UNLISTED = {
 _COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
 _CROSS_WORD_FREQ = 50
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
+
+
+def _as_written(region: Region, name: str) -> Region:
+    """A management district written in its district form ("大通湖区" for 大通湖管理区) is
+    labelled as the papers write it; the official name stays the gazetteer's alias."""
+    if region.name.endswith("管理区") and name == region.name[: -len("管理区")] + "区":
+        return replace(region, name=name)
+    return region
 
 
 @dataclass
@@ -174,7 +183,7 @@ class RegionResolver:
             name = name[:-1]
         elif not home and end < len(text) and is_word(text[end - 1 : end + 1], _COMMON_WORD_FREQ):
             return None  # "九江市民" could be; "新华区域" is not a place
-        return RegionHit(start, end, name, entry.region, entry.form)
+        return RegionHit(start, end, name, _as_written(entry.region, name), entry.form)
 
     def _under_written_parent(
         self, name: str, start: int, end: int, entries: list[NameEntry], adjacent: RegionHit | None
