@@ -17,6 +17,7 @@ article (periods.py anchors them to the article).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 
@@ -227,6 +228,8 @@ def _read_values(number_text: str) -> tuple[list[float], bool] | None:
             return None
         values.append(value)
         approx_mark = approx_mark or marked
+    if len(values) == 2 and values[0] > values[1]:
+        return None  # a range runs upwards: "3-1" is a score, "8至6" a misprint
     return values, approx_mark
 
 
@@ -288,6 +291,8 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
             qualifier = SUFFIX_QUALIFIERS[suffix]
         factor = unit.factor if unit else 1.0
         scaled = [v * factor for v in values]
+        if not all(map(math.isfinite, scaled)):
+            continue  # a run of digits too long to be a reported figure
         value = scaled[0]
         lower, upper = _bounds(value, qualifier, prefix)
         if len(scaled) == 2:
