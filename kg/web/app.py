@@ -1,8 +1,9 @@
 """The Flask application: SPARQL endpoint, graph API, linked-data pages, exports, browser UI.
 
 `create_app(store)` is what `kg serve` and `python server.py` serve. The web
-layer reads only the store; queries from outside run in killable worker
-processes, so the store must be an embedded one (a folder) for /sparql.
+layer reads only the store; on an embedded store (a folder) queries from
+outside run in killable worker processes, on a remote SPARQL endpoint the
+endpoint answers them under the same time limit and result cap.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from importlib import resources
 
 from flask import Flask, Response, request
 
+from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
-from kg.web.executor import QueryExecutor
+from kg.web.executor import QueryExecutor, RemoteQueryExecutor
 from kg.web.projection import ProjectionCache, build_from_folder
 
 MAX_REQUEST_BYTES = 1_000_000
@@ -61,6 +63,19 @@ def _register_ui(app: Flask) -> None:
     app.register_blueprint(ui.bp)
 
 
+def _query_side(store, timeout: float, workers: int | None) -> tuple[QueryExecutor | RemoteQueryExecutor,
+                                                                      ProjectionCache]:
+    """Who answers /sparql and builds the projection: the endpoint for a remote store, else worker processes."""
+    if isinstance(store, RemoteStore):
+        return RemoteQueryExecutor(store, timeout=timeout), ProjectionCache(store)
+    location = getattr(store, "path", None)
+    if location is None:
+        raise ValueError("the web service needs an embedded store folder or a remote SPARQL endpoint")
+    executor = QueryExecutor(str(location), timeout=timeout, workers=workers)
+    # The projection is built in a query worker, so rebuilding it never holds the server's GIL.
+    return executor, ProjectionCache(store, lambda: executor.call(build_from_folder, str(location)))
+
+
 def create_app(
     store,
     *,
@@ -70,15 +85,12 @@ def create_app(
     allowed_services: frozenset[str] | None = None,
     query_workers: int | None = None,
 ) -> Flask:
-    """The web app over an embedded store (kg.rdf.store.EmbeddedStore).
+    """The web app over an embedded store (kg.rdf.store.EmbeddedStore) or a remote endpoint (RemoteStore).
 
     `allowed_services` lists the endpoint IRIs SERVICE and LOAD may reach (none by
     default; $KG_ALLOWED_SERVICES, space-separated, when not given); `max_results`
     caps one answer ($KG_MAX_RESULTS or 10 000 when not given).
     """
-    location = getattr(store, "path", None)
-    if location is None:
-        raise ValueError("the web service needs an embedded store folder; remote endpoints are queried directly")
     if allowed_services is None:
         allowed_services = frozenset(os.environ.get("KG_ALLOWED_SERVICES", "").split())
     if max_results is None:
@@ -87,11 +99,10 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    executor = QueryExecutor(str(location), timeout=query_timeout, workers=query_workers)
+    executor, projection = _query_side(store, query_timeout, query_workers)
     atexit.register(executor.close)
     app.extensions["kg.store"] = store
-    # The projection is built in a query worker, so rebuilding it never holds the server's GIL.
-    app.extensions["kg.projection"] = ProjectionCache(store, lambda: executor.call(build_from_folder, str(location)))
+    app.extensions["kg.projection"] = projection
     app.extensions["kg.sparql"] = sparql.SparqlSettings(
         executor=executor,
         update_token=update_token,

@@ -6,11 +6,14 @@ worker process of a pebble pool; past the time limit pebble kills that worker
 inside Rust code) and starts a fresh one, and the server itself never stops
 answering. Workers open the store folder with `Store.read_only` for every
 query, so each query sees the store as it is when it starts, alongside the
-server's own read-write handle.
+server's own read-write handle. A remote store needs none of this: the
+endpoint evaluates, and RemoteQueryExecutor only sends and checks.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import multiprocessing
 import signal
 import time
@@ -21,7 +24,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import pyoxigraph as ox
+import requests
 from pebble import ProcessExpired, ProcessPool
+
+from kg.rdf.remote import RemoteError, RemoteStore
 
 DEFAULT_WORKERS = 4
 T = TypeVar("T")
@@ -189,3 +195,64 @@ class QueryExecutor:
     def close(self) -> None:
         self._pool.stop()
         self._pool.join(timeout=5)
+
+
+def _count_rows(media_type: str, body: bytes) -> tuple[str, int]:
+    """(kind, number of results) of an endpoint's answer, read the way the embedded path counts."""
+    media = media_type.split(";")[0].strip().lower()
+    if media == "text/csv":  # pyoxigraph writes CSV but cannot read it; the header row is not a result
+        return "solutions", max(len(list(csv.reader(io.StringIO(body.decode("utf-8"))))) - 1, 0)
+    tabular = ox.QueryResultsFormat.from_media_type(media)
+    if tabular is not None:
+        results = ox.parse_query_results(body, format=tabular)
+        if isinstance(results, ox.QueryBoolean):
+            return "boolean", 1
+        return "solutions", sum(1 for _ in results)
+    rdf_format = ox.RdfFormat.from_media_type(media)
+    if rdf_format is None:
+        raise QueryFailed(502, f"the SPARQL endpoint answered with an unexpected content type {media!r}")
+    return "graph", sum(1 for _ in ox.parse(body, format=rdf_format))
+
+
+class RemoteQueryExecutor:
+    """Answers queries on a remote SPARQL 1.1 endpoint: the same interface as QueryExecutor.
+
+    The remote engine does the work, so no worker pool is needed: the time
+    limit becomes the HTTP read timeout (the client gets the same 503; the
+    endpoint may go on evaluating, which only it can stop), the endpoint is
+    asked for the negotiated format, and the answer is parsed once to apply
+    the same result cap as the embedded path.
+    """
+
+    def __init__(self, store: RemoteStore, *, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+        # A handle of its own whose HTTP timeout is the query time limit; writes keep the store's.
+        self._remote = RemoteStore(store.query_url, timeout=timeout)
+        self._remote.session.headers.update(store.session.headers)
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit or endpoint down)."""
+        query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
+        accept = f"{job.tabular_format}, {job.graph_format};q=0.9"
+        try:
+            media, body = self._remote.query_raw(query, accept, default_graph=job.default_graphs,
+                                                 named_graphs=job.named_graphs)
+        except SyntaxError as error:
+            raise QueryFailed(400, f"syntax error: {error}") from None
+        except requests.Timeout:
+            raise QueryFailed(
+                503, f"time limit exceeded: the query ran longer than {self.timeout:g} s and was stopped",
+                {"Retry-After": "1"},
+            ) from None
+        except requests.ConnectionError as error:
+            raise QueryFailed(503, f"the SPARQL endpoint could not be reached, try again: {error}",
+                              {"Retry-After": "1"}) from None
+        except RemoteError as error:
+            raise QueryFailed(502, f"the SPARQL endpoint refused the query: {error}") from None
+        kind, count = _count_rows(media, body)
+        if count > job.max_results:
+            raise _too_many(job.max_results)
+        return QueryAnswer(media.split(";")[0].strip(), body, kind)
+
+    def close(self) -> None:
+        self._remote.close()

@@ -1,0 +1,134 @@
+"""The web service over a remote store: our server in front of a real `oxigraph serve`.
+
+The sample graph is written into the Oxigraph server through RemoteStore, then
+server.py is started with KG_STORE set to the endpoint's URL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from conftest import SAMPLE, LiveServer, free_port
+
+from kg.rdf.remote import RemoteStore
+
+B = "https://kg.example.org/"
+SUXIAN = B + "region/431003"
+REGIONS = "PREFIX kg: <https://kg.example.org/ontology#> SELECT ?r WHERE { ?r a kg:Region } ORDER BY ?r"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port, holding the sample graph."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"oxigraph server did not start on port {port}")
+            time.sleep(0.1)
+        remote = RemoteStore(url)
+        remote.bulk_add(ox.parse(path=str(SAMPLE), format=ox.RdfFormat.TRIG))
+        assert len(remote) > 0
+        remote.close()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(server_factory: Callable[..., LiveServer], endpoint: str) -> LiveServer:
+    return server_factory(endpoint)  # type: ignore[arg-type]
+
+
+def _regions_in_sample() -> list[str]:
+    store = ox.Store()
+    store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    return [row["r"].value for row in store.query(REGIONS, use_default_graph_as_union=True)]
+
+
+def test_select_as_json_matches_the_embedded_answer(server: LiveServer) -> None:
+    response = server.get("/sparql", params={"query": REGIONS},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+    rows = [b["r"]["value"] for b in response.json()["results"]["bindings"]]
+    assert rows == _regions_in_sample()
+    assert SUXIAN in rows
+
+
+def test_select_as_csv(server: LiveServer) -> None:
+    response = server.get("/sparql", params={"query": REGIONS, "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert table[0] == ["r"]
+    assert [row[0] for row in table[1:]] == _regions_in_sample()
+
+
+def test_construct_is_a_graph_in_the_negotiated_format(server: LiveServer) -> None:
+    query = f"CONSTRUCT {{ <{SUXIAN}> ?p ?o }} WHERE {{ <{SUXIAN}> ?p ?o }}"
+    response = server.get("/sparql", params={"query": query}, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/n-triples")
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+    assert triples and all(t.subject == ox.NamedNode(SUXIAN) for t in triples)
+
+
+def test_syntax_error_is_a_400(server: LiveServer) -> None:
+    response = server.get("/sparql", params={"query": "SELECT ?x WHERE { ?x"})
+    assert response.status_code == 400
+    assert "syntax error" in response.json()["error"]
+
+
+def test_service_is_refused_before_anything_is_sent(server: LiveServer) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    response = server.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "SERVICE" in response.json()["error"]
+
+
+def test_result_cap_applies(server_factory: Callable[..., LiveServer], endpoint: str) -> None:
+    capped = server_factory(endpoint, env={"KG_MAX_RESULTS": "2"})  # type: ignore[arg-type]
+    over = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert over.status_code == 400
+    assert "result limit exceeded" in over.json()["error"]
+    under = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"})
+    assert under.status_code == 200
+
+
+def test_graph_api_answers_from_the_remote_quads(server: LiveServer) -> None:
+    hits = server.get("/api/graph/search", params={"q": "苏仙区"}).json()["results"]
+    assert hits and hits[0]["iri"] == SUXIAN
+    body = server.get("/api/graph/neighborhood", params={"iri": SUXIAN, "depth": 1}).json()
+    ids = {node["data"]["id"] for node in body["elements"]["nodes"]}
+    assert SUXIAN in ids and len(ids) > 1
+
+
+def test_turtle_export_parses(server: LiveServer) -> None:
+    response = server.get("/export.ttl")
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert (rdflib.URIRef(SUXIAN), None, None) in graph
