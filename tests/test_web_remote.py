@@ -132,3 +132,32 @@ def test_turtle_export_parses(server: LiveServer) -> None:
     assert response.status_code == 200
     graph = rdflib.Graph().parse(data=response.content, format="turtle")
     assert (rdflib.URIRef(SUXIAN), None, None) in graph
+
+
+def test_time_limit_is_a_503(server_factory: Callable[..., LiveServer], endpoint: str) -> None:
+    limited = server_factory(endpoint, timeout=1)  # type: ignore[arg-type]
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    started = time.monotonic()
+    response = limited.get("/sparql", params={"query": runaway})
+    assert response.status_code == 503
+    assert "time limit exceeded" in response.json()["error"]
+    assert time.monotonic() - started < 10
+    assert limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_graph_store_writes_pass_through_with_the_token(server_factory: Callable[..., LiveServer],
+                                                        endpoint: str) -> None:
+    writable = server_factory(endpoint, update_token="secret")  # type: ignore[arg-type]
+    page, body = "https://kg.example.org/page/remote-test", "<urn:a> <urn:b> <urn:c> ."
+    headers = {"Content-Type": "application/n-triples"}
+    refused = requests.put(f"{writable.url}/store", params={"graph": page}, data=body,
+                           headers=headers, timeout=30)
+    assert refused.status_code == 401
+    put = requests.put(f"{writable.url}/store", params={"graph": page}, data=body, timeout=30,
+                       headers={**headers, "Authorization": "Bearer secret"})
+    assert put.status_code == 204
+    assert RemoteStore(endpoint).query(f"ASK {{ GRAPH <{page}> {{ <urn:a> <urn:b> <urn:c> }} }}") is True
+    gone = requests.delete(f"{writable.url}/store", params={"graph": page}, timeout=30,
+                           headers={"Authorization": "Bearer secret"})
+    assert gone.status_code == 204
+    assert page not in RemoteStore(endpoint).graphs()
