@@ -161,3 +161,22 @@ def test_graph_store_writes_pass_through_with_the_token(server_factory: Callable
                            headers={"Authorization": "Bearer secret"})
     assert gone.status_code == 204
     assert page not in RemoteStore(endpoint).graphs()
+
+
+def test_updates_graph_reads_and_linked_data_pages_work_on_a_remote_store(
+        server_factory: Callable[..., LiveServer], endpoint: str) -> None:
+    writable = server_factory(endpoint, update_token="secret")  # type: ignore[arg-type]
+    auth = {"Authorization": "Bearer secret"}
+    page = "https://kg.example.org/page/remote-update-test"
+    update = writable.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{page}> {{ <urn:x> <urn:y> 1 }} }}"},
+                           headers=auth)
+    assert update.status_code == 204, update.text
+    merged = writable.post("/store", params={"graph": page}, data="<urn:x> <urn:y> \"2\" .",
+                           headers={**auth, "Content-Type": "application/n-triples"})
+    assert merged.status_code in (200, 201, 204), merged.text
+    graph = writable.get("/store", params={"graph": page}, headers={"Accept": "application/n-triples"})
+    assert graph.status_code == 200 and graph.text.count("<urn:x>") == 2
+    region = _regions_in_sample()[0]
+    html = writable.get(region[len("https://kg.example.org"):], headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "<html" in html.text.lower()
+    assert writable.get("/store", params={"graph": page + "-none"}).status_code == 404

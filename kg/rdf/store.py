@@ -128,6 +128,32 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store (files, connections)."""
 
+    def quads_matching(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                       obj: ox.Term | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Quads of the named graphs that match the given terms (None matches anything).
+
+        Asked in SPARQL so every backend answers; the terms are written by pyoxigraph,
+        never pasted from text.
+        """
+        pattern = " ".join(str(term if term is not None else ox.Variable(name))
+                           for term, name in ((subject, "s"), (predicate, "p"), (obj, "o")))
+        sparql = f"SELECT * WHERE {{ GRAPH {graph if graph is not None else ox.Variable('g')} {{ {pattern} }} }}"
+        rows = self.query(sparql, default_graph=[])
+        assert isinstance(rows, list)
+        for row in rows:
+            yield ox.Quad(subject if subject is not None else row["s"],
+                          predicate if predicate is not None else row["p"],
+                          obj if obj is not None else row["o"], graph if graph is not None else row["g"])
+
+    def has_graph(self, graph_iri: str) -> bool:
+        """Whether a named graph with this name holds anything."""
+        answer = self.query(f"ASK {{ GRAPH {ox.NamedNode(graph_iri)} {{ ?s ?p ?o }} }}", default_graph=[])
+        return bool(answer)
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to whatever graphs they name, all or nothing (Graph Store POST)."""
+        self.bulk_add(quads)
+
     def export(self, fmt: str, out: BinaryIO) -> None:
         """Stream the store to a binary stream in turtle, ntriples, nquads, trig or jsonld."""
         from kg.rdf.export import export
@@ -202,6 +228,16 @@ class EmbeddedStore(Store):
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
+
+    def quads_matching(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                       obj: ox.Term | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return self.store.contains_named_graph(ox.NamedNode(graph_iri))
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        self.store.extend(quads)  # one transaction
 
     def __len__(self) -> int:
         return len(self.store)

@@ -75,11 +75,11 @@ def read() -> Response:
         return Response(stream_export(_store(), "nquads", current_app.logger),
                         content_type="application/n-quads; charset=utf-8")
     node = _named(graph)
-    if node is None or not _store().store.contains_named_graph(node):
+    if node is None or not _store().has_graph(node.value):
         raise ApiError(404, f"no graph {graph[:200]!r}")
     best = request.accept_mimetypes.best_match(list(TRIPLE_MEDIA), default="application/n-triples")
     media = best or "application/n-triples"
-    triples = [q.triple for q in _store().store.quads_for_pattern(None, None, None, node)]
+    triples = [q.triple for q in _store().quads_matching(graph=node)]
     return Response(ox.serialize(triples, format=TRIPLE_MEDIA[media]), content_type=f"{media}; charset=utf-8")
 
 
@@ -103,7 +103,7 @@ def add() -> Response:
     if graph is None and any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
         raise ApiError(400, "quads for the default graph are not stored here: name a graph")
     with sparql.settings().update_lock:
-        _store().store.extend(quads)
+        _store().add_quads(quads)
     return _written()
 
 

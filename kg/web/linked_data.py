@@ -4,7 +4,7 @@
 page for a browser, Turtle, JSON-LD, N-Triples or RDF/XML for an RDF client.
 `/articles/<id>` shows an article's text with each claim's evidence marked.
 Text from pages only ever reaches HTML through autoescaped Jinja templates.
-Lookups bind the IRI as a term (quads_for_pattern); it is never query text.
+Lookups bind the IRI as a term (Store.quads_matching); it is never query text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.rdf import iris
 from kg.rdf.export import prefixes
+from kg.rdf.store import Store
 from kg.rdf.vocab import KG, OA, RDF, SCHEMA, SKOS
 from kg.web.errors import ApiError
 from kg.web.graph_api import public
@@ -36,8 +37,8 @@ RDF_MEDIA = {
 MAX_INCOMING = 200
 
 
-def _store() -> ox.Store:
-    return current_app.extensions["kg.store"].store
+def _store() -> Store:
+    return current_app.extensions["kg.store"]
 
 
 def iri_for_path(kind: str, rest: str) -> str:
@@ -55,7 +56,7 @@ def describe(iri: str) -> list[ox.Triple]:
     """Triples about `iri` and about its fragment nodes (a claim's evidence annotation), deduplicated."""
     store = _store()
     node = ox.NamedNode(iri)
-    subjects = [node] + [q.subject for q in store.quads_for_pattern(None, OA.hasBody, node)]
+    subjects = [node] + [q.subject for q in store.quads_matching(predicate=OA.hasBody, obj=node)]
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []
     done: set[str] = set()
@@ -64,7 +65,7 @@ def describe(iri: str) -> list[ox.Triple]:
         if subject.value in done:
             continue
         done.add(subject.value)
-        for quad in store.quads_for_pattern(subject, None, None):
+        for quad in store.quads_matching(subject=subject):
             triple = quad.triple
             if triple not in seen:
                 seen.add(triple)
@@ -78,15 +79,15 @@ def describe(iri: str) -> list[ox.Triple]:
 def graph_content(iri: str) -> list[ox.Triple]:
     """The statements of a named graph (a page graph dereferences to what was read from the page)."""
     node = ox.NamedNode(iri)
-    if not _store().contains_named_graph(node):
+    if not _store().has_graph(node.value):
         return []
-    return [q.triple for q in _store().quads_for_pattern(None, None, None, node)]
+    return [q.triple for q in _store().quads_matching(graph=node)]
 
 
 def referring(iri: str) -> list[ox.Triple]:
     """Statements that point at `iri`: the description of a node known only as a value (a scheme)."""
     seen: dict[ox.Triple, None] = {}
-    for quad in _store().quads_for_pattern(None, None, ox.NamedNode(iri)):
+    for quad in _store().quads_matching(obj=ox.NamedNode(iri)):
         seen.setdefault(quad.triple, None)
         if len(seen) >= MAX_INCOMING:
             break
@@ -127,7 +128,7 @@ def _properties(triples: list[ox.Triple], iri: str, p: Projection) -> list[tuple
 def _incoming(iri: str, p: Projection) -> list[tuple[str, Value]]:
     seen: set[tuple[str, str]] = set()
     out: list[tuple[str, Value]] = []
-    for quad in _store().quads_for_pattern(None, None, ox.NamedNode(iri)):
+    for quad in _store().quads_matching(obj=ox.NamedNode(iri)):
         key = (quad.subject.value, quad.predicate.value)
         if key in seen or quad.subject.value.startswith(iri + "#"):
             continue

@@ -208,7 +208,7 @@ def run_update(update: str, params: MultiDict) -> Response:
     store = current_app.extensions["kg.store"]
     with conf.update_lock:
         try:
-            store.store.update(update, base_iri=_endpoint_iri())
+            store.update(f"BASE {ox.NamedNode(_endpoint_iri())}\n{update}")
         except SyntaxError as error:
             raise ApiError(400, f"syntax error: {error}") from None
         except (OSError, RuntimeError) as error:  # pyoxigraph's evaluation errors ("graph does not exist")
