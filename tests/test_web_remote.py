@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 import requests
-from conftest import SAMPLE, LiveServer, free_port
+from conftest import SAMPLE, LiveServer, running_oxigraph
 
 from kg.rdf.remote import RemoteStore
 
@@ -31,31 +27,12 @@ REGIONS = "PREFIX kg: <https://kg.example.org/ontology#> SELECT ?r WHERE { ?r a 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on a free loopback port, holding the sample graph."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"oxigraph server did not start on port {port}")
-            time.sleep(0.1)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
         remote = RemoteStore(url)
         remote.bulk_add(ox.parse(path=str(SAMPLE), format=ox.RdfFormat.TRIG))
         assert len(remote) > 0
         remote.close()
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
