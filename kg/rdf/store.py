@@ -168,18 +168,28 @@ class Store(ABC):
 
 
 class EmbeddedStore(Store):
-    """A persistent pyoxigraph (RocksDB) store in a folder."""
+    """A persistent pyoxigraph (RocksDB) store in a folder.
+
+    `version` counts the writes made through this handle, so readers that keep
+    a read-only view of the folder (the web service's query workers) know when
+    to open a fresh one.
+    """
 
     def __init__(self, path: str | Path) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._store: ox.Store | None = ox.Store(str(path))
+        self.version = 0
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
             raise ValueError(f"{self.path}: store is closed")
         return self._store
+
+    def _written(self) -> None:
+        """Count a write once it is done: a view opened after this sees it."""
+        self.version += 1
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         triples = page_triples(graph_iri, quads)
@@ -188,15 +198,18 @@ class EmbeddedStore(Store):
         if not current:
             # A new page: `extend` is one transaction too, and twice as fast as a SPARQL update.
             self.store.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+            self._written()
         elif current != set(triples):
             # One SPARQL update is one transaction: no reader sees the page half-replaced.
             self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
+            self._written()
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self.store.contains_named_graph(node):
             return False
         self.store.remove_graph(node)
+        self._written()
         return True
 
     def graphs(self) -> list[str]:
@@ -221,10 +234,16 @@ class EmbeddedStore(Store):
         return serialize_results(self._run(sparql, default_graph, named_graphs), accept)
 
     def update(self, sparql: str) -> None:
-        self.store.update(sparql)
+        try:
+            self.store.update(sparql)
+        finally:  # a failed update may still have changed the store
+            self._written()
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
-        self.store.bulk_extend(quads)
+        try:
+            self.store.bulk_extend(quads)
+        finally:
+            self._written()
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
@@ -238,6 +257,7 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         self.store.extend(quads)  # one transaction
+        self._written()
 
     def __len__(self) -> int:
         return len(self.store)

@@ -71,7 +71,7 @@ def _query_side(store, timeout: float, workers: int | None) -> tuple[QueryExecut
     location = getattr(store, "path", None)
     if location is None:
         raise ValueError("the web service needs an embedded store folder or a remote SPARQL endpoint")
-    executor = QueryExecutor(str(location), timeout=timeout, workers=workers)
+    executor = QueryExecutor(str(location), timeout=timeout, workers=workers, version=lambda: store.version)
     # The projection is built in a query worker, so rebuilding it never holds the server's GIL.
     return executor, ProjectionCache(store, lambda: executor.call(build_from_folder, str(location)))
 

@@ -4,10 +4,12 @@ pyoxigraph's Python API cannot interrupt a query, so each query runs in a
 worker process of a pebble pool; past the time limit pebble kills that worker
 (SIGTERM, which the worker leaves at its default so it dies at once, even
 inside Rust code) and starts a fresh one, and the server itself never stops
-answering. Workers open the store folder with `Store.read_only` for every
-query, so each query sees the store as it is when it starts, alongside the
-server's own read-write handle. A remote store needs none of this: the
-endpoint evaluates, and RemoteQueryExecutor only sends and checks.
+answering. Workers read the store folder through a `Store.read_only` view,
+kept between queries (opening one costs tens of milliseconds on a large
+store) and opened afresh when the server has written since (each job carries
+the store's write count), so each query sees every write made before it
+started. A remote store needs none of this: the endpoint evaluates, and
+RemoteQueryExecutor only sends and checks.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ READ_ATTEMPTS = 4
 # How long a query may wait for a free worker, beyond its own time limit, before it is given up:
 # under a burst the queue drains at the workers' pace; clients wait rather than fail.
 QUEUE_GRACE = 30.0
+
+
+# An answer is serialised once and then counted against the result cap; one larger than this is
+# abandoned and the query evaluated again, counting rows before anything is written.
+SERIALISED_BUDGET = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -108,10 +115,41 @@ def answer(store: ox.Store, job: QueryJob) -> QueryAnswer:
                 raise _too_many(job.max_results)
         rdf_format = ox.RdfFormat.from_media_type(job.graph_format)
         return QueryAnswer(rdf_format.media_type, ox.serialize(triples, format=rdf_format), "graph")
-    for count, _ in enumerate(result, start=1):
+    fmt = ox.QueryResultsFormat.from_media_type(job.tabular_format)
+    buffer = _BoundedBuffer(SERIALISED_BUDGET)
+    try:
+        result.serialize(buffer, format=fmt)
+    except _TooLarge:
+        return _answer_counting_first(store, job, kwargs, fmt)
+    body = buffer.getvalue()
+    if _count_rows(fmt.media_type, body)[1] > job.max_results:
+        raise _too_many(job.max_results)
+    return QueryAnswer(fmt.media_type, body, "solutions")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BoundedBuffer(io.BytesIO):
+    """A bytes buffer that refuses to grow past `budget`, so a huge answer is never held whole."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.budget:
+            raise _TooLarge
+        return super().write(data)
+
+
+def _answer_counting_first(store: ox.Store, job: QueryJob, kwargs: dict[str, object],
+                           fmt: ox.QueryResultsFormat) -> QueryAnswer:
+    """Count the solutions before writing any: for answers too large to serialise on trust."""
+    for count, _ in enumerate(store.query(job.query, base_iri=job.base_iri, **kwargs), start=1):
         if count > job.max_results:
             raise _too_many(job.max_results)
-    fmt = ox.QueryResultsFormat.from_media_type(job.tabular_format)
     again = store.query(job.query, base_iri=job.base_iri, **kwargs)
     return QueryAnswer(fmt.media_type, again.serialize(format=fmt), "solutions")
 
@@ -125,16 +163,30 @@ def _ready() -> bool:
     return True
 
 
-def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
-    """Answer on a fresh read-only view; retried when the writer moved files under it.
+# This worker process's read-only view: (folder, store version it was opened at, view).
+_view: tuple[str, int, ox.Store] | None = None
+
+
+def _read_view(location: str, version: int) -> ox.Store:
+    """The kept view of `location`, or a fresh one when the store was written since it was opened."""
+    global _view
+    if _view is None or _view[:2] != (location, version):
+        _view = None  # release the old view's files before opening the new one
+        _view = (location, version, ox.Store.read_only(location))
+    return _view[2]
+
+
+def _run_in_worker(location: str, version: int, job: QueryJob) -> QueryAnswer | QueryFailed:
+    """Answer on the worker's read-only view; retried on a fresh view when the writer moved files under it.
 
     A read-only RocksDB view opened while the server's read-write handle
-    rewrites its manifest (at start-up, after an update) can miss a file; a
-    new view a moment later sees the new files.
+    rewrites its manifest (at start-up, after an update) or compacts can miss
+    a file; a new view a moment later sees the new files.
     """
+    global _view
     for attempt in range(READ_ATTEMPTS):
         try:
-            return answer(ox.Store.read_only(location), job)
+            return answer(_read_view(location, version), job)
         except SyntaxError as error:
             return QueryFailed(400, f"syntax error: {error}")
         except QueryFailed as error:
@@ -142,6 +194,7 @@ def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
         except ValueError as error:
             return QueryFailed(400, f"query failed: {error}")
         except (OSError, RuntimeError) as error:  # storage errors: worth a fresh view
+            _view = None
             if attempt + 1 == READ_ATTEMPTS:
                 return QueryFailed(503, f"the store could not be read just now, try again: {error}",
                                    {"Retry-After": "1"})
@@ -152,8 +205,11 @@ def _run_in_worker(location: str, job: QueryJob) -> QueryAnswer | QueryFailed:
 class QueryExecutor:
     """A pool of killable worker processes answering queries on one store folder."""
 
-    def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None) -> None:
+    def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None,
+                 version: Callable[[], int] = lambda: 0) -> None:
+        """`version()` is the store's current write count (EmbeddedStore.version)."""
         self.location = location
+        self.version = version
         self.timeout = timeout
         # Workers fork from a clean, single-threaded server process that has already
         # imported pyoxigraph, so a killed worker is replaced in milliseconds.
@@ -172,7 +228,8 @@ class QueryExecutor:
         cannot even start within QUEUE_GRACE is given up too (pebble kills the
         worker of a cancelled running task).
         """
-        future = self._pool.schedule(_run_in_worker, args=(self.location, job), timeout=self.timeout)
+        future = self._pool.schedule(_run_in_worker, args=(self.location, self.version(), job),
+                                     timeout=self.timeout)
         try:
             outcome = future.result(timeout=self.timeout + QUEUE_GRACE)
         except FutureTimeout:
