@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg.model import Page
 from kg.text.blocks import Block, Cluster, body_text, cluster_text
 from kg.text.paragraphs import Paragraph
-from kg.text.similarity import coverage
+from kg.text.similarity import SplitCoverage, coverage
 
 _OWNS = 0.5  # a headline this well repeated by its body surely belongs to it
 _STRAY = 0.2  # a headline line this poorly repeated beside a better one is a stray
@@ -105,12 +105,12 @@ def _cut(block: Block, stray: list[Paragraph], page: Page) -> list[Block] | None
         return None
     best: tuple[float, int, bool] | None = None
     parts = [page.text[p.start : p.end] for p, _ in block.body]
+    by_new, by_own = SplitCoverage(new, parts), SplitCoverage(own, parts)
     for j in range(_MIN_PART, len(block.body) - _MIN_PART + 1):
-        head, tail = "\n".join(parts[:j]), "\n".join(parts[j:])
+        new_head, new_tail, own_head, own_tail = by_new.head(j), by_new.tail(j), by_own.head(j), by_own.tail(j)
         for new_first in (True, False):
-            a, b = (head, tail) if new_first else (tail, head)
-            gain_new = coverage(new, a) - coverage(new, b)
-            gain_own = coverage(own, b) - coverage(own, a)
+            gain_new = new_head - new_tail if new_first else new_tail - new_head
+            gain_own = own_tail - own_head if new_first else own_head - own_tail
             if gain_new >= _CUT_GAIN and gain_own >= 0 and (best is None or gain_new + gain_own > best[0]):
                 best = (gain_new + gain_own, j, new_first)
     if best is None:
