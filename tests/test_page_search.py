@@ -13,7 +13,10 @@ _TEXT = st.text(alphabet="ab县市。", max_size=60)
 @given(_TEXT, st.lists(st.text(alphabet="ab县市。", max_size=6), min_size=1, max_size=50))
 def test_counts_match_str_count(text: str, needles: list[str]) -> None:
     search = PageSearch(text)
-    for needle in needles * 2:  # the second round runs on the index
+    for needle in needles:
+        assert search.count(needle) == text.count(needle)
+    search.scans = 10**6  # the second round runs on the index
+    for needle in needles:
         assert search.count(needle) == text.count(needle)
 
 

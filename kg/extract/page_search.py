@@ -2,16 +2,18 @@
 
 A claim's evidence is widened until it occurs once on the page. `str.count`
 scans the whole page each time, which on a long page with thousands of claims
-costs time quadratic in its length. After a few scans the page is indexed by
+costs time quadratic in its length. After many scans the page is indexed by
 its character pairs once; a lookup then checks only where the rarest of the
-needle's first few pairs occurs.
+needle's first few pairs occurs. Indexing costs as much as about 1,800 scans
+of the same page (`str.count` runs in C, the index is built in Python), so
+ordinary pages never pay for it and a long page pays at most twice.
 """
 
 from __future__ import annotations
 
 from array import array
 
-_SCANS_BEFORE_INDEX = 32  # a short page is scanned; the index pays off on pages with many claims
+_SCANS_BEFORE_INDEX = 2000  # about what building the index costs, counted in scans of the page
 _PAIRS_TRIED = 8  # the rarest of the needle's first pairs is rare enough
 
 

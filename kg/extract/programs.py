@@ -118,7 +118,8 @@ def _verb_window(text: str, start: int) -> str:
 
 
 def _verb_before(text: str, start: int) -> bool:
-    return any(v in _verb_window(text, start) for v in cues().verbs)
+    window = _verb_window(text, start)
+    return any(v in window for v in cues().verbs)
 
 
 def _verb_object(text: str, start: int) -> bool:

@@ -106,10 +106,24 @@ class RegionResolver:
     """Finds and resolves region mentions for one page, article by article."""
 
     def __init__(self, page_texts: list[str]) -> None:
+        """Scans the page once: the names found give `named_in_full` and, cut per text,
+        each text's candidates (a name never spans the newline joining two texts)."""
         self.gaz: Gazetteer = gazetteer()
         joined = "\n".join(page_texts)
-        names = {name for _, _, name in self.gaz.scan(joined)}
+        found = self.gaz.scan(joined)
+        names = {name for _, _, name in found}
         self.named_in_full = {e.region.code for name in names for e in self.gaz.names[name] if e.form != "short"}
+        self.scanned: dict[str, list[tuple[int, int, str]]] = {}
+        at, n = 0, 0
+        for text in page_texts:
+            end = at + len(text)
+            hits = []
+            while n < len(found) and found[n][0] < end:
+                start, stop, name = found[n]
+                hits.append((start - at, stop - at, name))
+                n += 1
+            self.scanned.setdefault(text, hits)
+            at = end + 1
 
     def _named_in_full(self, region: Region) -> bool:
         return region.code in self.named_in_full
@@ -118,7 +132,7 @@ class RegionResolver:
         """Region hits in one text; `context` holds codes already seen in the article (updated)."""
         hits: list[RegionHit] = []
         previous: RegionHit | None = None
-        found = self.gaz.scan(text)
+        found = self.scanned[text] if text in self.scanned else self.gaz.scan(text)
         starts = {start for start, _, _ in found}
         queue = list(reversed(found))
         while queue:
