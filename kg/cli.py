@@ -12,15 +12,14 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kg.model import Extraction, InputError
+from kg.model import InputError
 from kg.rdf.remote import RemoteError
 
 DEFAULT_STORE = "data/store"
@@ -79,61 +78,41 @@ def main() -> None:
     """
 
 
-def _extract_one(path: str) -> tuple[str, Extraction | None, str | None]:
-    """Worker: extract one page; a refusal or a crash is reported, never raised."""
-    from kg.pipeline import process_file
-
-    try:
-        return path, process_file(path), None
-    except InputError as error:
-        return path, None, error.problem
-    except Exception as error:  # one broken page must not stop the others
-        return path, None, f"internal error while extracting: {type(error).__name__}: {error}"
-
-
-def _extract_all(paths: list[str], jobs: int) -> Iterator[tuple[str, Extraction | None, str | None]]:
-    if jobs <= 1:
-        yield from map(_extract_one, paths)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_extract_one, paths, chunksize=4)
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @click.option("--jobs", "-j", default=1, show_default=True, help="Extract in N processes; one writer loads.")
+@click.option("--page-timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds one page may take to extract before it is stopped and refused.")
 @reports_bad_input
-def ingest(paths: tuple[str, ...], store: str, jobs: int) -> None:
+def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -> None:
     """Read newspaper pages (.txt files or folders of them) into the store.
 
     Each page is one named graph: re-ingesting a page replaces it whole, so
-    running the same ingest twice changes nothing. A page that cannot be read
-    is refused with its reason and the others go on; the exit code is 2 when
-    any page was refused.
+    running the same ingest twice changes nothing. A page that cannot be read,
+    or takes longer than --page-timeout, is refused with its reason and the
+    others go on; the exit code is 2 when any page was refused.
     """
     from tqdm import tqdm
 
+    from kg.ingest import map_pages
     from kg.pipeline import iter_sources
-    from kg.rdf.iris import graph_iri
-    from kg.rdf.mapping import to_quads
 
     sources = [str(p) for p in iter_sources(paths)]
     target = _open(store)
     read = claims = triples = 0
     refused: list[tuple[str, str]] = []
     progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
-    for path, extraction, problem in _extract_all(sources, jobs):
+    for page in map_pages(sources, jobs, page_timeout):
         progress.update()
-        if extraction is None:
-            refused.append((path, problem or "unreadable"))
-            click.echo(f"kg: {path}: {problem}", err=True)
+        if page.quads is None or page.graph is None:
+            refused.append((page.path, page.problem or "unreadable"))
+            click.echo(f"kg: {page.path}: {page.problem}", err=True)
             continue
-        quads = to_quads(extraction)
-        target.replace_graph(graph_iri(extraction.page.doc), quads)
+        target.replace_graph(page.graph, page.quads)
         read += 1
-        claims += len(extraction.claims)
-        triples += len(quads)
+        claims += page.claims
+        triples += len(page.quads)
         progress.set_postfix(claims=claims, refresh=False)
     progress.close()
     target.close()
