@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
@@ -38,6 +39,7 @@ EVIDENCE_MAX = 60
 # A campaign: its name or the words right after it say so ("“退草还耕回头看”专项整治行动").
 _CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
 _CAMPAIGN_LEAD = 10
+_CORE = 4  # campaign names sharing this many characters in a row are one campaign
 _TOPIC_MAX = 24  # a paragraph's topic line is short
 _SERIES_DOT = "·"
 
@@ -176,6 +178,9 @@ class _ArticleContext:
         # per paragraph and sentence: subject places of the last earlier sentence that names one
         self.places_before: dict[int, list[list[Mention]]] = {}
         self._first_in_paragraph: dict[tuple[str, int], Mention | None] = {}
+        # per paragraph and sentence: what the walk back through earlier sentences finds (see _program_for)
+        self.programs_before: dict[int, list[_Found | None]] = {}
+        self._campaigns: _Campaigns | None = None
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
         self.headline_program = self.program_in_text(article.headline)
@@ -190,6 +195,17 @@ class _ArticleContext:
         of_kind = self.by_kind.get(kind, [])
         starts = self.starts.get(kind, [])
         return [m for m in of_kind[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
+
+    def any_within(self, kind: str, start: int, end: int) -> bool:
+        """Whether a mention of `kind` lies inside raw [start, end) (stops at the first one)."""
+        of_kind = self.by_kind.get(kind, [])
+        starts = self.starts.get(kind, [])
+        return any(m.end <= end for m in islice(of_kind, bisect_left(starts, start), bisect_left(starts, end)))
+
+    def campaigns(self) -> _Campaigns:
+        if self._campaigns is None:
+            self._campaigns = _Campaigns(self)
+        return self._campaigns
 
     def first_in_paragraph(self, kind: str, paragraph: int) -> Mention | None:
         """The first mention of `kind` in the paragraph's sentences (computed once per paragraph)."""
@@ -414,11 +430,9 @@ def _build(
 
     clause_raw = page.raw_span(sentence.text_start + clause_start, sentence.text_start + clause_end)
     region = _region_for(ctx, sentence, number_raw, clause_raw)
-    agency_m = ctx.nearest_before("agency", sentence, number_raw)
-    if agency_m is None:
-        agency_m = ctx.first_in_paragraph("agency", sentence.paragraph) or ctx.main_agency
-    agency = ctx.entity(agency_m) if agency_m else None
     actor = ctx.nearest_before("agency", sentence, number_raw)
+    agency_m = actor or ctx.first_in_paragraph("agency", sentence.paragraph) or ctx.main_agency
+    agency = ctx.entity(agency_m) if agency_m else None
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
 
     if actor is not None:
@@ -596,16 +610,37 @@ def _program_for(
     heading = ctx.program_in_text(sentence.heading)
     if heading is not None:
         return heading
-    for s in reversed([s for s in paragraph if s.start < sentence.start]):
-        found = ctx.within("program", s.start, s.end)
-        if found and _counts_nothing(s.text):
-            return ctx.entity(found[-1])
-        if found:
-            return _sole_program_before(ctx, ctx.article.start, number_raw)
-        by_short_name = ctx.program_by_short_name(s.text)
-        if by_short_name is not None:
-            return by_short_name
-    return _sub_program(ctx) or ctx.headline_program or _sole_program_before(ctx, ctx.article.start, number_raw)
+    earlier = _program_before(ctx, sentence, paragraph)
+    if earlier is not None:
+        return earlier.entity if earlier.entity is not None else ctx.campaigns().sole_before(number_raw)
+    return _sub_program(ctx) or ctx.headline_program or ctx.campaigns().sole_before(number_raw)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What an earlier sentence of the paragraph says about programs: the program it frames
+    with, or (entity None) that it names one beside its own count."""
+
+    entity: Entity | None
+
+
+def _program_before(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sentence]) -> _Found | None:
+    """The nearest earlier sentence of the paragraph that names a program, framing (a
+    sentence that counts nothing) or by a long program's short name (one pass per
+    paragraph, so a paragraph of many sentences stays linear)."""
+    n = sentence.paragraph
+    if n not in ctx.programs_before:
+        latest: _Found | None = None
+        before = []
+        for s in paragraph:
+            before.append(latest)
+            found = ctx.within("program", s.start, s.end)
+            if found:
+                latest = _Found(ctx.entity(found[-1]) if _counts_nothing(s.text) else None)
+            elif (by_short_name := ctx.program_by_short_name(s.text)) is not None:
+                latest = _Found(by_short_name)
+        ctx.programs_before[n] = before
+    return ctx.programs_before[n][bisect_left(ctx.paragraph_starts[n], sentence.start)]
 
 
 def _sub_program(ctx: _ArticleContext) -> Entity | None:
@@ -628,7 +663,7 @@ def _topic_program(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sen
     first = paragraph[0] if paragraph else None
     if first is None or first is sentence or len(_squash(first.text)) > _TOPIC_MAX:
         return None
-    if ctx.within("program", first.end, sentence.start):
+    if ctx.any_within("program", first.end, sentence.start):
         return None  # a nearer sentence names a program: the usual order decides
     named = ctx.within("program", first.start, first.end)
     return ctx.entity(named[0]) if len(named) == 1 and _counts_nothing(first.text) else None
@@ -642,17 +677,60 @@ def _counts_nothing(text: str) -> bool:
     return not any(q.unit and q.dimension != "duration" and q.number_text != "一" for q in parse_quantities(text))
 
 
-def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> Entity | None:
-    """The one campaign an article has launched before the number ("开展“…”专项整治行动",
-    "…集中整治行动(以下简称…)"): an article about a single campaign reports its results
-    paragraphs later. Names linked by shared four-character cores are one campaign ("集中整治
-    行动", "整治行动"); two campaigns
-    leave later numbers unframed."""
-    campaigns: list[Entity] = []
-    for m in ctx.within("program", start, number_raw):
-        entity = ctx.entity(m)
-        if _CAMPAIGN.search(entity.label + _squash(ctx.page.raw[m.end : m.end + _CAMPAIGN_LEAD])):
-            campaigns.append(entity)
+class _Campaigns:
+    """The campaigns an article launches ("开展“…”专项整治行动", "…集中整治行动(以下简称…)"),
+    read once per article: a number after them takes the one campaign launched before it
+    (an article about a single campaign reports its results paragraphs later).
+
+    The answer for the first k campaign mentions is kept per count of distinct campaigns,
+    so an article of many claims costs one bisection per claim.
+    """
+
+    def __init__(self, ctx: _ArticleContext) -> None:
+        programs = ctx.by_kind.get("program", [])
+        first = bisect_left(ctx.starts.get("program", []), ctx.article.start)
+        self.mentions: list[Mention] = []
+        self.entities: list[Entity] = []
+        for m in programs[first:]:
+            entity = ctx.entity(m)
+            if _CAMPAIGN.search(entity.label + _squash(ctx.page.raw[m.end : m.end + _CAMPAIGN_LEAD])):
+                self.mentions.append(m)
+                self.entities.append(entity)
+        self.starts = [m.start for m in self.mentions]
+        self.longest = max((m.end - m.start for m in self.mentions), default=0)
+        self.distinct: list[Entity] = []  # in order of first mention
+        self.distinct_at: list[int] = [0]  # per prefix length: how many distinct campaigns it holds
+        self.short_at: list[bool] = [False]  # per prefix length: whether it holds a name too short to link
+        seen: set[str] = set()
+        for entity in self.entities:
+            if entity.key not in seen:
+                seen.add(entity.key)
+                self.distinct.append(entity)
+            self.distinct_at.append(len(self.distinct))
+            self.short_at.append(self.short_at[-1] or len(entity.label) < _CORE)
+        self.answers: dict[int, Entity | None] = {}
+
+    def sole_before(self, number_raw: int) -> Entity | None:
+        """The one campaign launched before raw offset `number_raw`, None for none or several."""
+        k = bisect_left(self.starts, number_raw)
+        i = k - 1
+        while i >= 0 and self.starts[i] > number_raw - self.longest:
+            if self.mentions[i].end > number_raw:  # a campaign name around the number: not before it
+                return _sole_campaign([self.entities[j] for j in range(k) if self.mentions[j].end <= number_raw])
+            i -= 1
+        if k <= 1:
+            return self.entities[0] if k else None
+        if self.short_at[k]:
+            return None  # a name shorter than a core links to nothing, not even to itself
+        n = self.distinct_at[k]
+        if n not in self.answers:
+            self.answers[n] = _sole_campaign(self.distinct[:n])
+        return self.answers[n]
+
+
+def _sole_campaign(campaigns: list[Entity]) -> Entity | None:
+    """The one campaign of a list: names linked by shared four-character cores are one
+    campaign ("集中整治行动", "整治行动"); two campaigns leave later numbers unframed."""
     if not campaigns:
         return None
     one = [campaigns[0]]
@@ -665,4 +743,4 @@ def _sole_program_before(ctx: _ArticleContext, start: int, number_raw: int) -> E
 
 def _shares_core(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
-    return any(short[i : i + 4] in long for i in range(len(short) - 3))
+    return any(short[i : i + _CORE] in long for i in range(len(short) - _CORE + 1))
