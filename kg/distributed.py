@@ -6,7 +6,9 @@ quads to one N-Quads file in a folder every worker can reach (local disk for a
 LocalCluster, a shared mount for a real cluster). The driver then bulk-loads
 those files into the store, so the graph is the one a single-process ingest
 builds: one named graph per page, the same quads. Memory stays bounded: a
-worker holds one page at a time and the driver only the partition reports.
+worker holds one page at a time and the driver only the partition reports;
+each partition is loaded as soon as it is written (and, from a temporary
+folder, deleted), so disk holds only the partitions not yet loaded.
 
     python -m kg.distributed seeds/ --store data/store --workers 4
     python -m kg.distributed corpus/ --store data/store --scheduler tcp://host:8786 --parts /shared/nq
@@ -84,21 +86,14 @@ def extract_partition(paths: Iterable[str], out_dir: str) -> list[PartitionRepor
     return [report]
 
 
-def load_partitions(store, reports: Iterable[PartitionReport]) -> None:
-    """Bulk-load partition files; a page already in the store is dropped first, as `kg ingest` replaces it."""
+def load_partition(store, report: PartitionReport, replace: bool) -> None:
+    """Bulk-load one partition file; with `replace`, its pages are dropped first, as `kg ingest` replaces them."""
     from kg.rdf.iris import graph_iri
-    from kg.rdf.store import EmbeddedStore
 
-    fresh = len(store) == 0
-    for report in reports:
-        if not fresh:
-            for doc in report.docs:
-                store.remove_graph(graph_iri(doc))
-        if isinstance(store, EmbeddedStore):
-            # RocksDB's bulk loader parses the file itself: no Python objects per quad.
-            store.store.bulk_load(path=report.path, format=ox.RdfFormat.N_QUADS)
-        else:
-            store.bulk_add(ox.parse(path=report.path, format=ox.RdfFormat.N_QUADS))
+    if replace:
+        for doc in report.docs:
+            store.remove_graph(graph_iri(doc))
+    store.load_nquads(report.path)
 
 
 def _progress(futures: list, total_pages: int) -> Iterator[PartitionReport]:
@@ -117,10 +112,12 @@ def _progress(futures: list, total_pages: int) -> Iterator[PartitionReport]:
 
 
 def run(paths: Iterable[str | Path], store, parts_dir: str | Path, client=None,
-        pages_per_partition: int = PAGES_PER_PARTITION) -> JobReport:
+        pages_per_partition: int = PAGES_PER_PARTITION, remove_loaded: bool = False) -> JobReport:
     """Extract `paths` on the Dask cluster behind `client` and bulk-load the result into `store`.
 
-    Without a client, dask.bag's default scheduler (local processes) runs the job.
+    Without a client, dask.bag's default scheduler (local processes) runs the
+    job and the partitions are loaded when all are written; with one, each is
+    loaded as it finishes. `remove_loaded` deletes a partition file once loaded.
     """
     import dask.bag as db
 
@@ -131,12 +128,17 @@ def run(paths: Iterable[str | Path], store, parts_dir: str | Path, client=None,
     out = str(Path(parts_dir).resolve())
     partitions = max(1, -(-len(sources) // pages_per_partition))
     bag = db.from_sequence(sources, npartitions=partitions).map_partitions(extract_partition, out)
+    replace = len(store) > 0
     if client is None:
-        reports: list[PartitionReport] = list(bag.compute(scheduler="processes"))
+        finished: Iterable[PartitionReport] = sorted(bag.compute(scheduler="processes"), key=lambda r: r.path)
     else:
-        reports = list(_progress(client.compute(bag.to_delayed()), len(sources)))
-    reports.sort(key=lambda r: r.path)
-    load_partitions(store, reports)
+        finished = _progress(client.compute(bag.to_delayed()), len(sources))
+    reports = []
+    for report in finished:
+        load_partition(store, report, replace)
+        if remove_loaded:
+            Path(report.path).unlink()
+        reports.append(report)
     return JobReport(
         pages=sum(len(r.docs) for r in reports),
         claims=sum(r.claims for r in reports),
@@ -167,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     store = open_store(args.store)
     try:
         with tempfile.TemporaryDirectory(prefix="kg-parts-") as scratch:
-            report = run(args.paths, store, args.parts or scratch, client, args.pages_per_partition)
+            report = run(args.paths, store, args.parts or scratch, client, args.pages_per_partition,
+                         remove_loaded=args.parts is None)
     except InputError as error:
         print(f"kg: {error}", file=sys.stderr)
         sys.exit(2)

@@ -116,6 +116,10 @@ class Store(ABC):
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without replacing graphs (fresh loads, benchmarks)."""
 
+    def load_nquads(self, path: str | Path) -> None:
+        """Bulk-add an N-Quads file (not one transaction, like bulk_add)."""
+        self.bulk_add(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+
     @abstractmethod
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad, streamed, grouped by graph."""
@@ -242,6 +246,12 @@ class EmbeddedStore(Store):
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         try:
             self.store.bulk_extend(quads)
+        finally:
+            self._written()
+
+    def load_nquads(self, path: str | Path) -> None:
+        try:  # RocksDB's bulk loader parses the file itself: no Python object per quad
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         finally:
             self._written()
 
