@@ -59,12 +59,13 @@ def run_stages(size: str, runs: int, cache: Path) -> dict:
     return asdict(stages(corpus_of(parse_size(size), 0, cache), runs, os.cpu_count() or 1))
 
 
-def run_latency(sizes: list[int], runs: int, base_bytes: int, projection_budget: float) -> list[dict]:
+def run_latency(sizes: list[int], runs: int, base_bytes: int, projection_budget: float,
+                store_cache: Path | None) -> list[dict]:
     from bench.sparql_latency import measure
 
     found = []
     for size in sizes:
-        figures = measure(size, runs, base_bytes, 0, projection_budget)
+        figures = measure(size, runs, base_bytes, 0, projection_budget, store_cache)
         row = asdict(figures)
         for query, timing in zip(row["queries"], figures.queries, strict=True):
             query["ratio"] = timing.ratio
@@ -154,8 +155,9 @@ def render(results: dict) -> str:
         for lat in latency:
             out += [f"### {lat['triples'] / 1e6:.2f} M triples ({lat['pages']} page graphs replicated from "
                     f"{lat['base_pages']} extracted pages)", "",
-                    f"Store build by bulk load: {lat['build_seconds']:.1f} s, {lat['build_triples_s'] / 1000:.0f} k "
-                    f"triples/s, peak RSS {lat['build_peak_rss_mib']:.0f} MiB. Server peak RSS (process tree) "
+                    f"Store build by bulk load ({lat.get('built', 'this run')}): {lat['build_seconds']:.1f} s, "
+                    f"{lat['build_triples_s'] / 1000:.0f} k triples/s, peak RSS {lat['build_peak_rss_mib']:.0f} MiB. "
+                    "Server peak RSS (process tree) "
                     f"{lat['server_peak_rss_mib']:.0f} MiB. Load average: {lat['load_average']:.1f}.", "",
                     "| query | rows | direct p50 / p95 ms | /sparql p50 / p95 ms | ratio (p50) |",
                     "|---|---|---|---|---|"]
@@ -209,6 +211,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--projection-budget", type=float, default=3600,
                         help="seconds the graph view may take to build its projection before the neighborhood "
                              "figure is given up")
+    parser.add_argument("--reuse-stores", action="store_true",
+                        help="reuse the latency stores built by an earlier run (kept in data/bench) instead of "
+                             "building them again; their build figures are then those of that run")
     parser.add_argument("--out", default=str(RESULTS_MD))
     args = parser.parse_args(argv)
 
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     if "latency" in parts:
         sizes = [int(float(s)) for s in (args.triples or ("50000" if args.quick else "1000000,10000000")).split(",")]
         fresh = run_latency(sizes, args.runs or (5 if args.quick else 20), 60_000 if args.quick else 1_500_000,
-                            args.projection_budget)
+                            args.projection_budget, cache if args.reuse_stores else None)
         kept_sizes = [lat for lat in results.get("latency", []) if not any(
             abs(lat["triples"] - size) < size * 0.1 for size in sizes)]
         results["latency"] = sorted(kept_sizes + fresh, key=lambda lat: lat["triples"])

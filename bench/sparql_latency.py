@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,6 +63,7 @@ class LatencyFigures:
     build_seconds: float
     build_triples_s: float
     build_peak_rss_mib: float
+    built: str
     server_peak_rss_mib: float
     queries: list[Timing]
     neighborhood_p50_ms: float | None
@@ -245,20 +247,50 @@ def time_http(location: Path, named: dict[str, str], subjects: dict[str, str], r
     return found, neighborhood, cold, rss.mib
 
 
-def measure(target_triples: int, runs: int, generated_bytes: int, seed: int,
-            projection_budget: float = 3600) -> LatencyFigures:
+@dataclass
+class BuiltStore:
+    """A latency store as built: kept beside it so later runs can reuse it (`--cache`)."""
+
+    pages: int
+    triples: int
+    base_pages: int
+    build_seconds: float
+    build_peak_rss_mib: float
+    subjects: dict[str, str]
+    built: str
+
+
+def built_store(location: Path, target_triples: int, generated_bytes: int, seed: int, reuse: bool) -> BuiltStore:
+    """Build the store at `location` (or, with `reuse`, take the one built there before)."""
+    record = location.with_suffix(".json")
+    if reuse and record.is_file() and location.is_dir():
+        return BuiltStore(**json.loads(record.read_text(encoding="utf-8")))
+    if location.exists():
+        shutil.rmtree(location)
     pages = base_pages(generated_bytes, seed)
-    subjects = pick_subjects(pages)
-    named = queries(subjects)
+    copies, triples, build_s, build_rss = build_store(location, pages, target_triples)
+    built = BuiltStore(copies, triples, len(pages), build_s, build_rss, pick_subjects(pages),
+                       time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    record.write_text(json.dumps(asdict(built), ensure_ascii=False), encoding="utf-8")
+    return built
+
+
+def measure(target_triples: int, runs: int, generated_bytes: int, seed: int,
+            projection_budget: float = 3600, cache: Path | None = None) -> LatencyFigures:
+    """Build (or, given a `cache` folder holding it, reuse) the store, then time every query both ways."""
     with tempfile.TemporaryDirectory(prefix="kg-latency-") as scratch:
-        location = Path(scratch) / "store"
-        copies, triples, build_s, build_rss = build_store(location, pages, target_triples)
+        folder = cache or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        location = folder / f"latency-{target_triples}-{generated_bytes}-{seed}"
+        built = built_store(location, target_triples, generated_bytes, seed, reuse=cache is not None)
+        named = queries(built.subjects)
         load = load_average()
         direct = time_direct(location, named, runs)
-        http, neighborhood, cold, server_rss = time_http(location, named, subjects, runs, projection_budget)
+        http, neighborhood, cold, server_rss = time_http(location, named, built.subjects, runs, projection_budget)
+    copies, triples, build_s, build_rss = built.pages, built.triples, built.build_seconds, built.build_peak_rss_mib
     ms = 1000.0
     return LatencyFigures(
-        triples=triples, pages=copies, base_pages=len(pages), build_seconds=build_s,
+        triples=triples, pages=copies, base_pages=built.base_pages, build_seconds=build_s, built=built.built,
         build_triples_s=triples / build_s, build_peak_rss_mib=build_rss, server_peak_rss_mib=server_rss,
         queries=[Timing(name, median(direct[name][0]) * ms, percentile(direct[name][0], 95) * ms,
                         median(http[name]) * ms, percentile(http[name], 95) * ms, direct[name][1])
@@ -277,8 +309,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--projection-budget", type=float, default=3600,
                         help="seconds the first graph-view call may take to build its projection")
+    parser.add_argument("--cache", type=Path, help="keep the built store in this folder and reuse it next time")
     args = parser.parse_args(argv)
-    figures = measure(args.triples, args.runs, args.base_bytes, args.seed, args.projection_budget)
+    figures = measure(args.triples, args.runs, args.base_bytes, args.seed, args.projection_budget, args.cache)
     result = asdict(figures)
     for row, timing in zip(result["queries"], figures.queries, strict=True):
         row["ratio"] = timing.ratio
