@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.text.lines import Kind, Line, make_line
 
-_CONTENT = re.compile(r"[^\n]+")
+_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")  # a line without its leading and trailing spaces
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
 _TEXT = (Kind.BODY, Kind.HEADING)
@@ -42,12 +42,7 @@ class Layout:
 
 def analyse(folded: str) -> Layout:
     """Classify the lines of folded page text and decide every break between them."""
-    lines = []
-    for m in _CONTENT.finditer(folded):
-        text = m.group().strip()
-        if text:
-            lead = len(m.group()) - len(m.group().lstrip())
-            lines.append(make_line(m.start() + lead, m.start() + lead + len(text), text))
+    lines = [make_line(m.start(), m.end(), m.group()) for m in _CONTENT.finditer(folded)]
     body_widths = sorted(x.width for x in lines if x.kind in _TEXT and not x.ended)
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile

@@ -54,6 +54,7 @@ DATELINE = re.compile(
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
 DATELINE_MARKS = ("讯", "訊", "电", "電")
+_DATELINE_MARK = re.compile("[" + "".join(DATELINE_MARKS) + "]")
 HEADING_STOP = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
@@ -65,6 +66,7 @@ _COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phr
 # Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
 _SENTENCE_INSIDE = re.compile(r"[。；;！？、]")
 _SPECIAL_ENDS = (*_CREDIT_ENDS, ")", "）")
+_SIGNED = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
 
 
 @dataclass(slots=True)
@@ -84,9 +86,16 @@ class Line:
 def width(text: str) -> float:
     """Printed width in CJK cells: ASCII and (squeezed) Chinese punctuation take about half a cell.
     Lines too long for a column are simply counted."""
+    return _width(text, _squeeze(text))
+
+
+def _squeeze(text: str) -> str:
+    return _SPACES.sub("", text) if " " in text else text
+
+
+def _width(text: str, squeezed: str) -> float:
     if len(text) > MAX_HEADING:
         return float(len(text))
-    squeezed = _SPACES.sub("", text) if " " in text else text
     return len(squeezed) - 0.5 * len(_HALF_CELL.findall(squeezed))
 
 
@@ -103,24 +112,27 @@ def ends_sentence(text: str) -> bool:
 
 def classify(text: str) -> Kind:
     """Kind of a stripped line judged on its own."""
-    squeezed = _SPACES.sub("", text) if " " in text else text
+    return _classify(text, _squeeze(text), ends_sentence(text))
+
+
+def _classify(text: str, squeezed: str, ended: bool) -> Kind:
+    """`classify` given the line without its spaces and whether it ends a sentence (make_line needs both too)."""
     size = len(squeezed)
     if not size:
         return Kind.FURNITURE
     if CAPTION.match(squeezed):
         return Kind.CAPTION
-    if BULLET.match(squeezed) and size <= MAX_HEADING and not ends_sentence(text):
+    if BULLET.match(squeezed) and size <= MAX_HEADING and not ended:
         return Kind.HEADING
     if size > MAX_HEADING or (_SENTENCE_INSIDE.search(squeezed) and not squeezed.endswith(_SPECIAL_ENDS)):
         return Kind.BODY
-    ended = ends_sentence(text)
     if size <= 60 and FURNITURE.match(squeezed):
         return Kind.FURNITURE
     if size <= 40 and text.endswith(_CREDIT_ENDS) and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
     if ended or squeezed.count("，") + squeezed.count(",") > 1:  # headings carry at most one comma
         return Kind.BODY
-    dateline = any(mark in squeezed for mark in DATELINE_MARKS) and DATELINE.match(squeezed) is not None
+    dateline = _DATELINE_MARK.search(squeezed) is not None and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
         return Kind.BYLINE
     if " " in text and _names_line(text):
@@ -158,23 +170,18 @@ def _names_line(text: str) -> bool:
 
 
 def make_line(start: int, end: int, text: str) -> Line:
-    kind = classify(text)
-    signature = (
-        kind in (Kind.BODY, Kind.HEADING) and text[-1] in ")）" and _tail(text, SIGNATURE, 48)
-    )
+    """Judge one stripped line; runs once per printed line, so shared features are computed once."""
+    squeezed = _squeeze(text)
+    ended = ends_sentence(text)
+    kind = _classify(text, squeezed, ended)
+    signature = kind in _SIGNED and text[-1] in ")）" and _tail(text, SIGNATURE, 48)
     if signature:
         kind = Kind.BODY
-    dateline = False
-    if kind is Kind.BODY and any(mark in text[:40] for mark in DATELINE_MARKS):
-        dateline = DATELINE.match(_SPACES.sub("", text[:60])) is not None
-    ended = signature or ends_sentence(text)
-    return Line(
-        start=start,
-        end=end,
-        text=text,
-        kind=kind,
-        ended=ended,
-        signature=signature,
-        dateline=dateline,
-        width=len(text) if ended and kind is Kind.BODY else width(text),
+    dateline = (
+        kind is Kind.BODY
+        and _DATELINE_MARK.search(text, 0, 40) is not None
+        and DATELINE.match(_SPACES.sub("", text[:60])) is not None
     )
+    ended = signature or ended
+    printed = len(text) if ended and kind is Kind.BODY else _width(text, squeezed)
+    return Line(start, end, text, kind, ended, signature, dateline, printed)

@@ -39,8 +39,6 @@ _WORD_SPACES = re.compile(r"[A-Za-z0-9]( +)(?=[A-Za-z0-9])")
 _AFTER_LATIN = re.compile(r"[A-Za-z]( +)(?=\S)")
 _BEFORE_LATIN = re.compile(r"( +)(?=[A-Za-z])")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_WORD = re.compile(r"[A-Za-z0-9]")
-_NEWLINE = "\n"
 _NEWLINE_CODE = ord("\n")
 _SPACE_CODE = ord(" ")
 _UTF32 = "utf-32-le"
@@ -63,36 +61,42 @@ def folded_layout(raw: str) -> tuple[str, Layout]:
 
 
 def normalise(raw: str) -> tuple[str, list[int], Layout]:
-    """Return the clean text, its offsets into `raw` (plus a final len(raw)) and the line layout."""
+    """Return the clean text, its offsets into `raw` (plus a final len(raw)) and the line layout.
+
+    A character stays when it is inside a printed line and is neither invisible nor a space that
+    parts Chinese text; between lines only a newline that ends a paragraph stays, or a space where a
+    wrap parts two Latin words or numbers. Decided with array operations: a page has thousands of lines.
+    """
     folded, layout = folded_layout(raw)
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
-    keep = np.ones(len(folded), dtype=bool)
-    keep[codes == _SPACE_CODE] = False
+    keep = codes != _SPACE_CODE
     spaces = [m.end() - 1 for m in _WORD_SPACES.finditer(folded)]
     spaces.extend(m.end() - 1 for m in _AFTER_LATIN.finditer(folded))
     spaces.extend(m.end() - 1 for m in _BEFORE_LATIN.finditer(folded) if m.start() and folded[m.start() - 1] > " ")
     keep[spaces] = True
-    drops = [m.span() for m in _INVISIBLE.finditer(folded)]
+    keep[[m.start() for m in _INVISIBLE.finditer(folded)]] = False
     lines = layout.lines
-    if not lines:
-        drops.append((0, len(folded)))
-    else:
-        drops.append((0, lines[0].start))
-        drops.append((lines[-1].end, len(folded)))
-    kept: list[int] = []  # positions inside dropped gaps that stay, as a newline or a space
-    for line, after, wrap in zip(lines, lines[1:], layout.wraps, strict=False):
-        start, end = line.end, after.start
-        drops.append((start, end))
-        if not wrap:
-            newline = folded.index(_NEWLINE, start, end)
-            codes[newline] = _NEWLINE_CODE
-            kept.append(newline)
-        elif _WORD.match(folded[start - 1]) and _WORD.match(folded[end]):
-            codes[start] = _SPACE_CODE
-            kept.append(start)
-    for start, end in drops:
-        keep[start:end] = False
-    keep[kept] = True
+    starts = np.array([line.start for line in lines], dtype=np.int64)
+    ends = np.array([line.end for line in lines], dtype=np.int64)
+    inside = np.zeros(len(folded) + 1, dtype=np.int8)  # +1 where a line starts, -1 where one ends
+    inside[starts] = 1
+    inside[ends] = -1
+    keep &= np.cumsum(inside[:-1], dtype=np.int8).astype(bool)
+    if len(lines) > 1:
+        wraps = np.array(layout.wraps[:-1], dtype=bool)  # the break after each line but the last
+        gap_start, gap_end = ends[:-1], starts[1:]
+        newlines = np.flatnonzero(codes == _NEWLINE_CODE)
+        keep[newlines[np.searchsorted(newlines, gap_start[~wraps])]] = True  # the first newline of the gap
+        wrapped = gap_start[wraps]
+        joins = wrapped[_is_word(codes[wrapped - 1]) & _is_word(codes[gap_end[wraps]])]
+        codes[joins] = _SPACE_CODE
+        keep[joins] = True
     offsets = np.flatnonzero(keep)
     text = codes[offsets].tobytes().decode(_UTF32, _SURROGATES)
     return text, [*offsets.tolist(), len(raw)], layout
+
+
+def _is_word(codes: np.ndarray) -> np.ndarray:
+    """Which code points are ASCII letters or digits ([A-Za-z0-9])."""
+    lower = codes | 0x20  # A-Z to a-z; nothing else lands in a-z
+    return ((codes >= 0x30) & (codes <= 0x39)) | ((lower >= 0x61) & (lower <= 0x7A))

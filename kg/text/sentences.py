@@ -11,33 +11,31 @@ from kg.text.lines import JUMP
 _SENTENCE = re.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』)）]*)?|[。！？!?；;]+[”’」』)）]*")
 _CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]")
 _TRIM = " \n"
+_JUMP_MARK = "版"  # every jump note ends with it
 
 
 def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: str | None) -> list[Sentence]:
     """Sentences of page.text[start:end]; "(下转2版)" jump notes are left out."""
+    text, offsets = page.text, page.offsets
     pieces: list[tuple[int, int]] = []
     pos = start
-    for jump in JUMP.finditer(page.text, start, end):
-        pieces.append((pos, jump.start()))
-        pos = jump.end()
+    if text.find(_JUMP_MARK, start, end) >= 0:  # the jump pattern is slow to scan for; most text has none
+        for jump in JUMP.finditer(text, start, end):
+            pieces.append((pos, jump.start()))
+            pos = jump.end()
     pieces.append((pos, end))
     result: list[Sentence] = []
     for a, b in pieces:
-        for m in _SENTENCE.finditer(page.text, a, b):
-            s, e = _trim(page.text, m.start(), m.end())
-            if e <= s or not _CONTENT.search(page.text, s, e):
+        for m in _SENTENCE.finditer(text, a, b):
+            s, e = m.span()
+            if text[s] in _TRIM or text[e - 1] in _TRIM:
+                s, e = _trim(text, s, e)
+                if e <= s:
+                    continue
+            if not _CONTENT.search(text, s, e):
                 continue
-            raw_start, raw_end = page.raw_span(s, e)
-            result.append(
-                Sentence(
-                    start=raw_start,
-                    end=raw_end,
-                    text=page.text[s:e],
-                    text_start=s,
-                    paragraph=paragraph,
-                    heading=heading,
-                )
-            )
+            # page.raw_span(s, e) for a non-empty span, inlined: this runs once per sentence of the page
+            result.append(Sentence(offsets[s], offsets[e - 1] + 1, text[s:e], s, paragraph, heading))
     return result
 
 
