@@ -82,9 +82,14 @@ def _cut(window: str, table: BodyTable) -> str:
 
 def _protected(window: str, i: int, size: int, words: tuple[str, ...]) -> bool:
     """True when the break word at window[i:i+size] lies inside a body word such as "组织部"."""
-    return any(
-        window.startswith(p, j) and j + len(p) >= i + size for p in words for j in range(max(0, i - len(p) + 1), i + 1)
-    )
+    for word in words:
+        stop = i + len(word)  # an occurrence that starts at or before i ends by here
+        j = window.find(word, max(0, i - len(word) + 1), stop)
+        while j >= 0:
+            if j + len(word) >= i + size:
+                return True
+            j = window.find(word, j + 1, stop)
+    return False
 
 
 def body_after(text: str, pos: int) -> BodyMatch | None:

@@ -23,7 +23,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.page_search import PageSearch
-from kg.extract.periods import PERIOD, YEARLY, find_period, resolve_period
+from kg.extract.periods import YEARLY, find_period, period_pattern, resolve_period
 from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
@@ -178,8 +178,8 @@ class _ArticleContext:
         # per paragraph and sentence: subject places of the last earlier sentence that names one
         self.places_before: dict[int, list[list[Mention]]] = {}
         self._first_in_paragraph: dict[tuple[str, int], Mention | None] = {}
-        # per paragraph and sentence: what the walk back through earlier sentences finds (see _program_for)
-        self.programs_before: dict[int, list[_Found | None]] = {}
+        # per paragraph, by sentence index: what the walk back through earlier sentences finds (see _program_for)
+        self.programs_before: dict[int, dict[int, _Found | None]] = {}
         self._campaigns: _Campaigns | None = None
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
@@ -336,7 +336,7 @@ def find_claims(
                 first = paragraph_sentences[0].text
                 opening = find_period(first, _clause_bounds(first, 0, 0)[1])  # a paragraph's opening time phrase
                 times = _Times(opening=opening.group() if opening else None, year=times.year)
-            periods_here = list(PERIOD.finditer(sentence.text))
+            periods_here = list(period_pattern(sentence.text).finditer(sentence.text))
             times.here = periods_here
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
@@ -626,21 +626,30 @@ class _Found:
 
 def _program_before(ctx: _ArticleContext, sentence: Sentence, paragraph: list[Sentence]) -> _Found | None:
     """The nearest earlier sentence of the paragraph that names a program, framing (a
-    sentence that counts nothing) or by a long program's short name (one pass per
-    paragraph, so a paragraph of many sentences stays linear)."""
-    n = sentence.paragraph
-    if n not in ctx.programs_before:
-        latest: _Found | None = None
-        before = []
-        for s in paragraph:
-            before.append(latest)
-            found = ctx.within("program", s.start, s.end)
-            if found:
-                latest = _Found(ctx.entity(found[-1]) if _counts_nothing(s.text) else None)
-            elif (by_short_name := ctx.program_by_short_name(s.text)) is not None:
-                latest = _Found(by_short_name)
-        ctx.programs_before[n] = before
-    return ctx.programs_before[n][bisect_left(ctx.paragraph_starts[n], sentence.start)]
+    sentence that counts nothing) or by a long program's short name. Answers are kept
+    for every sentence walked over, so a paragraph of many sentences is walked once."""
+    known = ctx.programs_before.setdefault(sentence.paragraph, {})
+    k = bisect_left(ctx.paragraph_starts[sentence.paragraph], sentence.start)
+    walked = []
+    while k > 0 and k not in known:
+        walked.append(k)
+        found = _programs_named(ctx, paragraph[k - 1])
+        if found is not None:
+            break
+        k -= 1
+    else:
+        found = known.get(k)
+    for i in walked:
+        known[i] = found
+    return found
+
+
+def _programs_named(ctx: _ArticleContext, s: Sentence) -> _Found | None:
+    found = ctx.within("program", s.start, s.end)
+    if found:
+        return _Found(ctx.entity(found[-1]) if _counts_nothing(s.text) else None)
+    by_short_name = ctx.program_by_short_name(s.text)
+    return _Found(by_short_name) if by_short_name is not None else None
 
 
 def _sub_program(ctx: _ArticleContext) -> Entity | None:

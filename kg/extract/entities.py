@@ -345,12 +345,11 @@ class _Placed:
         self.lists: dict[str, tuple[list[int], list[Entity]]] = {}
 
     def add(self, start: int, entity: Entity) -> None:
-        for suffix in _REFERENCE_SUFFIXES:
-            if _fits(entity, suffix):
-                starts, entities = self.lists.setdefault(suffix, ([], []))
-                i = bisect_right(starts, start)
-                starts.insert(i, start)
-                entities.insert(i, entity)
+        for suffix in _answers(entity):
+            starts, entities = self.lists.setdefault(suffix, ([], []))
+            i = bisect_right(starts, start)
+            starts.insert(i, start)
+            entities.insert(i, entity)
 
     def nearest(self, suffix: str, position: int) -> Entity | None:
         starts, entities = self.lists.get(suffix, ([], []))
@@ -366,9 +365,12 @@ def _region_fits(region: Region, suffix: str) -> bool:
     return region.name.endswith(suffix) and region.level != "province"
 
 
-def _fits(entity: Entity, suffix: str) -> bool:
-    """Whether "该<suffix>"/"全<suffix>" can mean this entity (an agency by its canonical name)."""
-    if suffix in _AGENCY_ENDINGS:
-        return entity.type == "agency" and entity.key.endswith(suffix)
+def _answers(entity: Entity) -> list[str]:
+    """The suffixes of the references ("该局", "全县") that can mean this entity (an agency by
+    its canonical name, a region by its gazetteer entry)."""
+    if entity.type == "agency":
+        return [suffix for suffix in _AGENCY_ENDINGS if entity.key.endswith(suffix)]
     region = gazetteer().regions.get(entity.key) if entity.type == "region" else None
-    return region is not None and _region_fits(region, suffix)
+    if region is None:
+        return []
+    return [s for s in _REFERENCE_SUFFIXES if s not in _AGENCY_ENDINGS and _region_fits(region, s)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from kg.extract.periods import PERIOD
+from kg.extract.periods import period_pattern
 from kg.model import Quantity
 
 METRIC_MAX = 16
@@ -60,7 +60,8 @@ def metric_phrase(
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out.
     """
-    before = PERIOD.sub("", text[clause_start : q.start].rpartition("、")[2])
+    before = text[clause_start : q.start].rpartition("、")[2]
+    before = period_pattern(before).sub("", before)
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)

@@ -28,10 +28,19 @@ PERIOD = re.compile(rf"{_DATED.pattern}|{_EVENT}")
 YEARLY = re.compile(rf"^{_YEAR}$|^全年$")
 
 
+_EVENT_ENDS = ("以来", "期间")
+
+
+def period_pattern(text: str) -> re.Pattern[str]:
+    """PERIOD, or the dated part alone when `text` holds no event period's ending: the
+    same matches, without trying an event name at every character."""
+    return PERIOD if any(end in text for end in _EVENT_ENDS) else _DATED
+
+
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
     """The last period expression in `text[:end]`."""
     found = None
-    for m in PERIOD.finditer(text, 0, len(text) if end is None else end):
+    for m in period_pattern(text).finditer(text, 0, len(text) if end is None else end):
         found = m
     return found
 
