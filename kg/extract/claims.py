@@ -28,7 +28,7 @@ from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
-_SPACE = re.compile(r"[\s\u3000]+")
+_LAST_BREAK = re.compile(r"(?s:.*)" + _CLAUSE_BREAK.pattern)
 _TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
 _LIST_GAP = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
 _THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
@@ -48,7 +48,8 @@ _DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均
 _WITHIN = re.compile(r"^(?:以?内|之内|以下|不间断|开放|有效|保持|出结果|连续|来|以来|后)")
 # Anecdote: one person, one family, a reporter's scene.
 _ANECDOTE = re.compile(
-    r"(?<![不每掉少漏])一(?:名|位|户)|某(?![些项种个类])|女士|先生|老人|大爷|大妈|阿姨|奶奶|爷爷|患儿|\d+岁|婚礼"
+    r"(?=[一某女先老大阿奶爷患\d婚])"  # the first characters below, checked once per position
+    r"(?:(?<![不每掉少漏])一(?:名|位|户)|某(?![些项种个类])|女士|先生|老人|大爷|大妈|阿姨|奶奶|爷爷|患儿|\d+岁|婚礼)"
 )
 # A reporter's scene at one moment: "30多台挖机正在作业", "有5台手术进行".
 _SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
@@ -69,9 +70,16 @@ _PLACE_NAME = re.compile(r"[村镇乡]")
 _NEW_LEVEL = re.compile(r"[至到为]|达到?")
 
 
+def _last_break_end(text: str, end: int) -> int:
+    """Where the clause holding text[end] begins: after the last clause break before `end`
+    (found from the end, so a clause late in a long sentence costs no scan from its start)."""
+    m = _LAST_BREAK.match(text, 0, end)
+    return m.end() if m else 0
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between punctuation marks; "、" does not break) around text[start:end]."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    left = _last_break_end(text, start)
     right = _CLAUSE_BREAK.search(text, end)
     return left, right.start() if right else len(text)
 
@@ -181,6 +189,7 @@ class _ArticleContext:
         # per paragraph, by sentence index: what the walk back through earlier sentences finds (see _program_for)
         self.programs_before: dict[int, dict[int, _Found | None]] = {}
         self._campaigns: _Campaigns | None = None
+        self._in_sentence: dict[tuple[str, int, int], list[Mention]] = {}
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
         self.headline_program = self.program_in_text(article.headline)
@@ -195,6 +204,14 @@ class _ArticleContext:
         of_kind = self.by_kind.get(kind, [])
         starts = self.starts.get(kind, [])
         return [m for m in of_kind[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
+
+    def in_sentence(self, kind: str, sentence: Sentence) -> list[Mention]:
+        """`within` the sentence, read once per sentence however many numbers it holds (do not modify)."""
+        key = (kind, sentence.start, sentence.end)
+        found = self._in_sentence.get(key)
+        if found is None:
+            found = self._in_sentence[key] = self.within(kind, sentence.start, sentence.end)
+        return found
 
     def any_within(self, kind: str, start: int, end: int) -> bool:
         """Whether a mention of `kind` lies inside raw [start, end) (stops at the first one)."""
@@ -215,7 +232,7 @@ class _ArticleContext:
         return self._first_in_paragraph[kind, paragraph]
 
     def nearest_before(self, kind: str, sentence: Sentence, position: int) -> Mention | None:
-        found = [m for m in self.within(kind, sentence.start, sentence.end) if m.end <= position]
+        found = [m for m in self.in_sentence(kind, sentence) if m.end <= position]
         return found[-1] if found else None
 
     def read_sentence(self, sentence: Sentence, quantities: list[Quantity]) -> None:
@@ -341,7 +358,8 @@ def find_claims(
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
             quantities = parse_quantities(sentence.text, masked)
-            ctx.read_sentence(sentence, quantities)
+            if quantities:
+                ctx.read_sentence(sentence, quantities)
             for q in quantities:
                 clause_start, clause_end = _clause_bounds(sentence.text, q.start, q.end)
                 measure_start, previous_end = max(clause_start, previous_end), q.end
@@ -377,7 +395,8 @@ def _evidence_span(text: str, q: Quantity, clause_start: int, clause_end: int) -
 
 
 def _squash(text: str) -> str:
-    return _SPACE.sub("", text)
+    """The text without white space (str.isspace's, U+3000 included: what regex \\s matches)."""
+    return "".join(text.split())
 
 
 def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
@@ -394,7 +413,7 @@ def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, star
         if squashed_page.count(_squash(page.raw[raw_start:raw_end])) <= 1:
             return wide_start, wide_end
         if wide_start > 0:
-            wide_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, wide_start - 1)), default=0)
+            wide_start = _last_break_end(text, wide_start - 1)
         elif wide_end < len(text):
             nxt = _CLAUSE_BREAK.search(text, wide_end + 1)
             wide_end = nxt.start() if nxt else len(text)
@@ -418,7 +437,7 @@ def _build(
     q_at, q_end = q.start, q.end
     before_clause = text[clause_start:q_at]
     names = tuple(
-        m.text for kind in ("region", "agency", "organization") for m in ctx.within(kind, sentence.start, sentence.end)
+        m.text for kind in ("region", "agency", "organization") for m in ctx.in_sentence(kind, sentence)
     )
     metric = metric_phrase(text, measure_start, clause_end, q, names)
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
@@ -589,7 +608,7 @@ def _program_for(
     another number's clause belongs to that number, and one named in an earlier sentence
     beside that sentence's own count belongs to that count. Failing all these, the one
     campaign the article has launched before the number."""
-    in_sentence = ctx.within("program", sentence.start, sentence.end)
+    in_sentence = ctx.in_sentence("program", sentence)
     listed = _listed(ctx, in_sentence)
     in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
     if in_clause:

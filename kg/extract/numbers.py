@@ -243,6 +243,8 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     """
     masked = mask_names(text) if masked is None else masked
     out: list[Quantity] = []
+    if not _HAS_NUMERAL.search(masked):
+        return out  # every number holds a numeral: a third of a page's sentences hold none
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
     break_ends = [m.end() for m in _CLAUSE_BREAK.finditer(masked)]
     for m in _QUANTITY.finditer(masked):

@@ -45,7 +45,7 @@ _HEAD_LEAD = 4
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
-_CODED = re.compile(r"(?<![\d.％%])\d{3,5}(?:服务|热线|工程|行动|计划|工作法)")
+_CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|热线|工程|行动|计划|工作法)")
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,7 @@ class RegionResolver:
         names = {name for _, _, name in found}
         self.named_in_full = {e.region.code for name in names for e in self.gaz.names[name] if e.form != "short"}
         self.scanned: dict[str, list[tuple[int, int, str]]] = {}
+        self.ancestors: dict[str, tuple[str, ...]] = {}
         at, n = 0, 0
         for text in page_texts:
             end = at + len(text)
@@ -124,6 +125,13 @@ class RegionResolver:
                 n += 1
             self.scanned.setdefault(text, hits)
             at = end + 1
+
+    def _ancestors(self, code: str) -> tuple[str, ...]:
+        """Codes of the region's ancestors (kept per page: a page names few places, many times)."""
+        found = self.ancestors.get(code)
+        if found is None:
+            found = self.ancestors[code] = tuple(r.code for r in self.gaz.chain(code)[1:])
+        return found
 
     def _named_in_full(self, region: Region) -> bool:
         return region.code in self.named_in_full
@@ -212,20 +220,23 @@ class RegionResolver:
         return RegionHit(start, end, name, region, "full")
 
     def _choose(self, entries: list[NameEntry], adjacent: RegionHit | None, context: set[str]) -> NameEntry | None:
+        ancestors = {id(e): self._ancestors(e.region.code) for e in entries}
+
         def under(entry: NameEntry, codes: set[str]) -> bool:
-            return any(r.code in codes for r in self.gaz.chain(entry.region.code)[1:])
+            return any(code in codes for code in ancestors[id(entry)])
 
         local = [e for e in entries if e.region.level in ("town", "village")]
         if adjacent is not None:
-            near = [e for e in entries if under(e, {adjacent.region.code})]
+            near = [e for e in entries if adjacent.region.code in ancestors[id(e)]]
             if near:
                 return near[0]
-        levels = {c: self.gaz.regions[c].level for c in context}
-        for codes in (
-            {c for c, lv in levels.items() if lv not in ("province", "city")},
-            {c for c, lv in levels.items() if lv == "city"},
-            {c for c, lv in levels.items() if lv == "province"},
-        ):
+        lower: set[str] = set()
+        cities: set[str] = set()
+        provinces: set[str] = set()
+        for c in context:
+            level = self.gaz.regions[c].level
+            (provinces if level == "province" else cities if level == "city" else lower).add(c)
+        for codes in (lower, cities, provinces):
             found = [e for e in entries if under(e, codes)] if codes else []
             if len(found) == 1 or (found and not local):
                 return min(found, key=lambda e: _LEVEL_RANK[e.region.level])
