@@ -51,9 +51,7 @@ def place_strays(blocks: list[Block], page: Page) -> list[Block]:
             continue
         scores = [coverage(cluster_text(page, c), g) for c in b.clusters()]
         if scores and max(scores) >= _OWNS:
-            others = bodies[:n] + bodies[n + 1 :]
-            elsewhere = [max((coverage(cluster_text(page, c), h) for h in others), default=0.0) for c in b.clusters()]
-            keep = _kept(b.clusters(), scores, elsewhere)
+            keep = _kept(b.clusters(), scores, bodies[:n] + bodies[n + 1 :], page)
             strays.extend(c for c in b.clusters() if c not in keep)
             b.pre = [c for c in b.pre if c in keep]
             b.mid = [c for c in b.mid if c in keep]
@@ -79,15 +77,24 @@ def place_strays(blocks: list[Block], page: Page) -> list[Block]:
     return blocks
 
 
-def _kept(clusters: list[Cluster], scores: list[float], elsewhere: list[float]) -> list[Cluster]:
+def _kept(clusters: list[Cluster], scores: list[float], others: list[str], page: Page) -> list[Cluster]:
     """Clusters the body repeats, and those printed right next to one (the rest of the same headline)
-    unless another body repeats them far better."""
+    unless another body repeats them far better.
+
+    How well the other bodies repeat a cluster is asked only when it could be kept by adjacency:
+    it means searching every body of the page.
+    """
     keep = [c for c, s in zip(clusters, scores, strict=True) if s >= _STRAY]
+    elsewhere: dict[int, float] = {}
     grown = True
     while grown:
         grown = False
-        for c, s, e in zip(clusters, scores, elsewhere, strict=True):
-            if c not in keep and e < max(_ADOPT, s + _BETTER_HOME) and any(_adjacent(c, k) for k in keep):
+        for i, (c, s) in enumerate(zip(clusters, scores, strict=True)):
+            if c in keep or not any(_adjacent(c, k) for k in keep):
+                continue
+            if i not in elsewhere:
+                elsewhere[i] = max((coverage(cluster_text(page, c), h) for h in others), default=0.0)
+            if elsewhere[i] < max(_ADOPT, s + _BETTER_HOME):
                 keep.append(c)
                 grown = True
     return keep

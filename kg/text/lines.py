@@ -58,9 +58,8 @@ _DATELINE_MARK = re.compile("[" + "".join(DATELINE_MARKS) + "]")
 HEADING_STOP = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
-_COMMA = re.compile(r"[，,]")
+_MARKS = "▲△◀◁▶▷▼▽↑←→↓图圖●■◆★□◇○•"  # first characters CAPTION and BULLET can match
 _HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
-_SPACES = re.compile(r"\s+")
 MAX_HEADING = 64
 _COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phrase
 # Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
@@ -90,7 +89,8 @@ def width(text: str) -> float:
 
 
 def _squeeze(text: str) -> str:
-    return _SPACES.sub("", text) if " " in text else text
+    """The line without whitespace when it has spaces (str.split() splits on exactly what \\s matches)."""
+    return "".join(text.split()) if " " in text else text
 
 
 def _width(text: str, squeezed: str) -> float:
@@ -120,9 +120,10 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     size = len(squeezed)
     if not size:
         return Kind.FURNITURE
-    if CAPTION.match(squeezed):
+    marked = squeezed[0] in _MARKS  # only such lines can be captions or bulleted
+    if marked and CAPTION.match(squeezed):
         return Kind.CAPTION
-    if BULLET.match(squeezed) and size <= MAX_HEADING and not ended:
+    if marked and BULLET.match(squeezed) and size <= MAX_HEADING and not ended:
         return Kind.HEADING
     if size > MAX_HEADING or (_SENTENCE_INSIDE.search(squeezed) and not squeezed.endswith(_SPECIAL_ENDS)):
         return Kind.BODY
@@ -130,15 +131,15 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
         return Kind.FURNITURE
     if size <= 40 and text.endswith(_CREDIT_ENDS) and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
-    if ended or squeezed.count("，") + squeezed.count(",") > 1:  # headings carry at most one comma
+    commas = squeezed.count("，") + squeezed.count(",")
+    if ended or commas > 1:  # headings carry at most one comma
         return Kind.BODY
+    # From here on a bulleted line cannot occur: it was a heading above unless too long or ended.
     dateline = _DATELINE_MARK.search(squeezed) is not None and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
         return Kind.BYLINE
     if " " in text and _names_line(text):
         return Kind.BYLINE
-    if BULLET.match(squeezed):
-        return Kind.HEADING
     if (
         size >= 2
         and not dateline
@@ -146,9 +147,8 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
         and "、" not in squeezed
         and not squeezed[-1].isdigit()  # a number cut by the column wrap, not a headline's end
         and _balanced(squeezed)
-        and (size <= _COMMA_HEADING_MAX or not _COMMA.search(squeezed))
+        and (size <= _COMMA_HEADING_MAX or not commas)
         and not HEADING_STOP.search(squeezed)
-        and len(_COMMA.findall(squeezed)) <= 1
     ):
         return Kind.HEADING
     return Kind.BODY
@@ -180,7 +180,7 @@ def make_line(start: int, end: int, text: str) -> Line:
     dateline = (
         kind is Kind.BODY
         and _DATELINE_MARK.search(text, 0, 40) is not None
-        and DATELINE.match(_SPACES.sub("", text[:60])) is not None
+        and DATELINE.match("".join(text[:60].split())) is not None
     )
     ended = signature or ended
     printed = len(text) if ended and kind is Kind.BODY else _width(text, squeezed)

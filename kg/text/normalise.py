@@ -34,11 +34,8 @@ _FOLD.update({ord(k): v for k, v in {
 
 _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 _ASCII_QUOTED = re.compile(r'"([^"\n]*)"')
-# Every space goes except one between two Latin words or numbers, or beside a Latin word.
-_WORD_SPACES = re.compile(r"[A-Za-z0-9]( +)(?=[A-Za-z0-9])")
-_AFTER_LATIN = re.compile(r"[A-Za-z]( +)(?=\S)")
-_BEFORE_LATIN = re.compile(r"( +)(?=[A-Za-z])")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = np.array([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD], dtype=np.uint32)
+_WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # \s; U+3000 is the last
 _NEWLINE_CODE = ord("\n")
 _SPACE_CODE = ord(" ")
 _UTF32 = "utf-32-le"
@@ -70,11 +67,8 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
     folded, layout = folded_layout(raw)
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
     keep = codes != _SPACE_CODE
-    spaces = [m.end() - 1 for m in _WORD_SPACES.finditer(folded)]
-    spaces.extend(m.end() - 1 for m in _AFTER_LATIN.finditer(folded))
-    spaces.extend(m.end() - 1 for m in _BEFORE_LATIN.finditer(folded) if m.start() and folded[m.start() - 1] > " ")
-    keep[spaces] = True
-    keep[[m.start() for m in _INVISIBLE.finditer(folded)]] = False
+    keep[_kept_spaces(codes)] = True
+    keep[np.isin(codes, _INVISIBLE)] = False
     lines = layout.lines
     starts = np.array([line.start for line in lines], dtype=np.int64)
     ends = np.array([line.end for line in lines], dtype=np.int64)
@@ -96,7 +90,29 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
     return text, [*offsets.tolist(), len(raw)], layout
 
 
+def _kept_spaces(codes: np.ndarray) -> np.ndarray:
+    """Every run of spaces goes except its last space when the run parts two Latin words or numbers,
+    follows a Latin letter and precedes text, or precedes a Latin letter and follows text."""
+    edges = np.diff((codes == _SPACE_CODE).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    firsts = np.flatnonzero(edges == 1)
+    lasts = np.flatnonzero(edges == -1) - 1
+    inner = (firsts > 0) & (lasts < len(codes) - 1)  # runs at either end of the text have nothing to part
+    firsts, lasts = firsts[inner], lasts[inner]
+    before, after = codes[firsts - 1], codes[lasts + 1]
+    stays = (
+        (_is_word(before) & _is_word(after))
+        | (_is_letter(before) & ~np.isin(after, _WHITESPACE))
+        | (_is_letter(after) & (before > _SPACE_CODE))
+    )
+    return lasts[stays]
+
+
+def _is_letter(codes: np.ndarray) -> np.ndarray:
+    """Which code points are ASCII letters ([A-Za-z])."""
+    lower = codes | 0x20  # A-Z to a-z; nothing else lands in a-z
+    return (lower >= 0x61) & (lower <= 0x7A)
+
+
 def _is_word(codes: np.ndarray) -> np.ndarray:
     """Which code points are ASCII letters or digits ([A-Za-z0-9])."""
-    lower = codes | 0x20  # A-Z to a-z; nothing else lands in a-z
-    return ((codes >= 0x30) & (codes <= 0x39)) | ((lower >= 0x61) & (lower <= 0x7A))
+    return ((codes >= 0x30) & (codes <= 0x39)) | _is_letter(codes)
