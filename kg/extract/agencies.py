@@ -26,6 +26,7 @@ from kg.extract.regions import is_word
 _DATA = Path(__file__).with_name("data") / "agency_bodies.json"
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 LEVEL_CHARS = "省市县区镇乡"
+_LEVELS = tuple(LEVEL_CHARS)  # a tuple: the empty string past a window's end is not in it
 _BARE_BEFORE = set('在由经向对与和及并让据称将把从跟同给被、，,。；;：:“"（(')
 _WINDOW = 18
 
@@ -39,6 +40,7 @@ class BodyTable:
     org_endings: tuple[str, ...]
     breaks: re.Pattern[str]
     protected: tuple[str, ...]  # body words that contain a break word ("组织部")
+    expanded: tuple[str, ...]  # the aliases, longest first: the order canonical_body expands them in
     heads: tuple[str, ...]  # how known body names begin: "医疗", "医保", "公安", "委" ...
 
 
@@ -55,6 +57,7 @@ def body_table() -> BodyTable:
         org_endings=tuple(data["organization_endings"]),
         breaks=re.compile("|".join(map(re.escape, sorted(data["breaks"], key=len, reverse=True)))),
         protected=tuple(data["protected"]),
+        expanded=tuple(sorted(aliases, key=len, reverse=True)),
         heads=tuple(sorted(heads)),
     )
 
@@ -108,7 +111,7 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         elif run.endswith(table.suffixes) and not run.endswith(table.not_endings):
             if k >= 2 or run == "委":
                 best = BodyMatch(pos + k, run, "agency")
-        if window[k : k + 1] in tuple(LEVEL_CHARS) and best is not None and best.end == pos + k:
+        if window[k : k + 1] in _LEVELS and best is not None and best.end == pos + k:
             break  # "株洲市委市政府": a new body starts with its own level word
     return best
 
@@ -133,7 +136,7 @@ def bare_level_at(text: str, i: int) -> bool:
 def canonical_body(body: str) -> str:
     """Expand abbreviations: "医保局" → "医疗保障局", "委统战部" → "委统一战线工作部"."""
     table = body_table()
-    for alias in sorted(table.aliases, key=len, reverse=True):
+    for alias in table.expanded:
         full = table.aliases[alias]
         if alias in table.keep_short or full in body or alias not in body:
             continue

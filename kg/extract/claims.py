@@ -40,6 +40,7 @@ EVIDENCE_MAX = 60
 _CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
 _CAMPAIGN_LEAD = 10
 _CORE = 4  # campaign names sharing this many characters in a row are one campaign
+_UNREAD = Entity("program", "", "")  # a per-article answer not computed yet
 _TOPIC_MAX = 24  # a paragraph's topic line is short
 _SERIES_DOT = "·"
 
@@ -190,6 +191,7 @@ class _ArticleContext:
         self.programs_before: dict[int, dict[int, _Found | None]] = {}
         self._campaigns: _Campaigns | None = None
         self._in_sentence: dict[tuple[str, int, int], list[Mention]] = {}
+        self.sub_program: Entity | None = _UNREAD
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
         self.headline_program = self.program_in_text(article.headline)
@@ -673,7 +675,13 @@ def _programs_named(ctx: _ArticleContext, s: Sentence) -> _Found | None:
 
 def _sub_program(ctx: _ArticleContext) -> Entity | None:
     """The part a headline names after its parent with a separator dot ("…计划·…路演…"):
-    the article reports the part, not the whole."""
+    the article reports the part, not the whole (read once per article)."""
+    if ctx.sub_program is _UNREAD:
+        ctx.sub_program = _headline_part(ctx)
+    return ctx.sub_program
+
+
+def _headline_part(ctx: _ArticleContext) -> Entity | None:
     headline = _squash(ctx.article.headline or "")
     named = [e for e in ctx.programs if e.label and e.label in headline]
     for parent in named:

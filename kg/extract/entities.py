@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.agencies import LEVEL_CHARS, BodyMatch, bare_level_at, body_after, canonical_body, known_body_after
 from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
@@ -358,11 +359,15 @@ class _Placed:
 
 
 def _region_fits(region: Region, suffix: str) -> bool:
+    return _level_fits(region.name, region.level, suffix)
+
+
+def _level_fits(name: str, level: str, suffix: str) -> bool:
     if suffix == "省":
-        return region.level == "province"
-    if suffix == "区" and region.level == "zone":
+        return level == "province"
+    if suffix == "区" and level == "zone":
         return True
-    return region.name.endswith(suffix) and region.level != "province"
+    return name.endswith(suffix) and level != "province"
 
 
 def _answers(entity: Entity) -> list[str]:
@@ -371,6 +376,9 @@ def _answers(entity: Entity) -> list[str]:
     if entity.type == "agency":
         return [suffix for suffix in _AGENCY_ENDINGS if entity.key.endswith(suffix)]
     region = gazetteer().regions.get(entity.key) if entity.type == "region" else None
-    if region is None:
-        return []
-    return [s for s in _REFERENCE_SUFFIXES if s not in _AGENCY_ENDINGS and _region_fits(region, s)]
+    return list(_region_answers(region.name, region.level)) if region is not None else []
+
+
+@lru_cache(maxsize=4096)
+def _region_answers(name: str, level: str) -> tuple[str, ...]:
+    return tuple(s for s in _REFERENCE_SUFFIXES if s not in _AGENCY_ENDINGS and _level_fits(name, level, s))

@@ -28,13 +28,10 @@ PERIOD = re.compile(rf"{_DATED.pattern}|{_EVENT}")
 YEARLY = re.compile(rf"^{_YEAR}$|^全年$")
 
 
-_EVENT_ENDS = ("以来", "期间")
-
-
 def period_pattern(text: str) -> re.Pattern[str]:
     """PERIOD, or the dated part alone when `text` holds no event period's ending: the
     same matches, without trying an event name at every character."""
-    return PERIOD if any(end in text for end in _EVENT_ENDS) else _DATED
+    return PERIOD if "以来" in text or "期间" in text else _DATED
 
 
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:

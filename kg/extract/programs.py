@@ -57,6 +57,8 @@ class Cues:
     scope: tuple[str, ...]
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
+    object_verbs: tuple[str, ...]  # the verbs object_name begins with: a text without one is not searched
+    verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
 
 
 @cache
@@ -71,6 +73,8 @@ def cues() -> Cues:
         tuple(data["scope_words"]),
         tuple(data["place_endings"]),
         _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
+        tuple(data["object_verbs"]),
+        tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
     )
 
 
@@ -126,7 +130,7 @@ def _verb_object(text: str, start: int) -> bool:
     """The quote opens a policy verb's object ("开展“禾计划”", "推出了“…”"), not the
     figurative head of a longer phrase ("打造服务“新样板”", "忠诚担当的“医保铁军”")."""
     window = _verb_window(text, start)
-    return any(window.endswith((v, v + "了", v + "起")) for v in cues().verbs)
+    return window.endswith(cues().verb_ends)
 
 
 @cache
@@ -216,7 +220,8 @@ def find_programs(text: str) -> list[ProgramHit]:
     for m in _CODED.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group()))
-    for m in cues().object_name.finditer(text):
+    object_name = cues().object_name if any(v in text for v in cues().object_verbs) else None
+    for m in object_name.finditer(text) if object_name else ():
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
