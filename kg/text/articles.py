@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.model import Article, Page, Sentence
 from kg.text.blocks import Block, body_text, cluster_text, squash
@@ -46,13 +47,15 @@ def _is_photo_item(block: Block, page: Page) -> bool:
 
 
 def _attach_captions(blocks: list[Block], captions: list[Paragraph]) -> None:
-    """Each caption goes to the story with the body paragraph printed nearest to it."""
-    bodies = [(p.index, n) for n, b in enumerate(blocks) for p, _ in b.body]
+    """Each caption goes to the story with the body paragraph printed nearest to it (the one below on a tie)."""
+    bodies = sorted((p.index, n) for n, b in enumerate(blocks) for p, _ in b.body)
     if not bodies:
         return
     for cap in captions:
-        _, n = min(bodies, key=lambda item: (abs(item[0] - cap.index), item[0] < cap.index))
-        blocks[n].captions.append(cap)
+        k = bisect_left(bodies, (cap.index,))  # the first body paragraph below the caption
+        if k == len(bodies) or (k and cap.index - bodies[k - 1][0] < bodies[k][0] - cap.index):
+            k -= 1
+        blocks[bodies[k][1]].captions.append(cap)
 
 
 def _article(page: Page, index: int, block: Block, year: int | None) -> Article:

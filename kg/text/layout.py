@@ -10,6 +10,7 @@ columns a short unpunctuated line after an unfinished one is still body text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.text.lines import Kind, Line, make_line
@@ -99,14 +100,17 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     or opens a paragraph before more body text; a shorter one is a heading, and an
     unfinished line that opens a paragraph right before it is the heading's first line.
     """
-    full_widths = [x.width if x.kind is Kind.BODY and not x.ended else None for x in lines]
-    for i, line in enumerate(lines):
-        if line.kind is Kind.BYLINE and i and _open(lines[i - 1]):
-            line.kind = Kind.BODY  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
+    unfinished = [i for i, x in enumerate(lines) if x.kind is Kind.BODY and not x.ended]
+    unfinished_widths = [lines[i].width for i in unfinished]
+    # Only bylines and headings change here, each when its turn comes (and the line before it, already
+    # passed), so the lines to visit are known from the start.
+    for i in [i for i, x in enumerate(lines) if x.kind is Kind.HEADING or x.kind is Kind.BYLINE]:
+        line = lines[i]
+        if line.kind is Kind.BYLINE:
+            if i and _open(lines[i - 1]):
+                line.kind = Kind.BODY  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
             continue
-        if line.kind is not Kind.HEADING:
-            continue
-        column = _column(full_widths, i, body_widths)
+        column = _column(unfinished, unfinished_widths, i, body_widths)
         spaced = len(_LETTER_GAP.findall(line.text)) >= _LETTER_GAPS
         wide = column if spaced else line.width
         full = column - _INDENT <= wide <= column + 1
@@ -131,8 +135,10 @@ def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float
     return after_body and (before is None or not before.signature or bool(_COMMA.search(line.text)))
 
 
-def _column(full_widths: list[float | None], i: int, body_widths: list[float]) -> float:
-    """Column width near line i: median width of the full (unfinished) body lines around it."""
-    near = [w for w in full_widths[max(0, i - _WINDOW) : i + _WINDOW] if w is not None]
+def _column(unfinished: list[int], widths_of: list[float], i: int, body_widths: list[float]) -> float:
+    """Column width near line i: median width of the full (unfinished) body lines around it.
+
+    `unfinished` holds the indices of those lines in order, `widths_of` their widths."""
+    near = widths_of[bisect_left(unfinished, i - _WINDOW) : bisect_left(unfinished, i + _WINDOW)]
     widths = sorted(near) if near else body_widths
     return max(_COLUMN_MIN, widths[len(widths) // 2])

@@ -54,7 +54,7 @@ DATELINE = re.compile(
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
 DATELINE_MARKS = ("讯", "訊", "电", "電")
-_DATELINE_MARK = re.compile("[" + "".join(DATELINE_MARKS) + "]")
+DATELINE_MARK = re.compile("[" + "".join(DATELINE_MARKS) + "]")
 HEADING_STOP = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
 BULLET = re.compile(r"^[●■◆★□◇○•]")
@@ -135,7 +135,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     if ended or commas > 1:  # headings carry at most one comma
         return Kind.BODY
     # From here on a bulleted line cannot occur: it was a heading above unless too long or ended.
-    dateline = _DATELINE_MARK.search(squeezed) is not None and DATELINE.match(squeezed) is not None
+    dateline = DATELINE_MARK.search(squeezed) is not None and DATELINE.match(squeezed) is not None
     if not dateline and BYLINE_ROLE.search(squeezed) and not HEADING_STOP.search(squeezed):
         return Kind.BYLINE
     if " " in text and _names_line(text):
@@ -179,7 +179,7 @@ def make_line(start: int, end: int, text: str) -> Line:
         kind = Kind.BODY
     dateline = (
         kind is Kind.BODY
-        and _DATELINE_MARK.search(text, 0, 40) is not None
+        and DATELINE_MARK.search(text, 0, 40) is not None
         and DATELINE.match("".join(text[:60].split())) is not None
     )
     ended = signature or ended

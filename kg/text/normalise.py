@@ -34,8 +34,21 @@ _FOLD.update({ord(k): v for k, v in {
 
 _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 _ASCII_QUOTED = re.compile(r'"([^"\n]*)"')
-_INVISIBLE = np.array([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD], dtype=np.uint32)
-_WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # \s; U+3000 is the last
+
+
+def _table(chars: str) -> np.ndarray:
+    """Membership table indexed by code point, with one False entry past the end for every higher code."""
+    table = np.zeros(max(map(ord, chars)) + 2, dtype=bool)
+    table[list(map(ord, chars))] = True
+    return table
+
+
+def _member(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return table[np.minimum(codes, len(table) - 1)]
+
+
+_INVISIBLE = _table("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_WHITESPACE = _table("".join(c for c in map(chr, range(0x3001)) if c.isspace()))  # \s; U+3000 is the last
 _NEWLINE_CODE = ord("\n")
 _SPACE_CODE = ord(" ")
 _UTF32 = "utf-32-le"
@@ -68,7 +81,7 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
     keep = codes != _SPACE_CODE
     keep[_kept_spaces(codes)] = True
-    keep[np.isin(codes, _INVISIBLE)] = False
+    keep[_member(codes, _INVISIBLE)] = False
     lines = layout.lines
     starts = np.array([line.start for line in lines], dtype=np.int64)
     ends = np.array([line.end for line in lines], dtype=np.int64)
@@ -93,15 +106,20 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
 def _kept_spaces(codes: np.ndarray) -> np.ndarray:
     """Every run of spaces goes except its last space when the run parts two Latin words or numbers,
     follows a Latin letter and precedes text, or precedes a Latin letter and follows text."""
-    edges = np.diff((codes == _SPACE_CODE).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    firsts = np.flatnonzero(edges == 1)
-    lasts = np.flatnonzero(edges == -1) - 1
-    inner = (firsts > 0) & (lasts < len(codes) - 1)  # runs at either end of the text have nothing to part
-    firsts, lasts = firsts[inner], lasts[inner]
+    space = codes == _SPACE_CODE
+    if len(codes) < 3:  # no room for a space between two characters
+        return np.empty(0, dtype=np.intp)
+    # Runs at either end of the text have nothing to part: only runs between two other characters count.
+    firsts = np.flatnonzero(space[1:] & ~space[:-1]) + 1
+    lasts = np.flatnonzero(space[:-1] & ~space[1:])
+    if space[0]:
+        lasts = lasts[1:]
+    if space[-1]:
+        firsts = firsts[:-1]
     before, after = codes[firsts - 1], codes[lasts + 1]
     stays = (
         (_is_word(before) & _is_word(after))
-        | (_is_letter(before) & ~np.isin(after, _WHITESPACE))
+        | (_is_letter(before) & ~_member(after, _WHITESPACE))
         | (_is_letter(after) & (before > _SPACE_CODE))
     )
     return lasts[stays]

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.model import Page
-from kg.text.lines import DATELINE, DATELINE_MARKS, Kind, Line
+from kg.text.lines import DATELINE, DATELINE_MARK, Kind, Line
 from kg.text.normalise import folded_layout
 
 _SPACES = re.compile(r"\s+")
@@ -32,8 +32,11 @@ class Paragraph:
         first = self.lines[0]
         if first.dateline or first.kind is not Kind.BODY or len(self.lines) == 1:
             return first.dateline
-        head = _SPACES.sub("", "".join(line.text for line in self.lines[:3]))[:_DATELINE_SPAN]
-        return any(mark in head for mark in DATELINE_MARKS) and DATELINE.match(head) is not None
+        head = "".join([line.text for line in self.lines[:3]])
+        if DATELINE_MARK.search(head) is None:  # most paragraphs: no mark anywhere in their first lines
+            return False
+        head = _SPACES.sub("", head)[:_DATELINE_SPAN]
+        return DATELINE_MARK.search(head) is not None and DATELINE.match(head) is not None
 
     @property
     def ended(self) -> bool:
@@ -47,16 +50,17 @@ class Paragraph:
 def paragraphs(page: Page) -> list[Paragraph]:
     """Re-derive the layout `read_page` used and locate each paragraph in the clean text."""
     _, layout = folded_layout(page.raw)
+    lines, offsets, size = layout.lines, page.offsets, len(page.text)
     result: list[Paragraph] = []
-    run: list[Line] = []
-    for line, wrap in zip(layout.lines, layout.wraps, strict=True):
-        run.append(line)
+    first = 0
+    for i, wrap in enumerate(layout.wraps):
         if wrap:
             continue
-        start = bisect_left(page.offsets, run[0].start, 0, len(page.text))
-        end = bisect_left(page.offsets, run[-1].end, start, len(page.text))
-        kind = run[0].kind if run[0].kind is Kind.CAPTION or len(run) == 1 else Kind.BODY
+        run = lines[first : i + 1]
+        first = i + 1
+        start = bisect_left(offsets, run[0].start, 0, size)
+        end = bisect_left(offsets, run[-1].end, start, size)
         if end > start:
-            result.append(Paragraph(start=start, end=end, kind=kind, lines=run, index=len(result)))
-        run = []
+            kind = run[0].kind if run[0].kind is Kind.CAPTION or len(run) == 1 else Kind.BODY
+            result.append(Paragraph(start, end, kind, run, len(result)))
     return result

@@ -32,7 +32,7 @@ def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: s
                 s, e = _trim(text, s, e)
                 if e <= s:
                     continue
-            if not _CONTENT.search(text, s, e):
+            if not ("\u4e00" <= text[s] <= "\u9fff" or _CONTENT.search(text, s, e)):  # most open on a hanzi
                 continue
             # page.raw_span(s, e) for a non-empty span, inlined: this runs once per sentence of the page
             result.append(Sentence(offsets[s], offsets[e - 1] + 1, text[s:e], s, paragraph, heading))
