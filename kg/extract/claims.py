@@ -412,7 +412,7 @@ def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, star
     wide_start, wide_end = start, end
     while True:
         raw_start, raw_end = page.raw_span(sentence.text_start + wide_start, sentence.text_start + wide_end)
-        if squashed_page.count(_squash(page.raw[raw_start:raw_end])) <= 1:
+        if not squashed_page.repeats(_squash(page.raw[raw_start:raw_end])):
             return wide_start, wide_end
         if wide_start > 0:
             wide_start = _last_break_end(text, wide_start - 1)
