@@ -19,7 +19,7 @@ from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
 from kg.web.executor import QueryExecutor, RemoteQueryExecutor
-from kg.web.projection import ProjectionCache, build_from_folder
+from kg.web.graph_view import GraphView
 
 MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_MAX_RESULTS = 10_000
@@ -63,17 +63,14 @@ def _register_ui(app: Flask) -> None:
     app.register_blueprint(ui.bp)
 
 
-def _query_side(store, timeout: float, workers: int | None) -> tuple[QueryExecutor | RemoteQueryExecutor,
-                                                                      ProjectionCache]:
-    """Who answers /sparql and builds the projection: the endpoint for a remote store, else worker processes."""
+def _query_side(store, timeout: float, workers: int | None) -> QueryExecutor | RemoteQueryExecutor:
+    """Who answers /sparql: the endpoint for a remote store, else worker processes."""
     if isinstance(store, RemoteStore):
-        return RemoteQueryExecutor(store, timeout=timeout), ProjectionCache(store)
+        return RemoteQueryExecutor(store, timeout=timeout)
     location = getattr(store, "path", None)
     if location is None:
         raise ValueError("the web service needs an embedded store folder or a remote SPARQL endpoint")
-    executor = QueryExecutor(str(location), timeout=timeout, workers=workers, version=lambda: store.version)
-    # The projection is built in a query worker, so rebuilding it never holds the server's GIL.
-    return executor, ProjectionCache(store, lambda: executor.call(build_from_folder, str(location)))
+    return QueryExecutor(str(location), timeout=timeout, workers=workers, version=lambda: store.version)
 
 
 def create_app(
@@ -99,10 +96,10 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    executor, projection = _query_side(store, query_timeout, query_workers)
+    executor = _query_side(store, query_timeout, query_workers)
     atexit.register(executor.close)
     app.extensions["kg.store"] = store
-    app.extensions["kg.projection"] = projection
+    app.extensions["kg.graph_view"] = GraphView(store)
     app.extensions["kg.sparql"] = sparql.SparqlSettings(
         executor=executor,
         update_token=update_token,

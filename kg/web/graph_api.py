@@ -1,29 +1,34 @@
 """`/api/graph/...`: the JSON the graph browser and outside tools read (docs/graph-api.md).
 
-Every answer is computed on the networkx projection (kg.web.projection); no
-parameter ever becomes query text.
+Every answer is read from the store per request by kg.web.graph_view, with work
+bounded by what it returns; no parameter ever becomes query text.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 from typing import Any
 
-import networkx as nx
+import pyoxigraph as ox
 from flask import Blueprint, current_app, request
 
+from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 from kg.web.errors import ApiError
-from kg.web.projection import ENTITY_TYPES, Claim, Projection
+from kg.web.executor import QueryFailed, QueryJob
+from kg.web.graph_view import Claim, GraphView, Info
 
 bp = Blueprint("graph_api", __name__, url_prefix="/api/graph")
 
 MAX_DEPTH = 3
 MAX_LIMIT = 1000
 MAX_PARAM_CHARS = 2000
+CLAIM_LIMIT, MAX_CLAIM_LIMIT = 500, 5000
+CONFLICT_LIMIT = 100
+JSON_RESULTS = "application/sparql-results+json"
 
 
-def _projection() -> Projection:
-    return current_app.extensions["kg.projection"].get()
+def _view() -> GraphView:
+    return current_app.extensions["kg.graph_view"]
 
 
 def _text(name: str, required: bool = True) -> str | None:
@@ -50,49 +55,50 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _known(p: Projection, name: str) -> str:
+def _known(name: str) -> Info:
     iri = _text(name)
     assert iri is not None
-    if iri not in p.graph:
+    found = _view().info(iri)
+    if found is None:
         raise ApiError(404, f"no entity {iri!r} in the graph")
-    return iri
+    return found
 
 
 def public(claim: Claim) -> Claim:
     return {k: v for k, v in claim.items() if not k.startswith("_")}
 
 
-def _elements(p: Projection, nodes: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape.js elements for `nodes` and every edge between them."""
-    chosen = set(nodes)
-    out_nodes = [{"data": {"id": n, "label": p.graph.nodes[n]["label"], "type": p.graph.nodes[n]["type"]}}
-                 for n in nodes]
-    edges = [
-        {"data": {"id": f"{s} {key} {o}", "source": s, "target": o, "label": data["label"]}}
-        for s, o, key, data in p.graph.edges(keys=True, data=True)
-        if s in chosen and o in chosen
-    ]
-    return {"nodes": out_nodes, "edges": edges}
+def _elements(nodes: list[Info], edges: list[tuple[str, str, str]]) -> dict[str, list[dict[str, Any]]]:
+    """Cytoscape.js elements."""
+    return {
+        "nodes": [{"data": {"id": n.iri, "label": n.label, "type": n.kind}} for n in nodes],
+        "edges": [{"data": {"id": f"{s} {p} {o}", "source": s, "target": o, "label": p.rsplit("/", 1)[-1]
+                            .rsplit("#", 1)[-1]}} for s, p, o in edges],
+    }
 
 
-def _claims_about(p: Projection, iri: str) -> list[Claim]:
-    return [public(c) for c in p.claims.values() if iri in c["_links"].values() or c["iri"] == iri]
+def _claim_page(iris: list[str]) -> tuple[list[Claim], int, bool]:
+    """The first `limit` claims (by IRI) as rows, how many there are, and whether the list is cut."""
+    limit = _int("limit", CLAIM_LIMIT, 1, MAX_CLAIM_LIMIT)
+    return _view().claim_rows(iris[:limit]), len(iris), len(iris) > limit
 
 
-def _parents(p: Projection, iri: str) -> list[dict[str, str]]:
+def _parents(found: Info) -> list[dict[str, str]]:
     """The chain of regions above a region, or above the region an agency or program serves."""
+    view = _view()
     chain: list[dict[str, str]] = []
-    seen = {iri}
-    current = iri
-    while True:
-        ups = [o for _, o, data in p.graph.out_edges(current, data=True)
-               if data["label"] in ("containedInPlace", "areaServed") and p.graph.nodes[o]["type"] == "region"]
-        ups = [o for o in ups if o not in seen]
-        if not ups:
-            return chain
-        current = sorted(ups)[0]
-        seen.add(current)
-        chain.append({"iri": current, "label": p.graph.nodes[current]["label"]})
+    seen = {found.iri}
+    current = found
+    while len(chain) < 20:
+        ups = [o for p, o in current.links() if p in (SCHEMA.containedInPlace.value, SCHEMA.areaServed.value)
+               and o not in seen]
+        regions = [i for i, up in view.describe(ups).items() if up.kind == "region"]
+        if not regions:
+            break
+        current = view.describe([sorted(regions)[0]])[sorted(regions)[0]]
+        seen.add(current.iri)
+        chain.append({"iri": current.iri, "label": current.label})
+    return chain
 
 
 @bp.get("/search")
@@ -100,15 +106,12 @@ def search() -> dict[str, Any]:
     q = _text("q")
     assert q is not None
     limit = _int("limit", 20, 1, 200)
-    p = _projection()
     needle = q.casefold()
     found: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
-    for iri, data in p.graph.nodes(data=True):
-        if data["type"] not in ENTITY_TYPES:
-            continue
-        names = [("label", data["label"])] + [("alias", a) for a in data["aliases"]]
-        if data["code"]:
-            names.append(("code", data["code"]))
+    for entity in _view().index.entities():
+        names = [("label", entity.label)] + [("alias", a) for a in entity.aliases]
+        if entity.code:
+            names.append(("code", entity.code))
         best: tuple[int, str] | None = None
         for match, name in names:
             text = name.casefold()
@@ -116,8 +119,9 @@ def search() -> dict[str, Any]:
             if rank is not None and (best is None or rank < best[0]):
                 best = (rank, match)
         if best is not None:
-            found.append(((best[0], len(data["label"]), iri), {
-                "iri": iri, "label": data["label"], "type": data["type"], "code": data["code"], "match": best[1],
+            found.append(((best[0], len(entity.label), entity.iri), {
+                "iri": entity.iri, "label": entity.label, "type": entity.kind, "code": entity.code,
+                "match": best[1],
             }))
     found.sort(key=lambda item: item[0])
     return {"results": [item for _, item in found[:limit]]}
@@ -125,112 +129,141 @@ def search() -> dict[str, Any]:
 
 @bp.get("/node")
 def node() -> dict[str, Any]:
-    p = _projection()
-    iri = _known(p, "iri")
-    data = p.graph.nodes[iri]
+    found = _known("iri")
+    claims = [found.iri] if found.kind == "claim" else _view().claims_linked(found.iri)
+    rows, total, capped = _claim_page(claims)
     return {
-        "iri": iri,
-        "type": data["type"],
-        "label": data["label"],
-        "aliases": data["aliases"],
-        "code": data["code"],
-        "parents": _parents(p, iri),
-        "claims": _claims_about(p, iri),
+        "iri": found.iri,
+        "type": found.kind,
+        "label": found.label,
+        "aliases": found.all(SKOS.altLabel),
+        "code": found.first(SKOS.notation) if found.kind == "region" else None,
+        "parents": _parents(found),
+        "claims": [public(c) for c in rows],
+        "claims_total": total,
+        "claims_capped": capped,
     }
 
 
 @bp.get("/neighborhood")
 def neighborhood() -> dict[str, Any]:
-    p = _projection()
-    iri = _known(p, "iri")
+    start = _known("iri")
     depth = _int("depth", 1, 0, MAX_DEPTH)
     limit = _int("limit", 200, 1, MAX_LIMIT)
-    reach = nx.single_source_shortest_path_length(p.graph.to_undirected(as_view=True), iri, cutoff=depth)
-    ordered = sorted(reach, key=lambda n: (reach[n], n))
-    return {"elements": _elements(p, ordered[:limit]), "capped": len(ordered) > limit, "total": len(ordered)}
+    hood = _view().neighborhood(start, depth, limit)
+    return {"elements": _elements(hood.nodes, hood.edges), "capped": hood.capped, "total": hood.total}
 
 
 @bp.get("/path")
 def path() -> dict[str, Any]:
-    p = _projection()
-    source, target = _known(p, "from"), _known(p, "to")
-    try:
-        nodes = nx.shortest_path(p.graph.to_undirected(as_view=True), source, target)
-    except nx.NetworkXNoPath:
-        nodes = []
-    return {"path": nodes, "elements": _elements(p, nodes)}
-
-
-def _metric_iri(p: Projection, metric: str) -> str | None:
-    if metric in p.graph and p.graph.nodes[metric]["type"] == "metric":
-        return metric
-    for iri, data in p.graph.nodes(data=True):
-        if data["type"] == "metric" and metric in (data["label"], *data["aliases"]):
-            return iri
-    return None
+    source, target = _known("from"), _known("to")
+    nodes = _view().path(source, target)
+    return {"path": [n.iri for n in nodes], "elements": _elements(nodes, GraphView.edges(nodes))}
 
 
 @bp.get("/compare")
 def compare() -> dict[str, Any]:
-    p = _projection()
+    view = _view()
     metric = _text("metric")
     assert metric is not None
-    metric_iri = _metric_iri(p, metric)
-    rows = []
-    for claim in p.claims.values():
-        if (metric_iri and claim["_links"]["metric"] == metric_iri) or (not metric_iri and claim["metric"] == metric):
-            rows.append({
-                "region": claim["region"],
-                "region_iri": claim["_links"]["region"],
-                "value": claim["value"],
-                "unit": claim["unit"],
-                "qualifier": claim["qualifier"],
-                "period": claim["period"],
-                "claim": claim["iri"],
-                "article": claim["article"],
-                "article_iri": claim["article_iri"],
-                "doc": claim["doc"],
-            })
-    rows.sort(key=lambda r: (r["region"] or "", r["period"] or "", r["claim"]))
-    return {"metric": p.label(metric_iri) if metric_iri else metric, "rows": rows}
+    metric_iri = view.metric_named(metric)
+    claims = view.claims_linked(metric_iri, (KG.metric,)) if metric_iri else view.claims_with_metric_label(metric)
+    rows, total, capped = _claim_page(claims)
+    out = [{
+        "region": claim["region"],
+        "region_iri": claim["_links"]["region"],
+        "value": claim["value"],
+        "unit": claim["unit"],
+        "qualifier": claim["qualifier"],
+        "period": claim["period"],
+        "claim": claim["iri"],
+        "article": claim["article"],
+        "article_iri": claim["article_iri"],
+        "doc": claim["doc"],
+    } for claim in rows]
+    out.sort(key=lambda r: (r["region"] or "", r["period"] or "", r["claim"]))
+    label = view.labels([metric_iri]).get(metric_iri, metric) if metric_iri else metric
+    return {"metric": label, "rows": out, "total": total, "capped": capped}
+
+
+def _conflict_groups() -> tuple[list[dict[str, Any]], bool]:
+    """Groups of claims on one subject, metric, period and unit with more than one value: one aggregate,
+    run where queries run (a worker or the endpoint) under the query time limit."""
+    sparql = f"""SELECT ?subject ?metric ?period ?unit (GROUP_CONCAT(STR(?claim); separator=" ") AS ?claims)
+    WHERE {{
+      ?claim {RDF.type} {KG.Claim} ; {SCHEMA.temporalCoverage} ?period ; {SCHEMA.value} ?value .
+      OPTIONAL {{ ?claim {SCHEMA.unitText} ?u }} OPTIONAL {{ ?claim {SCHEMA.about} ?about }}
+      OPTIONAL {{ ?claim {KG.region} ?region }} OPTIONAL {{ ?claim {KG.subjectLabel} ?sl }}
+      OPTIONAL {{ ?claim {KG.regionLabel} ?rl }} OPTIONAL {{ ?claim {KG.metric} ?m }}
+      OPTIONAL {{ ?claim {KG.metricLabel} ?ml }}
+      BIND(COALESCE(?about, ?region, ?sl, ?rl) AS ?subject) BIND(COALESCE(?m, ?ml) AS ?metric)
+      BIND(COALESCE(?u, "") AS ?unit)
+      FILTER(BOUND(?subject) && BOUND(?metric))
+    }} GROUP BY ?subject ?metric ?period ?unit HAVING (COUNT(DISTINCT ?value) > 1)
+    ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT {CONFLICT_LIMIT + 1}"""
+    settings = current_app.extensions["kg.sparql"]
+    job = QueryJob(sparql, tabular_format=JSON_RESULTS, graph_format="application/n-triples",
+                   max_results=CONFLICT_LIMIT + 1)
+    try:
+        answer = settings.executor.run(job)
+    except QueryFailed as error:
+        raise ApiError(error.status, f"conflicts could not be computed: {error.message}", error.headers) from None
+    bindings = json.loads(answer.body)["results"]["bindings"]
+    groups = [{key: b[key]["value"] if key in b else "" for key in ("subject", "metric", "period", "unit", "claims")}
+              for b in bindings]
+    return groups[:CONFLICT_LIMIT], len(groups) > CONFLICT_LIMIT
 
 
 @bp.get("/conflicts")
 def conflicts() -> dict[str, Any]:
     """Claims on one subject, metric, period and unit that disagree (values in different units never do)."""
-    p = _projection()
-    groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
-    for claim in p.claims.values():
-        links = claim["_links"]
-        subject = links["subject"] or links["region"] or claim["subject"] or claim["region"]
-        metric = links["metric"] or claim["metric"]
-        if subject and metric and claim["period"]:
-            groups[(subject, metric, claim["period"], claim["unit"] or "")].append(claim)
+    view = _view()
+    groups, capped = _conflict_groups()
+    claims = sorted({c for g in groups for c in g["claims"].split()})
+    rows = {c["iri"]: c for c in view.claim_rows(claims)}
+    labels = view.labels(_iris(groups))
     found = []
-    for (subject, metric, period, _), claims in sorted(groups.items()):
-        if len({c["value"] for c in claims}) > 1:
+    for group in groups:
+        members = sorted((rows[c] for c in set(group["claims"].split()) if c in rows), key=lambda c: c["iri"])
+        if len({c["value"] for c in members}) > 1:
             found.append({
-                "subject": p.label(subject) or subject,
-                "metric": p.label(metric) or metric,
-                "period": period,
-                "claims": [public(c) for c in sorted(claims, key=lambda c: c["iri"])],
+                "subject": labels.get(group["subject"], group["subject"]),
+                "metric": labels.get(group["metric"], group["metric"]),
+                "period": group["period"],
+                "claims": [public(c) for c in members],
             })
-    return {"conflicts": found}
+    return {"conflicts": found, "capped": capped}
+
+
+def _iris(groups: list[dict[str, Any]]) -> set[str]:
+    """The group keys that are IRIs (linked subjects and metrics), not names written on claims."""
+    return {g[k] for g in groups for k in ("subject", "metric") if _is_iri(g[k])}
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @bp.get("/programs")
 def programs() -> dict[str, Any]:
-    p = _projection()
-    iri = _known(p, "iri")
-    if p.graph.nodes[iri]["type"] != "program":
-        raise ApiError(404, f"{iri!r} is not a program")
-    claims = [c for c in p.claims.values() if c["_links"]["program"] == iri]
-    regions = {o for _, o, d in p.graph.out_edges(iri, data=True) if p.graph.nodes[o]["type"] == "region"}
-    regions |= {c["_links"]["region"] for c in claims if c["_links"]["region"]}
-    agencies = {c["_links"]["agency"] for c in claims if c["_links"]["agency"]}
+    view = _view()
+    found = _known("iri")
+    if found.kind != "program":
+        raise ApiError(404, f"{found.iri!r} is not a program")
+    rows, total, capped = _claim_page(view.claims_linked(found.iri, (KG.program,)))
+    regions = {o for p, o in found.links() if p == SCHEMA.areaServed.value}
+    regions |= {c["_links"]["region"] for c in rows if c["_links"]["region"]}
+    agencies = {c["_links"]["agency"] for c in rows if c["_links"]["agency"]}
+    labels = view.labels(regions | agencies)
     return {
-        "program": {"iri": iri, "label": p.graph.nodes[iri]["label"]},
-        "regions": [{"iri": r, "label": p.label(r)} for r in sorted(regions)],
-        "agencies": [{"iri": a, "label": p.label(a)} for a in sorted(agencies)],
-        "claims": [public(c) for c in claims],
+        "program": {"iri": found.iri, "label": found.label},
+        "regions": [{"iri": r, "label": labels.get(r)} for r in sorted(regions)],
+        "agencies": [{"iri": a, "label": labels.get(a)} for a in sorted(agencies)],
+        "claims": [public(c) for c in rows],
+        "claims_total": total,
+        "claims_capped": capped,
     }

@@ -64,7 +64,7 @@ def _body_quads(graph: str | None) -> list[ox.Quad]:
 
 
 def _written() -> Response:
-    current_app.extensions["kg.projection"].refresh()
+    current_app.extensions["kg.graph_view"].index.changed()
     return Response(status=204)
 
 

@@ -20,10 +20,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.rdf import iris
 from kg.rdf.export import prefixes
 from kg.rdf.store import Store
-from kg.rdf.vocab import KG, OA, RDF, SCHEMA, SKOS
+from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS
 from kg.web.errors import ApiError
 from kg.web.graph_api import public
-from kg.web.projection import Projection, local_name
+from kg.web.graph_view import NODE_TYPES as NODE_KINDS
+from kg.web.graph_view import GraphView, local_name
 
 bp = Blueprint("linked_data", __name__, template_folder="templates")
 
@@ -35,6 +36,7 @@ RDF_MEDIA = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 MAX_INCOMING = 200
+MAX_CLAIMS = 500  # claims listed on one page, the first by IRI
 
 
 def _store() -> Store:
@@ -108,32 +110,36 @@ class Value:
     lang: str | None = None
 
 
-def _value(term: Any, p: Projection) -> Value:
+def _view() -> GraphView:
+    return current_app.extensions["kg.graph_view"]
+
+
+def _value(term: Any, labels: dict[str, str]) -> Value:
     if isinstance(term, ox.NamedNode):
-        label = p.label(term.value)
+        label = labels.get(term.value)
         return Value(label or term.value, local_path(term.value) or term.value)
     if isinstance(term, ox.Literal):
         return Value(term.value, lang=term.language)
     return Value(str(term))
 
 
-def _properties(triples: list[ox.Triple], iri: str, p: Projection) -> list[tuple[str, str, list[Value]]]:
+def _properties(triples: list[ox.Triple], iri: str, labels: dict[str, str]) -> list[tuple[str, str, list[Value]]]:
     rows: dict[str, list[Value]] = {}
     for t in triples:
         if t.subject.value == iri:
-            rows.setdefault(t.predicate.value, []).append(_value(t.object, p))
+            rows.setdefault(t.predicate.value, []).append(_value(t.object, labels))
     return [(pred, local_name(pred), values) for pred, values in sorted(rows.items())]
 
 
-def _incoming(iri: str, p: Projection) -> list[tuple[str, Value]]:
+def _incoming(iri: str) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
     seen: set[tuple[str, str]] = set()
-    out: list[tuple[str, Value]] = []
+    out: list[tuple[str, ox.NamedNode | ox.BlankNode]] = []
     for quad in _store().quads_matching(obj=ox.NamedNode(iri)):
         key = (quad.subject.value, quad.predicate.value)
         if key in seen or quad.subject.value.startswith(iri + "#"):
             continue
         seen.add(key)
-        out.append((local_name(quad.predicate.value), _value(quad.subject, p)))
+        out.append((local_name(quad.predicate.value), quad.subject))
         if len(out) >= MAX_INCOMING:
             break
     return out
@@ -153,9 +159,19 @@ def _first_literal(triples: list[ox.Triple], iri: str, *predicates: ox.NamedNode
     return None
 
 
-def _claims_for(p: Projection, iri: str) -> list[dict[str, Any]]:
-    return [public(c) for c in p.claims.values()
-            if iri in c["_links"].values() or c["iri"] == iri or c["article_iri"] == iri]
+def _claims_for(iri: str, kind: str | None) -> list[dict[str, Any]]:
+    """The claims a page lists: the claim itself, an entity's claims, or the claims read from an article
+    (the first MAX_CLAIMS by IRI)."""
+    view = _view()
+    if kind == "claim":
+        claims = [iri]
+    elif kind == "article":
+        claims = view.claims_linked(iri, (PROV.wasDerivedFrom,))
+    elif kind is not None:
+        claims = view.claims_linked(iri)
+    else:
+        claims = []
+    return [public(c) for c in view.claim_rows(claims[:MAX_CLAIMS])]
 
 
 def _article_link(article_iri: str | None) -> str | None:
@@ -173,21 +189,26 @@ def resource(kind: str, rest: str) -> Response:
     media = _media()
     if media != "text/html":
         return _rdf_response(triples, media)
-    p = current_app.extensions["kg.projection"].get()
-    members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})
+    members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})[:MAX_INCOMING]
     types = [local_name(t.object.value) for t in triples if t.subject.value == iri and t.predicate == RDF.type]
     label = _first_literal(triples, iri, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText) or iri
-    claims = _claims_for(p, iri)
+    incoming = _incoming(iri)
+    named = {t.object.value for t in triples if t.subject.value == iri and isinstance(t.object, ox.NamedNode)}
+    named |= {s.value for _, s in incoming if isinstance(s, ox.NamedNode)} | set(members)
+    labels = _view().labels(named)
+    own = next((NODE_KINDS[t.object.value] for t in triples
+                if t.subject.value == iri and t.predicate == RDF.type and t.object.value in NODE_KINDS), None)
+    claims = _claims_for(iri, own)
     html = render_template(
         "ld_resource.html",
         iri=iri,
         label=label,
         types=types,
-        properties=_properties(triples, iri, p),
-        incoming=_incoming(iri, p),
+        properties=_properties(triples, iri, labels),
+        incoming=[(name, _value(s, labels)) for name, s in incoming],
         claims=[(c, local_path(c["iri"]), _article_link(c["article_iri"])) for c in claims],
         article_text_link=_article_link(iri) if kind == "article" else None,
-        members=[_value(ox.NamedNode(m), p) for m in members[:MAX_INCOMING]],
+        members=[_value(ox.NamedNode(m), labels) for m in members],
     )
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
@@ -224,8 +245,7 @@ def article_text(article_id: str) -> Response:
     triples = describe(iri)
     if not triples:
         raise ApiError(404, f"no article {iri}")
-    p = current_app.extensions["kg.projection"].get()
-    claims = [c for c in _claims_for(p, iri) if c["article_iri"] == iri]
+    claims = [c for c in _claims_for(iri, "article") if c["article_iri"] == iri]
     body = _first_literal(triples, iri, SCHEMA.articleBody, SCHEMA.text)
     start = _first_literal(triples, iri, KG.startOffset)
     segments = _segments(body, int(start or 0), claims) if body is not None else []

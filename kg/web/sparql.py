@@ -213,7 +213,7 @@ def run_update(update: str, params: MultiDict) -> Response:
             raise ApiError(400, f"syntax error: {error}") from None
         except (OSError, RuntimeError) as error:  # pyoxigraph's evaluation errors ("graph does not exist")
             raise ApiError(400, f"update failed: {error}") from None
-    current_app.extensions["kg.projection"].refresh()
+    current_app.extensions["kg.graph_view"].index.changed()
     return Response(status=204)
 
 

@@ -1,0 +1,472 @@
+"""The graph the API and linked-data pages browse, read from the store per request with bounded work.
+
+Nothing is held in memory but a small index of entity names for search. Each
+answer asks the store SPARQL queries written with constant terms only (IRIs
+written by pyoxigraph, so a parameter never becomes query text), shaped for
+Oxigraph's planner: a VALUES list is only joined with a constant predicate,
+and per-node reads are unions of constant-subject patterns, in chunks. The
+same queries run on the embedded store and on a remote endpoint (one round
+trip per chunk). Measured on a 10 M-triple store: an index seek costs
+~40 µs, a quad decoded from the Python lookup API ~10 µs, and a shared node
+(region, agency, metric) repeats in every page graph that names it, so
+DISTINCT and LIMIT in the engine beat Python-side scans.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.rdf.store import Store
+from kg.rdf.vocab import CHANGES, KG, MODALITIES, OA, PROV, QUALIFIERS, RDF, SCHEMA, SKOS, reverse
+
+NODE_TYPES = {
+    KG.Region.value: "region",
+    KG.Agency.value: "agency",
+    KG.Program.value: "program",
+    KG.Organization.value: "organization",
+    KG.Metric.value: "metric",
+    KG.Article.value: "article",
+    KG.Claim.value: "claim",
+}
+ENTITY_TYPES = ("region", "agency", "program", "organization", "metric")
+_QUALIFIER, _MODALITY, _CHANGE = reverse(QUALIFIERS), reverse(MODALITIES), reverse(CHANGES)
+
+# Links between browsable nodes, by the kind of node they leave (out) or reach (in). From the ontology's
+# domains and ranges: a claim links to its entities and article, entities to the region they lie in or serve.
+# An entity's articles are reached through its claims: telling articles from pages among the subjects of
+# schema:mentions would cost one lookup per page that names the entity.
+OUT_LINKS: dict[str, tuple[ox.NamedNode, ...]] = {
+    "region": (SCHEMA.containedInPlace,),
+    "agency": (SCHEMA.areaServed,),
+    "program": (SCHEMA.areaServed,),
+    "organization": (SCHEMA.areaServed,),
+    "claim": (KG.region, SCHEMA.about, KG.agency, KG.program, KG.metric),
+    "article": (SCHEMA.mentions,),
+}
+IN_LINKS: dict[str, tuple[ox.NamedNode, ...]] = {
+    "region": (SCHEMA.containedInPlace, SCHEMA.areaServed, KG.region, SCHEMA.about),
+    "agency": (KG.agency, SCHEMA.about),
+    "program": (KG.program, SCHEMA.about),
+    "organization": (SCHEMA.about,),
+    "metric": (KG.metric,),
+    "article": (PROV.wasDerivedFrom,),
+}
+LINKS = (SCHEMA.containedInPlace, SCHEMA.areaServed, KG.region, SCHEMA.about, KG.agency, KG.program, KG.metric,
+         PROV.wasDerivedFrom, SCHEMA.mentions)
+CLAIM_LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
+LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.value, SCHEMA.unitText)
+CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
+               KG.metric, KG.metricLabel, SCHEMA.temporalCoverage, KG.modality, KG.change, SCHEMA.about,
+               KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel)
+CHUNK = 50  # constant-subject union branches per query: Oxigraph plans long unions slowly
+INDEX_MAX_AGE = 60.0  # seconds before the search index is rebuilt in the background (writes elsewhere)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Claim = dict[str, Any]
+Props = dict[str, list[Term]]
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None when it is not a valid IRI (so it names nothing in the store)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _number(text: str | None) -> float | int | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _in(terms: Iterable[ox.NamedNode]) -> str:
+    return ", ".join(str(t) for t in terms)
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
+@dataclass
+class Info:
+    """What one read of a node gives: its browsable kind, label and outgoing links."""
+
+    iri: str
+    props: Props = field(default_factory=dict)
+
+    def first(self, predicate: ox.NamedNode) -> str | None:
+        values = self.props.get(predicate.value)
+        return min(v.value for v in values) if values else None
+
+    def all(self, predicate: ox.NamedNode) -> list[str]:
+        return sorted({v.value for v in self.props.get(predicate.value, [])})
+
+    @property
+    def kind(self) -> str | None:
+        kinds = sorted(NODE_TYPES[t] for t in self.all(RDF.type) if t in NODE_TYPES)
+        return kinds[0] if kinds else None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "article":
+            return self.first(SCHEMA.headline) or self.first(SCHEMA.name) or local_name(self.iri)
+        if self.kind == "claim":
+            return self.first(KG.quantityText) or " ".join(
+                x for x in (self.first(SCHEMA.value), self.first(SCHEMA.unitText)) if x)
+        return self.first(SKOS.prefLabel) or self.first(SCHEMA.name) or local_name(self.iri)
+
+    def links(self) -> list[tuple[str, str]]:
+        """(predicate, target) of the links this node's kind has to other browsable nodes."""
+        predicates = OUT_LINKS.get(self.kind or "", ()) + ((PROV.wasDerivedFrom,) if self.kind == "claim" else ())
+        return [(p.value, o) for p in predicates for o in self.all(p)]
+
+
+@dataclass
+class Neighbourhood:
+    nodes: list[Info]
+    edges: list[tuple[str, str, str]]
+    total: int
+    capped: bool
+
+
+class GraphView:
+    """Bounded reads of the store for the graph API and the linked-data pages."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index = EntityIndex(store)
+
+    def _select(self, sparql: str) -> list[dict[str, Term | None]]:
+        rows = self.store.query(sparql)
+        assert isinstance(rows, list)
+        return rows  # type: ignore[return-value]
+
+    def describe(self, iris: Iterable[str], predicates: Iterable[ox.NamedNode] = (RDF.type, *LABELS, *LINKS),
+                 ) -> dict[str, Info]:
+        """The given properties of each node (distinct values across page graphs)."""
+        wanted = sorted(set(iris))
+        found = {i: Info(i) for i in wanted}
+        allowed = _in(predicates)
+        for chunk in _chunks(wanted):
+            union = " UNION ".join(f"{{ {ox.NamedNode(i)} ?p ?o BIND({ox.NamedNode(i)} AS ?s) }}" for i in chunk)
+            for row in self._select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {union} FILTER(?p IN ({allowed})) }}"):
+                s, p, o = row["s"], row["p"], row["o"]
+                if s is not None and p is not None and o is not None:
+                    found[s.value].props.setdefault(p.value, []).append(o)
+        return found
+
+    def info(self, iri: str) -> Info | None:
+        """A browsable node's kind, label, aliases, code and links; None for anything else."""
+        term = node(iri)
+        if term is None:
+            return None
+        found = self.describe([iri], (RDF.type, *LABELS, *LINKS, SKOS.altLabel, SKOS.notation))[iri]
+        return found if found.kind else None
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """Labels of the browsable nodes among `iris`."""
+        return {i: found.label for i, found in self.describe(iris, (RDF.type, *LABELS)).items() if found.kind}
+
+    # -- neighbourhoods and paths ------------------------------------------------------------------
+
+    def _ring_patterns(self, frontier: list[Info]) -> str:
+        """UNION branches binding ?n to the neighbours of the frontier: structural links first, claims last."""
+        by_kind: dict[str, list[str]] = {}
+        for found in frontier:
+            if found.kind:
+                by_kind.setdefault(found.kind, []).append(found.iri)
+        structural, claims = [], []
+        for kind, iris in sorted(by_kind.items()):
+            values = f"VALUES ?x {{ {_values(iris)} }}"
+            for p in OUT_LINKS.get(kind, ()):
+                structural.append(f"{{ {values} ?x {p} ?n }}")
+            if kind == "claim":
+                structural.append(f"{{ {values} ?x {PROV.wasDerivedFrom} ?n . ?n {RDF.type} {KG.Article} }}")
+            for p in IN_LINKS.get(kind, ()):
+                (claims if p in CLAIM_LINKS or p == PROV.wasDerivedFrom else structural).append(
+                    f"{{ {values} ?n {p} ?x }}")
+        return " UNION ".join(structural + claims)
+
+    def _ring(self, frontier: list[Info], seen: set[str], room: int) -> tuple[list[str], int]:
+        """Up to `room` new neighbours of the frontier (structural ones first) and how many there are."""
+        patterns = self._ring_patterns(frontier)
+        if not patterns:
+            return [], 0
+        exclude = f"FILTER(isIRI(?n) && ?n NOT IN ({', '.join(str(ox.NamedNode(i)) for i in sorted(seen))}))"
+        where = f"{{ {patterns} }} {exclude}"
+        rows = self._select(f"SELECT DISTINCT ?n WHERE {{ {where} }} LIMIT {room + 1}")
+        found = [r["n"].value for r in rows if r["n"] is not None]
+        if len(found) <= room:
+            return found, len(found)
+        count = self._select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {where} }}")
+        total = count[0]["c"]
+        return found[:room], int(total.value) if total is not None else len(found)
+
+    def neighborhood(self, start: Info, depth: int, limit: int) -> Neighbourhood:
+        """Nodes within `depth` links, ring by ring, ordered by (distance, iri); expansion stops at the
+        ring where `limit` is reached, and `total` counts the nodes found up to that ring."""
+        distance = {start.iri: 0}
+        infos = {start.iri: start}
+        frontier, total, capped = [start], 1, False
+        for ring in range(1, depth + 1):
+            room = limit - len(distance)
+            if room <= 0:
+                capped = True
+                break
+            chosen, found = self._ring(frontier, set(distance), room)
+            total += found
+            if not chosen:
+                break
+            described = self.describe(chosen)
+            infos.update(described)
+            for iri in chosen:
+                distance[iri] = ring
+            frontier = [described[i] for i in chosen]
+            if found > room:
+                capped = True
+                break
+        ordered = sorted(distance, key=lambda i: (distance[i], i))
+        return Neighbourhood([infos[i] for i in ordered], self.edges([infos[i] for i in ordered]), total, capped)
+
+    @staticmethod
+    def edges(nodes: list[Info]) -> list[tuple[str, str, str]]:
+        """(subject, predicate, object) of every link between the given nodes."""
+        chosen = {n.iri for n in nodes}
+        return sorted({(n.iri, p, o) for n in nodes for p, o in n.links() if o in chosen and o != n.iri})
+
+    def path(self, source: Info, target: Info, max_nodes: int = 5000, max_length: int = 6) -> list[Info]:
+        """A shortest undirected path, found ring by ring from `source`; empty when there is none within
+        `max_length` links or the search would read more than `max_nodes` nodes."""
+        parents: dict[str, str | None] = {source.iri: None}
+        infos = {source.iri: source}
+        frontier = [source]
+        for _ in range(max_length):
+            if target.iri in parents:
+                break
+            room = max_nodes - len(parents)
+            chosen, found = self._ring(frontier, set(parents), room)
+            if not chosen or (found > room and target.iri not in chosen):
+                return []
+            described = self.describe(chosen)
+            for iri in chosen:
+                parents[iri] = self._parent(frontier, described[iri])
+            infos.update(described)
+            frontier = [described[i] for i in chosen]
+        if target.iri not in parents:
+            return []
+        chain = [target.iri]
+        while (parent := parents[chain[-1]]) is not None:
+            chain.append(parent)
+        return [infos[i] for i in reversed(chain)] if chain[-1] == source.iri else []
+
+    @staticmethod
+    def _parent(frontier: list[Info], found: Info) -> str | None:
+        """The first frontier node (by IRI) linked with `found`, in either direction."""
+        targets = {o for _, o in found.links()}
+        for candidate in sorted(frontier, key=lambda f: f.iri):
+            if candidate.iri in targets or any(o == found.iri for _, o in candidate.links()):
+                return candidate.iri
+        return None
+
+    # -- claims ------------------------------------------------------------------------------------
+
+    def claims_linked(self, iri: str, predicates: Iterable[ox.NamedNode] = CLAIM_LINKS) -> list[str]:
+        """IRIs of the claims that link to `iri` by any of the predicates, sorted."""
+        term = ox.NamedNode(iri)
+        union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in predicates)
+        return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
+                       if isinstance(r["c"], ox.NamedNode)})
+
+    def claim_rows(self, iris: list[str]) -> list[Claim]:
+        """Flat claim rows (the shape of `kg claims --format jsonl`) for the given claims, in that order."""
+        if not iris:
+            return []
+        claims = self.describe(iris, CLAIM_PROPS)
+        evidence = self._evidence(iris)
+        sources = {c.first(PROV.wasDerivedFrom) for c in claims.values()} - {None}
+        linked = {o for c in claims.values() for p in CLAIM_LINKS for o in c.all(p)}
+        nodes = self.describe(sources | linked, (RDF.type, *LABELS, SCHEMA.isPartOf))  # type: ignore[arg-type]
+        pages = {e["page"] for e in evidence.values() if e["page"]}
+        pages |= {n.first(SCHEMA.isPartOf) for n in nodes.values() if n.kind == "article"} - {None}  # type: ignore
+        docs = {i: n.first(SCHEMA.name) for i, n in self.describe(pages, (SCHEMA.name,)).items()}
+        return [self._row(claims[i], evidence.get(i, {}), nodes, docs) for i in iris]
+
+    def _evidence(self, iris: list[str]) -> dict[str, dict[str, Any]]:
+        """Each claim's evidence quote, offsets and page, through its Web Annotation, read level by level
+        (a join of the whole chain leads Oxigraph's planner to scan every annotation)."""
+        bodies: dict[str, str] = {}
+        for chunk in _chunks(iris, 200):
+            rows = self._select(f"SELECT ?a ?c WHERE {{ VALUES ?c {{ {_values(chunk)} }} ?a {OA.hasBody} ?c }}")
+            for row in rows:
+                if isinstance(row["a"], ox.NamedNode) and row["c"] is not None:
+                    bodies.setdefault(row["c"].value, row["a"].value)
+        annotations = self.describe(bodies.values(), (OA.hasTarget,))
+        targets = self.describe({t for a in annotations.values() for t in a.all(OA.hasTarget)},
+                                (OA.hasSource, OA.hasSelector))
+        selectors = self.describe({s for t in targets.values() for s in t.all(OA.hasSelector)},
+                                  (OA.exact, OA.start, OA.end))
+        found: dict[str, dict[str, Any]] = {}
+        for claim, annotation in bodies.items():
+            entry: dict[str, Any] = {"page": None, "exact": None, "start": None, "end": None}
+            for target in (targets[t] for t in annotations[annotation].all(OA.hasTarget) if t in targets):
+                entry["page"] = entry["page"] or target.first(OA.hasSource)
+                for selector in (selectors[s] for s in target.all(OA.hasSelector) if s in selectors):
+                    for key, predicate in (("exact", OA.exact), ("start", OA.start), ("end", OA.end)):
+                        if entry[key] is None:
+                            entry[key] = selector.first(predicate)
+            found[claim] = entry
+        return found
+
+    @staticmethod
+    def _row(claim: Info, evidence: dict[str, Any], nodes: dict[str, Info], docs: dict[str, str | None]) -> Claim:
+        def label(iri: str | None) -> str | None:
+            found = nodes.get(iri) if iri else None
+            return found.label if found and found.kind else None
+
+        def linked(link: ox.NamedNode, text: ox.NamedNode) -> tuple[str | None, str | None]:
+            target = claim.first(link)
+            return (label(target) if target else claim.first(text)), target
+
+        source = claim.first(PROV.wasDerivedFrom)
+        article = nodes.get(source) if source else None
+        article_iri = source if article and article.kind == "article" else None
+        page = evidence.get("page") or (article.first(SCHEMA.isPartOf) if article_iri and article else None)
+        metric_iri = claim.first(KG.metric)
+        subject, subject_iri = linked(SCHEMA.about, KG.subjectLabel)
+        region, region_iri = linked(KG.region, KG.regionLabel)
+        agency, agency_iri = linked(KG.agency, KG.agencyLabel)
+        program, program_iri = linked(KG.program, KG.programLabel)
+        return {
+            "doc": docs.get(page) if page else None,
+            "article": label(article_iri),
+            "evidence": evidence.get("exact"),
+            "start": _number(evidence.get("start")),
+            "end": _number(evidence.get("end")),
+            "value": _number(claim.first(SCHEMA.value)),
+            "unit": claim.first(SCHEMA.unitText),
+            "qualifier": _QUALIFIER.get(claim.first(KG.qualifier) or "", None),
+            "subject": subject,
+            "region": region,
+            "agency": agency,
+            "program": program,
+            "metric": claim.first(KG.metricLabel) or label(metric_iri),
+            "period": claim.first(SCHEMA.temporalCoverage),
+            "modality": _MODALITY.get(claim.first(KG.modality) or "", None),
+            "change": _CHANGE.get(claim.first(KG.change) or "", None),
+            "iri": claim.iri,
+            "article_iri": article_iri,
+            # Links the graph API groups by; not part of the claim shape it returns.
+            "_links": {"subject": subject_iri, "region": region_iri, "agency": agency_iri, "program": program_iri,
+                       "metric": metric_iri},
+        }
+
+    def metric_named(self, name: str) -> str | None:
+        """The metric node with this IRI, preferred label or alias."""
+        term = node(name)
+        if term is not None and self.describe([name], (RDF.type,))[name].kind == "metric":
+            return name
+        literals = [ox.Literal(name), ox.Literal(name, language="zh")]
+        union = " UNION ".join(f"{{ ?m {p} {lit} }}" for p in (SKOS.prefLabel, SKOS.altLabel) for lit in literals)
+        rows = self._select(f"SELECT DISTINCT ?m WHERE {{ {union} ?m {RDF.type} {KG.Metric} }} LIMIT 1")
+        return rows[0]["m"].value if rows and rows[0]["m"] is not None else None
+
+    def claims_with_metric_label(self, name: str) -> list[str]:
+        """Claims whose metric is only written as text (no metric node)."""
+        union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
+                               for lit in (ox.Literal(name), ox.Literal(name, language="zh")))
+        return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
+                       if r["c"] is not None})
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str
+    label: str
+    aliases: list[str]
+    code: str | None
+
+
+class EntityIndex:
+    """Names of the entity nodes (regions, agencies, programs, organisations, metrics; never claims).
+
+    Built from four scans the engine deduplicates; dropped when this server writes (`changed`), and
+    rebuilt in the background once older than INDEX_MAX_AGE, for writes made behind the server's back.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._entities: list[Entity] | None = None
+        self._built = 0.0
+        self._rebuilding = False
+
+    def _pairs(self, sparql: str) -> dict[str, list[str]]:
+        rows = self.store.query(sparql)
+        assert isinstance(rows, list)
+        out: dict[str, list[str]] = {}
+        for row in rows:
+            if row["e"] is not None and row["v"] is not None:
+                out.setdefault(row["e"].value, []).append(row["v"].value)
+        return out
+
+    def _build(self) -> list[Entity]:
+        classes = " ".join(str(ox.NamedNode(c)) for c, kind in NODE_TYPES.items() if kind in ENTITY_TYPES)
+        types = self._pairs(f"SELECT DISTINCT ?e ?v WHERE {{ VALUES ?v {{ {classes} }} ?e {RDF.type} ?v }}")
+        names = {p: self._pairs(f"SELECT DISTINCT ?e ?v WHERE {{ ?e {p} ?v }}")
+                 for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.notation, SCHEMA.name)}
+        entities = []
+        for iri, classes_of in types.items():
+            kind = sorted(NODE_TYPES[c] for c in classes_of)[0]
+            label = min(names[SKOS.prefLabel].get(iri) or names[SCHEMA.name].get(iri) or [local_name(iri)])
+            codes = names[SKOS.notation].get(iri)
+            entities.append(Entity(iri, kind, label, sorted(set(names[SKOS.altLabel].get(iri, []))),
+                                   min(codes) if codes and kind == "region" else None))
+        return entities
+
+    def changed(self) -> None:
+        """This server wrote: the next search reads the new names."""
+        with self._lock:
+            self._entities = None
+
+    def _rebuild(self) -> None:
+        try:
+            entities = self._build()
+            with self._lock:
+                self._entities, self._built = entities, time.monotonic()
+        finally:
+            self._rebuilding = False
+
+    def entities(self) -> list[Entity]:
+        with self._lock:
+            current = self._entities
+            stale = time.monotonic() - self._built > INDEX_MAX_AGE
+            if current is not None and stale and not self._rebuilding:
+                self._rebuilding = True
+                threading.Thread(target=self._rebuild, daemon=True, name="entity-index").start()
+        if current is not None:
+            return current
+        entities = self._build()
+        with self._lock:
+            self._entities, self._built = entities, time.monotonic()
+        return entities
