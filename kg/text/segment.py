@@ -138,7 +138,7 @@ def segment(flow: list[Paragraph], page: Page) -> tuple[list[Block], list[tuple[
             elif cur.byline is None:
                 cur.byline = item
         else:
-            lead_in = _LEAD_IN.search(page.text, item.start, item.end) and _heading_at(flow, i + 1)
+            lead_in = _ends_lead_in(item, page) and _heading_at(flow, i + 1)
             if cur.body and (cur.closed or item.dateline or lead_in):
                 cur = Block()
                 blocks.append(cur)
@@ -148,13 +148,19 @@ def segment(flow: list[Paragraph], page: Page) -> tuple[list[Block], list[tuple[
     return blocks, betweens
 
 
+def _ends_lead_in(para: Paragraph, page: Page) -> bool:
+    """The paragraph ends on a dash or a colon. A match (at most a dash pair and a final newline) lies in
+    its last three characters, so only those are searched: from its start the pattern is tried everywhere."""
+    return _LEAD_IN.search(page.text, max(para.start, para.end - 3), para.end) is not None
+
+
 def _heading_at(flow: list[Paragraph], j: int) -> bool:
     return j < len(flow) and flow[j].kind is Kind.HEADING
 
 
 def _lead_in(block: Block, page: Page) -> bool:
     """A block holding only a deck that runs on into a headline ("……畅享——")."""
-    return len(block.body) == 1 and _LEAD_IN.search(page.text, block.body[0][0].start, block.body[0][0].end) is not None
+    return len(block.body) == 1 and _ends_lead_in(block.body[0][0], page)
 
 
 def _titled_item(flow: list[Paragraph], j: int, page: Page) -> bool:
@@ -169,7 +175,7 @@ def _titled_item(flow: list[Paragraph], j: int, page: Page) -> bool:
         while _heading_at(flow, k):
             k += 1
         return k < len(flow) and (flow[k].kind is Kind.BYLINE or flow[k].dateline)
-    return _LEAD_IN.search(page.text, after.start, after.end) is not None and _heading_at(flow, j + 2)
+    return _ends_lead_in(after, page) and _heading_at(flow, j + 2)
 
 
 def _starts_story(flow: list[Paragraph], i: int, j: int, cur: Block, page: Page) -> bool:
