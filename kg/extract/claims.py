@@ -191,6 +191,7 @@ class _ArticleContext:
         self.programs_before: dict[int, dict[int, _Found | None]] = {}
         self._campaigns: _Campaigns | None = None
         self._in_sentence: dict[tuple[str, int, int], list[Mention]] = {}
+        self._names_in: dict[int, tuple[str, ...]] = {}
         self.sub_program: Entity | None = _UNREAD
         self.numbers: list[int] = []  # raw starts of the numbers in the sentence being read
         self.clause_ends: list[int] = []  # raw ends of that sentence's clauses
@@ -213,6 +214,15 @@ class _ArticleContext:
         found = self._in_sentence.get(key)
         if found is None:
             found = self._in_sentence[key] = self.within(kind, sentence.start, sentence.end)
+        return found
+
+    def names_in(self, sentence: Sentence) -> tuple[str, ...]:
+        """The places and bodies the sentence names, as written (read once per sentence)."""
+        found = self._names_in.get(sentence.start)
+        if found is None:
+            found = self._names_in[sentence.start] = tuple(
+                m.text for kind in ("region", "agency", "organization") for m in self.in_sentence(kind, sentence)
+            )
         return found
 
     def any_within(self, kind: str, start: int, end: int) -> bool:
@@ -438,10 +448,7 @@ def _build(
     text = sentence.text
     q_at, q_end = q.start, q.end
     before_clause = text[clause_start:q_at]
-    names = tuple(
-        m.text for kind in ("region", "agency", "organization") for m in ctx.in_sentence(kind, sentence)
-    )
-    metric = metric_phrase(text, measure_start, clause_end, q, names)
+    metric = metric_phrase(text, measure_start, clause_end, q, ctx.names_in(sentence))
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)
