@@ -181,7 +181,8 @@ def render(results: dict) -> str:
                 f"{scale['seconds']:.0f} s | {scale['text_mb_s']:.2f} MB/s | {scale['claims_s']:.0f} | "
                 f"{scale['triples_s']:.0f} | {scale['peak_rss_mib']:.0f} MiB |", "",
                 f"{scale['workers']} worker processes; peak RSS is the sum over the driver, scheduler and workers, "
-                f"sampled every 0.5 s. Load average: {scale.get('load_average', float('nan')):.1f}.", ""]
+                f"sampled every 0.5 s. Store on disk at the end: {scale.get('store_gib', float('nan')):.1f} GiB. "
+                f"Load average: {scale.get('load_average', float('nan')):.1f}.", ""]
     micro = results.get("micro") or []
     if micro:
         out += ["## Single-stage micro benchmarks (bench/bench_*.py, as they print)", ""]
@@ -237,6 +238,9 @@ def main(argv: list[str] | None = None) -> None:
     if "micro" in parts and not args.quick:
         results["micro"] = run_micro()
     results.update(machine=machine(), when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), quick=args.quick)
+    if kept.exists():  # parts another run finished meanwhile are kept too
+        results = {**json.loads(kept.read_text()), **{k: v for k, v in results.items() if k in parts or
+                                                      k in ("machine", "when", "quick")}}
     kept.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     Path(args.out).write_text(render(results), encoding="utf-8")
     print(f"wrote {args.out}")

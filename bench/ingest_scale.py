@@ -66,6 +66,7 @@ class ScaleFigures:
     peak_rss_mib: float
     workers: int
     load_average: float
+    store_gib: float
 
 
 def _files(folder: Path) -> list[str]:
@@ -167,8 +168,9 @@ def scale(corpus: Path, workers: int) -> ScaleFigures:
     """Ingest the whole corpus with the Dask job in a child process, sampling its memory."""
     size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as scratch:
+        # No --parts: the job's own temporary folder, each partition deleted once loaded.
         command = [sys.executable, "-m", "kg.distributed", str(corpus), "--store", f"{scratch}/store",
-                   "--workers", str(workers), "--parts", f"{scratch}/parts"]
+                   "--workers", str(workers)]
         started = time.perf_counter()
         load = load_average()
         child = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True,
@@ -176,6 +178,7 @@ def scale(corpus: Path, workers: int) -> ScaleFigures:
         with PeakRSS(child.pid, interval=0.5) as rss:
             _, err = child.communicate()
         seconds = time.perf_counter() - started
+        store_gib = sum(f.stat().st_size for f in Path(scratch, "store").rglob("*") if f.is_file()) / 2**30
     summary = next((line for line in err.splitlines() if line.startswith("ingested ")), err[-500:])
     numbers = [int(w) for w in summary.replace(",", "").split() if w.isdigit()]
     if len(numbers) < 3:
@@ -184,7 +187,7 @@ def scale(corpus: Path, workers: int) -> ScaleFigures:
     return ScaleFigures(
         corpus_mb=size / 1e6, pages=pages, claims=claims, triples=triples, seconds=seconds,
         text_mb_s=size / 1e6 / seconds, claims_s=claims / seconds, triples_s=triples / seconds,
-        peak_rss_mib=rss.mib, workers=workers, load_average=max(load, load_average()),
+        peak_rss_mib=rss.mib, workers=workers, load_average=max(load, load_average()), store_gib=store_gib,
     )
 
 
