@@ -176,9 +176,16 @@ class _ArticleContext:
         self._programs_in: dict[str, Entity | None] = {}
         self._by_short_name: dict[str, Entity | None] = {}
         named = {m.key: self.by_key[m.key or ""] for m in self.mentions if m.kind == "program"}
-        self.article_programs = sorted(
+        article_programs = sorted(
             (e for e in named.values() if len(e.label) >= 6), key=lambda e: len(e.label), reverse=True
         )
+        # the tails a long program goes by, in the order they are tried: longest program, longest tail first
+        self.program_tails = [
+            (tail, e)
+            for e in article_programs
+            for tail in (e.label[-size:] for size in range(min(8, len(e.label) - 2), 3, -1))
+            if _PROGRAM_WORD.search(tail)
+        ]
         self.paragraphs: dict[int, list[Sentence]] = {}
         for s in article.sentences:
             self.paragraphs.setdefault(s.paragraph, []).append(s)
@@ -280,12 +287,7 @@ class _ArticleContext:
         return self._by_short_name[text]
 
     def _program_by_short_name(self, text: str) -> Entity | None:
-        for e in self.article_programs:
-            for size in range(min(8, len(e.label) - 2), 3, -1):
-                tail = e.label[-size:]
-                if tail in text and _PROGRAM_WORD.search(tail):
-                    return e
-        return None
+        return next((e for tail, e in self.program_tails if tail in text), None)
 
     def program_in_text(self, text: str | None) -> Entity | None:
         """A program the text names: a known program entity, else a quoted name such as

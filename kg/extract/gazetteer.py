@@ -103,7 +103,7 @@ class Gazetteer:
             return []
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
         pairs = (codes[:-1] << 21) | codes[1:]
-        found = np.minimum(np.searchsorted(keys, pairs), len(keys) - 1)
+        found = np.minimum(keys.searchsorted(pairs), len(keys) - 1)
         return np.flatnonzero(keys[found] == pairs).tolist()
 
 

@@ -57,7 +57,6 @@ class Cues:
     scope: tuple[str, ...]
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
-    object_verbs: tuple[str, ...]  # the verbs object_name begins with: a text without one is not searched
     verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
 
 
@@ -73,7 +72,6 @@ def cues() -> Cues:
         tuple(data["scope_words"]),
         tuple(data["place_endings"]),
         _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
-        tuple(data["object_verbs"]),
         tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
     )
 
@@ -220,8 +218,7 @@ def find_programs(text: str) -> list[ProgramHit]:
     for m in _CODED.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group()))
-    object_name = cues().object_name if any(v in text for v in cues().object_verbs) else None
-    for m in object_name.finditer(text) if object_name else ():
+    for m in cues().object_name.finditer(text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):

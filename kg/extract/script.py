@@ -47,7 +47,7 @@ def is_traditional(text: str) -> bool:
     """Counted with numpy: a per-character Python loop costs more than the rest of this module."""
     keys = _traditional_codes()
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    found = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+    found = np.minimum(keys.searchsorted(codes), len(keys) - 1)
     count = int(np.count_nonzero(keys[found] == codes))
     return count >= MIN_TRADITIONAL and count >= TRADITIONAL_SHARE * len(text)
 
