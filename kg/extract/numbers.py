@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 import cn2an
 
@@ -211,11 +212,13 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     return found[-1] if found else None
 
 
-def _read_values(number_text: str) -> tuple[list[float], bool] | None:
-    """The value (or the two ends of a range) of a numeral, and whether 余/多 marked it."""
+@lru_cache(maxsize=8192)
+def _read_values(number_text: str) -> tuple[tuple[float, ...], bool] | None:
+    """The value (or the two ends of a range) of a numeral, and whether 余/多 marked it
+    (kept per numeral: a page writes the same few numerals again and again)."""
     adjacent = _adjacent_digits(number_text)
     if adjacent:
-        return list(adjacent), False
+        return adjacent, False
     parts = _RANGE_SPLIT.split(number_text, maxsplit=1)
     if len(parts) == 2 and parts[0][:1].isdigit() != parts[1][:1].isdigit():
         return None
@@ -230,7 +233,7 @@ def _read_values(number_text: str) -> tuple[list[float], bool] | None:
         approx_mark = approx_mark or marked
     if len(values) == 2 and values[0] > values[1]:
         return None  # a range runs upwards: "3-1" is a score, "8至6" a misprint
-    return values, approx_mark
+    return tuple(values), approx_mark
 
 
 def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
