@@ -10,13 +10,19 @@ for each and for both together. The layout cache is cleared before every page
 so nothing is reused between rounds. A pure-Python calibration loop is timed as
 well: the figures scale with it on a slower or throttled core.
 
-Measured on the five seed pages (2026-11-23, 2-core container shared with
-other jobs), CPU time of one core:
-- load ~14, calibration 3.4 µs: read_page 5.9-6.9 MB/s, split_articles 4.0-4.2 MB/s;
-- load ~8-11, calibration 4.8-5.1 µs (final code): read_page 3.4-4.1 MB/s,
-  split_articles 2.7-3.0 MB/s, both 1.5-1.7 MB/s.
-An idle desktop core runs the calibration in about 0.7 µs. Wall-clock figures on
-the loaded machine were 3-4x lower than CPU time.
+Measured 2026-11-23 13:54 UTC, 2-core container shared with other jobs (load 5-7),
+CPU time of one core, three alternating runs of the code before (8de4140) and after
+the reader speed-ups, seeds at 10 rounds and a generated corpus
+(`python -m bench.corpus /tmp/rcorpus --size 2MB --seed 0`, 100 pages) at 2 rounds:
+- seeds, before: read_page 3.4-6.8, split_articles 2.9-4.4, both 1.6-2.7 MB/s;
+- seeds, after:  read_page 8.6-9.6, split_articles 10.8-12.6, both 4.8-5.5 MB/s;
+- generated, before: read_page 4.0-4.5, split_articles 4.9-5.8, both 2.2-2.5 MB/s;
+- generated, after:  read_page 3.2-6.3, split_articles 4.9-8.6, both 2.0-3.6 MB/s
+  (the low figures in one run that a load spike hit).
+The calibration loop ran in 0.9-3.4 µs during these runs; an idle desktop core runs
+it in about 0.7 µs. Generated pages cost more per byte than the seeds: their OCR
+column lines are short (about 13,500 lines per MB against 8,400), and classifying
+a line (lines.make_line) is the largest single cost left, then sentence splitting.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
         keep[joins] = True
     offsets = np.flatnonzero(keep)
     text = codes[offsets].tobytes().decode(_UTF32, _SURROGATES)
-    return text, [*offsets.tolist(), len(raw)], layout
+    return text, np.append(offsets, len(raw)).tolist(), layout
 
 
 def _kept_spaces(codes: np.ndarray) -> np.ndarray:
