@@ -107,9 +107,15 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
         return False
     if _NAME_INSIDE.search(before) and "项目" in rest:
         return False
-    if _ANECDOTE.search(sentence):
+    if _is_anecdote(sentence):
         return False
     return not (_SCENE.search(rest) or "正在" in rest)
+
+
+@lru_cache(maxsize=1024)
+def _is_anecdote(sentence: str) -> bool:
+    """Whether the sentence tells of one person or family (searched once for all its numbers)."""
+    return _ANECDOTE.search(sentence) is not None
 
 
 def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | None:
