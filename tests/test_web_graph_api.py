@@ -103,3 +103,24 @@ def test_bad_parameters_are_400(live_server: LiveServer) -> None:
         response = live_server.get(f"/api/graph/{path}", params=params)
         assert response.status_code == 400, (path, params)
         assert response.json()["status"] == 400
+
+
+def test_claim_lists_are_capped_and_counted(live_server: LiveServer) -> None:
+    full = live_server.get("/api/graph/node", params={"iri": SUXIAN}).json()
+    assert full["claims_total"] == 3 and full["claims_capped"] is False
+    one = live_server.get("/api/graph/node", params={"iri": SUXIAN, "limit": 1}).json()
+    assert len(one["claims"]) == 1 and one["claims_total"] == 3 and one["claims_capped"] is True
+    assert one["claims"][0]["iri"] == min(c["iri"] for c in full["claims"])
+    compare = live_server.get("/api/graph/compare", params={"metric": "城镇新增就业人数", "limit": 1}).json()
+    assert len(compare["rows"]) == 1 and compare["capped"] is True and compare["total"] > 1
+    assert live_server.get("/api/graph/node", params={"iri": SUXIAN, "limit": 5001}).status_code == 400
+    assert live_server.get("/api/graph/conflicts").json()["capped"] is False
+
+
+def test_neighborhood_rings_are_ordered_and_edges_stay_among_returned_nodes(live_server: LiveServer) -> None:
+    body = live_server.get("/api/graph/neighborhood", params={"iri": SUXIAN, "depth": 2, "limit": 1000}).json()
+    ids = [n["data"]["id"] for n in body["elements"]["nodes"]]
+    assert ids[0] == SUXIAN and body["capped"] is False and body["total"] == len(ids) == len(set(ids))
+    edges = {(e["data"]["source"], e["data"]["label"], e["data"]["target"]) for e in body["elements"]["edges"]}
+    assert (SUXIAN, "containedInPlace", B + "region/431000") in edges
+    assert all(s in ids and t in ids for s, _, t in edges)

@@ -37,28 +37,27 @@ NODE_TYPES = {
 ENTITY_TYPES = ("region", "agency", "program", "organization", "metric")
 _QUALIFIER, _MODALITY, _CHANGE = reverse(QUALIFIERS), reverse(MODALITIES), reverse(CHANGES)
 
-# Links between browsable nodes, by the kind of node they leave (out) or reach (in). From the ontology's
-# domains and ranges: a claim links to its entities and article, entities to the region they lie in or serve.
-# An entity's articles are reached through its claims: telling articles from pages among the subjects of
-# schema:mentions would cost one lookup per page that names the entity.
-OUT_LINKS: dict[str, tuple[ox.NamedNode, ...]] = {
-    "region": (SCHEMA.containedInPlace,),
-    "agency": (SCHEMA.areaServed,),
-    "program": (SCHEMA.areaServed,),
-    "organization": (SCHEMA.areaServed,),
-    "claim": (KG.region, SCHEMA.about, KG.agency, KG.program, KG.metric),
-    "article": (SCHEMA.mentions,),
+# Links between browsable nodes: predicate → (kinds it leaves, kinds it reaches), from the ontology's domains
+# and ranges, so a neighbour's kind is known from the link that reaches it. prov:wasDerivedFrom also reaches
+# pages and schema:mentions also leaves them: the first is followed only to nodes typed kg:Article, the second
+# only out of articles (an entity's articles are reached through its claims; telling articles from pages
+# among the subjects that mention a busy entity would cost one lookup per page).
+_ENTITIES = ("region", "agency", "program", "organization")
+LINK_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    SCHEMA.containedInPlace.value: (("region",), ("region",)),
+    SCHEMA.areaServed.value: (("agency", "program", "organization"), ("region",)),
+    KG.region.value: (("claim",), ("region",)),
+    SCHEMA.about.value: (("claim",), _ENTITIES),
+    KG.agency.value: (("claim",), ("agency",)),
+    KG.program.value: (("claim",), ("program",)),
+    KG.metric.value: (("claim",), ("metric",)),
+    PROV.wasDerivedFrom.value: (("claim",), ("article",)),
+    SCHEMA.mentions.value: (("article",), (*_ENTITIES, "metric")),
 }
-IN_LINKS: dict[str, tuple[ox.NamedNode, ...]] = {
-    "region": (SCHEMA.containedInPlace, SCHEMA.areaServed, KG.region, SCHEMA.about),
-    "agency": (KG.agency, SCHEMA.about),
-    "program": (KG.program, SCHEMA.about),
-    "organization": (SCHEMA.about,),
-    "metric": (KG.metric,),
-    "article": (PROV.wasDerivedFrom,),
-}
-LINKS = (SCHEMA.containedInPlace, SCHEMA.areaServed, KG.region, SCHEMA.about, KG.agency, KG.program, KG.metric,
-         PROV.wasDerivedFrom, SCHEMA.mentions)
+LINKS = tuple(ox.NamedNode(p) for p in LINK_KINDS)
+ONLY_OUT = {SCHEMA.mentions.value}
+TYPED_TARGET = {PROV.wasDerivedFrom.value: KG.Article}
+LABEL_OF = {"claim": KG.quantityText, "article": SCHEMA.headline}  # others: skos:prefLabel
 CLAIM_LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
 LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.value, SCHEMA.unitText)
 CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
@@ -113,6 +112,7 @@ class Info:
 
     iri: str
     props: Props = field(default_factory=dict)
+    known: str | None = None  # the kind, when the link that reached the node tells it
 
     def first(self, predicate: ox.NamedNode) -> str | None:
         values = self.props.get(predicate.value)
@@ -123,6 +123,8 @@ class Info:
 
     @property
     def kind(self) -> str | None:
+        if self.known:
+            return self.known
         kinds = sorted(NODE_TYPES[t] for t in self.all(RDF.type) if t in NODE_TYPES)
         return kinds[0] if kinds else None
 
@@ -137,8 +139,8 @@ class Info:
 
     def links(self) -> list[tuple[str, str]]:
         """(predicate, target) of the links this node's kind has to other browsable nodes."""
-        predicates = OUT_LINKS.get(self.kind or "", ()) + ((PROV.wasDerivedFrom,) if self.kind == "claim" else ())
-        return [(p.value, o) for p in predicates for o in self.all(p)]
+        return [(p, v.value) for p, (sources, _) in LINK_KINDS.items() if self.kind in sources
+                for v in self.props.get(p, []) if isinstance(v, ox.NamedNode)]
 
 
 @dataclass
@@ -168,11 +170,12 @@ class GraphView:
         found = {i: Info(i) for i in wanted}
         allowed = _in(predicates)
         for chunk in _chunks(wanted):
-            union = " UNION ".join(f"{{ {ox.NamedNode(i)} ?p ?o BIND({ox.NamedNode(i)} AS ?s) }}" for i in chunk)
+            # Each branch binds its position, not its IRI: the parser reads every IRI once.
+            union = " UNION ".join(f"{{ {ox.NamedNode(i)} ?p ?o BIND({n} AS ?s) }}" for n, i in enumerate(chunk))
             for row in self._select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {union} FILTER(?p IN ({allowed})) }}"):
                 s, p, o = row["s"], row["p"], row["o"]
                 if s is not None and p is not None and o is not None:
-                    found[s.value].props.setdefault(p.value, []).append(o)
+                    found[chunk[int(s.value)]].props.setdefault(p.value, []).append(o)
         return found
 
     def info(self, iri: str) -> Info | None:
@@ -189,8 +192,10 @@ class GraphView:
 
     # -- neighbourhoods and paths ------------------------------------------------------------------
 
-    def _ring_patterns(self, frontier: list[Info]) -> str:
-        """UNION branches binding ?n to the neighbours of the frontier: structural links first, claims last."""
+    @staticmethod
+    def _ring_patterns(frontier: list[Info]) -> str:
+        """UNION branches binding ?n to the frontier's neighbours and ?k to their kind where the link tells it;
+        structural links first, so when a ring is cut its entities are kept before its claims."""
         by_kind: dict[str, list[str]] = {}
         for found in frontier:
             if found.kind:
@@ -198,35 +203,78 @@ class GraphView:
         structural, claims = [], []
         for kind, iris in sorted(by_kind.items()):
             values = f"VALUES ?x {{ {_values(iris)} }}"
-            for p in OUT_LINKS.get(kind, ()):
-                structural.append(f"{{ {values} ?x {p} ?n }}")
-            if kind == "claim":
-                structural.append(f"{{ {values} ?x {PROV.wasDerivedFrom} ?n . ?n {RDF.type} {KG.Article} }}")
-            for p in IN_LINKS.get(kind, ()):
-                (claims if p in CLAIM_LINKS or p == PROV.wasDerivedFrom else structural).append(
-                    f"{{ {values} ?n {p} ?x }}")
+            for p, (sources, targets) in LINK_KINDS.items():
+                predicate = ox.NamedNode(p)
+                if kind in sources:
+                    typed = f" . ?n {RDF.type} {TYPED_TARGET[p]}" if p in TYPED_TARGET else ""
+                    known = f' BIND("{targets[0]}" AS ?k)' if len(targets) == 1 else ""
+                    structural.append(f"{{ {values} ?x {predicate} ?n{typed}{known} }}")
+                if kind in targets and p not in ONLY_OUT:
+                    known = f' BIND("{sources[0]}" AS ?k)' if len(sources) == 1 else ""
+                    (claims if sources == ("claim",) else structural).append(f"{{ {values} ?n {predicate} ?x{known} }}")
         return " UNION ".join(structural + claims)
 
-    def _ring(self, frontier: list[Info], seen: set[str], room: int) -> tuple[list[str], int]:
-        """Up to `room` new neighbours of the frontier (structural ones first) and how many there are."""
+    def _ring(self, frontier: list[Info], seen: set[str], room: int) -> tuple[dict[str, str | None], int]:
+        """Up to `room` new neighbours of the frontier with their kinds when known, and how many there are."""
         patterns = self._ring_patterns(frontier)
         if not patterns:
-            return [], 0
-        exclude = f"FILTER(isIRI(?n) && ?n NOT IN ({', '.join(str(ox.NamedNode(i)) for i in sorted(seen))}))"
-        where = f"{{ {patterns} }} {exclude}"
-        rows = self._select(f"SELECT DISTINCT ?n WHERE {{ {where} }} LIMIT {room + 1}")
-        found = [r["n"].value for r in rows if r["n"] is not None]
+            return {}, 0
+        # No isIRI() here: it costs Oxigraph more than the lookups; links reach IRIs, the rest are dropped below.
+        where = f"{{ {patterns} }} FILTER(?n NOT IN ({', '.join(str(ox.NamedNode(i)) for i in sorted(seen))}))"
+        # A node reached by links of both kinds of branch (its kind bound and not) gives two rows.
+        rows = self._select(f"SELECT DISTINCT ?n ?k WHERE {{ {where} }} LIMIT {2 * (room + 1)}")
+        found: dict[str, str | None] = {}
+        for row in rows:
+            n, k = row["n"], row["k"]
+            if isinstance(n, ox.NamedNode):
+                found[n.value] = found.get(n.value) or (k.value if k is not None else None)
         if len(found) <= room:
             return found, len(found)
-        count = self._select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {where} }}")
-        total = count[0]["c"]
-        return found[:room], int(total.value) if total is not None else len(found)
+        count = self._select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {where} }}")[0]["c"]
+        return dict(list(found.items())[:room]), int(count.value) if count is not None else len(found)
+
+    def read(self, kinds: dict[str, str | None]) -> dict[str, Info]:
+        """Kind, label and the links among them of the given nodes, in two or three queries whatever their number:
+        one VALUES list per constant predicate (Oxigraph looks each node up by index)."""
+        unknown = sorted(i for i, k in kinds.items() if not k)
+        if unknown:
+            values = f"VALUES ?s {{ {_values(unknown)} }}"
+            for row in self._select(f"SELECT DISTINCT ?s ?o WHERE {{ {values} ?s {RDF.type} ?o }}"):
+                if row["s"] is not None and row["o"] is not None and row["o"].value in NODE_TYPES:
+                    current = kinds.get(row["s"].value)
+                    kinds[row["s"].value] = min(filter(None, (current, NODE_TYPES[row["o"].value])))
+        infos = {i: Info(i, known=k) for i, k in kinds.items() if k}
+        by_kind: dict[str, list[str]] = {}
+        for i, info in sorted(infos.items()):
+            by_kind.setdefault(info.kind or "", []).append(i)
+        branches = []
+        for kind, iris in sorted(by_kind.items()):
+            label = LABEL_OF.get(kind, SKOS.prefLabel)
+            branches.append(f"{{ VALUES ?s {{ {_values(iris)} }} ?s {label} ?o BIND({label} AS ?p) }}")
+        for p, (sources, targets) in LINK_KINDS.items():
+            heads = [i for kind in sources for i in by_kind.get(kind, [])]
+            if heads and any(by_kind.get(kind) for kind in targets):
+                branches.append(f"{{ VALUES ?s {{ {_values(heads)} }} ?s {ox.NamedNode(p)} ?o "
+                                f"BIND({ox.NamedNode(p)} AS ?p) }}")
+        if branches:
+            self._add(infos, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} }}")
+        unlabelled = [i for i, info in infos.items() if not info.props.get(LABEL_OF.get(info.kind or "",
+                                                                                         SKOS.prefLabel).value)]
+        for i, found in self.describe(unlabelled, LABELS).items():  # rare: the other label properties
+            infos[i].props.update(found.props)
+        return infos
+
+    def _add(self, infos: dict[str, Info], sparql: str) -> None:
+        for row in self._select(sparql):
+            s, p, o = row["s"], row["p"], row["o"]
+            if s is not None and p is not None and o is not None and s.value in infos:
+                infos[s.value].props.setdefault(p.value, []).append(o)
 
     def neighborhood(self, start: Info, depth: int, limit: int) -> Neighbourhood:
         """Nodes within `depth` links, ring by ring, ordered by (distance, iri); expansion stops at the
         ring where `limit` is reached, and `total` counts the nodes found up to that ring."""
         distance = {start.iri: 0}
-        infos = {start.iri: start}
+        kinds: dict[str, str | None] = {start.iri: start.kind}
         frontier, total, capped = [start], 1, False
         for ring in range(1, depth + 1):
             room = limit - len(distance)
@@ -237,15 +285,16 @@ class GraphView:
             total += found
             if not chosen:
                 break
-            described = self.describe(chosen)
-            infos.update(described)
+            kinds.update(chosen)
             for iri in chosen:
                 distance[iri] = ring
-            frontier = [described[i] for i in chosen]
             if found > room:
                 capped = True
                 break
-        ordered = sorted(distance, key=lambda i: (distance[i], i))
+            if ring < depth:
+                frontier = list(self.read(dict(chosen)).values())
+        infos = self.read(kinds)
+        ordered = sorted((i for i in distance if i in infos), key=lambda i: (distance[i], i))
         return Neighbourhood([infos[i] for i in ordered], self.edges([infos[i] for i in ordered]), total, capped)
 
     @staticmethod
@@ -268,10 +317,12 @@ class GraphView:
             if not chosen or (found > room and target.iri not in chosen):
                 return []
             described = self.describe(chosen)
+            for iri, kind in chosen.items():
+                described[iri].known = kind
             for iri in chosen:
                 parents[iri] = self._parent(frontier, described[iri])
             infos.update(described)
-            frontier = [described[i] for i in chosen]
+            frontier = list(described.values())
         if target.iri not in parents:
             return []
         chain = [target.iri]
