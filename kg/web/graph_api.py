@@ -55,10 +55,12 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _known(name: str) -> Info:
+def _known(name: str, light: bool = False) -> Info:
+    """The browsable node a parameter names (404 otherwise); `light` reads only its kind and label, which
+    is cheaper for a node that many page graphs repeat."""
     iri = _text(name)
     assert iri is not None
-    found = _view().info(iri)
+    found = _view().node(iri) if light else _view().info(iri)
     if found is None:
         raise ApiError(404, f"no entity {iri!r} in the graph")
     return found
@@ -147,7 +149,7 @@ def node() -> dict[str, Any]:
 
 @bp.get("/neighborhood")
 def neighborhood() -> dict[str, Any]:
-    start = _known("iri")
+    start = _known("iri", light=True)
     depth = _int("depth", 1, 0, MAX_DEPTH)
     limit = _int("limit", 200, 1, MAX_LIMIT)
     hood = _view().neighborhood(start, depth, limit)

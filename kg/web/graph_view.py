@@ -63,6 +63,7 @@ LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.
 CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
                KG.metric, KG.metricLabel, SCHEMA.temporalCoverage, KG.modality, KG.change, SCHEMA.about,
                KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel)
+FEW_PREDICATES = 4  # up to this many, a node is read by index lookups per predicate; else by one scan
 CHUNK = 50  # constant-subject union branches per query: Oxigraph plans long unions slowly
 INDEX_MAX_AGE = 60.0  # seconds before the search index is rebuilt in the background (writes elsewhere)
 
@@ -75,7 +76,7 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def node(iri: str) -> ox.NamedNode | None:
+def as_term(iri: str) -> ox.NamedNode | None:
     """The IRI as a term, or None when it is not a valid IRI (so it names nothing in the store)."""
     try:
         return ox.NamedNode(iri)
@@ -168,9 +169,16 @@ class GraphView:
         """The given properties of each node (distinct values across page graphs)."""
         wanted = sorted(set(iris))
         found = {i: Info(i) for i in wanted}
+        predicates = tuple(predicates)
+        if len(predicates) <= FEW_PREDICATES:
+            # One index lookup per node and predicate, each IRI parsed once.
+            for chunk in _chunks(wanted, 500):
+                branches = " UNION ".join(f"{{ ?s {p} ?o BIND({p} AS ?p) }}" for p in predicates)
+                self._add(found, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(chunk)} }} {branches} }}")
+            return found
         allowed = _in(predicates)
         for chunk in _chunks(wanted):
-            # Each branch binds its position, not its IRI: the parser reads every IRI once.
+            # One scan per node; each branch binds its position, not its IRI, so the parser reads every IRI once.
             union = " UNION ".join(f"{{ {ox.NamedNode(i)} ?p ?o BIND({n} AS ?s) }}" for n, i in enumerate(chunk))
             for row in self._select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {union} FILTER(?p IN ({allowed})) }}"):
                 s, p, o = row["s"], row["p"], row["o"]
@@ -180,11 +188,15 @@ class GraphView:
 
     def info(self, iri: str) -> Info | None:
         """A browsable node's kind, label, aliases, code and links; None for anything else."""
-        term = node(iri)
+        term = as_term(iri)
         if term is None:
             return None
         found = self.describe([iri], (RDF.type, *LABELS, *LINKS, SKOS.altLabel, SKOS.notation))[iri]
         return found if found.kind else None
+
+    def node(self, iri: str) -> Info | None:
+        """A browsable node's kind and label only; None for anything else."""
+        return self.read({iri: None}).get(iri) if as_term(iri) is not None else None
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """Labels of the browsable nodes among `iris`."""
@@ -433,7 +445,7 @@ class GraphView:
 
     def metric_named(self, name: str) -> str | None:
         """The metric node with this IRI, preferred label or alias."""
-        term = node(name)
+        term = as_term(name)
         if term is not None and self.describe([name], (RDF.type,))[name].kind == "metric":
             return name
         literals = [ox.Literal(name), ox.Literal(name, language="zh")]
