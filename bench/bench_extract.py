@@ -18,7 +18,9 @@ on a quiet machine the old code gave ~420 KB/s on the seeds, ~430 KB/s generated
     extract alone               285-450 → 765-980          360-480 → 480-725 (×1.3-1.9 paired)
     split_articles + extract    260-410 → 710-910          320-410 → 400-610
 
-(split_articles got faster at the same time, in kg/text.) A one-line page of
+Best single pass of extract alone at load ~3.5 (less disturbed by the other jobs):
+seeds 505 → 1,022 KB/s, generated 418-446 → 738-788 KB/s. (split_articles got
+faster at the same time, in kg/text.) A one-line page of
 1,000,000 characters (the seed text repeated: one article, 9,534 claims) extracts in
 ~5-6 s of CPU time, down from ~108 s: the gazetteer scan, the program walk back, the
 sole-campaign lookup and the evidence uniqueness check are linear in page length.
