@@ -1,15 +1,20 @@
-"""The query worker's kept read-only view and its one-pass answer, tested in-process on a real store."""
+"""The query worker's kept read-only view and one-pass answer (on a real store), and the remote time limit."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from kg.rdf.remote import RemoteStore
 from kg.rdf.store import EmbeddedStore
 from kg.web import executor
-from kg.web.executor import QueryFailed, QueryJob, answer
+from kg.web.executor import QueryFailed, QueryJob, RemoteQueryExecutor, answer
 
 JSON = "application/sparql-results+json"
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
@@ -58,3 +63,42 @@ def test_answer_too_large_to_serialise_on_trust_is_counted_first(tmp_path: Path,
     assert answer(store, QueryJob(SELECT_ALL, JSON, "text/turtle", max_results=20)).body == whole
     with pytest.raises(QueryFailed, match="result limit"):
         answer(store, QueryJob(SELECT_ALL, JSON, "text/turtle", max_results=19))
+
+
+class _DrippingEndpoint(BaseHTTPRequestHandler):
+    """A keep-alive SPARQL endpoint that answers ASK at once and anything else one byte every 0.2 s."""
+
+    protocol_version = "HTTP/1.1"
+    server_version, sys_version = "oxigraph/test", ""  # union default graph by parameter, as Oxigraph
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        form = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        quick = "ASK" in form
+        answer = b'{"head":{},"boolean":true}' if quick else b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        for start in range(0, len(answer), len(answer) if quick else 1):
+            with contextlib.suppress(OSError):  # the client may hang up first
+                self.wfile.write(answer[start:start + (len(answer) if quick else 1)])
+                self.wfile.flush()
+            if not quick:
+                time.sleep(0.2)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_remote_time_limit_covers_the_whole_answer_not_each_read() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DrippingEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        remote = RemoteStore(f"http://127.0.0.1:{server.server_port}/query")
+        started = time.monotonic()
+        with pytest.raises(QueryFailed) as failed:
+            RemoteQueryExecutor(remote, timeout=1).run(QueryJob(SELECT_ALL, JSON, "text/turtle"))
+        assert failed.value.status == 503 and "time limit" in failed.value.message
+        assert time.monotonic() - started < 5  # each byte came well within the read timeout
+    finally:
+        server.shutdown()

@@ -144,9 +144,14 @@ class RemoteStore(Store):
 
     def query_raw(self, sparql: str, accept: str | None = None, *, default_graph: list[str] | None = None,
                   named_graphs: list[str] | None = None) -> tuple[str, bytes]:
-        response = self._post_query(sparql, accept or "application/sparql-results+json, text/turtle;q=0.9",
-                                    default_graph, named_graphs)
+        response = self.query_response(sparql, accept, default_graph=default_graph, named_graphs=named_graphs)
         return response.headers.get("content-type", "application/octet-stream"), response.content
+
+    def query_response(self, sparql: str, accept: str | None = None, *, default_graph: list[str] | None = None,
+                       named_graphs: list[str] | None = None) -> requests.Response:
+        """The endpoint's answer with its body not yet read, for a caller that reads it under its own limits."""
+        return self._post_query(sparql, accept or "application/sparql-results+json, text/turtle;q=0.9",
+                                default_graph, named_graphs, stream=True)
 
     def update(self, sparql: str) -> None:
         response = self.session.post(self.update_url, data={"update": sparql}, timeout=self.timeout)

@@ -14,10 +14,13 @@ RemoteQueryExecutor only sends and checks.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
 import signal
+import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
@@ -271,14 +274,22 @@ def _count_rows(media_type: str, body: bytes) -> tuple[str, int]:
     return "graph", sum(1 for _ in ox.parse(body, format=rdf_format))
 
 
+def _shut(sock: socket.socket | None) -> None:
+    """End reads blocked on `sock` in other threads (closing alone would not wake them)."""
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
 class RemoteQueryExecutor:
     """Answers queries on a remote SPARQL 1.1 endpoint: the same interface as QueryExecutor.
 
     The remote engine does the work, so no worker pool is needed: the time
-    limit becomes the HTTP read timeout (the client gets the same 503; the
-    endpoint may go on evaluating, which only it can stop), the endpoint is
-    asked for the negotiated format, and the answer is parsed once to apply
-    the same result cap as the embedded path.
+    limit covers the whole exchange, from sending the query to the last byte
+    of the answer (the client gets the same 503; the endpoint may go on
+    evaluating, which only it can stop), the answer is read no further than
+    SERIALISED_BUDGET, the endpoint is asked for the negotiated format, and the
+    answer is parsed once to apply the same result cap as the embedded path.
     """
 
     def __init__(self, store: RemoteStore, *, timeout: float = 10.0) -> None:
@@ -287,20 +298,55 @@ class RemoteQueryExecutor:
         self._remote = RemoteStore(store.query_url, timeout=timeout)
         self._remote.session.headers.update(store.session.headers)
 
+    def _past_limit(self) -> QueryFailed:
+        return QueryFailed(503, f"time limit exceeded: the query ran longer than {self.timeout:g} s and was stopped",
+                           {"Retry-After": "1"})
+
+    def _read(self, response: requests.Response, deadline: float) -> bytes:
+        """The answer's body, given up past the deadline or the size budget.
+
+        A read blocks until its chunk is full, so at the deadline a timer shuts
+        the connection's socket: the blocked read ends and the limit applies
+        even to an answer that trickles in. (An answer delimited by closing the
+        connection has no socket left to shut: its reads keep the per-read timeout.)
+        """
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), _shut, args=(sock,))
+        timer.start()
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(chunk_size=1 << 16):
+                body += chunk
+                if time.monotonic() >= deadline:
+                    raise self._past_limit()
+                if len(body) > SERIALISED_BUDGET:
+                    raise QueryFailed(400, f"the answer is larger than {SERIALISED_BUDGET >> 20} MB; "
+                                           "add LIMIT or narrow the query")
+        except requests.RequestException:
+            if time.monotonic() >= deadline:
+                raise self._past_limit() from None
+            raise
+        finally:
+            timer.cancel()
+            response.close()
+        if time.monotonic() >= deadline:
+            raise self._past_limit()
+        return bytes(body)
+
     def run(self, job: QueryJob) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit or endpoint down)."""
         query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
         accept = f"{job.tabular_format}, {job.graph_format};q=0.9"
+        deadline = time.monotonic() + self.timeout
         try:
-            media, body = self._remote.query_raw(query, accept, default_graph=job.default_graphs,
-                                                 named_graphs=job.named_graphs)
+            response = self._remote.query_response(query, accept, default_graph=job.default_graphs,
+                                                   named_graphs=job.named_graphs)
+            media = response.headers.get("content-type", "application/octet-stream")
+            body = self._read(response, deadline)
         except SyntaxError as error:
             raise QueryFailed(400, f"syntax error: {error}") from None
         except requests.Timeout:
-            raise QueryFailed(
-                503, f"time limit exceeded: the query ran longer than {self.timeout:g} s and was stopped",
-                {"Retry-After": "1"},
-            ) from None
+            raise self._past_limit() from None
         except requests.ConnectionError as error:
             raise QueryFailed(503, f"the SPARQL endpoint could not be reached, try again: {error}",
                               {"Retry-After": "1"}) from None
