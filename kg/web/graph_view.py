@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.rdf.store import Store
+from kg.rdf.store import EmbeddedStore, Store
 from kg.rdf.vocab import CHANGES, KG, MODALITIES, OA, PROV, QUALIFIERS, RDF, SCHEMA, SKOS, reverse
 
 NODE_TYPES = {
@@ -473,16 +473,19 @@ class Entity:
 class EntityIndex:
     """Names of the entity nodes (regions, agencies, programs, organisations, metrics; never claims).
 
-    Built from four scans the engine deduplicates; dropped when this server writes (`changed`), and
-    rebuilt in the background once older than INDEX_MAX_AGE, for writes made behind the server's back.
+    Built from a few scans the engine deduplicates; dropped when this server writes (`changed`). A remote
+    store may be written behind the server's back: there the index is rebuilt in the background once
+    older than INDEX_MAX_AGE (an embedded store's folder is locked to this server).
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._max_age = float("inf") if isinstance(store, EmbeddedStore) else INDEX_MAX_AGE
         self._lock = threading.Lock()
         self._entities: list[Entity] | None = None
         self._built = 0.0
         self._rebuilding = False
+        self._generation = 0  # bumped by each write, so a rebuild begun before it is not installed
 
     def _pairs(self, sparql: str) -> dict[str, list[str]]:
         rows = self.store.query(sparql)
@@ -511,25 +514,30 @@ class EntityIndex:
         """This server wrote: the next search reads the new names."""
         with self._lock:
             self._entities = None
+            self._generation += 1
 
     def _rebuild(self) -> None:
+        generation = self._generation
         try:
             entities = self._build()
             with self._lock:
-                self._entities, self._built = entities, time.monotonic()
+                if generation == self._generation:
+                    self._entities, self._built = entities, time.monotonic()
         finally:
             self._rebuilding = False
 
     def entities(self) -> list[Entity]:
         with self._lock:
             current = self._entities
-            stale = time.monotonic() - self._built > INDEX_MAX_AGE
+            stale = time.monotonic() - self._built > self._max_age
             if current is not None and stale and not self._rebuilding:
                 self._rebuilding = True
                 threading.Thread(target=self._rebuild, daemon=True, name="entity-index").start()
         if current is not None:
             return current
+        generation = self._generation
         entities = self._build()
         with self._lock:
-            self._entities, self._built = entities, time.monotonic()
+            if generation == self._generation:
+                self._entities, self._built = entities, time.monotonic()
         return entities
