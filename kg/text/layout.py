@@ -13,9 +13,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from kg.text.lines import Kind, Line, make_line
+from kg.text.lines import Kind, Line
+from kg.text.pagelines import page_lines
 
-_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")  # a line without its leading and trailing spaces
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
 _TEXT = (Kind.BODY, Kind.HEADING)
@@ -43,7 +43,7 @@ class Layout:
 
 def analyse(folded: str) -> Layout:
     """Classify the lines of folded page text and decide every break between them."""
-    lines = [make_line(m.start(), m.end(), m.group()) for m in _CONTENT.finditer(folded)]
+    lines = page_lines(folded)
     body_widths = sorted(x.width for x in lines if x.kind in _TEXT and not x.ended)
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile

@@ -1,0 +1,139 @@
+"""All printed lines of a page classified at once, the same as `lines.make_line` one by one.
+
+A generated page holds ~13,500 short column lines per MB and judging each with a dozen
+small checks dominated reading. Here the character counts those checks need (spaces,
+half-width cells, sentence punctuation, commas, brackets, dateline marks) come from one
+cumulative sum over the whole page, and the plain cases (body text, plain headings) are
+decided with array operations. A line any rarer rule could apply to (a caption or bullet
+mark, furniture or credit words, a closing bracket or quote at its end, a dateline mark,
+a byline role, spaces inside a short line) is judged by `make_line` itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kg.text import lines as rules
+from kg.text.lines import Kind, Line, make_line
+
+_UTF32 = "utf-32-le"
+_SURROGATES = "surrogatepass"
+_NEWLINE = ord("\n")
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what \s matches; U+3000 is the last
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "，。、“”‘’：；（）《》！？"  # lines._HALF_CELL
+# Characters counted per line, one column each (their order gives the columns below).
+_COUNTED = (
+    _SPACES,
+    " ",  # the only space folding leaves; a line with another one is judged by make_line
+    _HALF,
+    "。；;！？、",  # lines._SENTENCE_INSIDE
+    "，,",
+    "、",
+    "。；;！!？?",  # lines.HEADING_STOP
+    "（(",
+    "）)",
+    "".join(rules.DATELINE_MARKS),
+    "星",  # only a "…星期X" date line can be furniture opening on a digit other than a "N版" line
+)
+_SPACE, _BLANK, _HALFS, _INSIDE, _COMMAS, _DUN, _STOPS, _OPEN, _CLOSE, _MARK, _STAR = range(len(_COUNTED))
+# First characters that a caption, bullet, furniture or credit line can open with (lines.FURNITURE,
+# lines.CREDIT_START, lines._MARKS), and last characters of a credit, a signature or a line whose end
+# needs lines.ends_sentence to judge (closing quotes and brackets, dots).
+_SLOW_FIRST = rules._MARKS + "责責美校版值本组組编編专專广廣特（(上下第摄攝"
+_SLOW_LAST = "摄攝影图圖供)）" + rules._CLOSERS + ".·"
+_DATELINE_SPAN = 40  # make_line looks for a dateline mark in a body line's first 40 characters
+
+
+def _bits(groups: tuple[str, ...]) -> np.ndarray:
+    """Code point → bit set of the groups it belongs to (one entry past the end for higher codes)."""
+    top = max(ord(c) for group in groups for c in group)
+    table = np.zeros(top + 2, dtype=np.uint16)
+    for bit, group in enumerate(groups):
+        for c in group:
+            table[ord(c)] |= 1 << bit
+    return table
+
+
+_COUNT_BITS = _bits(_COUNTED)
+_COLUMN_BITS = (1 << np.arange(len(_COUNTED), dtype=np.uint16)).astype(np.uint16)[:, None]
+_EDGE = _bits((_SLOW_FIRST, _SLOW_LAST, rules._END_MARKS, rules.HEADING_OPEN_END,
+               "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+_FIRST_SLOW, _LAST_SLOW, _END, _OPEN_END, _ALNUM = (1 << bit for bit in range(5))
+_PAGE_MARK = ord("版")
+# What the array pass leaves to do for a line: judge it one by one, or take it as a finished body line,
+# an unfinished one, or (unless it names a byline role) a heading or an unfinished body line.
+_ONE_BY_ONE, _ENDED, _BODY, _HEADING, _NOT_HEADING = range(5)
+
+
+def _spans(codes: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the page's lines without their leading and trailing spaces (what the regex
+    `\\S(?:[^\\n]*\\S)?` finds): the first and last runs of non-space characters between two newlines."""
+    edges = np.diff(np.concatenate(([True], space, [True])).view(np.int8))
+    run_starts = np.flatnonzero(edges == -1)
+    run_ends = np.flatnonzero(edges == 1)
+    if not len(run_starts):
+        return run_starts, run_ends
+    line = np.searchsorted(np.flatnonzero(codes == _NEWLINE), run_starts)  # newlines before each run
+    change = line[1:] != line[:-1]
+    return run_starts[np.concatenate(([True], change))], run_ends[np.concatenate((change, [True]))]
+
+
+def page_lines(folded: str) -> list[Line]:
+    """`make_line` for every line of folded page text, in order."""
+    codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32)
+    flags = _COUNT_BITS.take(codes, mode="clip")  # the table's last entry is 0: higher codes count nowhere
+    starts, ends = _spans(codes, (flags & 1).astype(bool))
+    if not len(starts):
+        return []
+    # Most characters (plain hanzi) are counted in no column: running sums over the others only.
+    counted = np.flatnonzero(flags)
+    sums = np.zeros((len(_COUNTED), len(counted) + 1), dtype=np.int32)
+    np.cumsum((_COLUMN_BITS & flags[counted]) != 0, axis=1, dtype=np.int32, out=sums[:, 1:])
+    before = np.searchsorted(counted, starts)
+    counts = sums.take(np.searchsorted(counted, ends), axis=1) - sums.take(before, axis=1)
+    early = np.searchsorted(counted, np.minimum(starts + _DATELINE_SPAN, ends))
+    marks_early = sums[_MARK].take(early) - sums[_MARK].take(before)
+    length = ends - starts
+    size = length - counts[_SPACE]  # characters other than spaces
+    first = _EDGE.take(codes.take(starts), mode="clip")
+    last_code = codes.take(ends - 1)
+    last = _EDGE.take(last_code, mode="clip")
+    commas = counts[_COMMAS]
+    ended = (last & _END) != 0
+    body = (size > rules.MAX_HEADING) | (counts[_INSIDE] > 0) | ended | (commas > 1)
+    one_by_one = (
+        ((first & _FIRST_SLOW) != 0)
+        | ((last & _LAST_SLOW) != 0)
+        | (((first & _ALNUM) != 0) & (last_code == _PAGE_MARK))
+        | (counts[_STAR] > 0)
+        | (marks_early > 0)
+        | (counts[_SPACE] != counts[_BLANK])
+        | (~body & ((counts[_MARK] > 0) | (counts[_SPACE] > 0)))
+    )
+    heading = (
+        (size >= 2)
+        & ((last & _OPEN_END) == 0)
+        & (counts[_DUN] == 0)
+        & (counts[_OPEN] == counts[_CLOSE])
+        & ((size <= rules._COMMA_HEADING_MAX) | (commas == 0))
+        & (counts[_STOPS] == 0)
+    )
+    state = np.select(
+        [one_by_one, ended, body, heading], [_ONE_BY_ONE, _ENDED, _BODY, _HEADING], default=_NOT_HEADING
+    )
+    narrow = np.where(length > rules.MAX_HEADING, length, size - 0.5 * counts[_HALFS])
+    role = rules.BYLINE_ROLE.search
+    result: list[Line] = []
+    append = result.append
+    for s, e, todo, printed in zip(starts.tolist(), ends.tolist(), state.tolist(), narrow.tolist(), strict=True):
+        text = folded[s:e]
+        if todo == _BODY:
+            append(Line(s, e, text, Kind.BODY, False, False, False, printed))
+        elif todo == _ENDED:  # a finished body line counts its characters
+            append(Line(s, e, text, Kind.BODY, True, False, False, e - s))
+        elif todo == _ONE_BY_ONE or role(text):
+            append(make_line(s, e, text))
+        else:  # a heading never ends on a digit: that is a number cut by the column wrap
+            kind = Kind.HEADING if todo == _HEADING and not text[-1].isdigit() else Kind.BODY
+            append(Line(s, e, text, kind, False, False, False, printed))
+    return result
