@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
 import pyoxigraph as ox
 
 from kg.rdf.store import EmbeddedStore, Store
@@ -316,40 +317,33 @@ class GraphView:
         return sorted({(n.iri, p, o) for n in nodes for p, o in n.links() if o in chosen and o != n.iri})
 
     def path(self, source: Info, target: Info, max_nodes: int = 5000, max_length: int = 6) -> list[Info]:
-        """A shortest undirected path, found ring by ring from `source`; empty when there is none within
-        `max_length` links or the search would read more than `max_nodes` nodes."""
-        parents: dict[str, str | None] = {source.iri: None}
+        """A shortest undirected path, explored ring by ring from `source` into a networkx graph of the links
+        seen; empty when there is none within `max_length` links or the search would read more than
+        `max_nodes` nodes."""
+        explored = nx.Graph()
+        explored.add_node(source.iri)
         infos = {source.iri: source}
         frontier = [source]
         for _ in range(max_length):
-            if target.iri in parents:
+            if target.iri in explored:
                 break
-            room = max_nodes - len(parents)
-            chosen, found = self._ring(frontier, set(parents), room)
+            room = max_nodes - explored.number_of_nodes()
+            chosen, found = self._ring(frontier, set(explored), room)
             if not chosen or (found > room and target.iri not in chosen):
                 return []
             described = self.describe(chosen)
             for iri, kind in chosen.items():
                 described[iri].known = kind
-            for iri in chosen:
-                parents[iri] = self._parent(frontier, described[iri])
+            ring = list(described.values())
+            explored.add_nodes_from(described)
+            explored.add_edges_from((a.iri, b) for a in (*frontier, *ring) for _, b in a.links()
+                                    if b in explored or b in described)
             infos.update(described)
-            frontier = list(described.values())
-        if target.iri not in parents:
+            frontier = ring
+        try:
+            return [infos[i] for i in nx.shortest_path(explored, source.iri, target.iri)]
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
             return []
-        chain = [target.iri]
-        while (parent := parents[chain[-1]]) is not None:
-            chain.append(parent)
-        return [infos[i] for i in reversed(chain)] if chain[-1] == source.iri else []
-
-    @staticmethod
-    def _parent(frontier: list[Info], found: Info) -> str | None:
-        """The first frontier node (by IRI) linked with `found`, in either direction."""
-        targets = {o for _, o in found.links()}
-        for candidate in sorted(frontier, key=lambda f: f.iri):
-            if candidate.iri in targets or any(o == found.iri for _, o in candidate.links()):
-                return candidate.iri
-        return None
 
     # -- claims ------------------------------------------------------------------------------------
 
