@@ -5,10 +5,11 @@ pages and some generated pages are extracted and mapped once, and their page
 graphs are replicated under new document names (every IRI and literal that
 names the document changes; regions, agencies, programs and metrics stay
 shared, as they are across a real paper's years) into one N-Quads file that
-the store bulk-loads. Five realistic queries are then timed, first on a
-pyoxigraph handle of that store (query + JSON serialisation, the reference),
-then over HTTP against `kg serve` on a loopback port; the graph view's
-neighborhood call is timed the same way.
+the store bulk-loads. Five realistic queries are then timed on a pyoxigraph
+handle of that store (query + JSON serialisation, the reference) and over
+HTTP against `kg serve` on a loopback port, run after run alternately, so
+both see the same machine load; the graph view's neighborhood call is timed
+over HTTP too.
 
     python -m bench.sparql_latency --triples 1000000 --runs 30
 """
@@ -171,24 +172,6 @@ def queries(subjects: dict[str, str]) -> dict[str, str]:
     }
 
 
-def time_direct(location: Path, named: dict[str, str], runs: int) -> dict[str, tuple[list[float], int]]:
-    """Each query on one open pyoxigraph handle: run, then serialise to SPARQL JSON as the server does."""
-    store = ox.Store(str(location))
-    found = {}
-    for name, sparql in named.items():
-        times, rows = [], 0
-        for run in range(runs + 1):
-            started = time.perf_counter()
-            results = store.query(PREFIXES + sparql, use_default_graph_as_union=True)
-            body = results.serialize(format=ox.QueryResultsFormat.JSON)
-            if run:  # the first run warms the caches
-                times.append(time.perf_counter() - started)
-            rows = len(json.loads(body)["results"]["bindings"])
-        found[name] = (times, rows)
-    del store
-    return found
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -204,11 +187,22 @@ def _get(session: requests.Session, url: str, params: dict, accept: str = "appli
     return time.perf_counter() - started
 
 
-def time_http(location: Path, named: dict[str, str], subjects: dict[str, str], runs: int,
-              projection_budget: float) -> tuple[dict[str, list[float]], list[float], float | None, float]:
-    """The same queries through `kg serve`, and the neighborhood of each subject: (query times,
-    neighborhood times, first neighborhood call, which builds the graph view's projection (None when it
-    took longer than `projection_budget` seconds); server peak RSS)."""
+def _direct(store: ox.Store, sparql: str) -> tuple[float, int]:
+    """One query on an open pyoxigraph handle, serialised to SPARQL JSON as the server does: (seconds, rows)."""
+    started = time.perf_counter()
+    body = store.query(PREFIXES + sparql, use_default_graph_as_union=True).serialize(
+        format=ox.QueryResultsFormat.JSON)
+    seconds = time.perf_counter() - started
+    return seconds, len(json.loads(body)["results"]["bindings"])
+
+
+def time_queries(location: Path, named: dict[str, str], subjects: dict[str, str], runs: int,
+                 first_call_timeout: float) -> tuple[dict[str, tuple[list[float], list[float], int]], list[float],
+                                                     float | None, float]:
+    """Each query on pyoxigraph directly and through `kg serve`, run alternately so both see the same machine
+    load; then the neighborhood of each subject. Returns ({query: (direct times, HTTP times, rows)},
+    neighborhood times, the first neighborhood call (cold caches; None past `first_call_timeout`), server peak
+    RSS MiB). The direct handle is a read-only view opened beside the server's, as its query workers use."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(location), "--port",
                                str(port), "--timeout", "120"], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -226,17 +220,24 @@ def time_http(location: Path, named: dict[str, str], subjects: dict[str, str], r
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise RuntimeError("kg serve did not start") from None
                     time.sleep(0.3)
+            direct_store = ox.Store.read_only(str(location))
             found = {}
             for name, sparql in named.items():
-                times = [_get(session, f"{base}/sparql", {"query": PREFIXES + sparql}, JSON_RESULTS)
-                         for _ in range(runs + 1)]
-                found[name] = times[1:]
+                direct, http, rows = [], [], 0
+                for run in range(runs + 1):  # the first run of each warms the caches and is not counted
+                    seconds, rows = _direct(direct_store, sparql)
+                    over_http = _get(session, f"{base}/sparql", {"query": PREFIXES + sparql}, JSON_RESULTS)
+                    if run:
+                        direct.append(seconds)
+                        http.append(over_http)
+                found[name] = (direct, http, rows)
+            del direct_store
             neighborhood: list[float] = []
             try:
                 cold: float | None = _get(session, f"{base}/api/graph/neighborhood", {"iri": subjects["county"]},
-                                          timeout=projection_budget)
+                                          timeout=first_call_timeout)
             except requests.Timeout:
-                cold = None  # the projection was not built in the time allowed: no warm figures either
+                cold = None  # not answered in the time allowed: no warm figures either
             for kind in ("county", "metric", "program", "agency") if cold is not None else ():
                 params = {"iri": subjects[kind], "depth": 1, "limit": 200}
                 times = [_get(session, f"{base}/api/graph/neighborhood", params) for _ in range(runs + 1)]
@@ -276,7 +277,7 @@ def built_store(location: Path, target_triples: int, generated_bytes: int, seed:
 
 
 def measure(target_triples: int, runs: int, generated_bytes: int, seed: int,
-            projection_budget: float = 3600, cache: Path | None = None) -> LatencyFigures:
+            first_call_timeout: float = 600, cache: Path | None = None) -> LatencyFigures:
     """Build (or, given a `cache` folder holding it, reuse) the store, then time every query both ways."""
     with tempfile.TemporaryDirectory(prefix="kg-latency-") as scratch:
         folder = cache or Path(scratch)
@@ -285,16 +286,15 @@ def measure(target_triples: int, runs: int, generated_bytes: int, seed: int,
         built = built_store(location, target_triples, generated_bytes, seed, reuse=cache is not None)
         named = queries(built.subjects)
         load = load_average()
-        direct = time_direct(location, named, runs)
-        http, neighborhood, cold, server_rss = time_http(location, named, built.subjects, runs, projection_budget)
+        timed, neighborhood, cold, server_rss = time_queries(location, named, built.subjects, runs,
+                                                             first_call_timeout)
     copies, triples, build_s, build_rss = built.pages, built.triples, built.build_seconds, built.build_peak_rss_mib
     ms = 1000.0
     return LatencyFigures(
         triples=triples, pages=copies, base_pages=built.base_pages, build_seconds=build_s, built=built.built,
         build_triples_s=triples / build_s, build_peak_rss_mib=build_rss, server_peak_rss_mib=server_rss,
-        queries=[Timing(name, median(direct[name][0]) * ms, percentile(direct[name][0], 95) * ms,
-                        median(http[name]) * ms, percentile(http[name], 95) * ms, direct[name][1])
-                 for name in named],
+        queries=[Timing(name, median(direct) * ms, percentile(direct, 95) * ms, median(http) * ms,
+                        percentile(http, 95) * ms, rows) for name, (direct, http, rows) in timed.items()],
         neighborhood_p50_ms=median(neighborhood) * ms if neighborhood else None,
         neighborhood_p95_ms=percentile(neighborhood, 95) * ms if neighborhood else None,
         neighborhood_first_ms=cold * ms if cold is not None else None, load_average=max(load, load_average()),
@@ -307,11 +307,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--base-bytes", type=int, default=2_000_000, help="generated text extracted for the base")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--projection-budget", type=float, default=3600,
-                        help="seconds the first graph-view call may take to build its projection")
+    parser.add_argument("--first-call-timeout", type=float, default=600,
+                        help="seconds the first (cold) neighborhood call may take")
     parser.add_argument("--cache", type=Path, help="keep the built store in this folder and reuse it next time")
     args = parser.parse_args(argv)
-    figures = measure(args.triples, args.runs, args.base_bytes, args.seed, args.projection_budget, args.cache)
+    figures = measure(args.triples, args.runs, args.base_bytes, args.seed, args.first_call_timeout, args.cache)
     result = asdict(figures)
     for row, timing in zip(result["queries"], figures.queries, strict=True):
         row["ratio"] = timing.ratio
