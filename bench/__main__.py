@@ -39,15 +39,20 @@ NOTES = """\
   server is faster than the store it reads: read the ratios as rough while the load average is high.
 - Ingest at scale runs `python -m kg.distributed` (dask.distributed LocalCluster, one process per
   CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
-  a time and streams quads to its partition file, the driver keeps only per-partition counts, and the
-  bulk loader streams each file. A 1 GB run takes corpus size / (extraction rate × CPUs); at the
-  measured rate that is hours on this machine, so the largest run shown is the size stated above.
-- Where the `/sparql` overhead comes from (kg/web/executor.py): every query opens a fresh
-  `Store.read_only` view (10–30 ms at 1 M triples here), runs in a pebble worker process (pickling and a
-  pipe each way) and every SELECT is evaluated twice, once to count rows against the result cap and
-  once to serialise. The direct reference runs each query once on an open handle.
-- The neighborhood call walks a networkx projection of the whole store, built on the first call after a
-  change (time shown) and kept in the server's memory (server RSS shown).
+  a time and streams quads to its partition file, the driver keeps only per-partition counts, and each
+  partition is bulk-loaded as soon as it is written and then deleted, so disk holds the store and the
+  partitions not yet loaded. A generated page gives about 216 k triples per MB of text and the store
+  takes about 180 MB per million triples, so 1 GB of text is about 216 M triples and 39 GB of store;
+  at this machine's bulk-load rate that alone is hours, beyond one working session, so the largest run
+  shown is the size stated above.
+- `/sparql` (kg/web/executor.py): each query runs in a pebble worker process (killable at the time
+  limit) on a `Store.read_only` view the worker keeps until the server writes; a SELECT is evaluated
+  once, serialised into a bounded buffer and then counted against the result cap. What remains is a
+  fixed cost of a few milliseconds per request (HTTP, Flask, the query guard, the pipe to the worker),
+  which matters only for queries that take a few milliseconds themselves.
+- The graph view (kg/web/graph_view.py) reads the store per request: a neighbourhood is read ring by
+  ring, one SPARQL query per ring with constant predicates (index lookups), type and label read only
+  for the nodes returned; nothing of the whole store is held in memory.
 - The union default graph repeats a shared node once per page graph that carries it, so the queries
   use DISTINCT or aggregate first; a label search scans every label copy.
 """
