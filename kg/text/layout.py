@@ -44,7 +44,7 @@ class Layout:
 def analyse(folded: str) -> Layout:
     """Classify the lines of folded page text and decide every break between them."""
     lines = page_lines(folded)
-    body_widths = sorted(x.width for x in lines if x.kind in _TEXT and not x.ended)
+    body_widths = sorted([x.width for x in lines if x.kind in _TEXT and not x.ended])
     printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
     _continue_before_punctuation(lines)
@@ -52,7 +52,11 @@ def analyse(folded: str) -> Layout:
         _resolve_columns(lines, body_widths)
     else:
         _mark_photo_captions(lines)
-    wraps = [_wraps(a, b) for a, b in zip(lines, lines[1:], strict=False)]
+    body, caption = Kind.BODY, Kind.CAPTION
+    wraps = [  # _wraps, its body-line case inlined: it runs for every line break of the page
+        _wraps(a, b) if a.kind is caption else a.kind is body and not a.ended and b.kind is body and not b.dateline
+        for a, b in zip(lines, lines[1:], strict=False)
+    ]
     if lines:
         wraps.append(False)
     return Layout(lines=lines, wraps=wraps, columns=columns)

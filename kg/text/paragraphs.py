@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import not_
 
 from kg.model import Page
 from kg.text.lines import DATELINE, DATELINE_MARK, Kind, Line
@@ -21,6 +23,7 @@ class Paragraph:
     kind: Kind
     lines: list[Line]
     index: int = 0  # position among the page's paragraphs
+    opens_dated: bool | None = field(default=None, compare=False)  # `dateline`, kept once asked for
 
     @property
     def signature(self) -> bool:
@@ -28,7 +31,14 @@ class Paragraph:
 
     @property
     def dateline(self) -> bool:
-        """Opens with a dateline, even one a column wrap cut ("南昌新闻10月19" / "日讯（记者")."""
+        """Opens with a dateline, even one a column wrap cut ("南昌新闻10月19" / "日讯（记者").
+
+        Kept once asked for: story segmentation and article assembly ask for every paragraph, often twice."""
+        if self.opens_dated is None:
+            self.opens_dated = self._dateline()
+        return self.opens_dated
+
+    def _dateline(self) -> bool:
         first = self.lines[0]
         if first.dateline or first.kind is not Kind.BODY or len(self.lines) == 1:
             return first.dateline
@@ -53,9 +63,7 @@ def paragraphs(page: Page) -> list[Paragraph]:
     lines, offsets, size = layout.lines, page.offsets, len(page.text)
     result: list[Paragraph] = []
     first = 0
-    for i, wrap in enumerate(layout.wraps):
-        if wrap:
-            continue
+    for i in compress(count(), map(not_, layout.wraps)):  # the lines that end a paragraph
         run = lines[first : i + 1]
         first = i + 1
         start = bisect_left(offsets, run[0].start, 0, size)

@@ -15,7 +15,10 @@ _JUMP_MARK = "版"  # every jump note ends with it
 
 
 def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: str | None) -> list[Sentence]:
-    """Sentences of page.text[start:end]; "(下转2版)" jump notes are left out."""
+    """Sentences of page.text[start:end]; "(下转2版)" jump notes are left out.
+
+    Every position starts a match of the sentence pattern, so its matches tile a piece of text and
+    `findall` (no match objects) gives each sentence's place by adding up lengths."""
     text, offsets = page.text, page.offsets
     pieces: list[tuple[int, int]] = []
     pos = start
@@ -25,23 +28,20 @@ def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: s
             pos = jump.end()
     pieces.append((pos, end))
     result: list[Sentence] = []
+    append = result.append
+    content = _CONTENT.search
     for a, b in pieces:
-        for m in _SENTENCE.finditer(text, a, b):
-            s, e = m.span()
-            if text[s] in _TRIM or text[e - 1] in _TRIM:
-                s, e = _trim(text, s, e)
-                if e <= s:
+        s = a
+        for piece in _SENTENCE.findall(text, a, b):
+            at = s
+            s += len(piece)
+            if piece[0] in _TRIM or piece[-1] in _TRIM:
+                bare = piece.lstrip(_TRIM)
+                at += len(piece) - len(bare)
+                piece = bare.rstrip(_TRIM)
+                if not piece:
                     continue
-            if not ("\u4e00" <= text[s] <= "\u9fff" or _CONTENT.search(text, s, e)):  # most open on a hanzi
-                continue
-            # page.raw_span(s, e) for a non-empty span, inlined: this runs once per sentence of the page
-            result.append(Sentence(offsets[s], offsets[e - 1] + 1, text[s:e], s, paragraph, heading))
+            if "\u4e00" <= piece[0] <= "\u9fff" or content(piece):  # most open on a hanzi
+                # page.raw_span for a non-empty span, inlined: this runs once per sentence of the page
+                append(Sentence(offsets[at], offsets[at + len(piece) - 1] + 1, piece, at, paragraph, heading))
     return result
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
