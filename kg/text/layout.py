@@ -115,13 +115,14 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
                 line.kind = Kind.BODY  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
             continue
         column = _column(unfinished, unfinished_widths, i, body_widths)
-        spaced = len(_LETTER_GAP.findall(line.text)) >= _LETTER_GAPS
+        text = line.text  # a gap is white space: a space, or some character str.isprintable rejects
+        spaced = (" " in text or not text.isprintable()) and len(_LETTER_GAP.findall(text)) >= _LETTER_GAPS
         wide = column if spaced else line.width
         full = column - _INDENT <= wide <= column + 1
         before = lines[i - 1] if i else None
         after = lines[i + 1] if i + 1 < len(lines) else None
         going_on = before is not None and before.kind is Kind.BODY and not before.ended
-        if going_on and (column - _INDENT <= wide <= column + _INDENT or _CONTINUES.search(line.text)):
+        if going_on and (column - _INDENT <= wide <= column + _INDENT or _CONTINUES.search(text)):
             line.kind = Kind.BODY
         elif going_on and before is not None:
             opener = i < 2 or lines[i - 2].kind is not Kind.BODY or lines[i - 2].ended

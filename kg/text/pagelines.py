@@ -34,13 +34,21 @@ _COUNTED = (
     "）)",
     "".join(rules.DATELINE_MARKS),
     "星",  # only a "…星期X" date line can be furniture opening on a digit other than a "N版" line
+    ":：/",  # an editor's line ("责任编辑：…") has one after its role
 )
-_SPACE, _BLANK, _HALFS, _INSIDE, _COMMAS, _DUN, _STOPS, _OPEN, _CLOSE, _MARK, _STAR = range(len(_COUNTED))
-# First characters that a caption, bullet, furniture or credit line can open with (lines.FURNITURE,
-# lines.CREDIT_START, lines._MARKS), and last characters of a credit, a signature or a line whose end
-# needs lines.ends_sentence to judge (closing quotes and brackets, dots).
-_SLOW_FIRST = rules._MARKS + "责責美校版值本组組编編专專广廣特（(上下第摄攝"
-_SLOW_LAST = "摄攝影图圖供)）" + rules._CLOSERS + ".·"
+_SPACE, _BLANK, _HALFS, _INSIDE, _COMMAS, _DUN, _STOPS, _OPEN, _CLOSE, _MARK, _STAR, _COLON = range(len(_COUNTED))
+# First characters of lines that may be furniture (lines.FURNITURE) or a credit (lines.CREDIT_START):
+# a role followed by a colon, a whole two-character line ("专版"), a line ending in 版 ("下转2版",
+# "第3版", "A3版"), or one opening with a bracket or a photo word. A caption or bullet mark (lines._MARKS)
+# opens a line judged one by one, and so does a last character of a credit, a signature or a line whose
+# end needs lines.ends_sentence to judge (closing quotes and brackets).
+_ROLE_FIRST = "责責美校版值本组組编編"
+_WORD_FIRST = "专專广廣特"
+_PAGE_FIRST = "上下第0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SLOW_FIRST = "（(摄攝"
+_CREDIT_LAST = "摄攝影图圖供"
+_SLOW_LAST = ")）" + rules._CLOSERS
+_DOT, _MIDDLE_DOT, _SPACE_CODE = ord("."), ord("·"), ord(" ")  # lines._DOTS: "...", "···", "· ·"
 _DATELINE_SPAN = 40  # make_line looks for a dateline mark in a body line's first 40 characters
 
 
@@ -56,13 +64,14 @@ def _bits(groups: tuple[str, ...]) -> np.ndarray:
 
 _COUNT_BITS = _bits(_COUNTED)
 _COLUMN_BITS = (1 << np.arange(len(_COUNTED), dtype=np.uint16)).astype(np.uint16)[:, None]
-_EDGE = _bits((_SLOW_FIRST, _SLOW_LAST, rules._END_MARKS, rules.HEADING_OPEN_END,
-               "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
-_FIRST_SLOW, _LAST_SLOW, _END, _OPEN_END, _ALNUM = (1 << bit for bit in range(5))
+_EDGE = _bits((rules._MARKS, _SLOW_FIRST, _ROLE_FIRST, _WORD_FIRST, _PAGE_FIRST, _CREDIT_LAST, _SLOW_LAST,
+               rules._END_MARKS, rules.HEADING_OPEN_END))
+_MARKED, _FIRST_SLOW, _ROLE, _WORD, _PAGE, _CREDIT, _LAST_SLOW, _END, _OPEN_END = (1 << bit for bit in range(9))
 _PAGE_MARK = ord("版")
 # What the array pass leaves to do for a line: judge it one by one, or take it as a finished body line,
-# an unfinished one, or (unless it names a byline role) a heading or an unfinished body line.
-_ONE_BY_ONE, _ENDED, _BODY, _HEADING, _NOT_HEADING = range(5)
+# an unfinished one, a body line to check for a dateline, or (unless it names a byline role) a heading
+# or an unfinished body line.
+_ONE_BY_ONE, _ENDED, _BODY, _DATED, _HEADING, _NOT_HEADING = range(6)
 
 
 def _spans(codes: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,16 +107,33 @@ def page_lines(folded: str) -> list[Line]:
     first = _EDGE.take(codes.take(starts), mode="clip")
     last_code = codes.take(ends - 1)
     last = _EDGE.take(last_code, mode="clip")
+    before_last, third_last = codes.take(np.maximum(ends - 2, 0)), codes.take(np.maximum(ends - 3, 0))
+    dots = (length >= 3) & (
+        ((last_code == _DOT) & (before_last == _DOT) & (third_last == _DOT))
+        | (
+            (last_code == _MIDDLE_DOT)
+            & (third_last == _MIDDLE_DOT)
+            & ((before_last == _MIDDLE_DOT) | (before_last == _SPACE_CODE))
+        )
+    )
     commas = counts[_COMMAS]
-    ended = (last & _END) != 0
-    body = (size > rules.MAX_HEADING) | (counts[_INSIDE] > 0) | ended | (commas > 1)
-    one_by_one = (
+    ended = ((last & _END) != 0) | dots
+    # Decided before furniture and credits: long, or punctuated inside without a credit's possible end.
+    plain_body = (size > rules.MAX_HEADING) | ((counts[_INSIDE] > 0) & ((last & _CREDIT) == 0))
+    body = plain_body | ended | (commas > 1)
+    furniture = (
         ((first & _FIRST_SLOW) != 0)
-        | ((last & _LAST_SLOW) != 0)
-        | (((first & _ALNUM) != 0) & (last_code == _PAGE_MARK))
+        | (((first & _ROLE) != 0) & (counts[_COLON] > 0))
+        | (((first & _WORD) != 0) & (size == 2))
+        | (((first & _PAGE) != 0) & (last_code == _PAGE_MARK))
         | (counts[_STAR] > 0)
-        | (marks_early > 0)
+        | ((last & _CREDIT) != 0)
+    )
+    one_by_one = (
+        ((first & _MARKED) != 0)
+        | ((last & _LAST_SLOW) != 0)
         | (counts[_SPACE] != counts[_BLANK])
+        | (~plain_body & furniture)
         | (~body & ((counts[_MARK] > 0) | (counts[_SPACE] > 0)))
     )
     heading = (
@@ -119,18 +145,26 @@ def page_lines(folded: str) -> list[Line]:
         & (counts[_STOPS] == 0)
     )
     state = np.select(
-        [one_by_one, ended, body, heading], [_ONE_BY_ONE, _ENDED, _BODY, _HEADING], default=_NOT_HEADING
+        [one_by_one, body & (marks_early > 0), ended, body, heading],
+        [_ONE_BY_ONE, _DATED, _ENDED, _BODY, _HEADING],
+        default=_NOT_HEADING,
     )
     narrow = np.where(length > rules.MAX_HEADING, length, size - 0.5 * counts[_HALFS])
     role = rules.BYLINE_ROLE.search
     result: list[Line] = []
     append = result.append
-    for s, e, todo, printed in zip(starts.tolist(), ends.tolist(), state.tolist(), narrow.tolist(), strict=True):
+    dated = rules.DATELINE.match
+    for s, e, todo, printed, is_ended in zip(
+        starts.tolist(), ends.tolist(), state.tolist(), narrow.tolist(), ended.tolist(), strict=True
+    ):
         text = folded[s:e]
         if todo == _BODY:
             append(Line(s, e, text, Kind.BODY, False, False, False, printed))
         elif todo == _ENDED:  # a finished body line counts its characters
             append(Line(s, e, text, Kind.BODY, True, False, False, e - s))
+        elif todo == _DATED:  # a dateline mark in its first characters: make_line's dateline test
+            dateline = dated("".join(text[:60].split())) is not None
+            append(Line(s, e, text, Kind.BODY, is_ended, False, dateline, e - s if is_ended else printed))
         elif todo == _ONE_BY_ONE or role(text):
             append(make_line(s, e, text))
         else:  # a heading never ends on a digit: that is a number cut by the column wrap

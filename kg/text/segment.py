@@ -138,8 +138,8 @@ def segment(flow: list[Paragraph], page: Page) -> tuple[list[Block], list[tuple[
             elif cur.byline is None:
                 cur.byline = item
         else:
-            lead_in = _ends_lead_in(item, page) and _heading_at(flow, i + 1)
-            if cur.body and (cur.closed or item.dateline or lead_in):
+            # The lead-in test last and its cheap half first: it runs for every body paragraph.
+            if cur.body and (cur.closed or item.dateline or (_heading_at(flow, i + 1) and _ends_lead_in(item, page))):
                 cur = Block()
                 blocks.append(cur)
             cur.body.append((item, cur.heading))
