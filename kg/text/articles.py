@@ -90,7 +90,7 @@ def _article(page: Page, index: int, block: Block, year: int | None) -> Article:
         paras.append(block.byline)
     raw_start = min(page.offsets[p.start] for p in paras)
     raw_end = max(page.raw_span(p.start, p.end)[1] for p in paras)
-    body_text = block.text(page)
+    body = body_text(block, page)  # kept since headline matching asked for it
     last = block.body[-1][0]
     return Article(
         doc=page.doc,
@@ -105,7 +105,7 @@ def _article(page: Page, index: int, block: Block, year: int | None) -> Article:
         byline=byline,
         signature=signature,
         date=iso_date(year, month, day),
-        year=year or main_year(body_text),
+        year=year or main_year(body),
         truncated=not last.ended,
         captions=[squash(page.text[c.start : c.end]) for c in block.captions],
         sentences=sentences,

@@ -104,17 +104,22 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     or opens a paragraph before more body text; a shorter one is a heading, and an
     unfinished line that opens a paragraph right before it is the heading's first line.
     """
-    unfinished = [i for i, x in enumerate(lines) if x.kind is Kind.BODY and not x.ended]
+    body, heading, byline = Kind.BODY, Kind.HEADING, Kind.BYLINE
+    unfinished = [i for i, x in enumerate(lines) if x.kind is body and not x.ended]
     unfinished_widths = [lines[i].width for i in unfinished]
+    columns: dict[tuple[int, int], float] = {}  # column width by window: neighbouring lines often share one
     # Only bylines and headings change here, each when its turn comes (and the line before it, already
     # passed), so the lines to visit are known from the start.
-    for i in [i for i, x in enumerate(lines) if x.kind is Kind.HEADING or x.kind is Kind.BYLINE]:
+    for i in [i for i, x in enumerate(lines) if x.kind is heading or x.kind is byline]:
         line = lines[i]
-        if line.kind is Kind.BYLINE:
+        if line.kind is byline:
             if i and _open(lines[i - 1]):
-                line.kind = Kind.BODY  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
+                line.kind = body  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
             continue
-        column = _column(unfinished, unfinished_widths, i, body_widths)
+        window = bisect_left(unfinished, i - _WINDOW), bisect_left(unfinished, i + _WINDOW)
+        column = columns.get(window)
+        if column is None:
+            column = columns[window] = _column(unfinished_widths[window[0] : window[1]], body_widths)
         text = line.text  # a gap is white space: a space, or some character str.isprintable rejects
         spaced = (" " in text or not text.isprintable()) and len(_LETTER_GAP.findall(text)) >= _LETTER_GAPS
         wide = column if spaced else line.width
@@ -140,10 +145,8 @@ def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float
     return after_body and (before is None or not before.signature or bool(_COMMA.search(line.text)))
 
 
-def _column(unfinished: list[int], widths_of: list[float], i: int, body_widths: list[float]) -> float:
-    """Column width near line i: median width of the full (unfinished) body lines around it.
-
-    `unfinished` holds the indices of those lines in order, `widths_of` their widths."""
-    near = widths_of[bisect_left(unfinished, i - _WINDOW) : bisect_left(unfinished, i + _WINDOW)]
+def _column(near: list[float], body_widths: list[float]) -> float:
+    """Column width near a line: median width of the full (unfinished) body lines within `_WINDOW`
+    lines of it, or of all of them when none is that near."""
     widths = sorted(near) if near else body_widths
     return max(_COLUMN_MIN, widths[len(widths) // 2])

@@ -4,9 +4,10 @@ A generated page holds ~13,500 short column lines per MB and judging each with a
 small checks dominated reading. Here the character counts those checks need (spaces,
 half-width cells, sentence punctuation, commas, brackets, dateline marks) come from one
 cumulative sum over the whole page, and the plain cases (body text, plain headings) are
-decided with array operations. A line any rarer rule could apply to (a caption or bullet
-mark, furniture or credit words, a closing bracket or quote at its end, a dateline mark,
-a byline role, spaces inside a short line) is judged by `make_line` itself.
+decided with array operations; a short unpunctuated line still gets the byline-role and
+names-line regexes. A line any rarer rule could apply to (a caption or bullet mark,
+furniture or credit words, a closing bracket or quote at its end, a dateline mark in a
+line not yet known to be body text) is judged by `make_line` itself.
 """
 
 from __future__ import annotations
@@ -69,20 +70,22 @@ _EDGE = _bits((rules._MARKS, _SLOW_FIRST, _ROLE_FIRST, _WORD_FIRST, _PAGE_FIRST,
 _MARKED, _FIRST_SLOW, _ROLE, _WORD, _PAGE, _CREDIT, _LAST_SLOW, _END, _OPEN_END = (1 << bit for bit in range(9))
 _PAGE_MARK = ord("版")
 # What the array pass leaves to do for a line: judge it one by one, or take it as a finished body line,
-# an unfinished one, a body line to check for a dateline, or (unless it names a byline role) a heading
-# or an unfinished body line.
+# an unfinished one, a body line to check for a dateline, or (unless it names a byline role or is a
+# line of names) a heading or an unfinished body line.
 _ONE_BY_ONE, _ENDED, _BODY, _DATED, _HEADING, _NOT_HEADING = range(6)
 
 
-def _spans(codes: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _spans(codes: np.ndarray, spaces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the page's lines without their leading and trailing spaces (what the regex
-    `\\S(?:[^\\n]*\\S)?` finds): the first and last runs of non-space characters between two newlines."""
-    edges = np.diff(np.concatenate(([True], space, [True])).view(np.int8))
-    run_starts = np.flatnonzero(edges == -1)
-    run_ends = np.flatnonzero(edges == 1)
+    `\\S(?:[^\\n]*\\S)?` finds): the first and last runs of non-space characters between two newlines.
+
+    `spaces` holds the positions of white space, in order: runs are the gaps between neighbouring ones."""
+    bounds = np.concatenate(([-1], spaces, [len(codes)]))
+    gap = bounds[1:] - bounds[:-1] > 1
+    run_starts, run_ends = bounds[:-1][gap] + 1, bounds[1:][gap]
     if not len(run_starts):
         return run_starts, run_ends
-    line = np.searchsorted(np.flatnonzero(codes == _NEWLINE), run_starts)  # newlines before each run
+    line = np.searchsorted(spaces[codes.take(spaces) == _NEWLINE], run_starts)  # newlines before each run
     change = line[1:] != line[:-1]
     return run_starts[np.concatenate(([True], change))], run_ends[np.concatenate((change, [True]))]
 
@@ -91,13 +94,14 @@ def page_lines(folded: str) -> list[Line]:
     """`make_line` for every line of folded page text, in order."""
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32)
     flags = _COUNT_BITS.take(codes, mode="clip")  # the table's last entry is 0: higher codes count nowhere
-    starts, ends = _spans(codes, (flags & 1).astype(bool))
+    # Most characters (plain hanzi) are counted in no column: work on the others only.
+    counted = np.flatnonzero(flags)
+    counted_flags = flags.take(counted)
+    starts, ends = _spans(codes, counted[(counted_flags & 1) != 0])
     if not len(starts):
         return []
-    # Most characters (plain hanzi) are counted in no column: running sums over the others only.
-    counted = np.flatnonzero(flags)
     sums = np.zeros((len(_COUNTED), len(counted) + 1), dtype=np.int32)
-    np.cumsum((_COLUMN_BITS & flags[counted]) != 0, axis=1, dtype=np.int32, out=sums[:, 1:])
+    np.cumsum((_COLUMN_BITS & counted_flags) != 0, axis=1, dtype=np.int32, out=sums[:, 1:])
     before = np.searchsorted(counted, starts)
     counts = sums.take(np.searchsorted(counted, ends), axis=1) - sums.take(before, axis=1)
     early = np.searchsorted(counted, np.minimum(starts + _DATELINE_SPAN, ends))
@@ -134,7 +138,7 @@ def page_lines(folded: str) -> list[Line]:
         | ((last & _LAST_SLOW) != 0)
         | (counts[_SPACE] != counts[_BLANK])
         | (~plain_body & furniture)
-        | (~body & ((counts[_MARK] > 0) | (counts[_SPACE] > 0)))
+        | (~body & (counts[_MARK] > 0))
     )
     heading = (
         (size >= 2)
@@ -144,13 +148,14 @@ def page_lines(folded: str) -> list[Line]:
         & ((size <= rules._COMMA_HEADING_MAX) | (commas == 0))
         & (counts[_STOPS] == 0)
     )
-    state = np.select(
-        [one_by_one, body & (marks_early > 0), ended, body, heading],
-        [_ONE_BY_ONE, _DATED, _ENDED, _BODY, _HEADING],
-        default=_NOT_HEADING,
-    )
+    state = np.full(len(starts), _NOT_HEADING, dtype=np.int8)  # the first rule that applies, from the last
+    state[heading] = _HEADING
+    state[body] = _BODY
+    state[ended] = _ENDED
+    state[body & (marks_early > 0)] = _DATED
+    state[one_by_one] = _ONE_BY_ONE
     narrow = np.where(length > rules.MAX_HEADING, length, size - 0.5 * counts[_HALFS])
-    role = rules.BYLINE_ROLE.search
+    role, names = rules.BYLINE_ROLE.search, rules._names_line
     result: list[Line] = []
     append = result.append
     dated = rules.DATELINE.match
@@ -165,9 +170,15 @@ def page_lines(folded: str) -> list[Line]:
         elif todo == _DATED:  # a dateline mark in its first characters: make_line's dateline test
             dateline = dated("".join(text[:60].split())) is not None
             append(Line(s, e, text, Kind.BODY, is_ended, False, dateline, e - s if is_ended else printed))
-        elif todo == _ONE_BY_ONE or role(text):
+        elif todo == _ONE_BY_ONE:
             append(make_line(s, e, text))
-        else:  # a heading never ends on a digit: that is a number cut by the column wrap
-            kind = Kind.HEADING if todo == _HEADING and not text[-1].isdigit() else Kind.BODY
-            append(Line(s, e, text, kind, False, False, False, printed))
+        else:  # make_line's last checks: a byline role, a line of names, then heading or body
+            spaced = " " in text
+            if role("".join(text.split()) if spaced else text):
+                append(make_line(s, e, text))
+            elif spaced and names(text):
+                append(Line(s, e, text, Kind.BYLINE, False, False, False, printed))
+            else:  # a heading never ends on a digit: that is a number cut by the column wrap
+                kind = Kind.HEADING if todo == _HEADING and not text[-1].isdigit() else Kind.BODY
+                append(Line(s, e, text, kind, False, False, False, printed))
     return result
