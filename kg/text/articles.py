@@ -88,8 +88,9 @@ def _article(page: Page, index: int, block: Block, year: int | None) -> Article:
     paras = [p for c in clusters for p in c] + [p for p, _ in block.body]
     if block.byline is not None:
         paras.append(block.byline)
-    raw_start = min(page.offsets[p.start] for p in paras)
-    raw_end = max(page.raw_span(p.start, p.end)[1] for p in paras)
+    offsets = page.offsets
+    raw_start = min([offsets[p.start] for p in paras])
+    raw_end = max([offsets[p.end - 1] + 1 if p.end > p.start else offsets[p.start] for p in paras])  # raw_span
     body = body_text(block, page)  # kept since headline matching asked for it
     last = block.body[-1][0]
     return Article(

@@ -18,7 +18,6 @@ from kg.text.pagelines import page_lines
 
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
-_TEXT = (Kind.BODY, Kind.HEADING)
 _CAPTION_TAIL = 12
 _SHORT_CAPTION = 40
 _COLUMN_MIN = 8  # no newspaper column is narrower
@@ -44,15 +43,15 @@ class Layout:
 def analyse(folded: str) -> Layout:
     """Classify the lines of folded page text and decide every break between them."""
     lines = page_lines(folded)
-    body_widths = sorted([x.width for x in lines if x.kind in _TEXT and not x.ended])
-    printed = [x.width for x in lines if x.kind is Kind.BODY] or body_widths
+    body, heading, caption = Kind.BODY, Kind.HEADING, Kind.CAPTION
+    body_widths = sorted([x.width for x in lines if (x.kind is body or x.kind is heading) and not x.ended])
+    printed = [x.width for x in lines if x.kind is body] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
     _continue_before_punctuation(lines)
     if columns:
         _resolve_columns(lines, body_widths)
     else:
         _mark_photo_captions(lines)
-    body, caption = Kind.BODY, Kind.CAPTION
     wraps = [  # _wraps, its body-line case inlined: it runs for every line break of the page
         _wraps(a, b) if a.kind is caption else a.kind is body and not a.ended and b.kind is body and not b.dateline
         for a, b in zip(lines, lines[1:], strict=False)
@@ -70,9 +69,10 @@ def _wraps(before: Line, after: Line) -> bool:
 
 def _continue_before_punctuation(lines: list[Line]) -> None:
     """A heading-like line followed by a line that opens with "，" or "。" is cut-off body text."""
+    heading, body = Kind.HEADING, Kind.BODY
     for line, after in zip(lines, lines[1:], strict=False):
-        if line.kind is Kind.HEADING and after.kind is Kind.BODY and after.text[0] in _CLOSING_MARKS:
-            line.kind = Kind.BODY
+        if line.kind is heading and after.kind is body and after.text[0] in _CLOSING_MARKS:
+            line.kind = body
 
 
 def _mark_photo_captions(lines: list[Line]) -> None:

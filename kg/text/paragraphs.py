@@ -62,13 +62,15 @@ def paragraphs(page: Page) -> list[Paragraph]:
     _, layout = folded_layout(page.raw)
     lines, offsets, size = layout.lines, page.offsets, len(page.text)
     result: list[Paragraph] = []
+    caption, body = Kind.CAPTION, Kind.BODY
     first = 0
     for i in compress(count(), map(not_, layout.wraps)):  # the lines that end a paragraph
         run = lines[first : i + 1]
         first = i + 1
-        start = bisect_left(offsets, run[0].start, 0, size)
+        head = run[0]
+        start = bisect_left(offsets, head.start, 0, size)
         end = bisect_left(offsets, run[-1].end, start, size)
         if end > start:
-            kind = run[0].kind if run[0].kind is Kind.CAPTION or len(run) == 1 else Kind.BODY
+            kind = head.kind if head.kind is caption or len(run) == 1 else body
             result.append(Paragraph(start, end, kind, run, len(result)))
     return result
