@@ -10,19 +10,30 @@ for each and for both together. The layout cache is cleared before every page
 so nothing is reused between rounds. A pure-Python calibration loop is timed as
 well: the figures scale with it on a slower or throttled core.
 
-Measured 2026-11-23 13:54 UTC, 2-core container shared with other jobs (load 5-7),
-CPU time of one core, three alternating runs of the code before (8de4140) and after
-the reader speed-ups, seeds at 10 rounds and a generated corpus
-(`python -m bench.corpus /tmp/rcorpus --size 2MB --seed 0`, 100 pages) at 2 rounds:
-- seeds, before: read_page 3.4-6.8, split_articles 2.9-4.4, both 1.6-2.7 MB/s;
-- seeds, after:  read_page 8.6-9.6, split_articles 10.8-12.6, both 4.8-5.5 MB/s;
-- generated, before: read_page 4.0-4.5, split_articles 4.9-5.8, both 2.2-2.5 MB/s;
-- generated, after:  read_page 3.2-6.3, split_articles 4.9-8.6, both 2.0-3.6 MB/s
-  (the low figures in one run that a load spike hit).
-The calibration loop ran in 0.9-3.4 µs during these runs; an idle desktop core runs
-it in about 0.7 µs. Generated pages cost more per byte than the seeds: their OCR
-column lines are short (about 13,500 lines per MB against 8,400), and classifying
-a line (lines.make_line) is the largest single cost left, then sentence splitting.
+To time another copy of the code, run this file by path with that copy on
+PYTHONPATH (`PYTHONPATH=/tmp/old python bench/bench_read.py`): with `python -m`
+the working directory comes first on sys.path and its kg is the one timed.
+
+Measured 2026-11-23 14:30-14:36 UTC, 2-core container shared with other jobs
+(load 2-6), CPU time of one core, the code before (53ea37d) and after the second
+round of reader speed-ups run alternately in separate processes, seeds at 15
+rounds and a generated corpus (`python -m bench.corpus /tmp/rcorpus --size 2MB
+--seed 0`, 100 pages) at 3 rounds. A process's figures swing by up to 50% with
+the load on the other core, so these are the best three of ten alternating runs of
+this loop keeping each phase's best round rather than the sum:
+- seeds, before: read_page 10.2-10.6, split_articles 13.0-13.5, both 5.7-5.9 MB/s;
+- seeds, after:  read_page 11.8-12.7, split_articles 13.6-14.4, both 6.5-6.7 MB/s;
+- generated, before: read_page 6.5-6.7, split_articles 9.6-9.8, both 3.9-4.0 MB/s;
+- generated, after:  read_page 8.9-10.1, split_articles 10.5-11.2, both 4.8-5.3 MB/s.
+This script itself (sums over all rounds) gave, after, seeds 6.1-6.4 and generated
+4.7-5.2 MB/s both while the calibration loop ran in 0.8-0.9 µs, and 4.2-5.6 and
+3.8-4.6 MB/s (before: 3.1-5.1 and 2.6-3.3) while it ran in 1.0-1.8 µs; an idle
+desktop core runs it in about 0.7 µs. Generated pages cost more per byte than the
+seeds: their OCR column lines are short (about 13,500 lines per MB against 8,400).
+A page's lines are now classified together (text.pagelines: character counts from
+running sums, plain lines decided with array operations); what is left is mostly
+per-object Python work: building a Line per printed line, resolving narrow columns,
+a Sentence per sentence (about 1.5 µs each), paragraphs and story segmentation.
 """
 
 from __future__ import annotations
