@@ -34,9 +34,8 @@ NOTES = """\
   `Store.bulk_load` reads. The 10 M-triple store is built this way, not by extracting 1 GB of text.
 - The machine is shared with other jobs while a session runs: each part records the 1-minute load
   average. With a load above the number of CPUs, wall-clock figures are pessimistic; extraction is
-  also given per CPU-second, which other load does not inflate. The direct and the HTTP timings of a
-  query are taken minutes apart, so a ratio below 1 means the load changed between them, not that the
-  server is faster than the store it reads: read the ratios as rough while the load average is high.
+  also given per CPU-second, which other load does not inflate. The direct and the HTTP runs of a
+  query alternate, so both meet the same load; a ratio a little below 1 is noise between the two.
 - Ingest at scale runs `python -m kg.distributed` (dask.distributed LocalCluster, one process per
   CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
   a time and streams quads to its partition file, the driver keeps only per-partition counts, and each
@@ -155,8 +154,9 @@ def render(results: dict) -> str:
     if latency:
         out += ["## SPARQL latency: `/sparql` on `kg serve` vs the same query on pyoxigraph", "",
                 "Direct = a `pyoxigraph.Store.read_only` view of the store, query with the union default graph and "
-                "serialise to SPARQL JSON; HTTP = GET `/sparql` on `kg serve` (waitress) on loopback, Accept SPARQL "
-                "JSON, body read. Direct and HTTP runs alternate, so both see the same load. The first run of each "
+                "serialise to SPARQL JSON; HTTP = GET `/sparql` on `kg serve` (waitress) on loopback over one "
+                "keep-alive `http.client` connection, Accept SPARQL JSON, body read. Direct and HTTP runs "
+                "alternate, so both see the same load. The first run of each "
                 "query is a warm-up and not counted.", ""]
         for lat in latency:
             out += [f"### {lat['triples'] / 1e6:.2f} M triples ({lat['pages']} page graphs replicated from "
