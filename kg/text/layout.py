@@ -13,8 +13,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+import numpy as np
+
 from kg.text.lines import Kind, Line
-from kg.text.pagelines import page_lines
+from kg.text.pagelines import line_table
 
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
 _WINDOW = 8
@@ -38,11 +40,13 @@ class Layout:
     lines: list[Line]
     wraps: list[bool]  # wraps[i]: the break after lines[i] is a column wrap
     columns: bool
+    starts: np.ndarray  # the lines' starts and ends, as arrays
+    ends: np.ndarray
 
 
 def analyse(folded: str) -> Layout:
     """Classify the lines of folded page text and decide every break between them."""
-    lines = page_lines(folded)
+    lines, starts, ends = line_table(folded)
     body, heading, caption = Kind.BODY, Kind.HEADING, Kind.CAPTION
     body_widths = sorted([x.width for x in lines if (x.kind is body or x.kind is heading) and not x.ended])
     printed = [x.width for x in lines if x.kind is body] or body_widths
@@ -58,7 +62,7 @@ def analyse(folded: str) -> Layout:
     ]
     if lines:
         wraps.append(False)
-    return Layout(lines=lines, wraps=wraps, columns=columns)
+    return Layout(lines=lines, wraps=wraps, columns=columns, starts=starts, ends=ends)
 
 
 def _wraps(before: Line, after: Line) -> bool:

@@ -48,7 +48,8 @@ def _member(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
     return table[np.minimum(codes, len(table) - 1)]
 
 
-_INVISIBLE = _table("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = _table(_INVISIBLE_CHARS)
 _WHITESPACE = _table("".join(c for c in map(chr, range(0x3001)) if c.isspace()))  # \s; U+3000 is the last
 _NEWLINE_CODE = ord("\n")
 _SPACE_CODE = ord(" ")
@@ -87,10 +88,9 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
     keep = codes != _SPACE_CODE
     keep[_kept_spaces(codes)] = True
-    keep[_member(codes, _INVISIBLE)] = False
-    lines = layout.lines
-    starts = np.array([line.start for line in lines], dtype=np.int64)
-    ends = np.array([line.end for line in lines], dtype=np.int64)
+    if any(c in folded for c in _INVISIBLE_CHARS):  # rare: most pages need no pass over every character
+        keep[_member(codes, _INVISIBLE)] = False
+    lines, starts, ends = layout.lines, layout.starts, layout.ends
     inside = np.zeros(len(folded) + 1, dtype=np.int32)  # +1 where a line starts, -1 where one ends
     inside[starts] = 1
     inside[ends] = -1
@@ -111,17 +111,19 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
 
 def _kept_spaces(codes: np.ndarray) -> np.ndarray:
     """Every run of spaces goes except its last space when the run parts two Latin words or numbers,
-    follows a Latin letter and precedes text, or precedes a Latin letter and follows text."""
-    space = codes == _SPACE_CODE
-    if len(codes) < 3:  # no room for a space between two characters
-        return np.empty(0, dtype=np.intp)
+    follows a Latin letter and precedes text, or precedes a Latin letter and follows text.
+
+    Runs are read from the spaces' positions alone (a small share of the page's characters)."""
+    spaces = np.flatnonzero(codes == _SPACE_CODE)
+    if not len(spaces):
+        return spaces
+    opens = np.empty(len(spaces), dtype=bool)  # a space that starts a run
+    opens[0] = True
+    np.not_equal(spaces[1:], spaces[:-1] + 1, out=opens[1:])
+    firsts, lasts = spaces[opens], spaces[np.append(opens[1:], True)]
     # Runs at either end of the text have nothing to part: only runs between two other characters count.
-    firsts = np.flatnonzero(space[1:] & ~space[:-1]) + 1
-    lasts = np.flatnonzero(space[:-1] & ~space[1:])
-    if space[0]:
-        lasts = lasts[1:]
-    if space[-1]:
-        firsts = firsts[:-1]
+    inner = (firsts > 0) & (lasts < len(codes) - 1)
+    firsts, lasts = firsts[inner], lasts[inner]
     before, after = codes[firsts - 1], codes[lasts + 1]
     stays = (
         (_is_word(before) & _is_word(after))

@@ -92,6 +92,11 @@ def _spans(codes: np.ndarray, spaces: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def page_lines(folded: str) -> list[Line]:
     """`make_line` for every line of folded page text, in order."""
+    return line_table(folded)[0]
+
+
+def line_table(folded: str) -> tuple[list[Line], np.ndarray, np.ndarray]:
+    """`page_lines`, with the lines' starts and ends as arrays too (normalise works on them as arrays)."""
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32)
     flags = _COUNT_BITS.take(codes, mode="clip")  # the table's last entry is 0: higher codes count nowhere
     # Most characters (plain hanzi) are counted in no column: work on the others only.
@@ -99,7 +104,7 @@ def page_lines(folded: str) -> list[Line]:
     counted_flags = flags.take(counted)
     starts, ends = _spans(codes, counted[(counted_flags & 1) != 0])
     if not len(starts):
-        return []
+        return [], starts, ends
     sums = np.zeros((len(_COUNTED), len(counted) + 1), dtype=np.int32)
     np.cumsum((_COLUMN_BITS & counted_flags) != 0, axis=1, dtype=np.int32, out=sums[:, 1:])
     before = np.searchsorted(counted, starts)
@@ -181,4 +186,4 @@ def page_lines(folded: str) -> list[Line]:
             else:  # a heading never ends on a digit: that is a number cut by the column wrap
                 kind = Kind.HEADING if todo == _HEADING and not text[-1].isdigit() else Kind.BODY
                 append(Line(s, e, text, kind, False, False, False, printed))
-    return result
+    return result, starts, ends
