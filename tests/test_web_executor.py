@@ -102,3 +102,14 @@ def test_remote_time_limit_covers_the_whole_answer_not_each_read() -> None:
         assert time.monotonic() - started < 5  # each byte came well within the read timeout
     finally:
         server.shutdown()
+
+
+def test_row_marks_inside_literals_never_refuse_an_answer_within_the_cap(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    graph = ox.NamedNode("https://example.org/g")
+    store.add_quads(ox.Quad(ox.NamedNode(f"https://example.org/s{i}"), ox.NamedNode("https://example.org/p"),
+                            ox.Literal('},{"x":1},{\n<result>\n' * 20), graph) for i in range(3))
+    for media in (JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+        assert answer(store.store, QueryJob(SELECT_ALL, media, "text/turtle", max_results=3)).kind == "solutions"
+        with pytest.raises(QueryFailed, match="result limit"):
+            answer(store.store, QueryJob(SELECT_ALL, media, "text/turtle", max_results=2))
