@@ -74,9 +74,12 @@ def _wraps(before: Line, after: Line) -> bool:
 def _continue_before_punctuation(lines: list[Line]) -> None:
     """A heading-like line followed by a line that opens with "，" or "。" is cut-off body text."""
     heading, body = Kind.HEADING, Kind.BODY
-    for line, after in zip(lines, lines[1:], strict=False):
-        if line.kind is heading and after.kind is body and after.text[0] in _CLOSING_MARKS:
-            line.kind = body
+    last = len(lines) - 1
+    # A line changes only when its own turn comes, so the heading lines to look at are known from the start.
+    for i in [i for i, x in enumerate(lines) if x.kind is heading]:
+        after = lines[i + 1] if i < last else None
+        if after is not None and after.kind is body and after.text[0] in _CLOSING_MARKS:
+            lines[i].kind = body
 
 
 def _mark_photo_captions(lines: list[Line]) -> None:
@@ -114,31 +117,34 @@ def _resolve_columns(lines: list[Line], body_widths: list[float]) -> None:
     columns: dict[tuple[int, int], float] = {}  # column width by window: neighbouring lines often share one
     # Only bylines and headings change here, each when its turn comes (and the line before it, already
     # passed), so the lines to visit are known from the start.
+    find, gaps = bisect_left, _LETTER_GAP.findall
+    continues, heading_continues = _CONTINUES.search, _HEADING_CONTINUES.search
+    last = len(lines) - 1
     for i in [i for i, x in enumerate(lines) if x.kind is heading or x.kind is byline]:
         line = lines[i]
         if line.kind is byline:
             if i and _open(lines[i - 1]):
                 line.kind = body  # "记者 X 通讯员 Y" wrapped inside a dateline's bracket
             continue
-        window = bisect_left(unfinished, i - _WINDOW), bisect_left(unfinished, i + _WINDOW)
-        column = columns.get(window)
+        lo = find(unfinished, i - _WINDOW)
+        hi = find(unfinished, i + _WINDOW, lo)
+        column = columns.get((lo, hi))
         if column is None:
-            column = columns[window] = _column(unfinished_widths[window[0] : window[1]], body_widths)
+            column = columns[lo, hi] = _column(unfinished_widths[lo:hi], body_widths)
         text = line.text  # a gap is white space: a space, or some character str.isprintable rejects
-        spaced = (" " in text or not text.isprintable()) and len(_LETTER_GAP.findall(text)) >= _LETTER_GAPS
+        spaced = (" " in text or not text.isprintable()) and len(gaps(text)) >= _LETTER_GAPS
         wide = column if spaced else line.width
-        full = column - _INDENT <= wide <= column + 1
         before = lines[i - 1] if i else None
-        after = lines[i + 1] if i + 1 < len(lines) else None
-        going_on = before is not None and before.kind is Kind.BODY and not before.ended
-        if going_on and (column - _INDENT <= wide <= column + _INDENT or _CONTINUES.search(text)):
-            line.kind = Kind.BODY
+        going_on = before is not None and before.kind is body and not before.ended
+        if going_on and (column - _INDENT <= wide <= column + _INDENT or continues(text)):
+            line.kind = body
         elif going_on and before is not None:
-            opener = i < 2 or lines[i - 2].kind is not Kind.BODY or lines[i - 2].ended
-            if opener and _HEADING_CONTINUES.search(before.text):
-                before.kind = Kind.HEADING
-        elif full and after is not None and _opens_paragraph(line, before, after, column):
-            line.kind = Kind.BODY
+            opener = i < 2 or lines[i - 2].kind is not body or lines[i - 2].ended
+            if opener and heading_continues(before.text):
+                before.kind = heading
+        elif column - _INDENT <= wide <= column + 1 and i < last:  # a full-width line: does it open a paragraph?
+            if _opens_paragraph(line, before, lines[i + 1], column):
+                line.kind = body
 
 
 def _opens_paragraph(line: Line, before: Line | None, after: Line, column: float) -> bool:
