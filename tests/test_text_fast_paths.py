@@ -14,7 +14,7 @@ from kg.text.dates import main_year
 from kg.text.lines import make_line
 from kg.text.normalise import fold
 from kg.text.page import page_from_text
-from kg.text.pagelines import page_lines
+from kg.text.pagelines import line_table, page_lines
 from kg.text.sentences import split_sentences
 from kg.text.similarity import SplitCoverage, coverage
 
@@ -89,9 +89,10 @@ _CONTENT = re.compile(r"\S(?:[^\n]*\S)?")
 @given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
 def test_page_lines_are_make_line_one_by_one(folded: str) -> None:
     expected = [make_line(m.start(), m.end(), m.group()) for m in _CONTENT.finditer(folded)]
-    got = page_lines(folded)
-    assert got == expected
+    got, starts, ends = line_table(folded)
+    assert got == expected == page_lines(folded)
     assert [type(x.width) for x in got] == [type(x.width) for x in expected]
+    assert starts.tolist() == [x.start for x in got] and ends.tolist() == [x.end for x in got]
 
 
 def test_page_lines_on_the_seed_pages() -> None:

@@ -111,19 +111,17 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
 
 def _kept_spaces(codes: np.ndarray) -> np.ndarray:
     """Every run of spaces goes except its last space when the run parts two Latin words or numbers,
-    follows a Latin letter and precedes text, or precedes a Latin letter and follows text.
-
-    Runs are read from the spaces' positions alone (a small share of the page's characters)."""
-    spaces = np.flatnonzero(codes == _SPACE_CODE)
-    if not len(spaces):
-        return spaces
-    opens = np.empty(len(spaces), dtype=bool)  # a space that starts a run
-    opens[0] = True
-    np.not_equal(spaces[1:], spaces[:-1] + 1, out=opens[1:])
-    firsts, lasts = spaces[opens], spaces[np.append(opens[1:], True)]
+    follows a Latin letter and precedes text, or precedes a Latin letter and follows text."""
+    space = codes == _SPACE_CODE
+    if len(codes) < 3:  # no room for a space between two characters
+        return np.empty(0, dtype=np.intp)
     # Runs at either end of the text have nothing to part: only runs between two other characters count.
-    inner = (firsts > 0) & (lasts < len(codes) - 1)
-    firsts, lasts = firsts[inner], lasts[inner]
+    firsts = np.flatnonzero(space[1:] & ~space[:-1]) + 1
+    lasts = np.flatnonzero(space[:-1] & ~space[1:])
+    if space[0]:
+        lasts = lasts[1:]
+    if space[-1]:
+        firsts = firsts[:-1]
     before, after = codes[firsts - 1], codes[lasts + 1]
     stays = (
         (_is_word(before) & _is_word(after))
