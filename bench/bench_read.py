@@ -34,6 +34,17 @@ A page's lines are now classified together (text.pagelines: character counts fro
 running sums, plain lines decided with array operations); what is left is mostly
 per-object Python work: building a Line per printed line, resolving narrow columns,
 a Sentence per sentence (about 1.5 µs each), paragraphs and story segmentation.
+
+Third round (2026-11-23 14:50-14:55 UTC, load 1-3.5): old (2d2d4cb) and new code
+imported side by side in one process, alternating page by page, each page's best
+of 9 rounds summed (the alternating whole-process runs above could not tell them
+apart at this load): generated read_page 8.32-8.40 → 8.57-8.71, split_articles
+10.62-10.73 → 10.59-10.64, both 4.69 → 4.74-4.78 MB/s; seeds read_page +4-5%,
+split_articles within ±4%, both +1-5%. Per 2 MB of generated pages what is left
+(CPU ms, quiet core): page_lines ~85 (array pass ~39, a Line per line ~31, make_line
+~14), column resolution ~27, the rest of normalise ~40 (the offsets list alone ~25),
+split_sentences ~50 (~25 of it building Sentence objects), segmentation ~35-55,
+headline matching ~35, paragraphs ~17. None is more than a fifth of the total.
 """
 
 from __future__ import annotations
