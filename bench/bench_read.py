@@ -40,7 +40,7 @@ imported side by side in one process, alternating page by page, each page's best
 of 9 rounds summed (the alternating whole-process runs above could not tell them
 apart at this load): generated read_page 8.32-8.40 → 8.57-8.71, split_articles
 10.62-10.73 → 10.59-10.64, both 4.69 → 4.74-4.78 MB/s; seeds read_page +4-5%,
-split_articles within ±4%, both +1-5%. Per 2 MB of generated pages what is left
+split_articles within ±5%, both +1-5%. Per 2 MB of generated pages what is left
 (CPU ms, quiet core): page_lines ~85 (array pass ~39, a Line per line ~31, make_line
 ~14), column resolution ~27, the rest of normalise ~40 (the offsets list alone ~25),
 split_sentences ~50 (~25 of it building Sentence objects), segmentation ~35-55,
