@@ -40,10 +40,16 @@ NOTES = """\
   CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
   a time and streams quads to its partition file, the driver keeps only per-partition counts, and each
   partition is bulk-loaded as soon as it is written and then deleted, so disk holds the store and the
-  partitions not yet loaded. A generated page gives about 216 k triples per MB of text and the store
-  takes about 180 MB per million triples, so 1 GB of text is about 216 M triples and 39 GB of store;
-  at this machine's bulk-load rate that alone is hours, beyond one working session, so the largest run
-  shown is the size stated above.
+  partitions not yet loaded. A generated page gives about 220 k triples per MB of text and the store
+  takes 180–310 MB per million triples on disk (before and after its own compactions), so 1 GB of text
+  is about 220 M triples and 40–70 GB of store. The 100 MB run took 19 minutes here, loading being the
+  slower half, so 1 GB would take about 3 hours on this machine: more than one working session, and
+  the largest run shown is the size stated above.
+- Bulk ingest is bound by pyoxigraph's RocksDB bulk loader here: on 1 M triples of these page graphs,
+  parsing the N-Quads alone runs at about 400 k triples per CPU-second and an in-memory store bulk-loads
+  about 158 k/s, but the persistent store loads 55–80 k/s and uses about one core; one call for four
+  partitions instead of four calls changed nothing (57 k vs 53 k/s). The gap to 150 k is the storage
+  engine's write path on this machine, not the Python side.
 - `/sparql` (kg/web/executor.py): each query runs in a pebble worker process (killable at the time
   limit) on a `Store.read_only` view the worker keeps until the server writes; a SELECT is evaluated
   once, serialised into a bounded buffer and then counted against the result cap. What remains is a
