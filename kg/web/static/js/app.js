@@ -1,7 +1,7 @@
 // The graph browser page: search, graph, side panel, comparison and program views.
 // Where the page is (which node, metric or program) lives in the URL hash, so a view can be shared.
 import { api } from "./api.js";
-import { byId, el, fill } from "./dom.js";
+import { byId, chipList, el, fill } from "./dom.js";
 import { metricName } from "./format.js";
 import { GraphView, legend } from "./graph.js";
 import { renderError, renderLoading, renderNode } from "./panel.js";
@@ -156,24 +156,12 @@ async function showStartPoints() {
     fill(
       target,
       entities.length
-        ? el(
-            "ul",
-            { class: "chips" },
-            entities.map((entity) =>
-              el(
-                "li",
-                {},
-                el(
-                  "button",
-                  { type: "button", class: "chip", onclick: () => go({ node: entity.iri }) },
-                  el("span", { class: `type-dot type-${entity.type}` }),
-                  " ",
-                  entity.label,
-                  el("span", { class: "count" }, `${entity.claims} 条`),
-                ),
-              ),
-            ),
-          )
+        ? chipList(entities, (entity) => go({ node: entity.iri }), (entity) => [
+            el("span", { class: `type-dot type-${entity.type}` }),
+            " ",
+            entity.label,
+            el("span", { class: "count" }, `${entity.claims} 条`),
+          ])
         : el("p", { class: "empty" }, "图谱中还没有数据声明。"),
     );
   } catch (error) {
@@ -192,22 +180,10 @@ async function showComparable() {
     fill(
       target,
       metrics.length
-        ? el(
-            "ul",
-            { class: "chips" },
-            metrics.map((metric) =>
-              el(
-                "li",
-                {},
-                el(
-                  "button",
-                  { type: "button", class: "chip", onclick: () => go({ compare: metric.iri }) },
-                  metricName(metric.label),
-                  el("span", { class: "count" }, `${metric.regions} 地区`),
-                ),
-              ),
-            ),
-          )
+        ? chipList(metrics, (metric) => go({ compare: metric.iri }), (metric) => [
+            metricName(metric.label),
+            el("span", { class: "count" }, `${metric.regions} 地区`),
+          ])
         : el("p", { class: "empty" }, "还没有两个以上地区都报告的指标。"),
     );
   } catch (error) {

@@ -32,6 +32,17 @@ export function fill(node, ...children) {
   return node;
 }
 
+// A list of chips, one button per item: `content(item)` gives what the button shows, `onPick(item)` runs on a click.
+export function chipList(items, onPick, content) {
+  return el(
+    "ul",
+    { class: "chips" },
+    items.map((item) =>
+      el("li", {}, el("button", { type: "button", class: "chip", onclick: () => onPick(item) }, content(item))),
+    ),
+  );
+}
+
 export function byId(id) {
   return document.getElementById(id);
 }

@@ -1,25 +1,13 @@
 // The program view: which regions and agencies claim a program, and what each of them claims.
-import { el, fill } from "./dom.js";
+import { chipList, el, fill } from "./dom.js";
 import { claimsTable } from "./claims.js";
 
 function chips(entities, onEntity) {
   if (!entities || entities.length === 0) return el("p", { class: "empty" }, "—");
-  return el(
-    "ul",
-    { class: "chips" },
-    entities.map((entity) =>
-      el(
-        "li",
-        {},
-        el(
-          "button",
-          { type: "button", class: "chip", onclick: () => onEntity(entity) },
-          entity.label || entity.iri,
-          entity.count ? el("span", { class: "count" }, String(entity.count)) : null,
-        ),
-      ),
-    ),
-  );
+  return chipList(entities, onEntity, (entity) => [
+    entity.label || entity.iri,
+    entity.count ? el("span", { class: "count" }, String(entity.count)) : null,
+  ]);
 }
 
 // answer: the /api/graph/programs answer. actions: onEntity({iri,label}), onMetric(claim).
