@@ -9,6 +9,7 @@ character offset into `Page.raw` (the decoded source file), half-open, so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -21,7 +22,7 @@ class InputError(Exception):
         self.problem = problem
 
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     """One source file, decoded, with its normalised text and the map back."""
 
@@ -30,7 +31,7 @@ class Page:
     raw: str  # decoded source text; all offsets refer to this
     encoding: str
     text: str  # normalised text (OCR spaces removed, full-width folded, ...)
-    offsets: list[int]  # offsets[i] = raw offset of text[i]; len(text) + 1 items
+    offsets: Sequence[int]  # offsets[i] = raw offset of text[i]; len(text) + 1 items (an array from the reader)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of `text` to the matching span of `raw`."""
@@ -39,7 +40,7 @@ class Page:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """A sentence (or a line that stands alone) of an article's body."""
 
@@ -51,7 +52,7 @@ class Sentence:
     heading: str | None = None  # section heading above the paragraph, if any
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     doc: str
     index: int  # reading order of the article's body on the page
@@ -71,7 +72,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     """An administrative division from the gazetteer (or a zone linked to one)."""
 
@@ -82,7 +83,7 @@ class Region:
     short: str | None = None  # "苏仙"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """One graph node that mentions resolve to: a region, an agency or a program."""
 
@@ -95,7 +96,7 @@ class Entity:
     level: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A run of the source that names an entity or is a number or a time."""
 
@@ -107,7 +108,7 @@ class Mention:
     key: str | None = None  # Entity.key it resolves to
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """A number as printed and as normalised."""
 
@@ -124,7 +125,7 @@ class Quantity:
     end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     doc: str
     article: int  # Article.index
@@ -150,7 +151,7 @@ class Claim:
     change: str | None = None  # increase, decrease
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     """Everything the pipeline read from one page: what the RDF stage maps."""
 

@@ -10,6 +10,7 @@ of text[i].
 from __future__ import annotations
 
 import re
+from array import array
 from functools import lru_cache
 
 import numpy as np
@@ -77,12 +78,14 @@ def folded_layout(raw: str) -> tuple[str, Layout]:
     return folded, analyse(folded)
 
 
-def normalise(raw: str) -> tuple[str, list[int], Layout]:
+def normalise(raw: str) -> tuple[str, array[int], Layout]:
     """Return the clean text, its offsets into `raw` (plus a final len(raw)) and the line layout.
 
     A character stays when it is inside a printed line and is neither invisible nor a space that
     parts Chinese text; between lines only a newline that ends a paragraph stays, or a space where a
     wrap parts two Latin words or numbers. Decided with array operations: a page has thousands of lines.
+    The offsets are a machine-integer array, a copy of numpy's buffer (a list would need an int object
+    per character of the page).
     """
     folded, layout = folded_layout(raw)
     codes = np.frombuffer(folded.encode(_UTF32, _SURROGATES), dtype=np.uint32).copy()
@@ -106,7 +109,7 @@ def normalise(raw: str) -> tuple[str, list[int], Layout]:
         keep[joins] = True
     offsets = np.flatnonzero(keep)
     text = codes[offsets].tobytes().decode(_UTF32, _SURROGATES)
-    return text, np.append(offsets, len(raw)).tolist(), layout
+    return text, array("q", np.append(offsets, len(raw)).astype(np.int64, copy=False).tobytes()), layout
 
 
 def _kept_spaces(codes: np.ndarray) -> np.ndarray:

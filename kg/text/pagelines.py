@@ -164,17 +164,18 @@ def line_table(folded: str) -> tuple[list[Line], np.ndarray, np.ndarray]:
     result: list[Line] = []
     append = result.append
     dated = rules.DATELINE.match
+    body_kind, heading_kind, byline_kind = Kind.BODY, Kind.HEADING, Kind.BYLINE  # Enum lookups are slow in 3.11
     for s, e, todo, printed, is_ended in zip(
         starts.tolist(), ends.tolist(), state.tolist(), narrow.tolist(), ended.tolist(), strict=True
     ):
         text = folded[s:e]
         if todo == _BODY:
-            append(Line(s, e, text, Kind.BODY, False, False, False, printed))
+            append(Line(s, e, text, body_kind, False, False, False, printed))
         elif todo == _ENDED:  # a finished body line counts its characters
-            append(Line(s, e, text, Kind.BODY, True, False, False, e - s))
+            append(Line(s, e, text, body_kind, True, False, False, e - s))
         elif todo == _DATED:  # a dateline mark in its first characters: make_line's dateline test
             dateline = dated("".join(text[:60].split())) is not None
-            append(Line(s, e, text, Kind.BODY, is_ended, False, dateline, e - s if is_ended else printed))
+            append(Line(s, e, text, body_kind, is_ended, False, dateline, e - s if is_ended else printed))
         elif todo == _ONE_BY_ONE:
             append(make_line(s, e, text))
         else:  # make_line's last checks: a byline role, a line of names, then heading or body
@@ -182,8 +183,8 @@ def line_table(folded: str) -> tuple[list[Line], np.ndarray, np.ndarray]:
             if role("".join(text.split()) if spaced else text):
                 append(make_line(s, e, text))
             elif spaced and names(text):
-                append(Line(s, e, text, Kind.BYLINE, False, False, False, printed))
+                append(Line(s, e, text, byline_kind, False, False, False, printed))
             else:  # a heading never ends on a digit: that is a number cut by the column wrap
-                kind = Kind.HEADING if todo == _HEADING and not text[-1].isdigit() else Kind.BODY
+                kind = heading_kind if todo == _HEADING and not text[-1].isdigit() else body_kind
                 append(Line(s, e, text, kind, False, False, False, printed))
     return result, starts, ends
