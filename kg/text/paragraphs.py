@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import compress, count
-from operator import not_
+
+import numpy as np
 
 from kg.model import Page
 from kg.text.lines import DATELINE, DATELINE_MARK, Kind, Line
@@ -58,19 +57,25 @@ class Paragraph:
 
 
 def paragraphs(page: Page) -> list[Paragraph]:
-    """Re-derive the layout `read_page` used and locate each paragraph in the clean text."""
+    """Re-derive the layout `read_page` used and locate each paragraph in the clean text.
+
+    A paragraph's first line start and last line end are looked up among the offsets of the clean
+    text all at once (clean text keeps the order of the raw text, so the offsets are sorted)."""
     _, layout = folded_layout(page.raw)
-    lines, offsets, size = layout.lines, page.offsets, len(page.text)
+    lines, size = layout.lines, len(page.text)
+    if not lines:
+        return []
+    lasts = np.flatnonzero(~np.asarray(layout.wraps, dtype=bool))  # the lines that end a paragraph
+    firsts = np.concatenate(([0], lasts[:-1] + 1))
+    offsets = np.asarray(page.offsets[:size], dtype=np.int64)  # no copy of the reader's array
+    starts = np.searchsorted(offsets, layout.starts[firsts]).tolist()
+    ends = np.searchsorted(offsets, layout.ends[lasts]).tolist()
     result: list[Paragraph] = []
     caption, body = Kind.CAPTION, Kind.BODY
-    first = 0
-    for i in compress(count(), map(not_, layout.wraps)):  # the lines that end a paragraph
-        run = lines[first : i + 1]
-        first = i + 1
-        head = run[0]
-        start = bisect_left(offsets, head.start, 0, size)
-        end = bisect_left(offsets, run[-1].end, start, size)
+    for first, last, start, end in zip(firsts.tolist(), lasts.tolist(), starts, ends, strict=True):
         if end > start:
-            kind = head.kind if head.kind is caption or len(run) == 1 else body
+            run = lines[first : last + 1]
+            head = run[0]
+            kind = head.kind if head.kind is caption or first == last else body
             result.append(Paragraph(start, end, kind, run, len(result)))
     return result

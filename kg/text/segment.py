@@ -183,7 +183,7 @@ def _starts_story(flow: list[Paragraph], i: int, j: int, cur: Block, page: Page)
     headline = cluster_text(page, flow[i:j])
     if width(headline) < _STORY_HEADLINE_MIN:
         return False
-    before = cur.text(page)[-_WINDOW:]
+    before = _tail(cur, page, _WINDOW)
     after_parts: list[str] = []
     for p in flow[j:]:
         if p.kind is not Kind.BODY or sum(map(len, after_parts)) >= _WINDOW:
@@ -192,3 +192,16 @@ def _starts_story(flow: list[Paragraph], i: int, j: int, cur: Block, page: Page)
     after = "".join(after_parts)[:_WINDOW]
     gain = coverage(headline, after) - coverage(headline, before)
     return gain >= _NEW_STORY_GAIN and coverage(headline, after) >= _NEW_STORY_MIN
+
+
+def _tail(block: Block, page: Page, size: int) -> str:
+    """The last `size` characters of the block's body text (`block.text(page)[-size:]`), joining only
+    the paragraphs that reach into them: this runs at every heading inside a long story."""
+    parts: list[str] = []
+    joined = -1  # length of the parts joined with newlines
+    for para, _ in reversed(block.body):
+        parts.append(page.text[para.start : para.end])
+        joined += para.end - para.start + 1
+        if joined >= size:
+            break
+    return "\n".join(reversed(parts))[-size:]
