@@ -3,33 +3,76 @@
 Chinese reports put the measure before the number ("整改图斑面积达1784.61亩",
 "城镇新增就业5511人") or, with a measure word, after it ("302个问题图斑").
 The phrase is the noun/verb–object run that governs the number, with scope
-words, time expressions and linking verbs stripped; jieba's part-of-speech
-tags decide where the noun phrase after a number ends.
+words, time expressions, adverbs and linking verbs stripped. A count is named
+as a count ("…人数", "…次数", "…数"), a change in a rate as a rise or fall
+("…增幅", "…降幅"). jieba's dictionary decides word boundaries and which
+words are verbs.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from kg.extract.periods import period_pattern
 from kg.model import Quantity
 
 METRIC_MAX = 16
-_SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院)")
+_NOUN_MAX = 12
+_SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
 _LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共|共计|累计|全年|今年|通过|目前|此外|另外|分别)+")
-_TRAIL = re.compile(
-    r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|"
-    r"保持在|提高到|提高至|增加到|增至|突破|不低于|不少于|不到|每人每月|每人|每月|每年|的|等)+$"
+# Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
+_LEAD_WORDS = frozenset(
+    "就 也 还 都 均 再 又 才 仅 对 向 为 而 但 这 这些 其 率先 先后 逐步 进一步 积极 有效 深入 主动 共 已 "
+    "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少".split()
 )
+_TRAIL = re.compile(
+    r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|还|也|就|都|均|从|和|及|以及|"
+    r"保持在|突破|不低于|不少于|不到|每[人户月年天日周]|每学期|每季度|的|等|"
+    r"[暴陡猛骤递剧]?(?:增长|增加|提高|提升|上升|上调|下降|降低|下调|减少|调整|增|降|升)(?:至|到|为))+$"
+)
+_LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 # Where the noun phrase after a number ends: the predicate begins.
 _AFTER_STOP = re.compile(
     r"已|均|都|全部|实现|开通|参与|入选|被|可|获|实施|进行|提供|接受|纳入|享受|完成|达到|覆盖|登台|主动|联合|组成|"
-    r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|和|及|等|中|[、，,。；;：:]|\d"
+    r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|以及|和|及|等|中|[、，,。；;：:]|\d"
 )
-_PUNCT = re.compile(r"[“”\"‘’'「」『』《》()（）、\s]")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
+_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s]")
+_PARENS = re.compile(r"[()（）]")
+# Words before a count that leave its predicate to the words after the counted noun:
+# prepositions ("对18处线路进行蹲守"), "there are" ("全市有14家机构实施…"), pivot verbs ("引导300家组织参与…").
+_WEAK_END = re.compile(
+    r"(?:对|为|向|与|给|跟|同|把|将|替|有|引导|吸引|组织|帮助|带动|推动|动员|鼓励|支持|促进|指导|督促|推荐|协助)"
+    r"[了的]?$"
+)
+_PREDICATE_OPENER = re.compile(r"进行|实现|开通|参与|入选|实施|提供|接受|纳入|享受|完成|覆盖|签订|开展|建立|可")
+_PREDICATE_LEAD = re.compile(r"^(?:已经|已|均|都|全部|也|还|正|将|共同|陆续|先后|纷纷|分别|进行)+")
 # Measures whose number is an amount of something named before it ("投入资金…元").
 _AMOUNTS = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
+_COUNTS = ("count", "people", "households")
+_VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
+# A phrase that already names a quantity takes no count word.
+_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准)$")
+_RISE = ("增长", "提高", "上升", "增加", "提升")
+_FALL = ("下降", "降低", "减少")
+_ADJUST = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
+_CHANGE_VERB = "|".join(_RISE + _FALL + _ADJUST)
+_LEVEL = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
+_CHANGE = re.compile(rf"^(?:同比|环比)?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
+_CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
+_NUMBER = re.compile(r"[\d０-９]")
+_NUMBERS = re.compile(r"[\d０-９][\d０-９.．]*")
+_QUOTED_END = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
+_SHARE = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
+_DATE_WORDS = ("年", "月", "日", "号")
+_PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
+_ASPECT = frozenset(("已", "已经", "分别", "均", "都"))  # "图斑已举证销号": aspect, not part of a measure's name
+_HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
+_LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
+_ASPECT_CHARS = re.compile(r"已|分别|均|都")
+_PER_PERIOD = re.compile(r"^每[月年天日周]")
 
 
 @cache
@@ -42,14 +85,193 @@ def _posseg():
     return jieba.posseg
 
 
+@lru_cache(maxsize=4096)
+def _words(phrase: str) -> tuple[str, ...]:
+    """The phrase cut into dictionary words (no HMM guessing: fast, and stable across runs)."""
+    return tuple(_posseg().dt.tokenizer.cut(phrase, HMM=False))
+
+
+def _starts(phrase: str) -> set[int]:
+    """Where the phrase's words begin."""
+    starts, pos = set(), 0
+    for w in _words(phrase):
+        starts.add(pos)
+        pos += len(w)
+    return starts
+
+
+def _is_verb(word: str) -> bool:
+    return _posseg().dt.word_tag_tab.get(word, "").startswith("v")
+
+
 def _clean(phrase: str) -> str:
-    return _PUNCT.sub("", phrase)
+    """Without quote marks, list commas and spaces; brackets only when they pair up ("村(社区)")."""
+    phrase = _PUNCT.sub("", phrase)
+    depth = 0
+    for ch in phrase:
+        depth += 1 if ch in "(（" else -1 if ch in ")）" else 0
+        if depth < 0:
+            break
+    return phrase if depth == 0 else _PARENS.sub("", phrase)
 
 
-def _noun_phrase_after(text: str) -> str:
-    """The noun phrase a measure word introduces: "个'非农化'问题图斑已举证" -> 非农化非粮化问题图斑."""
-    stop = _AFTER_STOP.search(text)
-    return _clean(text[: stop.start() if stop else len(text)])[:12]
+def _strip_lead_words(phrase: str) -> str:
+    if phrase[:1] not in _LEAD_FIRST:
+        return phrase
+    words = list(_words(phrase))
+    while len(words) > 1 and words[0] in _LEAD_WORDS:
+        words.pop(0)
+    return "".join(words)
+
+
+def _drop_locative(phrase: str) -> str:
+    """Without a place where something happened ("在定点医疗机构就医结算" -> 就医结算): not what is measured."""
+    if "在" not in phrase or "在" not in (words := list(_words(phrase))):
+        return phrase
+    at = words.index("在")
+    tags = _posseg().dt.word_tag_tab
+    end = at + 1
+    while end < len(words) - 1 and tags.get(words[end], "n")[:1] in "nstfjz" and not _is_verb(words[end]):
+        end += 1
+    followed = _is_verb(words[end]) or tags.get(words[end]) == "d"
+    return "".join(words[:at] + words[end:]) if end > at + 1 and followed else phrase
+
+
+def _measure_before(raw: str, names: tuple[str, ...]) -> str:
+    """The words before a number that name its measure, stripped of scope, time and linking words.
+
+    A list ("提供前期指导、产品注册等服务") is named by its verb and head noun; a list
+    that ends at the number ("A、B等20家企业") names nothing before it.
+    """
+    raw = raw.replace("的基础上", "")
+    words = _words(raw) if "等" in raw else ()  # jieba only where it can matter: extraction speed
+    if "等" in words:
+        at = len(words) - 1 - words[::-1].index("等")
+        examples, head = "".join(words[:at]), "".join(words[at + 1 :])
+        verbs = [w for w in _words(examples.partition("、")[0]) if _is_verb(w)]
+        raw = (verbs[0] if verbs and (head or "、" not in examples) else "") + head
+    before = raw.rpartition("、")[2]
+    before = period_pattern(before).sub("", before)
+    for name in sorted(names, key=len, reverse=True):
+        before = before.replace(name, "")
+    before = _clean(before)
+    if _ASPECT_CHARS.search(before):
+        before = "".join(w for w in _words(before) if w not in _ASPECT)
+    before = _SCOPE.sub("", before)
+    led = _LEAD.sub("", before)
+    before = led if len(_strip_trail(led)) > 2 or not before.startswith("累计") else "累计" + led
+    before = _strip_trail(before)
+    if before:
+        before = _strip_trail(_strip_lead_words(_drop_locative(before)))
+    return before
+
+
+def _strip_trail(phrase: str) -> str:
+    """Without the linking words the phrase ends with, cut where a word ends ("违法行为" keeps 为)."""
+    m = _TRAIL.search(phrase)
+    if not m:
+        return phrase
+    pos = max(0, m.start() - 4)  # words are cut from a little before the match, not from the phrase's start
+    for w in _words(phrase[pos:]):
+        if pos >= m.start() and _TRAIL.fullmatch(phrase[pos:]):
+            return phrase[:pos]
+        pos += len(w)
+    return phrase
+
+
+def _noun_after(tail: str) -> tuple[str, str]:
+    """The noun phrase a measure word introduces, and the words after it:
+    "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
+    only where a word begins ("许可" is not "可")."""
+    clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
+    starts: set[int] | None = None
+    end = len(tail)
+    for m in _AFTER_STOP.finditer(tail):
+        if m.start() < len(clause) and m.group()[0].isalpha():
+            starts = _starts(clause[: _NOUN_MAX * 2]) if starts is None else starts
+            if m.start() not in starts:
+                continue
+        end = m.start()
+        break
+    return _clean(tail[:end])[:_NOUN_MAX], tail[end:]
+
+
+def _predicate(rest: str, room: int) -> str:
+    """The verb phrase that follows a counted noun, cut at whole words to `room` characters.
+
+    Further members of a list are passed over ("18处线路、通道进行蹲守" -> 蹲守); a
+    predicate holding a number of its own ("图斑已销号278个") measures something else.
+    """
+    clause = (rest[: m.start()] if (m := _CLAUSE_END.search(rest)) else rest)[:40]
+    words = list(_words(_PUNCT.sub("", clause.partition("的")[0]) if clause[:1] not in "、和及" else clause))
+    if words and words[0] in ("、", "和", "及"):
+        openers = [i for i, w in enumerate(words) if _PREDICATE_OPENER.fullmatch(w)]
+        verbs = openers or [i for i, w in enumerate(words) if _is_verb(w)]
+        skipped = "".join(words[: verbs[0]]) if verbs else ""
+        words = words[verbs[0] :] if verbs and not _NUMBER.search(skipped) else []
+    clause = _clean("".join(words).partition("的")[0])
+    carried = clause.startswith("进行")  # "进行人工蹲守": the verb is the noun that follows
+    clause = _PREDICATE_LEAD.sub("", clause)
+    words = [w for w in _words(clause) if w not in ("了", "着", "过")]
+    own = _NUMBERS.search(clause)
+    if own and not re.match(r"\D{0,2}(?:以上|以下)", clause[own.end() :]):
+        return ""
+    if not words or not (carried or _is_verb(words[0]) or words[0] == "可"):
+        return ""
+    kept = ""
+    for w in words:
+        if len(kept) + len(w) > room:
+            break
+        kept += w
+    return kept
+
+
+def _count_word(phrase: str, q: Quantity) -> str:
+    """What a count of `q.unit` is called after its phrase: 人数, 次数, 场次, or 数."""
+    unit = q.unit.partition("/")[0]
+    dimension = (q.dimension or "").removesuffix("_rate")
+    if unit == "人次" and phrase and not _NAMES_QUANTITY.search(phrase) and not _PEOPLE.search(phrase):
+        return "人次"
+    if dimension not in _COUNTS or not phrase or _NAMES_QUANTITY.search(phrase) or unit in _VISITS:
+        return ""
+    if unit in ("次", "场"):
+        return "次数" if unit == "次" else "场次"
+    verb = _final_verb(phrase) is not None
+    return "" if verb and unit == "人" else unit + "数" if verb and unit == "户" else "数"
+
+
+def _as_change(phrase: str, q: Quantity) -> str:
+    """A rate that rose or fell by the number is named as that rise or fall:
+    "报销比例提高" -> 报销比例增幅; "下调贷款利率" -> 贷款利率下调."""
+    if q.dimension not in ("rate", "rate_change") or re.search(r"(?:同比|环比)\w{2}$", phrase):
+        return phrase
+    m = re.search(_CHANGE_VERB, phrase)
+    if not m:
+        return phrase
+    verb, subject, obj = m.group(), phrase[: m.start()], phrase[m.end() :]
+    if len(obj) >= 2:
+        return obj + verb
+    if not subject or obj:
+        return phrase
+    return subject + ("增幅" if verb in _RISE else "降幅" if verb in _FALL else verb + "幅度")
+
+
+def _money_word(phrase: str, q: Quantity) -> str:
+    """Money for a subsidy or loan is its amount, or per period its standard ("补贴标准")."""
+    if q.dimension not in ("money", "money_rate") or not re.search(r"(?:补贴|贷款)$", phrase):
+        return ""
+    return "标准" if "/" in q.unit else "金额"
+
+
+def _previous_measure(text: str, end: int, names: tuple[str, ...]) -> str:
+    """The measure of the number before `end` in the same sentence ("补贴提高至829元和838元")."""
+    head = _CLAUSE_END.split(text[:end].rstrip("和与及、，, "))[-1]
+    numbers = [m for m in _NUMBERS.finditer(head) if head[m.end() : m.end() + 1] not in _DATE_WORDS]
+    for k in range(len(numbers) - 1, -1, -1):  # "增长57%、44%、9%": the third takes the first's measure
+        measure = _measure_before(head[numbers[k - 1].end() if k else 0 : numbers[k].start()], names)
+        if _HAN2.search(measure):
+            return measure
+    return ""
 
 
 def metric_phrase(
@@ -60,20 +282,52 @@ def metric_phrase(
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out.
     """
-    before = text[clause_start : q.start].rpartition("、")[2]
-    before = period_pattern(before).sub("", before)
-    for name in sorted(names, key=len, reverse=True):
-        before = before.replace(name, "")
-    before = _clean(before)
-    before = _SCOPE.sub("", before)
-    before = _LEAD.sub("", before)
-    before = _TRAIL.sub("", before)
-    after = "" if q.dimension in _AMOUNTS else _noun_phrase_after(text[q.end : clause_end])
-    if after and (len(before) <= 6 or _final_verb(before)):
-        verb = _final_verb(before)
-        head = verb if verb and len(before) > 6 else before
-        return (head + after + "数")[-METRIC_MAX:]
-    return before[-METRIC_MAX:] or None
+    raw = text[clause_start : q.start]
+    tail = text[q.end : clause_end]
+    noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
+    if noun:
+        raw = _QUOTED_END.sub("", raw)  # "推出“A”“B”三个子项目": the names are what is counted
+        if _LIST_END.search(raw):  # "39个立行立改问题和9个边巡边改问题": the words before belong to the last item
+            raw = ""
+    previous = lambda: _previous_measure(text, clause_start, names)  # noqa: E731 - only some numbers need it
+    joined = not _CLAUSE_END.search(text[max(0, clause_start - 1) : clause_start])  # the clause goes on before
+    before = _in_context(_measure_before(raw, names), raw, tail, q, previous, joined)
+    if noun:
+        if not before or _WEAK_END.search(_clean(raw)):
+            predicate = _predicate(rest, METRIC_MAX - len(noun) - 1)
+            if predicate:
+                return _clean(predicate + noun) + "数"
+        verb = _final_verb(before) if before else None
+        if len(before) <= 6 or verb:
+            head = verb if verb and len(before) > 6 else _LEAD.sub("", before)
+            return _clean((head + noun + "数")[-METRIC_MAX:])
+    phrase = _as_change(before, q)
+    suffix = _count_word(phrase, q) or _money_word(phrase, q)
+    return _clean((phrase + suffix)[-METRIC_MAX:]) or None
+
+
+def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callable[[], str], joined: bool) -> str:
+    """The measure completed from its neighbours when the words before the number do not name it:
+    a list's second number ("提高至829元和838元") or a bare change ("…3125万千瓦,同比增长11.4%")
+    takes the previous number's measure, and so does a new level in the same clause
+    ("从2%降低到0.4%"); a short repeat ("参保人数达…,参保率达…") its head;
+    a share ("占全部村总数83.3%") is a 占比; an amount of a noun after it ("1万元的助学补贴") that noun.
+    """
+    if "/" not in q.unit:
+        before = _PER_PERIOD.sub("", before)
+    if _CONNECTOR.match(raw) or (not before and _LEVEL.search(raw) and joined):  # "查验率从2%降低到0.4%"
+        return previous()
+    if _CHANGE.match(before):
+        return re.sub(rf"(?:{_CHANGE_VERB})$", "", previous()) + before.lstrip("再又")
+    if before and len(before) <= 3 and before not in (earlier := previous()) and before[:2] in earlier[:-1]:
+        at = earlier.index(before[:2])
+        if at in _starts(earlier):
+            return earlier[:at] + before
+    if q.unit == "%" and (share := _SHARE.fullmatch(before)):
+        return share.group(1) + "占比"
+    if q.dimension in ("money", "money_rate", "rate") and tail.startswith("的") and not tail.startswith("的基础"):
+        return (before[: -len(verb)] if (verb := _final_verb(before)) else before) + _noun_after(tail[1:])[0]
+    return before
 
 
 def _final_verb(phrase: str) -> str | None:
@@ -88,5 +342,5 @@ def _final_verb(phrase: str) -> str | None:
 
 def metric_key(metric: str, unit: str) -> str:
     """A key under which the same measure compares across regions and articles."""
-    core = _LEAD.sub("", _SCOPE.sub("", _clean(metric)))
+    core = _LEAD.sub("", _SCOPE.sub("", _PARENS.sub("", _clean(metric))))
     return f"{core or metric}|{unit}"

@@ -1,0 +1,118 @@
+"""The metric phrase: one invented sentence (not seed text) per grammar rule of kg/extract/metrics.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.extract.claims import find_claims
+from kg.extract.metrics import metric_key
+from kg.model import Article, Page, Sentence
+
+
+def metrics_of(body: str) -> list[str | None]:
+    """The metric of each claim in a one-paragraph page written without OCR noise."""
+    page = Page("t.txt", "t.txt", body, "utf-8", body, list(range(len(body) + 1)))
+    found = re.finditer(r"[^。]+。?", body)
+    sentences = [Sentence(m.start(), m.end(), m.group(), m.start(), paragraph=0) for m in found]
+    article = Article("t.txt", 0, "标题", 0, len(body), date="2023-11-20", year=2023, sentences=sentences)
+    return [c.metric for c in find_claims(page, [article], [], [])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A count named before its number is named as a count: 数, 次数, 场次; people named by a noun take 数.
+        ("全县建成示范基地12个。", ["建成示范基地数"]),
+        ("开展送法下乡活动15次，举办培训讲座8场。", ["开展送法下乡活动次数", "举办培训讲座场次"]),
+        ("登记注册护林员320名。", ["登记注册护林员数"]),
+        # A phrase that already names a quantity, or a verb counting people, takes no count word.
+        ("受益人数3.5万人，城镇新增就业860人。", ["受益人数", "城镇新增就业"]),
+        # Linking words are stripped where a word ends: the 为 of 行为 stays.
+        ("查处违法行为45起。", ["查处违法行为数"]),
+        ("日接诊量陡增至3000余人次。", ["日接诊量"]),
+    ],
+)
+def test_counts_are_named_as_counts(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "there are", a preposition or a pivot verb before the count: the predicate after the noun names it.
+        ("全县有9家卫生院开通远程会诊。", ["开通远程会诊卫生院数"]),
+        ("引导60余家企业参与结对帮扶。", ["参与结对帮扶企业数"]),
+        ("对12处危险路段进行整治。", ["整治危险路段数"]),
+        # Further members of the list are passed over.
+        ("对6处桥梁、涵洞进行加固。", ["加固桥梁数"]),
+        # A threshold inside the predicate is kept; a predicate with a count of its own is another measure.
+        ("全县共有15个村可提供5项以上便民服务。", ["可提供5项以上便民服务村数"]),
+        ("全镇40个村完成验收35个。", ["村数", "村完成验收数"]),
+        # Words before a list's connector belong to the previous member.
+        ("共整改37个安全隐患、21个消防问题和9个其他问题。", ["整改安全隐患数", "消防问题数", "其他问题数"]),
+    ],
+)
+def test_a_count_named_after_its_noun_takes_the_predicate(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Examples before 等: the verb and the head noun name the measure, the examples do not.
+        ("提供政策咨询、证照代办等服务300余次。", ["提供服务次数"]),
+        ("出台《乡村治理办法》等5项制度。", ["出台制度数"]),
+        # Quoted names right before a count are what is counted.
+        ("推出“早安课堂”“午间书屋”2个品牌。", ["推出品牌数"]),
+        # Paired brackets are kept as written; a place where something happened is left out.
+        ("建成社区(村)卫生室86个。", ["建成社区(村)卫生室数"]),
+        ("外出务工人员在省内定点机构就医结算3.2万人次。", ["外出务工人员就医结算人次"]),
+        # Aspect words are not part of a measure's name.
+        ("全县问题线索已核查办结45件。", ["问题线索核查办结数"]),
+    ],
+)
+def test_lists_names_and_places_before_the_number(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A rate that rose or fell by the number is named as the rise or fall.
+        ("门诊报销比例提高10%。", ["门诊报销比例增幅"]),
+        ("上调最低工资标准8%。", ["最低工资标准上调"]),
+        ("办事时限压缩50%。", ["办事时限压缩幅度"]),
+        # A bare change, a list's later numbers and a new level take the previous number's measure.
+        ("粮食产量达12万吨，同比增长3.2%。", ["粮食产量", "粮食产量同比增长"]),
+        ("园区工业产值分别同比增长12.5%、9.1%、4.4%。", ["园区工业产值同比增长"] * 3),
+        ("护林补贴分别提高至500元/月和420元/月。", ["护林补贴标准", "护林补贴标准"]),
+        ("抽检不合格率从2%降低到0.4%。", ["抽检不合格率", "抽检不合格率"]),
+        # A short repeat of the previous measure takes its head; a part of it does not.
+        ("医保参保人数达8.6万人，参保率达98%。", ["医保参保人数", "医保参保率"]),
+        ("外贸进出口总额2.6亿元，其中出口1.8亿元。", ["外贸进出口总额", "出口"]),
+        # A share of a whole.
+        ("全县35个村开通网上办事，占全部行政村总数60%。", ["开通网上办事村数", "行政村占比"]),
+    ],
+)
+def test_changes_lists_and_shares(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Money for a subsidy or loan is its amount; the noun after an amount names it.
+        ("发放临时补贴85万元。", ["发放临时补贴金额"]),
+        ("拨付300万元的专项资金。", ["专项资金"]),
+        # 累计 stays when only a bare verb would be left.
+        ("累计筹款230万元。", ["累计筹款"]),
+    ],
+)
+def test_amounts(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected
+
+
+def test_metric_key_ignores_scope_and_brackets() -> None:
+    assert metric_key("全县社区(村)卫生室数", "个") == metric_key("社区村卫生室数", "个") == "社区村卫生室数|个"
