@@ -32,6 +32,12 @@ def metrics_of(body: str) -> list[str | None]:
         # Linking words are stripped where a word ends: the 为 of 行为 stays.
         ("查处违法行为45起。", ["查处违法行为数"]),
         ("日接诊量陡增至3000余人次。", ["日接诊量"]),
+        # A count of times named after its number is still a count of times.
+        ("先后5次召开专题会议。", ["召开专题会议次数"]),
+        # A one-character stop word ends the counted noun only where it is a word of its own (中心 is not 中).
+        ("新建8个污水处理中心。", ["新建污水处理中心数"]),
+        # A phrase longer than 16 characters loses whole words from its start.
+        ("各乡镇文化站组织开展群众文艺汇演巡回活动45场。", ["组织开展群众文艺汇演巡回活动场次"]),
     ],
 )
 def test_counts_are_named_as_counts(sentence: str, expected: list[str]) -> None:
@@ -106,6 +112,7 @@ def test_changes_lists_and_shares(sentence: str, expected: list[str]) -> None:
         # Money for a subsidy or loan is its amount; the noun after an amount names it.
         ("发放临时补贴85万元。", ["发放临时补贴金额"]),
         ("拨付300万元的专项资金。", ["专项资金"]),
+        ("全县90%的事项可网上办理。", ["事项占比"]),
         # 累计 stays when only a bare verb would be left.
         ("累计筹款230万元。", ["累计筹款"]),
     ],

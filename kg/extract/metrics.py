@@ -19,7 +19,7 @@ from kg.extract.periods import period_pattern
 from kg.model import Quantity
 
 METRIC_MAX = 16
-_NOUN_MAX = 12
+_NOUN_MAX = 14
 _SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
 _LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共|共计|累计|全年|今年|通过|目前|此外|另外|分别)+")
 # Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
@@ -35,7 +35,7 @@ _TRAIL = re.compile(
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 # Where the noun phrase after a number ends: the predicate begins.
 _AFTER_STOP = re.compile(
-    r"已|均|都|全部|实现|开通|参与|入选|被|可|获|实施|进行|提供|接受|纳入|享受|完成|达到|覆盖|登台|主动|联合|组成|"
+    r"已|均|都|全部|实现|开通|参与|入选|被|可|获评|获得|获|实施|进行|提供|接受|纳入|享受|完成|达到|全覆盖|覆盖|登台|主动|联合|组成|"
     r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|以及|和|及|等|中|[、，,。；;：:]|\d"
 )
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
@@ -52,6 +52,7 @@ _PREDICATE_LEAD = re.compile(r"^(?:已经|已|均|都|全部|也|还|正|将|共
 # Measures whose number is an amount of something named before it ("投入资金…元").
 _AMOUNTS = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
 _COUNTS = ("count", "people", "households")
+_COUNTED = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
 _VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
 # A phrase that already names a quantity takes no count word.
 _NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准)$")
@@ -93,11 +94,28 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 def _starts(phrase: str) -> set[int]:
     """Where the phrase's words begin."""
-    starts, pos = set(), 0
+    return set(_word_at(phrase))
+
+
+def _word_at(phrase: str) -> dict[int, str]:
+    """The phrase's words by where they begin."""
+    at, pos = {}, 0
     for w in _words(phrase):
-        starts.add(pos)
+        at[pos] = w
         pos += len(w)
-    return starts
+    return at
+
+
+def _fit(phrase: str, size: int = METRIC_MAX, keep: str = "tail") -> str:
+    """The phrase cut to `size` characters at word boundaries, keeping its head or its tail
+    ("各类医保宣传活动布置政策宣传海报数" drops 各类, not 各)."""
+    if len(phrase) <= size:
+        return phrase
+    words = list(_words(phrase))
+    while len(words) > 1 and len("".join(words)) > size:
+        words.pop(-1 if keep == "head" else 0)
+    fitted = "".join(words)
+    return _clean(fitted if len(fitted) <= size else fitted[:size] if keep == "head" else fitted[-size:])
 
 
 def _is_verb(word: str) -> bool:
@@ -119,7 +137,7 @@ def _strip_lead_words(phrase: str) -> str:
     if phrase[:1] not in _LEAD_FIRST:
         return phrase
     words = list(_words(phrase))
-    while len(words) > 1 and words[0] in _LEAD_WORDS:
+    while words and words[0] in _LEAD_WORDS:
         words.pop(0)
     return "".join(words)
 
@@ -184,16 +202,17 @@ def _noun_after(tail: str) -> tuple[str, str]:
     "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
     only where a word begins ("许可" is not "可")."""
     clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
-    starts: set[int] | None = None
+    words: dict[int, str] | None = None
     end = len(tail)
     for m in _AFTER_STOP.finditer(tail):
         if m.start() < len(clause) and m.group()[0].isalpha():
-            starts = _starts(clause[: _NOUN_MAX * 2]) if starts is None else starts
-            if m.start() not in starts:
-                continue
+            words = _word_at(clause[: _NOUN_MAX * 2]) if words is None else words
+            word = words.get(m.start())
+            if word is None or (len(m.group()) == 1 and word != m.group()):
+                continue  # "许可" is not 可, "中心" not 中
         end = m.start()
         break
-    return _clean(tail[:end])[:_NOUN_MAX], tail[end:]
+    return _fit(_clean(tail[:end]), _NOUN_MAX, keep="head"), tail[end:]
 
 
 def _predicate(rest: str, room: int) -> str:
@@ -234,8 +253,8 @@ def _count_word(phrase: str, q: Quantity) -> str:
         return "人次"
     if dimension not in _COUNTS or not phrase or _NAMES_QUANTITY.search(phrase) or unit in _VISITS:
         return ""
-    if unit in ("次", "场"):
-        return "次数" if unit == "次" else "场次"
+    if unit in _COUNTED:
+        return _COUNTED[unit]
     verb = _final_verb(phrase) is not None
     return "" if verb and unit == "人" else unit + "数" if verb and unit == "户" else "数"
 
@@ -296,14 +315,14 @@ def metric_phrase(
         if not before or _WEAK_END.search(_clean(raw)):
             predicate = _predicate(rest, METRIC_MAX - len(noun) - 1)
             if predicate:
-                return _clean(predicate + noun) + "数"
+                return _clean(predicate + noun) + _COUNTED.get(q.unit, "数")
         verb = _final_verb(before) if before else None
         if len(before) <= 6 or verb:
             head = verb if verb and len(before) > 6 else _LEAD.sub("", before)
-            return _clean((head + noun + "数")[-METRIC_MAX:])
-    phrase = _as_change(before, q)
+            return _fit(_clean(head + noun) + _COUNTED.get(q.unit, "数"))
+    phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q)
-    return _clean((phrase + suffix)[-METRIC_MAX:]) or None
+    return _fit(_clean(phrase + suffix)) or None
 
 
 def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callable[[], str], joined: bool) -> str:
@@ -326,7 +345,10 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callabl
     if q.unit == "%" and (share := _SHARE.fullmatch(before)):
         return share.group(1) + "占比"
     if q.dimension in ("money", "money_rate", "rate") and tail.startswith("的") and not tail.startswith("的基础"):
-        return (before[: -len(verb)] if (verb := _final_verb(before)) else before) + _noun_after(tail[1:])[0]
+        noun = _noun_after(tail[1:])[0]
+        if q.unit == "%" and not before:
+            return noun + "占比"  # "95%的业务可网上办理"
+        return (before[: -len(verb)] if (verb := _final_verb(before)) else before) + noun
     return before
 
 
