@@ -74,6 +74,9 @@ def test_a_count_named_after_its_noun_takes_the_predicate(sentence: str, expecte
         ("推出“早安课堂”“午间书屋”2个品牌。", ["推出品牌数"]),
         # Paired brackets are kept as written; a place where something happened is left out.
         ("建成社区(村)卫生室86个。", ["建成社区(村)卫生室数"]),
+        # Short coordinated words share the head: each is kept.
+        ("注销、吊销营业执照42家。", ["注销吊销营业执照数"]),
+        ("县、乡两级服务覆盖率达95%。", ["县乡两级服务覆盖率"]),
         ("外出务工人员在省内定点机构就医结算3.2万人次。", ["外出务工人员就医结算人次"]),
         # Aspect words are not part of a measure's name.
         ("全县问题线索已核查办结45件。", ["问题线索核查办结数"]),
@@ -98,6 +101,8 @@ def test_lists_names_and_places_before_the_number(sentence: str, expected: list[
         # A short repeat of the previous measure takes its head; a part of it does not.
         ("医保参保人数达8.6万人，参保率达98%。", ["医保参保人数", "医保参保率"]),
         ("外贸进出口总额2.6亿元，其中出口1.8亿元。", ["外贸进出口总额", "出口"]),
+        # A bare rate after a count is a rate of the count's object.
+        ("全县完成各类审批事项1.2万件，办结率99.5%。", ["完成各类审批事项数", "各类审批事项办结率"]),
         # A share of a whole.
         ("全县35个村开通网上办事，占全部行政村总数60%。", ["开通网上办事村数", "行政村占比"]),
     ],

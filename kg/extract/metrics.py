@@ -168,7 +168,9 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
         examples, head = "".join(words[:at]), "".join(words[at + 1 :])
         verbs = [w for w in _words(examples.partition("、")[0]) if _is_verb(w)]
         raw = (verbs[0] if verbs and (head or "、" not in examples) else "") + head
-    before = raw.rpartition("、")[2]
+    items = raw.split("、")
+    # Short coordinated words share the head ("注销、撤销僵尸组织", "县、乡、村覆盖率"); else the last item.
+    before = "".join(items) if all(0 < len(item.strip()) <= 2 for item in items[:-1]) else items[-1]
     before = period_pattern(before).sub("", before)
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
@@ -282,6 +284,14 @@ def _money_word(phrase: str, q: Quantity) -> str:
     return "标准" if "/" in q.unit else "金额"
 
 
+def _object_of(phrase: str) -> str:
+    """The noun phrase after a phrase's first verb ("乡村两级完成医保代办事项" -> 医保代办事项)."""
+    words = _words(phrase)
+    verbs = [i for i, w in enumerate(words) if _is_verb(w)]
+    obj = "".join(words[verbs[0] + 1 :]) if verbs else ""
+    return obj if len(obj) >= 2 else ""
+
+
 def _previous_measure(text: str, end: int, names: tuple[str, ...]) -> str:
     """The measure of the number before `end` in the same sentence ("补贴提高至829元和838元")."""
     head = _CLAUSE_END.split(text[:end].rstrip("和与及、，, "))[-1]
@@ -329,8 +339,9 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callabl
     """The measure completed from its neighbours when the words before the number do not name it:
     a list's second number ("提高至829元和838元") or a bare change ("…3125万千瓦,同比增长11.4%")
     takes the previous number's measure, and so does a new level in the same clause
-    ("从2%降低到0.4%"); a short repeat ("参保人数达…,参保率达…") its head;
-    a share ("占全部村总数83.3%") is a 占比; an amount of a noun after it ("1万元的助学补贴") that noun.
+    ("从2%降低到0.4%"); a short repeat ("参保人数达…,参保率达…") its head, a bare rate
+    ("办结率") its object; a share ("占全部村总数83.3%") is a 占比; an amount of a noun after it
+    ("1万元的助学补贴") is that noun.
     """
     if "/" not in q.unit:
         before = _PER_PERIOD.sub("", before)
@@ -338,10 +349,12 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callabl
         return previous()
     if _CHANGE.match(before):
         return re.sub(rf"(?:{_CHANGE_VERB})$", "", previous()) + before.lstrip("再又")
-    if before and len(before) <= 3 and before not in (earlier := previous()) and before[:2] in earlier[:-1]:
-        at = earlier.index(before[:2])
-        if at in _starts(earlier):
+    if before and len(before) <= 3 and before not in (earlier := previous()):
+        at = earlier.find(before[:2], 0, len(earlier) - 1)
+        if at >= 0 and at in _starts(earlier):
             return earlier[:at] + before
+        if before.endswith("率") and (done := _object_of(earlier)):
+            return done + before  # "完成代办事项6万件，办结率100%" -> 代办事项办结率
     if q.unit == "%" and (share := _SHARE.fullmatch(before)):
         return share.group(1) + "占比"
     if q.dimension in ("money", "money_rate", "rate") and tail.startswith("的") and not tail.startswith("的基础"):
