@@ -101,6 +101,12 @@ def test_lists_names_and_places_before_the_number(sentence: str, expected: list[
         # A short repeat of the previous measure takes its head; a part of it does not.
         ("医保参保人数达8.6万人，参保率达98%。", ["医保参保人数", "医保参保率"]),
         ("外贸进出口总额2.6亿元，其中出口1.8亿元。", ["外贸进出口总额", "出口"]),
+        # A short measure sharing a word with an earlier one takes that measure's head, over several clauses.
+        (
+            "全县医疗救助对象报销人数900人，报销金额120万元，报销比例达80%。",
+            ["医疗救助对象报销人数", "医疗救助对象报销金额", "医疗救助对象报销比例"],
+        ),
+        ("门诊量同比增长8%，较上月增加500人次。", ["门诊量同比增长", "门诊量较上月增加人次"]),
         # A bare rate after a count is a rate of the count's object.
         ("全县完成各类审批事项1.2万件，办结率99.5%。", ["完成各类审批事项数", "各类审批事项办结率"]),
         # A share of a whole.

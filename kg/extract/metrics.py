@@ -12,7 +12,7 @@ words are verbs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from kg.extract.periods import period_pattern
@@ -61,7 +61,7 @@ _FALL = ("下降", "降低", "减少")
 _ADJUST = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
 _CHANGE_VERB = "|".join(_RISE + _FALL + _ADJUST)
 _LEVEL = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
-_CHANGE = re.compile(rf"^(?:同比|环比)?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
+_CHANGE = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
 _CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
 _NUMBER = re.compile(r"[\d０-９]")
 _NUMBERS = re.compile(r"[\d０-９][\d０-９.．]*")
@@ -292,15 +292,17 @@ def _object_of(phrase: str) -> str:
     return obj if len(obj) >= 2 else ""
 
 
-def _previous_measure(text: str, end: int, names: tuple[str, ...]) -> str:
-    """The measure of the number before `end` in the same sentence ("补贴提高至829元和838元")."""
-    head = _CLAUSE_END.split(text[:end].rstrip("和与及、，, "))[-1]
+def _earlier_measures(text: str, end: int, names: tuple[str, ...]) -> Iterator[str]:
+    """The measures of the numbers before `end` in the sentence, nearest first: a list's
+    third number takes the first's measure ("增长57%、44%、9%")."""
+    head = text[:end]
     numbers = [m for m in _NUMBERS.finditer(head) if head[m.end() : m.end() + 1] not in _DATE_WORDS]
-    for k in range(len(numbers) - 1, -1, -1):  # "增长57%、44%、9%": the third takes the first's measure
-        measure = _measure_before(head[numbers[k - 1].end() if k else 0 : numbers[k].start()], names)
+    for k in range(len(numbers) - 1, -1, -1):
+        breaks = list(_CLAUSE_END.finditer(head, 0, numbers[k].start()))
+        start = max(numbers[k - 1].end() if k else 0, breaks[-1].end() if breaks else 0)
+        measure = _measure_before(head[start : numbers[k].start()], names)
         if _HAN2.search(measure):
-            return measure
-    return ""
+            yield measure
 
 
 def metric_phrase(
@@ -318,9 +320,9 @@ def metric_phrase(
         raw = _QUOTED_END.sub("", raw)  # "推出“A”“B”三个子项目": the names are what is counted
         if _LIST_END.search(raw):  # "39个立行立改问题和9个边巡边改问题": the words before belong to the last item
             raw = ""
-    previous = lambda: _previous_measure(text, clause_start, names)  # noqa: E731 - only some numbers need it
+    earlier = _earlier_measures(text, clause_start, names)  # lazy: only some numbers need it
     joined = not _CLAUSE_END.search(text[max(0, clause_start - 1) : clause_start])  # the clause goes on before
-    before = _in_context(_measure_before(raw, names), raw, tail, q, previous, joined)
+    before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
     if noun:
         if not before or _WEAK_END.search(_clean(raw)):
             predicate = _predicate(rest, METRIC_MAX - len(noun) - 1)
@@ -335,7 +337,7 @@ def metric_phrase(
     return _fit(_clean(phrase + suffix)) or None
 
 
-def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callable[[], str], joined: bool) -> str:
+def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator[str], joined: bool) -> str:
     """The measure completed from its neighbours when the words before the number do not name it:
     a list's second number ("提高至829元和838元") or a bare change ("…3125万千瓦,同比增长11.4%")
     takes the previous number's measure, and so does a new level in the same clause
@@ -346,15 +348,16 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, previous: Callabl
     if "/" not in q.unit:
         before = _PER_PERIOD.sub("", before)
     if _CONNECTOR.match(raw) or (not before and _LEVEL.search(raw) and joined):  # "查验率从2%降低到0.4%"
-        return previous()
+        return next(earlier, "")
     if _CHANGE.match(before):
-        return re.sub(rf"(?:{_CHANGE_VERB})$", "", previous()) + before.lstrip("再又")
-    if before and len(before) <= 3 and before not in (earlier := previous()):
-        at = earlier.find(before[:2], 0, len(earlier) - 1)
-        if at >= 0 and at in _starts(earlier):
-            return earlier[:at] + before
-        if before.endswith("率") and (done := _object_of(earlier)):
-            return done + before  # "完成代办事项6万件，办结率100%" -> 代办事项办结率
+        return re.sub(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$", "", next(earlier, "")) + before.lstrip("再又")
+    if before and len(before) <= 4:
+        for n, measure in enumerate(earlier):
+            at = measure.find(before[:2], 0, len(measure) - 1)
+            if at > 0 and at in _starts(measure) and before not in measure:
+                return measure[:at] + before  # "…报销人数829人，报销金额…" -> …报销金额
+            if before.endswith("率") and n == 0 and (done := _object_of(measure)):
+                return done if done.endswith(before) else done + before  # "完成事项6万件，办结率…" -> 事项办结率
     if q.unit == "%" and (share := _SHARE.fullmatch(before)):
         return share.group(1) + "占比"
     if q.dimension in ("money", "money_rate", "rate") and tail.startswith("的") and not tail.startswith("的基础"):
