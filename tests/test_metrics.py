@@ -132,5 +132,9 @@ def test_amounts(sentence: str, expected: list[str]) -> None:
     assert metrics_of(sentence) == expected
 
 
+def test_a_number_in_characters_inside_the_name_stays_in_it() -> None:
+    assert metrics_of("困难群众两项补贴分别提高至300元/月和200元/月。")[-2:] == ["困难群众两项补贴标准"] * 2
+
+
 def test_metric_key_ignores_scope_and_brackets() -> None:
     assert metric_key("全县社区(村)卫生室数", "个") == metric_key("社区村卫生室数", "个") == "社区村卫生室数|个"

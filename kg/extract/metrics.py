@@ -73,6 +73,7 @@ _ASPECT = frozenset(("已", "已经", "分别", "均", "都"))  # "图斑已举�
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
 _ASPECT_CHARS = re.compile(r"已|分别|均|都")
+_NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
 
 
@@ -313,7 +314,7 @@ def metric_phrase(
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out.
     """
-    raw = text[clause_start : q.start]
+    raw = text[_name_start(text, clause_start) : q.start]
     tail = text[q.end : clause_end]
     noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
     if noun:
@@ -335,6 +336,16 @@ def metric_phrase(
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def _name_start(text: str, start: int) -> int:
+    """Where the words naming a measure begin when a number written in characters just before
+    `start` is part of the name ("残疾人两项补贴提高至829元"), else `start`."""
+    if not _NAMED_COUNT.search(text, 0, start):
+        return start
+    breaks = list(_CLAUSE_END.finditer(text, 0, start))
+    digits = list(_NUMBERS.finditer(text, breaks[-1].end() if breaks else 0, start))
+    return digits[-1].end() if digits else breaks[-1].end() if breaks else 0
 
 
 def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator[str], joined: bool) -> str:
