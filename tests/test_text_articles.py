@@ -174,3 +174,40 @@ def test_seed_pages_keep_the_sentence_invariant() -> None:
         assert articles, path
         assert [a.index for a in articles] == list(range(len(articles)))
         _check_sentences(page, articles)
+
+
+_REST_FIRST = """绿水镇修通产业路
+
+绿水日报5月2日讯（记者 王五）今年以来，绿水镇投入资金300万元，修通产业路8公里，沿线果园的果子不再愁运。
+
+镇里还组织果农成立合作社，统一包装销售，去年合作社销售水果120吨。
+
+望早日用上自来水。
+
+为此，青山县水利局投入资金500万元，新建水厂2座，铺设管网30公里，惠及群众1.2万人。
+
+青山县农村自来水普及率达98%
+
+青山日报5月2日讯（记者 赵六）“现在拧开龙头就有干净水。”青山县白石村村民李大姐高兴地说。过去，村里人喝水靠挑，大家都希
+"""
+
+
+def test_rest_of_a_story_printed_before_its_headline_goes_back_to_it() -> None:
+    page = page_from_text(_REST_FIRST)
+    articles = split_articles(page)
+    assert [a.headline for a in articles] == ["绿水镇修通产业路", "青山县农村自来水普及率达98%"]
+    road, water = articles
+    assert road.sentences[-1].text.endswith("销售水果120吨。")
+    assert [s.text for s in water.sentences[-2:]] == [
+        "望早日用上自来水。",
+        "为此，青山县水利局投入资金500万元，新建水厂2座，铺设管网30公里，惠及群众1.2万人。",
+    ]
+    assert not water.truncated
+    _check_sentences(page, articles)
+
+
+def test_a_cut_that_joins_no_word_leaves_the_story_truncated() -> None:
+    page = page_from_text(_REST_FIRST.replace("大家都希", "过去村里人喝水"))
+    road, water = split_articles(page)
+    assert road.sentences[-1].text.startswith("为此，青山县水利局")
+    assert water.truncated

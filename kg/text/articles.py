@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from kg.model import Article, Page, Sentence
 from kg.text.blocks import Block, body_text, cluster_text, squash
+from kg.text.continuations import rejoin_continuations
 from kg.text.dates import iso_date, main_year
 from kg.text.headlines import place_strays, share
 from kg.text.lines import DATELINE, SIGNATURE
@@ -29,6 +30,7 @@ def split_articles(page: Page) -> list[Article]:
         share(blocks, bodies, i, clusters, page)
     blocks = place_strays(blocks, page)
     blocks = [b for b in blocks if b.body and not _is_photo_item(b, page)]
+    rejoin_continuations(blocks, page)
     _attach_captions(blocks, captions)
     blocks.sort(key=lambda b: b.body[0][0].start)
     year = main_year(page.text)
