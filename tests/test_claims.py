@@ -307,3 +307,15 @@ def test_a_headline_part_named_after_its_parent_frames_the_article() -> None:
     article.headline = "高新区春苗计划·春苗课堂首期开讲"
     claims = find_claims(page, [article], [parent, part], mentions_of(page, parent, part))
     assert [c.program for c in claims] == ["春苗课堂"]
+
+
+def test_a_body_named_elsewhere_speaks_only_for_its_own_places() -> None:
+    other_county = Entity("region", "431102000000", "冷水滩区")  # in another city than 苏仙区
+    _, claims = claims_of(
+        "苏仙区自然资源局今年整治耕地1200亩。\n冷水滩区新增造林面积3000亩。\n苏仙区新建口袋公园5个。",
+        REGION, AGENCY, other_county,
+    )
+    by_value = {c.quantity.value: c for c in claims}
+    assert by_value[1200].agency == "苏仙区自然资源局"
+    assert (by_value[3000].region, by_value[3000].agency) == ("冷水滩区", None)
+    assert (by_value[5].region, by_value[5].agency) == ("苏仙区", "苏仙区自然资源局")

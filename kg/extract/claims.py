@@ -441,6 +441,18 @@ def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, star
             return start, end
 
 
+def _serves(agency: Entity, region: Entity | None) -> bool:
+    """A body the sentence does not name speaks for the claim's place only when one of their two places
+    holds the other (a city bureau for its county, a county office for the province's figure), not for
+    a place in another city that the same article also reports on."""
+    if region is None or region.type != "region" or not agency.region:
+        return True
+    places = gazetteer()
+    return any(r.code == region.key for r in places.chain(agency.region)) or any(
+        r.code == agency.region for r in places.chain(region.key)
+    )
+
+
 def _build(
     ctx: _ArticleContext,
     sentence: Sentence,
@@ -467,12 +479,15 @@ def _build(
     clause_raw = page.raw_span(sentence.text_start + clause_start, sentence.text_start + clause_end)
     region = _region_for(ctx, sentence, number_raw, clause_raw)
     actor = ctx.nearest_before("agency", sentence, number_raw)
-    agency_m = actor or ctx.first_in_paragraph("agency", sentence.paragraph) or ctx.main_agency
-    agency = ctx.entity(agency_m) if agency_m else None
+    if actor is not None:
+        agency: Entity | None = ctx.entity(actor)
+    else:  # a body named elsewhere in the paragraph or the article, if it is of the claim's place
+        near = (ctx.first_in_paragraph("agency", sentence.paragraph), ctx.main_agency)
+        agency = next((ctx.entity(m) for m in near if m is not None and _serves(ctx.entity(m), region)), None)
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
 
     if actor is not None:
-        subject: Entity | None = ctx.entity(actor)
+        subject: Entity | None = agency
     elif region is not None:
         subject = region
     elif organization_m is not None:
