@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import islice
 
 from kg.extract.periods import period_pattern
 from kg.model import Quantity
@@ -69,10 +70,9 @@ _QUOTED_END = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
 _SHARE = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
 _DATE_WORDS = ("年", "月", "日", "号")
 _PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
-_ASPECT = frozenset(("已", "已经", "分别", "均", "都"))  # "图斑已举证销号": aspect, not part of a measure's name
+_ASPECT = re.compile(r"已经|已|分别|均|都")  # "图斑已举证销号": aspect, not part of a measure's name
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
-_ASPECT_CHARS = re.compile(r"已|分别|均|都")
 _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
 
@@ -93,18 +93,24 @@ def _words(phrase: str) -> tuple[str, ...]:
     return tuple(_posseg().dt.tokenizer.cut(phrase, HMM=False))
 
 
+def _is_boundary(phrase: str, pos: int) -> bool:
+    """Whether a word begins at `pos`: certainly so when no dictionary word spans it, else as jieba cuts."""
+    if pos <= 0 or pos >= len(phrase):
+        return True
+    freq = _posseg().dt.tokenizer.FREQ
+    spanned = any(
+        freq.get(phrase[i:j]) for i in range(max(0, pos - 3), pos) for j in range(pos + 1, min(len(phrase), i + 5) + 1)
+    )
+    return not spanned or pos in _starts(phrase)
+
+
 def _starts(phrase: str) -> set[int]:
     """Where the phrase's words begin."""
-    return set(_word_at(phrase))
-
-
-def _word_at(phrase: str) -> dict[int, str]:
-    """The phrase's words by where they begin."""
-    at, pos = {}, 0
+    starts, pos = set(), 0
     for w in _words(phrase):
-        at[pos] = w
+        starts.add(pos)
         pos += len(w)
-    return at
+    return starts
 
 
 def _fit(phrase: str, size: int = METRIC_MAX, keep: str = "tail") -> str:
@@ -163,12 +169,11 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     that ends at the number ("A、B等20家企业") names nothing before it.
     """
     raw = raw.replace("的基础上", "")
-    words = _words(raw) if "等" in raw else ()  # jieba only where it can matter: extraction speed
-    if "等" in words:
-        at = len(words) - 1 - words[::-1].index("等")
-        examples, head = "".join(words[:at]), "".join(words[at + 1 :])
-        verbs = [w for w in _words(examples.partition("、")[0]) if _is_verb(w)]
-        raw = (verbs[0] if verbs and (head or "、" not in examples) else "") + head
+    at = raw.rfind("等")
+    if at >= 0 and _is_boundary(raw, at) and _is_boundary(raw, at + 1):  # 等 as a word, not 平等 or 等级
+        examples, head = raw[:at], raw[at + 1 :]
+        verbs = [w for w in _words(examples.partition("、")[0]) if _is_verb(w)] if head or "、" not in examples else []
+        raw = (verbs[0] if verbs else "") + head
     items = raw.split("、")
     # Short coordinated words share the head ("注销、撤销僵尸组织", "县、乡、村覆盖率"); else the last item.
     before = "".join(items) if all(0 < len(item.strip()) <= 2 for item in items[:-1]) else items[-1]
@@ -176,12 +181,12 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)
-    if _ASPECT_CHARS.search(before):
-        before = "".join(w for w in _words(before) if w not in _ASPECT)
+    for m in reversed(list(_ASPECT.finditer(before))):
+        if _is_boundary(before, m.start()) and _is_boundary(before, m.end()):
+            before = before[: m.start()] + before[m.end() :]
     before = _SCOPE.sub("", before)
-    led = _LEAD.sub("", before)
-    before = led if len(_strip_trail(led)) > 2 or not before.startswith("累计") else "累计" + led
-    before = _strip_trail(before)
+    led = _strip_trail(_LEAD.sub("", before))
+    before = led if len(led) > 2 or not before.startswith("累计") else _strip_trail("累计" + led)
     if before:
         before = _strip_trail(_strip_lead_words(_drop_locative(before)))
     return before
@@ -192,11 +197,9 @@ def _strip_trail(phrase: str) -> str:
     m = _TRAIL.search(phrase)
     if not m:
         return phrase
-    pos = max(0, m.start() - 4)  # words are cut from a little before the match, not from the phrase's start
-    for w in _words(phrase[pos:]):
-        if pos >= m.start() and _TRAIL.fullmatch(phrase[pos:]):
+    for pos in range(m.start(), len(phrase)):
+        if _TRAIL.fullmatch(phrase[pos:]) and _is_boundary(phrase, pos):
             return phrase[:pos]
-        pos += len(w)
     return phrase
 
 
@@ -205,13 +208,11 @@ def _noun_after(tail: str) -> tuple[str, str]:
     "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
     only where a word begins ("许可" is not "可")."""
     clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
-    words: dict[int, str] | None = None
     end = len(tail)
     for m in _AFTER_STOP.finditer(tail):
         if m.start() < len(clause) and m.group()[0].isalpha():
-            words = _word_at(clause[: _NOUN_MAX * 2]) if words is None else words
-            word = words.get(m.start())
-            if word is None or (len(m.group()) == 1 and word != m.group()):
+            near = clause[: _NOUN_MAX * 2]
+            if not _is_boundary(near, m.start()) or (len(m.group()) == 1 and not _is_boundary(near, m.end())):
                 continue  # "许可" is not 可, "中心" not 中
         end = m.start()
         break
@@ -325,14 +326,15 @@ def metric_phrase(
     joined = not _CLAUSE_END.search(text[max(0, clause_start - 1) : clause_start])  # the clause goes on before
     before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
     if noun:
+        counted = _COUNTED.get(q.unit, "数")
         if not before or _WEAK_END.search(_clean(raw)):
-            predicate = _predicate(rest, METRIC_MAX - len(noun) - 1)
+            predicate = _predicate(rest, METRIC_MAX - len(noun) - len(counted))
             if predicate:
-                return _clean(predicate + noun) + _COUNTED.get(q.unit, "数")
+                return _fit(_clean(predicate + noun) + counted)
         verb = _final_verb(before) if before else None
         if len(before) <= 6 or verb:
             head = verb if verb and len(before) > 6 else _LEAD.sub("", before)
-            return _fit(_clean(head + noun) + _COUNTED.get(q.unit, "数"))
+            return _fit(_clean(head + noun) + counted)
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
@@ -363,7 +365,7 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
     if _CHANGE.match(before):
         return re.sub(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$", "", next(earlier, "")) + before.lstrip("再又")
     if before and len(before) <= 4:
-        for n, measure in enumerate(earlier):
+        for n, measure in enumerate(islice(earlier, 3)):
             at = measure.find(before[:2], 0, len(measure) - 1)
             if at > 0 and at in _starts(measure) and before not in measure:
                 return measure[:at] + before  # "…报销人数829人，报销金额…" -> …报销金额
