@@ -134,6 +134,8 @@ def test_amounts(sentence: str, expected: list[str]) -> None:
 
 def test_a_number_in_characters_inside_the_name_stays_in_it() -> None:
     assert metrics_of("困难群众两项补贴分别提高至300元/月和200元/月。")[-2:] == ["困难群众两项补贴标准"] * 2
+    # A word cut by a number read before it ("一次|性") is whole again.
+    assert metrics_of("全县为困难群众增发一次性生活补贴85万元。") == ["一次性生活补贴金额"]
 
 
 def test_metric_key_ignores_scope_and_brackets() -> None:

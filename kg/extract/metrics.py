@@ -342,7 +342,10 @@ def metric_phrase(
 
 def _name_start(text: str, start: int) -> int:
     """Where the words naming a measure begin when a number written in characters just before
-    `start` is part of the name ("残疾人两项补贴提高至829元"), else `start`."""
+    `start` is part of the name ("残疾人两项补贴提高至829元", "增发一次性补贴"), else `start`."""
+    window = max(0, start - 4)
+    if not _is_boundary(text[window : start + 4], start - window):  # "一次|性": the word goes on
+        return window + max(p for p in _starts(text[window : start + 4]) if p < start - window)
     if not _NAMED_COUNT.search(text, 0, start):
         return start
     breaks = list(_CLAUSE_END.finditer(text, 0, start))
