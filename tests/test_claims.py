@@ -319,3 +319,14 @@ def test_a_body_named_elsewhere_speaks_only_for_its_own_places() -> None:
     assert by_value[1200].agency == "苏仙区自然资源局"
     assert (by_value[3000].region, by_value[3000].agency) == ("冷水滩区", None)
     assert (by_value[5].region, by_value[5].agency) == ("苏仙区", "苏仙区自然资源局")
+
+
+def test_the_body_a_headline_names_acts_where_a_paragraph_names_none() -> None:
+    finance = Entity("agency", "431003000000/财政局", "苏仙区财政局", region="431003000000")
+    body = "苏仙区财政局拨付资金300万元，苏仙区财政局还安排专项经费50万元。\n全区今年整治耕地1200亩。"
+    page, article = make_page(body)
+    article.headline = "苏仙区自然资源局 全力守护耕地"
+    entities = [REGION, AGENCY, finance]
+    claims = find_claims(page, [article], entities, mentions_of(page, REGION, finance))
+    by_value = {c.quantity.value: c.agency for c in claims}
+    assert by_value == {3_000_000: "苏仙区财政局", 500_000: "苏仙区财政局", 1200: "苏仙区自然资源局"}

@@ -211,6 +211,12 @@ class _ArticleContext:
         self.headline_program = self.program_in_text(article.headline)
         agencies = [m for m in self.mentions if m.kind == "agency"]
         self.main_agency = _most_common(agencies)
+        # the body the headline names ("大通湖区医疗保障局践行…") acts throughout the story
+        headline = "".join(article.headline.split())
+        named = [e for e in self.by_key.values() if e.type == "agency" and any(
+            n in headline for n in (e.label, *e.aliases))]
+        self.headline_agency = max(named, key=lambda e: len(e.label), default=None)
+        self.main_body = self.entity(self.main_agency) if self.main_agency else None
 
     def entity(self, m: Mention) -> Entity:
         return self.by_key[m.key or ""]
@@ -482,8 +488,9 @@ def _build(
     if actor is not None:
         agency: Entity | None = ctx.entity(actor)
     else:  # a body named elsewhere in the paragraph or the article, if it is of the claim's place
-        near = (ctx.first_in_paragraph("agency", sentence.paragraph), ctx.main_agency)
-        agency = next((ctx.entity(m) for m in near if m is not None and _serves(ctx.entity(m), region)), None)
+        in_paragraph = ctx.first_in_paragraph("agency", sentence.paragraph)
+        near = (ctx.entity(in_paragraph) if in_paragraph else None, ctx.headline_agency, ctx.main_body)
+        agency = next((e for e in near if e is not None and _serves(e, region)), None)
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
 
     if actor is not None:
