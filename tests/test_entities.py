@@ -161,3 +161,17 @@ def test_body_of_a_county_park_belongs_to_the_county() -> None:
     assert agency.label == "安化县经开区党工委"
     assert agency.region == "430923000000"
     assert agency.key == "430923000000/安化经开区/安化经开区党工委"
+
+
+def test_a_body_named_inside_a_quoted_name_is_not_an_agency() -> None:
+    page, arts = _page([
+        "群众可通过“岳阳市医保局网上大厅”办理业务。",
+        "“岳阳市医保局”公众号发布通知。",
+        "“岳阳市财政局把钱用在刀刃上，让群众得实惠。”",
+    ])
+    entities, mentions = find_entities(page, arts)
+    agencies = [m for m in mentions if m.kind == "agency"]
+    assert [(m.text, m.start) for m in agencies] == [
+        ("岳阳市医保局", page.raw.index("岳阳市医保局”公众号")),
+        ("岳阳市财政局", page.raw.index("岳阳市财政局")),
+    ]

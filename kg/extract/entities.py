@@ -28,6 +28,7 @@ from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
 _REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
 LOOSE_ARTICLE = -1  # Mention.article of text outside every article
+_QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")  # a quoted name, not speech
 _LOOSE_PIECE = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
 _AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
@@ -228,7 +229,10 @@ def _bodies(
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
+    quoted = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
     for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
+        if any(a <= start and end < b for a, b in quoted):  # “湖南省医保局网上大厅” names a platform, not the body
+            continue
         entity = state.add(candidate, text[start:end], weak=weak)
         mention = state.mention(entity.type, sentence, start, end, article.index, entity.key)
         if mention is not None and entity.type == "agency":
