@@ -97,11 +97,12 @@ def _is_boundary(phrase: str, pos: int) -> bool:
     """Whether a word begins at `pos`: certainly so when no dictionary word spans it, else as jieba cuts."""
     if pos <= 0 or pos >= len(phrase):
         return True
-    freq = _posseg().dt.tokenizer.FREQ
-    spanned = any(
-        freq.get(phrase[i:j]) for i in range(max(0, pos - 3), pos) for j in range(pos + 1, min(len(phrase), i + 5) + 1)
-    )
-    return not spanned or pos in _starts(phrase)
+    freq = _posseg().dt.tokenizer.FREQ  # holds every word and every prefix of one
+    for i in range(max(0, pos - 3), pos):
+        ends = range(pos + 1, min(len(phrase), i + 5) + 1)
+        if phrase[i : pos + 1] in freq and any(freq.get(phrase[i:j]) for j in ends):
+            return pos in _starts(phrase)
+    return True
 
 
 def _starts(phrase: str) -> set[int]:
