@@ -330,3 +330,10 @@ def test_the_body_a_headline_names_acts_where_a_paragraph_names_none() -> None:
     claims = find_claims(page, [article], entities, mentions_of(page, REGION, finance))
     by_value = {c.quantity.value: c.agency for c in claims}
     assert by_value == {3_000_000: "苏仙区财政局", 500_000: "苏仙区财政局", 1200: "苏仙区自然资源局"}
+
+
+def test_a_national_program_counts_only_in_the_numbers_own_clause() -> None:
+    national = Entity("program", "乡村振兴", "乡村振兴", level="national")
+    _, claims = claims_of("苏仙区助力乡村振兴，今年新建村道12公里。\n苏仙区投入乡村振兴资金300万元。", REGION, national)
+    by_value = {c.quantity.value: c.program for c in claims}
+    assert by_value == {12: None, 3_000_000: "乡村振兴"}

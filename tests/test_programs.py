@@ -1,4 +1,4 @@
-"""Program names by cues, not by lists."""
+"""Program names by cues, and national programs by name from kg/extract/data/national_programs.json."""
 
 from kg.extract.programs import canonical_program, find_programs
 
@@ -82,3 +82,13 @@ def test_names_coded_by_a_count_of_parts_or_a_number() -> None:
     assert _names("开展“一对一”帮扶。") == []
     assert _names("12345热线受理诉求890件，满意率98%。") == ["12345热线"]
     assert _names("全年服务企业3200家。") == []
+
+
+def test_national_programs_are_found_unquoted_as_whole_words() -> None:
+    hits = find_programs("该县全面推行告知承诺制，落实河长制。")
+    assert [(h.name, h.national) for h in hits] == [("告知承诺制", True), ("河长制", True)]
+    assert _names("对窗口服务逐项进行好差评定。") == []  # 评定 is a word: no 好差评 here
+
+
+def test_a_page_name_holding_a_national_one_wins() -> None:
+    assert _names("该镇开展“河长制巡河护水”专项行动。") == ["河长制巡河护水"]

@@ -172,8 +172,9 @@ class _ArticleContext:
         named = [m for m in mentions if m.key in self.by_key]
         self.mentions = sorted(named, key=lambda m: m.start)
         self.by_kind: dict[str, list[Mention]] = {}
-        for m in self.mentions:
-            self.by_kind.setdefault(m.kind, []).append(m)
+        for m in self.mentions:  # national programs (named in passing as often as acted on) kept apart
+            national = m.kind == "program" and self.by_key[m.key or ""].level == "national"
+            self.by_kind.setdefault(_NATIONAL if national else m.kind, []).append(m)
         self.starts = {kind: [m.start for m in found] for kind, found in self.by_kind.items()}
         self.governing = governing_region(
             article, named, [self.by_key[k] for k in dict.fromkeys(m.key or "" for m in named)]
@@ -633,6 +634,9 @@ def _listed(ctx: _ArticleContext, programs: list[Mention]) -> dict[int, Mention]
     return listed
 
 
+_NATIONAL = "national program"  # kind national program mentions are kept under: only a number's own clause uses them
+
+
 def _program_for(
     ctx: _ArticleContext,
     sentence: Sentence,
@@ -646,10 +650,11 @@ def _program_for(
     paragraph under it), earlier in the paragraph, or the headline. A program named in
     another number's clause belongs to that number, and one named in an earlier sentence
     beside that sentence's own count belongs to that count. Failing all these, the one
-    campaign the article has launched before the number."""
+    campaign the article has launched before the number. A national program counts only in the
+    number's own clause."""
     in_sentence = ctx.in_sentence("program", sentence)
     listed = _listed(ctx, in_sentence)
-    in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed]
+    in_clause = [m for m in ctx.within("program", *clause) if id(m) not in listed] or ctx.within(_NATIONAL, *clause)
     if in_clause:
         return ctx.entity(min(in_clause, key=lambda m: abs(m.start - number_raw)))
     topic = _topic_program(ctx, sentence, paragraph)

@@ -261,7 +261,10 @@ def _programs(
     state: _PageState, article: Article, text: str, sentence: Sentence | None, governing: Entity | None
 ) -> None:
     for hit in find_programs(text):
-        entity = Entity("program", hit.name, hit.name, region=governing.key if governing else None)
+        if hit.national:  # a national program belongs to no one place
+            entity = Entity("program", hit.name, hit.name, level="national")
+        else:
+            entity = Entity("program", hit.name, hit.name, region=governing.key if governing else None)
         entity = state.add(entity, hit.name)
         state.mention("program", sentence, hit.start, hit.end, article.index, entity.key)
 

@@ -18,6 +18,11 @@ after a launching verb or a clause start, or as a policy verb's whole object
 ending on a name tail ("全面推行医保业务一窗办理", "参与乡村振兴"), or coded by a
 number ("311服务").  Cue words live
 in kg/extract/data/program_cues.json.
+
+National programs that pages name bare ("推行告知承诺制", "落实河长制") are found
+by name from kg/extract/data/national_programs.json, only as whole words (jieba
+reads the characters around them) and only where no page name covers them; they
+are marked `national`, and a claim takes one only from its own clause.
 """
 
 from __future__ import annotations
@@ -27,8 +32,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
 
 _DATA = Path(__file__).with_name("data") / "program_cues.json"
+_NATIONAL = Path(__file__).with_name("data") / "national_programs.json"
 _QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
@@ -42,6 +52,7 @@ _UNQUOTED_MAX = 24
 _NAME_BREAKS = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 _HEAD_LEAD = 4
+_EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
@@ -76,6 +87,34 @@ def cues() -> Cues:
     )
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """jieba, reading a few characters either side, starts and ends words where the name does
+    ("…“好差评定”" holds 评定, so 好差评 is not named there)."""
+    lo = max(0, start - _EDGE)
+    bounds, at = set(), lo
+    for word in _tokenizer().cut(text[lo : end + _EDGE], HMM=False):
+        bounds.add(at)
+        at += len(word)
+    bounds.add(at)
+    return start in bounds and end in bounds
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    return jieba.dt
+
+
+@cache
+def _national() -> re.Pattern[str]:
+    """National program names (national_programs.json), longest first so "河湖长制" wins over "河长制"."""
+    names = json.loads(_NATIONAL.read_text(encoding="utf-8"))["names"]
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
 def _object_pattern(verbs: list[str], scope: list[str], tails: list[str]) -> re.Pattern[str]:
     """A policy verb, an optional scope word, then a 4-12 character object that ends its
     clause on a name tail: "全面推行医保业务一窗办理。", "参与乡村振兴，"."""
@@ -90,6 +129,7 @@ class ProgramHit:
     start: int  # offsets in the text of the name (without quote marks)
     end: int
     name: str  # canonical: no quotes, no spaces, "+" folded
+    national: bool = False  # a national program's name from the dictionary, not the page's own cue
 
 
 def canonical_program(name: str) -> str:
@@ -223,4 +263,7 @@ def find_programs(text: str) -> list[ProgramHit]:
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end("name"), name))
+    for m in _national().finditer(text):
+        if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
+            hits.append(ProgramHit(m.start(), m.end(), m.group(), national=True))
     return sorted(hits, key=lambda h: h.start)
