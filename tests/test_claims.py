@@ -128,12 +128,12 @@ def test_program_from_section_heading() -> None:
 def test_region_from_the_sentence() -> None:
     _, claims = claims_of("苏仙区新增就业5511人。", REGION)
     assert (claims[0].region, claims[0].subject, claims[0].subject_type) == ("苏仙区", "苏仙区", "region")
-    assert claims[0].metric == "新增就业"
+    assert claims[0].metric == "新增就业人数"
 
 
 def test_metric_is_read_from_the_clause() -> None:
     _, claims = claims_of("城镇新增就业5511人，整改图斑面积达1784.61亩，全区302个问题图斑。")
-    assert [c.metric for c in claims] == ["城镇新增就业", "整改图斑面积", "问题图斑数"]
+    assert [c.metric for c in claims] == ["城镇新增就业人数", "整改图斑面积", "问题图斑数"]
 
 
 def test_period_carries_within_a_paragraph() -> None:

@@ -28,7 +28,7 @@ def metrics_of(body: str) -> list[str | None]:
         ("开展送法下乡活动15次，举办培训讲座8场。", ["开展送法下乡活动次数", "举办培训讲座场次"]),
         ("登记注册护林员320名。", ["登记注册护林员数"]),
         # A phrase that already names a quantity, or a verb counting people, takes no count word.
-        ("受益人数3.5万人，城镇新增就业860人。", ["受益人数", "城镇新增就业"]),
+        ("受益人数3.5万人，城镇新增就业860人。", ["受益人数", "城镇新增就业人数"]),
         # Linking words are stripped where a word ends: the 为 of 行为 stays.
         ("查处违法行为45起。", ["查处违法行为数"]),
         ("日接诊量陡增至3000余人次。", ["日接诊量"]),

@@ -261,7 +261,7 @@ def _count_word(phrase: str, q: Quantity) -> str:
     if unit in _COUNTED:
         return _COUNTED[unit]
     verb = _final_verb(phrase) is not None
-    return "" if verb and unit == "人" else unit + "数" if verb and unit == "户" else "数"
+    return unit + "数" if verb and unit in ("人", "户") else "数"  # 新增就业 5511人 -> 新增就业人数
 
 
 def _as_change(phrase: str, q: Quantity) -> str:
