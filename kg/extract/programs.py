@@ -32,10 +32,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import jieba
+from kg.text.words import dictionary_words
 
 _DATA = Path(__file__).with_name("data") / "program_cues.json"
 _NATIONAL = Path(__file__).with_name("data") / "national_programs.json"
@@ -92,20 +90,11 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     ("…“好差评定”" holds 评定, so 好差评 is not named there)."""
     lo = max(0, start - _EDGE)
     bounds, at = set(), lo
-    for word in _tokenizer().cut(text[lo : end + _EDGE], HMM=False):
+    for word in dictionary_words(text[lo : end + _EDGE]):
         bounds.add(at)
         at += len(word)
     bounds.add(at)
     return start in bounds and end in bounds
-
-
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt
 
 
 @cache

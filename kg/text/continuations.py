@@ -13,15 +13,11 @@ sentence before it, and jieba, reading across the cut, finds a word that spans i
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import TYPE_CHECKING
 
 from kg.model import Page
 from kg.text.blocks import Block
 from kg.text.paragraphs import Paragraph
-
-if TYPE_CHECKING:
-    import jieba
+from kg.text.words import dictionary_words
 
 _JOIN = 6  # characters each side of the break that jieba reads
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -83,17 +79,8 @@ def _joins_word(left: str, right: str) -> bool:
     "希望"); a break between two whole words ("新湖南|下一步") gives none."""
     left, right = "".join(left.split())[-_JOIN:], "".join(right.split())[:_JOIN]
     at = 0
-    for word in _tokenizer().cut(left + right, HMM=False):
+    for word in dictionary_words(left + right):
         if at < len(left) < at + len(word) and _HAN.fullmatch(word):  # digits run on across any break
             return True
         at += len(word)
     return False
-
-
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    return jieba.dt
