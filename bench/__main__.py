@@ -38,8 +38,12 @@ NOTES = """\
   also given per CPU-second, which other load does not inflate. The direct and the HTTP runs of a
   query alternate, so both meet the same load; a ratio a little below 1 is noise between the two.
 - Reader figures are CPU time of one process, each page's fastest round; the VM's core itself changes
-  speed during a session (the calibration loop ran in 0.8-1.8 µs, steal time counting as CPU time), and
-  the reader's MB/s moves with it: on the seeds 7.0-7.6 MB/s at 0.9-1.5 µs, 3.5-4.5 at 1.7 µs.
+  speed for seconds at a time (the calibration loop runs in 0.8-2.3 µs, steal time counting as CPU
+  time), so the rounds are spread out by pauses and the mean over all rounds is far below the best.
+  Runs without pauses gave 7.0-7.6 MB/s on the seeds while the loop ran in 0.9-1.5 µs and 3.5-4.5 MB/s
+  while it ran in 1.7 µs. The stages table times reading by wall clock (median of three passes over the
+  5 MB corpus), so that row moves with the machine's load and core speed; the stages of the last run
+  were measured while the loop ran in about 1.7 µs.
 - Ingest at scale runs `python -m kg.distributed` (dask.distributed LocalCluster, one process per
   CPU) on the corpus size shown. Its memory does not grow with the corpus: a worker holds one page at
   a time and streams quads to its partition file, the driver keeps only per-partition counts, and each
@@ -76,7 +80,9 @@ def run_reading(size: str, rounds: int, cache: Path) -> list[dict]:
     found = []
     for name, folder in (("seed pages", SEEDS), (f"generated corpus, {size}", corpus_of(parse_size(size), 0, cache))):
         files = files_of([folder])
-        found.append({"corpus": name, **asdict(measure(files, rounds if folder != SEEDS else rounds * 5))})
+        many = folder == SEEDS  # the seeds read in a blink: more rounds, shorter pauses
+        figures = measure(files, rounds * (10 if many else 3), pause=0.3 if many else 1.0)
+        found.append({"corpus": name, **asdict(figures)})
     return found
 
 
@@ -166,15 +172,16 @@ def render(results: dict) -> str:
         out += ["## Reader alone (`bench/bench_read.py`)", "",
                 "`read_page` (bytes from disk, encoding detection, OCR clean-up with the offset map) and "
                 "`split_articles`, in CPU time of one process. Other load only ever adds time, so the figure is "
-                "each page's fastest round summed over the pages (timeit's advice); the mean over all rounds and "
-                "a pure-Python calibration loop (`sum(range(100))`: about 0.7 µs on an idle desktop core) show "
-                "how busy the core was.", "",
+                "each page's fastest round summed over the pages (timeit's advice), the rounds spread out by "
+                "pauses; the mean over all rounds and a pure-Python calibration loop timed after every round "
+                "(`sum(range(100))`: about 0.7 µs on an idle desktop core; fastest and slowest run shown) show "
+                "how busy and how fast the core was.", "",
                 "| pages | MB | rounds | read_page | split_articles | both (best) | both (mean) | calibration |",
                 "|---|---|---|---|---|---|---|---|"]
         for r in reading:
             out.append(f"| {r['corpus']} ({r['pages']}) | {r['mb']:.2f} | {r['rounds']} | {r['read_best']:.2f} | "
                        f"{r['split_best']:.2f} | {r['both_best']:.2f} | {r['both_mean']:.2f} | "
-                       f"{r['calibration_us']:.1f} µs |")
+                       f"{r['calibration_us']:.1f}-{r.get('calibration_slowest_us', r['calibration_us']):.1f} µs |")
         out.append("")
     if stages:
         out += ["## Stages (one corpus, each stage alone)", "",

@@ -15,16 +15,16 @@ To time another copy of the code, run this file by path with that copy on
 PYTHONPATH (`PYTHONPATH=/tmp/old python bench/bench_read.py`): with `python -m`
 the working directory comes first on sys.path and its kg is the one timed.
 
-Measured 2026-11-23 15:55-16:00 UTC on the 2-core VM (one helper job on the other
-core), read + split, best / mean MB/s: seeds 7.0-7.6 / 5.0-7.1, generated 2 MB
-(100 pages) 5.6-6.2 / 4.9-6.0, while the calibration loop ran in 0.9-1.5 µs. The
-same VM's core ran the loop in up to 1.8 µs at other times of the day, and then
-the seeds read at 3.5-4.5 MB/s best. This session's changes (offsets as a
-machine-integer array, slotted dataclasses, paragraphs located with one
-searchsorted) gave 8-12% in an A/B of the old and new code imported side by side
-and run page by page alternately. Generated pages cost more per byte than the
-seeds: their OCR column lines are short (about 13,500 lines per MB against
-8,400). What is left is per-object Python work spread thin: a Line per printed
+Measured 2026-11-23 on the 2-core VM, read + split, best MB/s. Without pauses
+(15:55-16:00 UTC, calibration loop 0.9-1.5 µs): seeds 7.0-7.6, generated 2 MB (100
+pages) 5.6-6.2; at other times the core ran the loop in 1.7 µs and the seeds read at
+3.5-4.5. With pauses between rounds (`python -m bench --only reading`, 16:40 UTC,
+loop 0.9-2.3 µs within each run): seeds 6.1-6.4, generated 4.9-5.6. This session's
+changes (offsets as a machine-integer array, slotted dataclasses, paragraphs
+located with one searchsorted) gave 8-12% in an A/B of the old and new code
+imported side by side and run page by page alternately. Generated pages cost more
+per byte than the seeds: their OCR column lines are short (about 13,500 lines per
+MB against 8,400). What is left is per-object Python work spread thin: a Line per printed
 line and the few lines judged one by one (~20% together), column resolution,
 a Sentence per sentence (~2.5 µs each with its checks), story segmentation,
 headline matching (substring tests in C) and paragraphs; none is more than a
@@ -57,7 +57,8 @@ class ReadFigures:
     split_best: float  # split_articles, each page's fastest round
     both_best: float
     both_mean: float  # read_page + split_articles over every round
-    calibration_us: float  # the pure-Python loop below, timed after the rounds
+    calibration_us: float  # the pure-Python loop below: its fastest run, one after every round
+    calibration_slowest_us: float  # and its slowest: how much the core's own speed moved meanwhile
 
 
 def files_of(paths: list[str | Path]) -> list[Path]:
@@ -67,17 +68,21 @@ def files_of(paths: list[str | Path]) -> list[Path]:
     return found
 
 
-def measure(files: list[Path], rounds: int) -> ReadFigures:
+def measure(files: list[Path], rounds: int, pause: float = 0.0) -> ReadFigures:
     """Time `read_page` and `split_articles` on every page, `rounds` times, in CPU time of this process.
 
     Other load only ever adds time, so each page's fastest round is the closest figure for a core of
-    its own (timeit's advice); the mean over all rounds is kept beside it."""
+    its own (timeit's advice); the mean over all rounds is kept beside it. A shared virtual core also
+    changes speed by itself for seconds at a time: `pause` seconds between rounds spread them out."""
     pages = [read_page(f) for f in files]  # warm-up (imports, regex compilation)
     split_articles(pages[0])
     best_read = [float("inf")] * len(files)
     best_split = [float("inf")] * len(files)
     total = 0.0
-    for _ in range(rounds):
+    calibrations: list[float] = []
+    for n in range(rounds):
+        if n and pause:
+            time.sleep(pause)
         for i, f in enumerate(files):
             folded_layout.cache_clear()  # nothing is reused between rounds
             started = time.process_time()
@@ -88,20 +93,22 @@ def measure(files: list[Path], rounds: int) -> ReadFigures:
             best_read[i] = min(best_read[i], read - started)
             best_split[i] = min(best_split[i], done - read)
             total += done - started
-    calibration = timeit.timeit("sum(range(100))", number=20000) / 20000 * 1e6
+        calibrations.append(timeit.timeit("sum(range(100))", number=5000) / 5000 * 1e6)
     mb = sum(f.stat().st_size for f in files) / 1e6
     read_s, split_s = sum(best_read), sum(best_split)
     return ReadFigures(len(files), mb, rounds, mb / read_s, mb / split_s, mb / (read_s + split_s),
-                       mb * rounds / total, calibration)
+                       mb * rounds / total, min(calibrations), max(calibrations))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="*", default=[str(SEEDS)])
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--pause", type=float, default=0.0, help="seconds between rounds")
     a = ap.parse_args()
-    f = measure(files_of(a.paths), a.rounds)
-    print(f"{f.pages} pages, {f.mb:.3f} MB, {f.rounds} rounds; calibration {f.calibration_us:.1f} µs")
+    f = measure(files_of(a.paths), a.rounds, a.pause)
+    print(f"{f.pages} pages, {f.mb:.3f} MB, {f.rounds} rounds; "
+          f"calibration {f.calibration_us:.1f}-{f.calibration_slowest_us:.1f} µs")
     print(f"read_page (best):       {f.read_best:6.2f} MB/s")
     print(f"split_articles (best):  {f.split_best:6.2f} MB/s")
     print(f"read + split (best):    {f.both_best:6.2f} MB/s")
