@@ -337,3 +337,8 @@ def test_a_national_program_counts_only_in_the_numbers_own_clause() -> None:
     _, claims = claims_of("苏仙区助力乡村振兴，今年新建村道12公里。\n苏仙区投入乡村振兴资金300万元。", REGION, national)
     by_value = {c.quantity.value: c.program for c in claims}
     assert by_value == {12: None, 3_000_000: "乡村振兴"}
+
+
+def test_a_set_counted_in_characters_is_the_subject_of_the_number_after_it() -> None:
+    _, claims = claims_of("全区困难群众两项补贴分别提高至650元/月和720元/月。该区推出三个便民服务项目。")
+    assert values(claims) == [(650, "元/月"), (720, "元/月"), (3, "个")]

@@ -56,6 +56,10 @@ _ANECDOTE = re.compile(
 _SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
 # Counts that structure the text, not the world: "从三个方面", "两个层面".
 _RHETORIC = re.compile(r"(?:方面|层面|维度|角度)")
+# A small count in characters before a noun names a set ("残疾人两项补贴", "三类人员"), and the number in
+# digits that follows in its clause is what is claimed of it (counts are written in digits: GB/T 15835).
+_SET_COUNTS = frozenset("两二三四五六七八九十")
+_DIGIT = re.compile(r"\d")
 _NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
 _BARE_AFTER_NOUN = re.compile(
     "(" + "|".join(sorted(NOUN_MEASURES, key=len, reverse=True)) + r")(?:人数|总数|数量)?(?:达到?|为|共|超过)?$"
@@ -104,6 +108,8 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
     ):
         return False
     if _RHETORIC.match(sentence, q.end):
+        return False
+    if q.number_text in _SET_COUNTS and _DIGIT.search(rest):  # "两项补贴分别提高至829元": 829 is the claim
         return False
     if _NAME_INSIDE.search(before) and "项目" in rest:
         return False
