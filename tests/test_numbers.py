@@ -116,6 +116,8 @@ def test_per_period_rates() -> None:
     assert [(q.unit, q.qualifier) for q in both] == [("元/月", "more_than")] * 2
     assert one("每人每学期1万元").unit == "元/学期"
     assert one("每年办理5000余件").unit == "件/年"
+    assert one("全年工作扎实，年接待游客20万人次").unit == "人次/年"  # a clause opening on 年 and a verb
+    assert parse_quantities("实现税收5亿元，年产值13亿元")[1].unit == "元"  # 年产值 is a noun: a total
 
 
 def test_rates_are_not_made_per_period() -> None:

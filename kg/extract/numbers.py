@@ -26,6 +26,7 @@ import cn2an
 
 from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
+from kg.text.words import is_verb
 
 MASK = "\u2591"  # stands in for masked characters, so offsets stay unchanged
 _CN_DIGITS = "零〇一二两三四五六七八九"
@@ -200,7 +201,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
 
 
 def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | None:
-    """ "每人每月不低于…元" and "每年办理…件": the period a count or amount is per.
+    """ "每人每月不低于…元", "每年办理…件", "年接待…人次": the period a count or amount is per.
 
     `break_ends` are the sorted ends of the text's clause breaks, so finding the
     clause costs one bisection, not a scan from the start of the text.
@@ -209,7 +210,10 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     clause_start = break_ends[i - 1] if i else 0
     found = [m.group("per") for m in _PER_PERIOD.finditer(text, clause_start, start)]
     found = [p for p in found if p not in ("人", "户", "个")]
-    return found[-1] if found else None
+    if found:
+        return found[-1]
+    annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
+    return "年" if annual else None  # "年排查…1.6万余条": a clause opening on 年 and a verb counts per year
 
 
 @lru_cache(maxsize=8192)
