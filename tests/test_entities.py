@@ -175,3 +175,10 @@ def test_a_body_named_inside_a_quoted_name_is_not_an_agency() -> None:
         ("岳阳市医保局", page.raw.index("岳阳市医保局”公众号")),
         ("岳阳市财政局", page.raw.index("岳阳市财政局")),
     ]
+
+
+def test_a_place_short_name_inside_a_brand_is_not_a_mention() -> None:
+    page, arts = _page(["醴陵市通过智慧株洲系统办结事项148件，开展健康醴陵行动。", "株洲市新增绿地3公顷。"])
+    _, mentions = find_entities(page, arts)
+    regions = [m.text for m in mentions if m.kind == "region"]
+    assert regions == ["醴陵市", "株洲市"]

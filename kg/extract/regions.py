@@ -40,6 +40,8 @@ _UNLISTED = {
     "county": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)(?![\u4e00-\u9fff]{0,1}(?:镇|乡|政府|党委))"),
     "town": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:村|社区)(?!委|民|级|干部)"),
 }
+# Words that make a brand of a place's short name: "智慧株洲" (a system), "健康石峰行动" (a campaign).
+_BRAND_WORDS = ("智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力")
 _COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
 _CROSS_WORD_FREQ = 50
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
@@ -147,8 +149,8 @@ class RegionResolver:
             start, end, name = queue.pop()
             adjacent = previous if previous is not None and previous.end == start else None
             hit = self._resolve(text, start, end, name, adjacent, context)
-            if hit is None:
-                continue
+            if hit is None or (hit.form == "short" and text.endswith(_BRAND_WORDS, 0, start)):
+                continue  # "智慧株洲系统", "清廉湖南建设": a place's short name inside a brand is no mention of it
             hit = self._extend_zone(text, hit)
             hits.append(hit)
             context.update(r.code for r in self.gaz.chain(hit.region.code))
