@@ -182,3 +182,12 @@ def test_a_place_short_name_inside_a_brand_is_not_a_mention() -> None:
     _, mentions = find_entities(page, arts)
     regions = [m.text for m in mentions if m.kind == "region"]
     assert regions == ["醴陵市", "株洲市"]
+
+
+def test_a_place_opening_a_firms_name_names_the_firm_not_the_place() -> None:
+    page, arts = _page(["衡东县大浦镇招商引资。", "湖南荣桓科技有限公司的产品年产值逾13亿元。", "长沙银行提供贷款。"])
+    _, mentions = find_entities(page, arts)
+    assert [(m.kind, m.text) for m in mentions] == [
+        ("region", "衡东县"), ("region", "大浦镇"),
+        ("organization", "湖南荣桓科技有限公司"), ("organization", "长沙银行"),
+    ]

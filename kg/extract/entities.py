@@ -143,6 +143,8 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
         first = len(state.mentions)
         for _text, sentence, region_hits in hits:
             for hit in region_hits:
+                if hit.in_firm:  # kept for the firm's name (kg.extract.agencies reads it), not a place named
+                    continue
                 entity = state.add(_region_or_park(hit), hit.surface)
                 mention = state.mention(entity.type, sentence, hit.start, hit.end, article.index, entity.key)
                 if mention is not None:

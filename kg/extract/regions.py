@@ -42,6 +42,8 @@ _UNLISTED = {
 }
 # Words that make a brand of a place's short name: "智慧株洲" (a system), "健康石峰行动" (a campaign).
 _BRAND_WORDS = ("智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力")
+# What a company's name ends with: "湖南荣桓科技", "长沙银行" name firms, not places.
+_FIRM = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:科技|集团|公司|股份|实业|药业|置业|银行)")
 _COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
 _CROSS_WORD_FREQ = 50
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
@@ -64,6 +66,7 @@ class RegionHit:
     surface: str
     region: Region
     form: str  # full, short, alias, zone
+    in_firm: bool = False  # opens a company's name ("湖南荣桓科技"): the firm's place, not a mention of it
 
 
 def _read_words(path: Path) -> dict[str, tuple[int, str]]:
@@ -151,6 +154,7 @@ class RegionResolver:
             hit = self._resolve(text, start, end, name, adjacent, context)
             if hit is None or (hit.form == "short" and text.endswith(_BRAND_WORDS, 0, start)):
                 continue  # "智慧株洲系统", "清廉湖南建设": a place's short name inside a brand is no mention of it
+            hit.in_firm = hit.form == "short" and _FIRM.match(text, end) is not None
             hit = self._extend_zone(text, hit)
             hits.append(hit)
             context.update(r.code for r in self.gaz.chain(hit.region.code))
