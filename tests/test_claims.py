@@ -342,3 +342,8 @@ def test_a_national_program_counts_only_in_the_numbers_own_clause() -> None:
 def test_a_set_counted_in_characters_is_the_subject_of_the_number_after_it() -> None:
     _, claims = claims_of("全区困难群众两项补贴分别提高至650元/月和720元/月。该区推出三个便民服务项目。")
     assert values(claims) == [(650, "元/月"), (720, "元/月"), (3, "个")]
+
+
+def test_a_bare_number_before_a_noun_for_people_counts_people() -> None:
+    _, claims = claims_of("苏仙区力争让40万市民用上直饮水。")
+    assert [(c.quantity.value, c.quantity.unit, c.modality) for c in claims] == [(400_000, "人", "target")]

@@ -64,6 +64,8 @@ _NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*
 _BARE_AFTER_NOUN = re.compile(
     "(" + "|".join(sorted(NOUN_MEASURES, key=len, reverse=True)) + r")(?:人数|总数|数量)?(?:达到?|为|共|超过)?$"
 )
+_PEOPLE_NOUNS = sorted((n for n, m in NOUN_MEASURES.items() if m == "人" and len(n) > 1), key=len, reverse=True)
+_PEOPLE_AFTER = re.compile("(" + "|".join(_PEOPLE_NOUNS) + ")")
 _TARGET = re.compile(
     r"预计|计划|力争|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])|目标(?:任务|值)?(?:为|是|达到?|控制在)?$"
 )
@@ -126,8 +128,11 @@ def _is_anecdote(sentence: str) -> bool:
 
 def _infer_unit(sentence: str, q: Quantity, clause_start: int) -> Quantity | None:
     """A bare number right after a noun counts in that noun's measure word
-    ("注册志愿者26万" people, "开展主题活动1300" 场); other bare numbers are dropped."""
+    ("注册志愿者26万" people, "开展主题活动1300" 场), and one right before a noun for people counts
+    people ("400万市民"); other bare numbers are dropped."""
     found = None if q.unit else _BARE_AFTER_NOUN.search(sentence, clause_start, q.start)
+    if found is None and not q.unit:
+        found = _PEOPLE_AFTER.match(sentence, q.end)  # "让400万市民享受…": people counted by the noun after
     unit = lookup(NOUN_MEASURES[found.group(1)]) if found else None
     if unit is None:
         return None
