@@ -347,3 +347,14 @@ def test_a_set_counted_in_characters_is_the_subject_of_the_number_after_it() -> 
 def test_a_bare_number_before_a_noun_for_people_counts_people() -> None:
     _, claims = claims_of("苏仙区力争让40万市民用上直饮水。")
     assert [(c.quantity.value, c.quantity.unit, c.modality) for c in claims] == [(400_000, "人", "target")]
+
+
+def test_a_body_of_the_claims_own_place_comes_before_one_of_a_place_above_it() -> None:
+    town = Entity("region", "431003000000/五盖山镇", "五盖山镇")
+    town_body = Entity("agency", "431003000000/五盖山镇/党委", "五盖山镇党委", region="431003000000/五盖山镇")
+    county_body = Entity("agency", "431003000000/区委统战部", "苏仙区委统战部", region="431003000000")
+    _, claims = claims_of(
+        "五盖山镇党委组织干部下沉一线。\n全面落实苏仙区委统战部部署的专项行动。五盖山镇今年累计助学帮扶163人。",
+        REGION, town, town_body, county_body,
+    )
+    assert [(c.quantity.value, c.region, c.agency) for c in claims] == [(163, "五盖山镇", "五盖山镇党委")]

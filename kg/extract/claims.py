@@ -502,7 +502,10 @@ def _build(
     else:  # a body named elsewhere in the paragraph or the article, if it is of the claim's place
         in_paragraph = ctx.first_in_paragraph("agency", sentence.paragraph)
         near = (ctx.entity(in_paragraph) if in_paragraph else None, ctx.headline_agency, ctx.main_body)
-        agency = next((e for e in near if e is not None and _serves(e, region)), None)
+        serving = [e for e in near if e is not None and _serves(e, region)]
+        # a body of the claim's own place before one of a place above it (该镇… : the town's committee)
+        own = [e for e in serving if region is not None and e.region == region.key]
+        agency = (own or serving or [None])[0]
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
 
     if actor is not None:
