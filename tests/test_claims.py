@@ -358,3 +358,12 @@ def test_a_body_of_the_claims_own_place_comes_before_one_of_a_place_above_it() -
         REGION, town, town_body, county_body,
     )
     assert [(c.quantity.value, c.region, c.agency) for c in claims] == [(163, "五盖山镇", "五盖山镇党委")]
+
+
+def test_a_working_body_comes_before_the_leadership_named_beside_it() -> None:
+    committee = Entity("agency", "431003000000/区委", "苏仙区委", region="431003000000")
+    _, claims = claims_of(
+        "苏仙区自然资源局召开部署会。\n苏仙区委高度重视耕地保护。全区今年整治耕地1200亩。",
+        REGION, AGENCY, committee,
+    )
+    assert [(c.quantity.value, c.agency) for c in claims] == [(1200, "苏仙区自然资源局")]

@@ -66,6 +66,7 @@ _BARE_AFTER_NOUN = re.compile(
 )
 _PEOPLE_NOUNS = sorted((n for n, m in NOUN_MEASURES.items() if m == "人" and len(n) > 1), key=len, reverse=True)
 _PEOPLE_AFTER = re.compile("(" + "|".join(_PEOPLE_NOUNS) + ")")
+_LEADERSHIP = re.compile(r"(?:[省市州县区镇乡]委|党委|党工委|政府)$")  # not 卫健委, 发改委: those work
 _TARGET = re.compile(
     r"预计|计划|力争|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])|目标(?:任务|值)?(?:为|是|达到?|控制在)?$"
 )
@@ -459,6 +460,11 @@ def _unique_span(page: Page, squashed_page: PageSearch, sentence: Sentence, star
             return start, end
 
 
+def _is_leadership(agency: Entity) -> bool:
+    """A party committee or a government: named as leading the work more often than as doing it."""
+    return _LEADERSHIP.search(agency.label) is not None
+
+
 def _serves(agency: Entity, region: Entity | None) -> bool:
     """A body the sentence does not name speaks for the claim's place only when one of their two places
     holds the other (a city bureau for its county, a county office for the province's figure), not for
@@ -505,7 +511,8 @@ def _build(
         serving = [e for e in near if e is not None and _serves(e, region)]
         # a body of the claim's own place before one of a place above it (该镇… : the town's committee)
         own = [e for e in serving if region is not None and e.region == region.key]
-        agency = (own or serving or [None])[0]
+        # a working body before the leadership named beside it ("市委、市政府高度重视"): sorted is stable
+        agency = (sorted(own or serving, key=_is_leadership) or [None])[0]
     organization_m = ctx.nearest_before("organization", sentence, number_raw)
 
     if actor is not None:
