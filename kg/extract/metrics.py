@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
 from itertools import islice
 
 from kg.extract.periods import period_pattern
 from kg.model import Quantity
+from kg.text.words import dictionary_words, frequencies, is_verb, tags
 
 METRIC_MAX = 16
 _NOUN_MAX = 14
@@ -77,27 +77,11 @@ _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
 
 
-@cache
-def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    jieba.posseg.dt.tokenizer.check_initialized()
-    return jieba.posseg
-
-
-@lru_cache(maxsize=4096)
-def _words(phrase: str) -> tuple[str, ...]:
-    """The phrase cut into dictionary words (no HMM guessing: fast, and stable across runs)."""
-    return tuple(_posseg().dt.tokenizer.cut(phrase, HMM=False))
-
-
 def _is_boundary(phrase: str, pos: int) -> bool:
     """Whether a word begins at `pos`: certainly so when no dictionary word spans it, else as jieba cuts."""
     if pos <= 0 or pos >= len(phrase):
         return True
-    freq = _posseg().dt.tokenizer.FREQ  # holds every word and every prefix of one
+    freq = frequencies()  # holds every word and every prefix of one
     for i in range(max(0, pos - 3), pos):
         ends = range(pos + 1, min(len(phrase), i + 5) + 1)
         if phrase[i : pos + 1] in freq and any(freq.get(phrase[i:j]) for j in ends):
@@ -108,7 +92,7 @@ def _is_boundary(phrase: str, pos: int) -> bool:
 def _starts(phrase: str) -> set[int]:
     """Where the phrase's words begin."""
     starts, pos = set(), 0
-    for w in _words(phrase):
+    for w in dictionary_words(phrase):
         starts.add(pos)
         pos += len(w)
     return starts
@@ -119,15 +103,11 @@ def _fit(phrase: str, size: int = METRIC_MAX, keep: str = "tail") -> str:
     ("各类医保宣传活动布置政策宣传海报数" drops 各类, not 各)."""
     if len(phrase) <= size:
         return phrase
-    words = list(_words(phrase))
+    words = list(dictionary_words(phrase))
     while len(words) > 1 and len("".join(words)) > size:
         words.pop(-1 if keep == "head" else 0)
     fitted = "".join(words)
     return _clean(fitted if len(fitted) <= size else fitted[:size] if keep == "head" else fitted[-size:])
-
-
-def _is_verb(word: str) -> bool:
-    return _posseg().dt.word_tag_tab.get(word, "").startswith("v")
 
 
 def _clean(phrase: str) -> str:
@@ -144,7 +124,7 @@ def _clean(phrase: str) -> str:
 def _strip_lead_words(phrase: str) -> str:
     if phrase[:1] not in _LEAD_FIRST:
         return phrase
-    words = list(_words(phrase))
+    words = list(dictionary_words(phrase))
     while words and words[0] in _LEAD_WORDS:
         words.pop(0)
     return "".join(words)
@@ -152,14 +132,14 @@ def _strip_lead_words(phrase: str) -> str:
 
 def _drop_locative(phrase: str) -> str:
     """Without a place where something happened ("在定点医疗机构就医结算" -> 就医结算): not what is measured."""
-    if "在" not in phrase or "在" not in (words := list(_words(phrase))):
+    if "在" not in phrase or "在" not in (words := list(dictionary_words(phrase))):
         return phrase
     at = words.index("在")
-    tags = _posseg().dt.word_tag_tab
+    tag = tags()
     end = at + 1
-    while end < len(words) - 1 and tags.get(words[end], "n")[:1] in "nstfjz" and not _is_verb(words[end]):
+    while end < len(words) - 1 and tag.get(words[end], "n")[:1] in "nstfjz" and not is_verb(words[end]):
         end += 1
-    followed = _is_verb(words[end]) or tags.get(words[end]) == "d"
+    followed = is_verb(words[end]) or tag.get(words[end]) == "d"
     return "".join(words[:at] + words[end:]) if end > at + 1 and followed else phrase
 
 
@@ -173,7 +153,8 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     at = raw.rfind("等")
     if at >= 0 and _is_boundary(raw, at) and _is_boundary(raw, at + 1):  # 等 as a word, not 平等 or 等级
         examples, head = raw[:at], raw[at + 1 :]
-        verbs = [w for w in _words(examples.partition("、")[0]) if _is_verb(w)] if head or "、" not in examples else []
+        first = examples.partition("、")[0]
+        verbs = [w for w in dictionary_words(first) if is_verb(w)] if head or "、" not in examples else []
         raw = (verbs[0] if verbs else "") + head
     items = raw.split("、")
     # Short coordinated words share the head ("注销、撤销僵尸组织", "县、乡、村覆盖率"); else the last item.
@@ -227,20 +208,20 @@ def _predicate(rest: str, room: int) -> str:
     predicate holding a number of its own ("图斑已销号278个") measures something else.
     """
     clause = (rest[: m.start()] if (m := _CLAUSE_END.search(rest)) else rest)[:40]
-    words = list(_words(_PUNCT.sub("", clause.partition("的")[0]) if clause[:1] not in "、和及" else clause))
+    words = list(dictionary_words(_PUNCT.sub("", clause.partition("的")[0]) if clause[:1] not in "、和及" else clause))
     if words and words[0] in ("、", "和", "及"):
         openers = [i for i, w in enumerate(words) if _PREDICATE_OPENER.fullmatch(w)]
-        verbs = openers or [i for i, w in enumerate(words) if _is_verb(w)]
+        verbs = openers or [i for i, w in enumerate(words) if is_verb(w)]
         skipped = "".join(words[: verbs[0]]) if verbs else ""
         words = words[verbs[0] :] if verbs and not _NUMBER.search(skipped) else []
     clause = _clean("".join(words).partition("的")[0])
     carried = clause.startswith("进行")  # "进行人工蹲守": the verb is the noun that follows
     clause = _PREDICATE_LEAD.sub("", clause)
-    words = [w for w in _words(clause) if w not in ("了", "着", "过")]
+    words = [w for w in dictionary_words(clause) if w not in ("了", "着", "过")]
     own = _NUMBERS.search(clause)
     if own and not re.match(r"\D{0,2}(?:以上|以下)", clause[own.end() :]):
         return ""
-    if not words or not (carried or _is_verb(words[0]) or words[0] == "可"):
+    if not words or not (carried or is_verb(words[0]) or words[0] == "可"):
         return ""
     kept = ""
     for w in words:
@@ -289,8 +270,8 @@ def _money_word(phrase: str, q: Quantity) -> str:
 
 def _object_of(phrase: str) -> str:
     """The noun phrase after a phrase's first verb ("乡村两级完成医保代办事项" -> 医保代办事项)."""
-    words = _words(phrase)
-    verbs = [i for i, w in enumerate(words) if _is_verb(w)]
+    words = dictionary_words(phrase)
+    verbs = [i for i, w in enumerate(words) if is_verb(w)]
     obj = "".join(words[verbs[0] + 1 :]) if verbs else ""
     return obj if len(obj) >= 2 else ""
 
@@ -387,10 +368,9 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
 
 def _final_verb(phrase: str) -> str | None:
     """The verb a phrase ends with ("累计建成" -> 建成), by jieba's dictionary tags."""
-    tags = _posseg().dt.word_tag_tab
     for size in (4, 3, 2):
         word = phrase[-size:]
-        if len(word) == size and tags.get(word, "").startswith("v"):
+        if len(word) == size and is_verb(word):
             return word
     return None
 

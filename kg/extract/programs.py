@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kg.text.words import dictionary_words
+from kg.text.words import dictionary_words, tags
 
 _DATA = Path(__file__).with_name("data") / "program_cues.json"
 _NATIONAL = Path(__file__).with_name("data") / "national_programs.json"
@@ -164,11 +164,7 @@ def _verb_object(text: str, start: int) -> bool:
 def _idioms() -> frozenset[str]:
     """Four-character idioms (成语) of jieba's dictionary: quoted alone they are rhetoric
     ("实施“关停并转”"), a program only when a head noun names them."""
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    jieba.posseg.dt.tokenizer.check_initialized()
-    return frozenset(w for w, tag in jieba.posseg.dt.word_tag_tab.items() if tag == "i")
+    return frozenset(w for w, tag in tags().items() if tag == "i")
 
 
 def _head_after(text: str, end: int) -> bool:

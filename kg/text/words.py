@@ -1,35 +1,43 @@
-"""Words of a short stretch of text by jieba's dictionary alone (no HMM guesses for unknown words).
+"""jieba's dictionary, in one place: words of a short text (no HMM guesses for unknown words),
+word tags and frequencies.
 
-The reader and the extractors ask it whether a position falls inside a word (where a column
-break cut a story, whether a name found by string matching starts and ends on word boundaries)
-and whether a word is a verb.
+The reader asks whether a column break cut a word; the extractors whether a name found by string
+matching starts and ends on word boundaries, which word of a phrase is a verb, where words begin.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jieba
 
 
-def dictionary_words(text: str) -> list[str]:
-    """`text` cut into words that jieba's dictionary knows (single characters otherwise)."""
-    return list(_tokenizer().cut(text, HMM=False))
+@lru_cache(maxsize=4096)
+def dictionary_words(text: str) -> tuple[str, ...]:
+    """`text` cut into words that jieba's dictionary knows (single characters otherwise); kept per
+    text, since a page's phrases repeat."""
+    return tuple(_tokenizer().cut(text, HMM=False))
 
 
 def is_verb(word: str) -> bool:
     """jieba's dictionary tags the word as a verb (v, vn, vd ...)."""
-    return _tags().get(word, "").startswith("v")
+    return tags().get(word, "").startswith("v")
 
 
 @cache
-def _tags() -> dict[str, str]:
+def tags() -> dict[str, str]:
+    """Word -> part-of-speech tag of jieba's dictionary ("i" idiom, "n" noun, "v" verb ...)."""
     import jieba.posseg
 
     _tokenizer()
     return jieba.posseg.dt.word_tag_tab
+
+
+def frequencies() -> dict[str, int]:
+    """Word -> count in jieba's dictionary; every prefix of a word is a key too (count 0)."""
+    return _tokenizer().FREQ
 
 
 @cache
