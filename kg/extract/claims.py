@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -23,7 +23,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.metrics import metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.page_search import PageSearch
-from kg.extract.periods import YEARLY, find_period, period_pattern, resolve_period
+from kg.extract.periods import ArticleTimes
 from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
@@ -354,18 +354,6 @@ class _PageEntities:
         return cls({e.key: e for e in entities}, [e for e in entities if e.type == "program"])
 
 
-@dataclass
-class _Times:
-    """Period expressions read so far: a number takes the nearest one before it in its
-    sentence, else the paragraph's latest, else the paragraph's opening, else the year
-    the article last named (a year under review holds until another is named)."""
-
-    opening: str | None = None
-    last: str | None = None
-    year: str | None = None
-    here: list[re.Match[str]] = field(default_factory=list)
-
-
 def find_claims(
     page: Page, articles: Sequence[Article], entities: Sequence[Entity], mentions: Sequence[Mention]
 ) -> list[Claim]:
@@ -379,7 +367,7 @@ def find_claims(
         by_article.setdefault(m.article, []).append(m)
     for article in articles:
         ctx = _ArticleContext(page, squashed_page, article, known, by_article.get(article.index, []))
-        times = _Times()
+        times = ArticleTimes.of(article.headline, article.year)
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []
         deck = _deck_paragraph(article)
@@ -390,10 +378,8 @@ def find_claims(
                 current_paragraph = sentence.paragraph
                 paragraph_sentences = ctx.paragraphs[sentence.paragraph]
                 first = paragraph_sentences[0].text
-                opening = find_period(first, _clause_bounds(first, 0, 0)[1])  # a paragraph's opening time phrase
-                times = _Times(opening=opening.group() if opening else None, year=times.year)
-            periods_here = list(period_pattern(sentence.text).finditer(sentence.text))
-            times.here = periods_here
+                times.paragraph(first, _clause_bounds(first, 0, 0)[1])
+            times.sentence(sentence.text)
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
             quantities = parse_quantities(sentence.text, masked)
@@ -408,10 +394,7 @@ def find_claims(
                     continue
                 clause = (clause_start, clause_end, measure_start)
                 claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause))
-            if periods_here:
-                times.last = periods_here[-1].group()
-                years = [m.group() for m in periods_here if YEARLY.match(m.group())]
-                times.year = years[-1] if years else times.year
+            times.sentence_done()
     return claims
 
 
@@ -481,7 +464,7 @@ def _build(
     ctx: _ArticleContext,
     sentence: Sentence,
     paragraph: list[Sentence],
-    times: _Times,
+    times: ArticleTimes,
     q: Quantity,
     clause: tuple[int, int, int],
 ) -> Claim:
@@ -526,9 +509,7 @@ def _build(
 
     program = _program_for(ctx, sentence, paragraph, number_raw, clause_raw)
 
-    here = [m.group() for m in times.here if m.end() <= q_at]
-    period = here[-1] if here else times.last or times.opening or times.year
-    period_start, period_end = resolve_period(str(period), article.date, article.year) if period else (None, None)
+    period, period_start, period_end = times.at(q_at, article.date)
 
     return Claim(
         doc=page.doc,
@@ -548,7 +529,7 @@ def _build(
         program_key=program.key if program else None,
         metric=metric,
         metric_key=metric_key(metric, q.unit) if metric else None,
-        period=str(period) if period else None,
+        period=period,
         period_start=period_start,
         period_end=period_end,
         modality=_modality(before_clause, text[q_end:clause_end]),

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 _MD = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
+_COUNT = r"[一二两三四五六七八九十几]"
+# Parts of a year: months, quarters ("二季度", "第三季度", "前三季度"), halves, the whole year and its end.
+_PART = (
+    rf"\d{{1,2}}[-—–至到~]\d{{1,2}}月(?:份)?|{_MD}|[上下]半年|前[一二三]季度|第?[一二三四]季度|全年|年[末底初]"
+)
 _DATED = re.compile(
-    r"(?=[截至到自从今去前明上下一全近两三连日目当国假节春\d])"
-    rf"(?:截至|截止到?|至|到|自|从)?(?:{_YEAR}?(?:\d{{1,2}}[-—至到~]\d{{1,2}}月|{_MD}|上半年|下半年|前三季度|一季度|全年)"
-    rf"|{_YEAR}(?:以来|底|初)?|今年以来|去年以来|近年来|近[一二两三四五六七八九十]年来?|[一二两三]年来|近期|"
+    r"(?=[截至到自从今去前明上下一二三四第全近两三五六七八九十这年连日目当国假节春\d])"
+    rf"(?:截至|截止到?|至|到|自|从)?(?:{_YEAR}?(?:{_PART})"
+    rf"|{_YEAR}(?:以来|底|末|初)?|今年以来|去年以来|近年来|近几年来?|近{_COUNT}年来?|{_COUNT}+年来|这{_COUNT}?年|近期|"
     rf"截至目前|目前|当前|连日来|近日|日前|国庆(?:长假|假期|节)(?:期间)?|假期|节日期间|春节期间)"
     rf"(?:以来|起|止|期间|前)?"
 )
@@ -26,6 +32,16 @@ _EVENT = r"(?:自|从)?[\u4e00-\u9fff“”\"]{2,10}?(?:以来|期间)"
 PERIOD = re.compile(rf"{_DATED.pattern}|{_EVENT}")
 # Periods that hold for a whole article once stated (a year under review).
 YEARLY = re.compile(rf"^{_YEAR}$|^全年$")
+# A period word that modifies a noun ("全年目标任务", "年度计划") or names a comparison's base
+# ("较去年同期", "比上年") says nothing of when the value holds.
+_ATTRIBUTIVE = re.compile(r"(?:的)?(?:目标|任务|预算)|同期")
+_BASE_BEFORE = ("较", "比", "同比", "与", "和")
+# Words that date the reporting ("近日，记者从…获悉"), not the figures: never carried over an article.
+_REPORTING = frozenset(("近日", "日前", "连日来"))
+# A written period that is a part of some year ("二季度", "1-10月", "全年", "年末") is completed by the
+# year the article states when it leaves the year out.
+_YEAR_PART = re.compile(rf"^(?:{_PART})(?:以来|起|止|期间|前)?$")
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}|[今去前明上]年")
 
 
 def period_pattern(text: str) -> re.Pattern[str]:
@@ -70,7 +86,7 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
     if y is None:
         return None, None
     try:
-        m = re.search(r"(\d{1,2})[-—至到~](\d{1,2})月", expr)
+        m = re.search(r"(\d{1,2})[-—–至到~](\d{1,2})月", expr)
         if m:
             return date(y, int(m.group(1)), 1).isoformat(), _month_end(y, int(m.group(2))).isoformat()
         m = re.search(r"(\d{1,2})月(?:(\d{1,2})[日号])?", expr)
@@ -84,6 +100,15 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
             return date(y, month, 1).isoformat(), day.isoformat()
         if "上半年" in expr:
             return date(y, 1, 1).isoformat(), date(y, 6, 30).isoformat()
+        if "下半年" in expr:
+            return date(y, 7, 1).isoformat(), date(y, 12, 31).isoformat()
+        m = re.search(r"(前)?第?([一二三四])季度", expr)
+        if m:
+            quarter = "一二三四".index(m.group(2)) + 1
+            first = 1 if m.group(1) else 3 * quarter - 2
+            return date(y, first, 1).isoformat(), _month_end(y, 3 * quarter).isoformat()
+        if re.search(r"年[末底]", expr):
+            return date(y, 12, 31).isoformat(), date(y, 12, 31).isoformat()
         if "以来" in expr and pub and y == pub.year:
             return date(y, 1, 1).isoformat(), pub.isoformat()
         if re.search(r"年|全年", expr) and not re.search(r"近|来", expr):
@@ -93,3 +118,80 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
     if re.search(r"截至目前|目前|当前", expr) and pub:
         return None, pub.isoformat()
     return None, None
+
+
+def is_value_time(text: str, m: re.Match[str]) -> bool:
+    """Whether a period match dates the values of its clause, not a noun it modifies ("完成全年目标任务的
+    53%") nor the base a change is measured against ("较去年同期下降12%")."""
+    if _ATTRIBUTIVE.match(text, m.end()):
+        return False
+    return not text[max(0, m.start() - 2) : m.start()].endswith(_BASE_BEFORE)
+
+
+def value_times(text: str) -> list[re.Match[str]]:
+    """The period expressions of a sentence that date its values, in order."""
+    return [m for m in period_pattern(text).finditer(text) if is_value_time(text, m)]
+
+
+def with_year(expr: str, year: int | None) -> str:
+    """The written period, led by the article's year when it names a part of a year without one
+    ("二季度" in a report on 2017 -> "2017年二季度"): a period label must hold outside its article."""
+    if year is None or _HAS_YEAR.search(expr) or not _YEAR_PART.match(expr):
+        return expr
+    return f"{year}年{expr}"
+
+
+@dataclass
+class ArticleTimes:
+    """Period expressions read so far in one article, to date each number.
+
+    A number takes the nearest period before it in its sentence, else the paragraph's latest,
+    else the paragraph's opening, else the article's: the headline's period, or the first one
+    the lead states ("1-10月，全市…"; not the date of the reporting, "近日"), or the last year
+    under review the article named (it holds until another is named). A report states its
+    period once and its later paragraphs go on under it.
+    """
+
+    headline: str | None = None
+    year: int | None = None  # the year the article speaks of
+    lead: str | None = None
+    opening: str | None = None
+    last: str | None = None
+    yearly: str | None = None
+    here: list[re.Match[str]] = field(default_factory=list)
+    paragraphs: int = 0  # paragraphs begun so far
+
+    @classmethod
+    def of(cls, headline: str, year: int | None) -> ArticleTimes:
+        found = [m.group() for m in value_times(headline) if m.group() not in _REPORTING]
+        return cls(headline=found[-1] if found else None, year=year)
+
+    def paragraph(self, first_sentence: str, opening_end: int) -> None:
+        """A new paragraph begins: its opening time phrase (within `opening_end`) frames it."""
+        found = [m for m in value_times(first_sentence) if m.end() <= opening_end]
+        self.opening = found[-1].group() if found else None
+        self.last = None
+        self.paragraphs += 1
+
+    def sentence(self, text: str) -> None:
+        """Read a sentence's periods before its numbers are dated."""
+        self.here = value_times(text)
+
+    def sentence_done(self) -> None:
+        """The sentence's periods now frame the rest of its paragraph (and a year the article)."""
+        if not self.here:
+            return
+        self.last = self.here[-1].group()
+        years = [m.group() for m in self.here if YEARLY.match(m.group())]
+        self.yearly = years[-1] if years else self.yearly
+        if self.lead is None and self.paragraphs <= 1:
+            self.lead = next((m.group() for m in self.here if m.group() not in _REPORTING), None)
+
+    def at(self, position: int, published: str | None) -> tuple[str | None, str | None, str | None]:
+        """The period of a number at `position` in the current sentence: written form (led by the
+        article's year where it leaves it out), ISO start and end."""
+        here = [m.group() for m in self.here if m.end() <= position]
+        period = (here[-1] if here else None) or self.last or self.opening or self.yearly or self.headline or self.lead
+        if not period:
+            return None, None, None
+        return (with_year(period, self.year), *resolve_period(period, published, self.year))
