@@ -72,8 +72,8 @@ def test_fold_is_the_character_map(raw: str) -> None:
 
 
 def test_spaces_stay_only_beside_latin_words_and_numbers() -> None:
-    raw = "医 保 A B 12 34 中 x 中 9 中\n\n第二段 AEO 认证"
-    assert page_from_text(raw).text == "医保 A B 12 34中 x 中9中第二段 AEO 认证"
+    raw = "医 保 A B 12  34 中 5 6 中 x 中 9 中\n\n第二段 AEO 认证"
+    assert page_from_text(raw).text == "医保 A B 12 34中56中 x 中9中\n第二段 AEO 认证"
 
 
 _LINE_PIECES = [

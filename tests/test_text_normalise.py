@@ -20,7 +20,8 @@ from kg.text.normalise import fold
         ("全年办件１２３４件，增长１２．５％。", "全年办件1234件，增长12.5%。"),
         ("推行「一网通办」和『最多跑一次』。", "推行“一网通办”和‘最多跑一次’。"),
         ('开展"清廉医保"创建。', "开展“清廉医保”创建。"),
-        ("分别为 5 8 个。", "分别为5 8个。"),
+        ("共有 2 350 人。", "共有2350人。"),  # one space inside a number is OCR noise
+        ("分别为 5  8 个。", "分别为5 8个。"),  # a wider gap parts two numbers (table cells)
         ("一\u3000二\u00a0三\u200b四。", "一二三四。"),
     ],
 )
@@ -39,9 +40,14 @@ def test_column_wraps_are_joined_and_paragraphs_kept() -> None:
     )
 
 
-def test_numbers_split_by_a_wrap_stay_apart() -> None:
+def test_a_number_cut_by_a_wrap_is_one_number() -> None:
     raw = "今年以来，青山县交通运输局新建和\n\n改造农村公路，累计完成里程 12\n\n34 公里，惠及沿线群众两万余人。\n"
-    assert "里程12 34公里" in page_from_text(raw).text
+    assert "里程1234公里" in page_from_text(raw).text
+    raw = (
+        "今年以来，青山县交通运输局新建和改造农村\n公路，累计完成里程12.5公里，惠及沿线群众\n"
+        "两万余人；新建桥梁8座，完成投资1234.\n5万元，带动沿线村民增收，受到好评。\n"
+    )
+    assert "投资1234.5万元" in page_from_text(raw).text
 
 
 def test_windows_line_ends() -> None:

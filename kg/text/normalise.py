@@ -82,8 +82,9 @@ def normalise(raw: str) -> tuple[str, array[int], Layout]:
     """Return the clean text, its offsets into `raw` (plus a final len(raw)) and the line layout.
 
     A character stays when it is inside a printed line and is neither invisible nor a space that
-    parts Chinese text; between lines only a newline that ends a paragraph stays, or a space where a
-    wrap parts two Latin words or numbers. Decided with array operations: a page has thousands of lines.
+    parts Chinese text or a single space inside a number; between lines only a newline that ends a
+    paragraph stays, or a space where a wrap parts two Latin words (a number cut by a wrap is joined).
+    Decided with array operations: a page has thousands of lines.
     The offsets are a machine-integer array, a copy of numpy's buffer (a list would need an int object
     per character of the page).
     """
@@ -104,7 +105,9 @@ def normalise(raw: str) -> tuple[str, array[int], Layout]:
         newlines = np.flatnonzero(codes == _NEWLINE_CODE)
         keep[newlines[np.searchsorted(newlines, gap_start[~wraps])]] = True  # the first newline of the gap
         wrapped = gap_start[wraps]
-        joins = wrapped[_is_word(codes[wrapped - 1]) & _is_word(codes[gap_end[wraps]])]
+        before, after = codes[wrapped - 1], codes[gap_end[wraps]]
+        # a wrap parts two Latin words with a space; a number cut by the line end ("2350" / "2人") is one number
+        joins = wrapped[_is_word(before) & _is_word(after) & ~(_is_digit(before) & _is_digit(after))]
         codes[joins] = _SPACE_CODE
         keep[joins] = True
     offsets = np.flatnonzero(keep)
@@ -126,8 +129,10 @@ def _kept_spaces(codes: np.ndarray) -> np.ndarray:
     if space[-1]:
         firsts = firsts[:-1]
     before, after = codes[firsts - 1], codes[lasts + 1]
+    # one space between two digits is OCR noise inside a number ("5 621.72"); a wider gap parts table cells
+    inside_number = _is_digit(before) & _is_digit(after) & (firsts == lasts)
     stays = (
-        (_is_word(before) & _is_word(after))
+        (_is_word(before) & _is_word(after) & ~inside_number)
         | (_is_letter(before) & ~_member(after, _WHITESPACE))
         | (_is_letter(after) & (before > _SPACE_CODE))
     )
@@ -138,6 +143,11 @@ def _is_letter(codes: np.ndarray) -> np.ndarray:
     """Which code points are ASCII letters ([A-Za-z])."""
     lower = codes | 0x20  # A-Z to a-z; nothing else lands in a-z
     return (lower >= 0x61) & (lower <= 0x7A)
+
+
+def _is_digit(codes: np.ndarray) -> np.ndarray:
+    """Which code points are ASCII digits (full-width ones are folded before)."""
+    return (codes >= 0x30) & (codes <= 0x39)
 
 
 def _is_word(codes: np.ndarray) -> np.ndarray:
