@@ -5,7 +5,8 @@ column lines of a fixed width, one newline per printed line and no blank line
 between paragraphs (a paragraph's first line indented or not), so words and
 numbers are cut wherever a line ends ("2350" / "2人"); it adds stray spaces
 between characters and turns some numbers into full-width digits. Short lines
-(headlines, datelines, source lines) stay lines of their own. The same seed
+(datelines, source lines) and headlines (lines that end no sentence) stay lines of
+their own, as a headline spans the columns it heads. The same seed
 gives the same text. The clean text's characters are all kept, in order: only
 white space is added and digits are widened, so squashing white space and
 folding full-width digits gives back the clean text.
@@ -24,6 +25,8 @@ from pathlib import Path
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _INDENT = "\u3000\u3000"
+_ENDS = "。！？!?；;…"
+_CLOSERS = "”’」』)）"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Damage:
     width: int = 20
     stray_spaces: float = 0.02  # chance of a space after a character
     full_width: float = 0.3  # chance that a number is printed in full-width digits
-    short_line: int = 30  # a paragraph this short (a headline, a source line) keeps its own line
+    short_line: int = 30  # a paragraph this short (a dateline, a source line) keeps its own line
+    headline: int = 64  # a paragraph this short that ends no sentence is a headline, kept whole
 
 
 def _widen_numbers(line: str, rng: random.Random, share: float) -> str:
@@ -71,7 +75,8 @@ def damage(text: str, seed: int = 0, how: Damage = Damage()) -> str:
         if not paragraph:
             continue
         paragraph = _widen_numbers(paragraph, rng, how.full_width)
-        if len(paragraph) <= how.short_line:
+        headline = len(paragraph) <= how.headline and paragraph.rstrip(_CLOSERS)[-1:] not in _ENDS
+        if len(paragraph) <= how.short_line or headline:
             out.append(paragraph)
             continue
         out.extend(_stray_spaces(line, rng, how.stray_spaces) for line in _column_lines(paragraph, how.width, indent))

@@ -211,3 +211,29 @@ def test_a_cut_that_joins_no_word_leaves_the_story_truncated() -> None:
     road, water = split_articles(page)
     assert road.sentences[-1].text.startswith("为此，青山县水利局")
     assert water.truncated
+
+
+def test_a_web_pages_title_line_is_its_headline_commas_or_not() -> None:
+    raw = (
+        "青山县：加快农村公路建设，让群众“走”上幸福路\n"
+        "青山县紧紧围绕“建好、管好、护好”的目标，扎实推进农村公路建设，今年新建公路120公里。\n\n"
+        "县交通运输局介绍，全县完成投资2.3亿元，惠及沿线群众8万人，沿线村民出行时间平均缩短了20分钟。\n"
+    )
+    assert [a.headline for a in split_articles(page_from_text(raw))] == [
+        "青山县：加快农村公路建设，让群众“走”上幸福路"
+    ]
+
+
+def test_a_web_pages_date_and_record_lines_are_furniture_and_bracketed_lists_stay_in_headings() -> None:
+    raw = (
+        "2019年6月3日\n\n"
+        "白河镇各村(社区、组)完成改厕\n\n"
+        "——白河镇农村改厕、污水治理纪实\n\n"
+        "日期:2019-06-03 08:15:00    来源:青山日报\n\n"
+        "http://news.example.cn 2019-06-03 08:15 张三 李四\n\n"
+        "今年以来，白河镇共完成农户改厕1200户，新建污水管网8公里，受到群众好评。\n\n"
+        "镇里还投入资金300万元，建成污水处理站2座，日处理能力500吨。\n"
+    )
+    assert [a.headline for a in split_articles(page_from_text(raw))] == [
+        "白河镇各村(社区、组)完成改厕——白河镇农村改厕、污水治理纪实"
+    ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kg.text.lines import Kind, Line
+from kg.text.lines import MAX_HEADING, Kind, Line
 from kg.text.pagelines import line_table
 
 _COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
@@ -33,6 +33,7 @@ _CONTINUES = re.compile(rf"^[^“]*”|——$|^[{_CLOSING_MARKS}]")
 # Justified lines the OCR letter-spaced ("创 新 推 行“ 党 建") fill their column whatever they count.
 _LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
 _LETTER_GAPS = 4
+_SENTENCE_MARK = re.compile(r"[。；;！!？?、]")
 
 
 @dataclass(slots=True)
@@ -52,6 +53,7 @@ def analyse(folded: str) -> Layout:
     printed = [x.width for x in lines if x.kind is body] or body_widths
     columns = bool(printed) and sorted(printed)[(3 * len(printed) - 3) // 4] <= _COLUMN_MAX  # upper quartile
     _continue_before_punctuation(lines)
+    _title_first(lines, columns, body_widths)
     if columns:
         _resolve_columns(lines, body_widths)
     else:
@@ -80,6 +82,19 @@ def _continue_before_punctuation(lines: list[Line]) -> None:
         after = lines[i + 1] if i < last else None
         if after is not None and after.kind is body and after.text[0] in _CLOSING_MARKS:
             lines[i].kind = body
+
+
+def _title_first(lines: list[Line], columns: bool, body_widths: list[float]) -> None:
+    """A page's first line that ends no sentence and holds no sentence mark is its title, commas or not
+    ("某县：加大搬迁力度，让群众搬出新天地"), when it cannot be a column line: the page prints one paragraph
+    per line, or the line is wider than the column."""
+    if len(lines) < 2 or lines[0].kind is not Kind.BODY or lines[0].ended or lines[1].kind is not Kind.BODY:
+        return
+    first = lines[0]
+    if len(first.text) > MAX_HEADING or _SENTENCE_MARK.search(first.text) or _CONTINUES.search(lines[1].text):
+        return
+    if not columns or first.width > _column([], body_widths) + _INDENT:
+        first.kind = Kind.HEADING
 
 
 def _mark_photo_captions(lines: list[Line]) -> None:

@@ -34,7 +34,11 @@ FURNITURE = re.compile(
     r"|(?:专版|專版|专刊|專刊|广告|廣告|特刊)$"
     r"|[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
     r"|第?\s*[0-9A-Za-z]{1,3}\s*版$"
-    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期.$)"
+    r"|\d{4}\s*[年-]\s*\d{1,2}\s*[月-]\s*\d{1,2}\s*日?\s*(?:星期.|\d{1,2}:\d{2}(?::\d{2})?)?$"
+    # a web page's record of the article: "日期:2021-03-04 来源:…", "发布时间:…", "浏览次数:…" (a source line
+    # "来源:…" may be all that names the article's place: kept)
+    r"|(?:日期|时间|发布时间|发布日期|更新时间|浏览次数|点击数|阅读数|字号)\s*[:：]"
+    r"|(?:https?://|www\.))"  # a web address opens a page's record line, never a sentence
 )
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
 JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
@@ -125,7 +129,10 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
         return Kind.CAPTION
     if marked and BULLET.match(squeezed) and size <= MAX_HEADING and not ended:
         return Kind.HEADING
-    if size > MAX_HEADING or (_SENTENCE_INSIDE.search(squeezed) and not squeezed.endswith(_SPECIAL_ENDS)):
+    inside = _SENTENCE_INSIDE.search(squeezed)
+    if inside and inside.group() == "、" and not _listing(squeezed):
+        inside = _SENTENCE_INSIDE.search(_BRACKETED.sub("", squeezed.replace("、", "")))
+    if size > MAX_HEADING or (inside and not squeezed.endswith(_SPECIAL_ENDS)):
         return Kind.BODY
     if size <= 60 and FURNITURE.match(squeezed):
         return Kind.FURNITURE
@@ -144,7 +151,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
         size >= 2
         and not dateline
         and squeezed[-1] not in HEADING_OPEN_END
-        and "、" not in squeezed
+        and not _listing(squeezed)
         and not squeezed[-1].isdigit()  # a number cut by the column wrap, not a headline's end
         and _balanced(squeezed)
         and (size <= _COMMA_HEADING_MAX or not commas)
@@ -152,6 +159,17 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     ):
         return Kind.HEADING
     return Kind.BODY
+
+
+# A list comma inside brackets ("各县(市、区)") or in a subtitle after a dash ("——A、B、C纪实") is part of a
+# heading; elsewhere it marks a run of body text cut by the column.
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_SUBTITLE = ("——", "—", "--")
+
+
+def _listing(squeezed: str) -> bool:
+    """The line lists with "、" as body text does (not inside brackets, not in a subtitle)."""
+    return "、" in squeezed and not squeezed.startswith(_SUBTITLE) and "、" in _BRACKETED.sub("", squeezed)
 
 
 def _balanced(text: str) -> bool:

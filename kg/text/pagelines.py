@@ -43,13 +43,14 @@ _SPACE, _BLANK, _HALFS, _INSIDE, _COMMAS, _DUN, _STOPS, _OPEN, _CLOSE, _MARK, _S
 # "第3版", "A3版"), or one opening with a bracket or a photo word. A caption or bullet mark (lines._MARKS)
 # opens a line judged one by one, and so does a last character of a credit, a signature or a line whose
 # end needs lines.ends_sentence to judge (closing quotes and brackets).
-_ROLE_FIRST = "责責美校版值本组組编編"
+_ROLE_FIRST = "责責美校版值本组組编編日时发更浏点阅字"  # editors' roles, a web page's record ("日期:")
 _WORD_FIRST = "专專广廣特"
 _PAGE_FIRST = "上下第0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SLOW_FIRST = "（(摄攝"
 _CREDIT_LAST = "摄攝影图圖供"
 _SLOW_LAST = ")）" + rules._CLOSERS
 _DOT, _MIDDLE_DOT, _SPACE_CODE = ord("."), ord("·"), ord(" ")  # lines._DOTS: "...", "···", "· ·"
+_DASH, _HYPHEN, _ZERO, _NINE, _DAY, _H, _W = ord("—"), ord("-"), ord("0"), ord("9"), ord("日"), ord("h"), ord("w")
 _DATELINE_SPAN = 40  # make_line looks for a dateline mark in a body line's first 40 characters
 
 
@@ -138,8 +139,19 @@ def line_table(folded: str) -> tuple[list[Line], np.ndarray, np.ndarray]:
         | (counts[_STAR] > 0)
         | ((last & _CREDIT) != 0)
     )
+    first_code = codes.take(starts)
+    # A heading may list with "、" inside brackets or after a subtitle's dash; a date alone is furniture.
+    listed_heading = (
+        (counts[_DUN] > 0) & (counts[_STOPS] == 0) & ~ended & (size <= rules.MAX_HEADING)
+        & ((counts[_OPEN] > 0) | (first_code == _DASH) | (first_code == _HYPHEN))
+    )
+    date_alone = ((first & _PAGE) != 0) & (((last_code >= _ZERO) & (last_code <= _NINE)) | (last_code == _DAY))
+    web_address = (first_code == _H) | (first_code == _W)  # "http://…", "www.…": furniture
     one_by_one = (
-        ((first & _MARKED) != 0)
+        listed_heading
+        | web_address
+        | date_alone
+        | ((first & _MARKED) != 0)
         | ((last & _LAST_SLOW) != 0)
         | (counts[_SPACE] != counts[_BLANK])
         | (~plain_body & furniture)
