@@ -367,3 +367,8 @@ def test_a_working_body_comes_before_the_leadership_named_beside_it() -> None:
         REGION, AGENCY, committee,
     )
     assert [(c.quantity.value, c.agency) for c in claims] == [(1200, "苏仙区自然资源局")]
+
+
+def test_a_place_in_a_ranking_is_not_a_count() -> None:
+    _, claims = claims_of("东区、西区、南区排名投资总额前3位，北区居第2名，全区新增企业45家。")
+    assert values(claims) == [(45, "家")]

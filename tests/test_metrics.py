@@ -23,10 +23,11 @@ def metrics_of(body: str) -> list[str | None]:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        # A count named before its number is named as a count: 数, 次数, 场次; people named by a noun take 数.
+        # A count named before its number is named as a count: 数, 次数, 场次; people 人数, households 户数.
         ("全县建成示范基地12个。", ["建成示范基地数"]),
         ("开展送法下乡活动15次，举办培训讲座8场。", ["开展送法下乡活动次数", "举办培训讲座场次"]),
-        ("登记注册护林员320名。", ["登记注册护林员数"]),
+        ("登记注册护林员320名。", ["登记注册护林员人数"]),
+        ("帮扶困难户86户。", ["帮扶困难户数"]),  # a phrase ending on the unit takes 数 alone
         # A phrase that already names a quantity, or a verb counting people, takes no count word.
         ("受益人数3.5万人，城镇新增就业860人。", ["受益人数", "城镇新增就业人数"]),
         # Linking words are stripped where a word ends: the 为 of 行为 stays.
@@ -140,3 +141,16 @@ def test_a_number_in_characters_inside_the_name_stays_in_it() -> None:
 
 def test_metric_key_ignores_scope_and_brackets() -> None:
     assert metric_key("全县社区(村)卫生室数", "个") == metric_key("社区村卫生室数", "个") == "社区村卫生室数|个"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The unit of a list's previous number is not the next number's measure.
+        ("征收排污费分别为3200万元、1500万元、800万元。", ["征收排污费", "征收排污费", "征收排污费"]),
+        # A number right after another counts the same thing in another unit.
+        ("全镇共救助困难对象120户356人。", ["救助困难对象户数", "救助困难对象人数"]),
+    ],
+)
+def test_numbers_of_a_list_share_its_measure(sentence: str, expected: list[str]) -> None:
+    assert metrics_of(sentence) == expected

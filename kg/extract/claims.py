@@ -110,7 +110,7 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
         and not after.startswith(("的", "可"))
     ):
         return False
-    if _RHETORIC.match(sentence, q.end):
+    if _RHETORIC.match(sentence, q.end) or _is_rank(sentence, q):
         return False
     if q.number_text in _SET_COUNTS and _DIGIT.search(rest):  # "两项补贴分别提高至829元": 829 is the claim
         return False
@@ -119,6 +119,11 @@ def is_claim(sentence: str, q: Quantity, clause_start: int) -> bool:
     if _is_anecdote(sentence):
         return False
     return not (_SCENE.search(rest) or "正在" in rest)
+
+
+def _is_rank(sentence: str, q: Quantity) -> bool:
+    """A place in a ranking, not a count of people: "排名前3位", "前三名是…", "居第二位" (GUIDE: ordinals)."""
+    return q.unit_written in ("位", "名") and sentence[max(0, q.start - 1) : q.start] in ("前", "第")
 
 
 @lru_cache(maxsize=1024)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from kg.extract.periods import period_pattern
+from kg.extract.units import lookup
 from kg.model import Quantity
 from kg.text.words import dictionary_words, frequencies, is_verb, tags
 
@@ -72,6 +73,7 @@ _DATE_WORDS = ("年", "月", "日", "号")
 _PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
 _ASPECT = re.compile(r"已经|已|分别|均|都")  # "图斑已举证销号": aspect, not part of a measure's name
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
 _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
@@ -241,8 +243,9 @@ def _count_word(phrase: str, q: Quantity) -> str:
         return ""
     if unit in _COUNTED:
         return _COUNTED[unit]
-    verb = _final_verb(phrase) is not None
-    return unit + "数" if verb and unit in ("人", "户") else "数"  # 新增就业 5511人 -> 新增就业人数
+    if unit in ("人", "户"):  # 新增就业 5511人 -> 新增就业人数, 供养对象 -> 供养对象人数, 贫困户 -> 贫困户数
+        return "数" if phrase.endswith(unit) else unit + "数"
+    return "数"
 
 
 def _as_change(phrase: str, q: Quantity) -> str:
@@ -285,8 +288,13 @@ def _earlier_measures(text: str, end: int, names: tuple[str, ...]) -> Iterator[s
         breaks = list(_CLAUSE_END.finditer(head, 0, numbers[k].start()))
         start = max(numbers[k - 1].end() if k else 0, breaks[-1].end() if breaks else 0)
         measure = _measure_before(head[start : numbers[k].start()], names)
-        if _HAN2.search(measure):
+        if _HAN2.search(measure) and not _is_unit(measure):  # "26000万元、2666万元、": 万元 is the unit
             yield measure
+
+
+def _is_unit(words: str) -> bool:
+    """Whether the words are a unit, maybe scaled ("万元", "亿元", "公里"): the end of the previous number."""
+    return lookup(words.lstrip("十百千万亿")) is not None
 
 
 def metric_phrase(
@@ -307,6 +315,8 @@ def metric_phrase(
     earlier = _earlier_measures(text, clause_start, names)  # lazy: only some numbers need it
     joined = not _CLAUSE_END.search(text[max(0, clause_start - 1) : clause_start])  # the clause goes on before
     before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
+    if not before and not noun and not _named_nothing(raw, names):
+        before = _list_measure(text, clause_start, q, names)
     if noun:
         counted = _COUNTED.get(q.unit, "数")
         if not before or _WEAK_END.search(_clean(raw)):
@@ -320,6 +330,20 @@ def metric_phrase(
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def _named_nothing(raw: str, names: tuple[str, ...]) -> bool:
+    """Whether the words before a number say something besides the places and bodies it is of."""
+    for name in names:
+        raw = raw.replace(name, "")
+    return _HAN.search(raw) is not None
+
+
+def _list_measure(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
+    """The measure of a number that only a place or a body precedes ("岳阳县(4383件)、湘阴县(3532件)",
+    "东区3622万元") or that follows another right away ("低保对象1053户1487人"): the sentence's
+    previous measure, as a list of places reports one measure for each."""
+    return next(_earlier_measures(text, clause_start if text[clause_start : q.start].strip() else q.start, names), "")
 
 
 def _name_start(text: str, start: int) -> int:
