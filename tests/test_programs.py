@@ -1,6 +1,6 @@
 """Program names by cues, and national programs by name from kg/extract/data/national_programs.json."""
 
-from kg.extract.programs import canonical_program, find_programs
+from kg.extract.programs import canonical_program, find_programs, repeated_quotes
 
 
 def _names(text: str) -> list[str]:
@@ -80,7 +80,8 @@ def test_unquoted_name_as_a_policy_verbs_whole_object() -> None:
 def test_names_coded_by_a_count_of_parts_or_a_number() -> None:
     assert _names("社区围绕“四个全覆盖”抓落实。") == ["四个全覆盖"]
     assert _names("开展“一对一”帮扶。") == []
-    assert _names("12345热线受理诉求890件，满意率98%。") == ["12345热线"]
+    assert _names("全年推出311服务，惠及群众。") == ["311服务"]
+    assert _names("12345热线受理诉求890件，满意率98%。") == []  # a phone line is a channel, not an initiative
     assert _names("全年服务企业3200家。") == []
 
 
@@ -92,3 +93,32 @@ def test_national_programs_are_found_unquoted_as_whole_words() -> None:
 
 def test_a_page_name_holding_a_national_one_wins() -> None:
     assert _names("该镇开展“河长制巡河护水”专项行动。") == ["河长制巡河护水"]
+
+
+def test_a_quoted_name_the_headline_and_body_share_or_the_body_keeps_quoting_is_a_program() -> None:
+    body = ["全县通过“惠农卡”发放补贴1.2亿元。", "“惠农卡”覆盖农户3万户。", "服务跑出“加速度”。"]
+    repeated = repeated_quotes("某县“惠农卡”发放补贴过亿元", body)
+    assert repeated == {"惠农卡"}
+    assert [h.name for h in find_programs(body[0], repeated)] == ["惠农卡"]
+    assert repeated_quotes("某县发放补贴", ["“暖心包”送到家。", "“暖心包”里有米面。", "发放“暖心包”900份。"]) == {
+        "暖心包"
+    }
+    assert repeated_quotes("某县发放补贴", ["跑出“加速度”。", "再跑出“加速度”。"]) == frozenset()
+
+
+def test_a_quoted_code_and_the_words_up_to_a_head_are_one_name() -> None:
+    assert _names("探索建立“246”产销对接机制，带动农户增收。") == ["246产销对接机制"]
+
+
+def test_a_head_alone_or_behind_a_one_character_verb_is_no_name() -> None:
+    assert _names("对整改问题进行“回头看”。") == []
+    assert "见行动" not in _names("实现从“抓河长”“见行动”到“见成效”。")
+    assert _names("深入开展“苗计划”，培育社工。") == ["苗计划"]
+
+
+def test_an_unquoted_initiative_after_a_launching_verb() -> None:
+    assert _names("近年来，该县开展城乡环境美化提升行动，成效明显。") == ["城乡环境美化提升行动"]
+    assert _names("镇里把庭院环境整治行动列入民生实事。") == ["庭院环境整治行动"]
+    assert _names("全年开展宣传活动30场。") == []
+    assert _names("开展各类法治宣传行动30场。") == []
+    assert _names("开展护林专项行动12次。") == []  # a kind of campaign, not a name

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from kg.extract.agencies import LEVEL_CHARS, BodyMatch, bare_level_at, body_after, canonical_body, known_body_after
 from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
-from kg.extract.programs import find_programs
+from kg.extract.programs import find_programs, repeated_quotes
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
@@ -152,9 +152,10 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
         named = state.mentions[first:]
         named_entities = [state.entities[k] for k in dict.fromkeys(m.key or "" for m in named)]
         governing = governing_region(article, named, named_entities)
+        repeated = repeated_quotes(article.headline, (s.text for s in article.sentences))
         for text, sentence, region_hits in hits:
             _bodies(state, placed, article, text, sentence, region_hits, governing)
-            _programs(state, article, text, sentence, governing)
+            _programs(state, article, text, sentence, governing, repeated)
             if sentence is not None:
                 _references(state, placed, article, sentence, governing)
     return list(state.entities.values()), state.mentions
@@ -260,9 +261,14 @@ def _references(
 
 
 def _programs(
-    state: _PageState, article: Article, text: str, sentence: Sentence | None, governing: Entity | None
+    state: _PageState,
+    article: Article,
+    text: str,
+    sentence: Sentence | None,
+    governing: Entity | None,
+    repeated: frozenset[str],
 ) -> None:
-    for hit in find_programs(text):
+    for hit in find_programs(text, repeated):
         if hit.national:  # a national program belongs to no one place
             entity = Entity("program", hit.name, hit.name, level="national")
         else:

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kg.text.words import dictionary_words, tags
+from kg.text.words import dictionary_words, is_verb, tags
 
 _DATA = Path(__file__).with_name("data") / "program_cues.json"
 _NATIONAL = Path(__file__).with_name("data") / "national_programs.json"
@@ -54,7 +56,11 @@ _EDGE = 3  # characters either side of a dictionary name that jieba reads to che
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
-_CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|热线|工程|行动|计划|工作法)")
+# (a phone line, "12345热线", is a channel, not an initiative)
+_CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|工作法)")
+_CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
+_CODED_TAIL = 12
+_QUOTED_OFTEN = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class Cues:
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
     verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
+    initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…家园清洁行动")
+    quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
 
 
 @cache
@@ -82,6 +90,8 @@ def cues() -> Cues:
         tuple(data["place_endings"]),
         _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
         tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
+        re.compile("|".join(map(re.escape, sorted(data["initiative_heads"], key=len, reverse=True)))),
+        tuple(data["quantifier_leads"]),
     )
 
 
@@ -214,8 +224,56 @@ def _name_start(text: str, head: int) -> int:
     return start
 
 
-def find_programs(text: str) -> list[ProgramHit]:
-    """Program names in one sentence (offsets into `text`)."""
+def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
+    """Quoted names an article's headline and body both use ("发放“一卡通”补贴" over "通过“一卡通”发放…"),
+    or its body quotes three times or more: a phrase a report keeps quoting is the name of the thing it
+    reports on, cue words or not (a figure of speech is quoted once or twice in passing)."""
+    counts = Counter(canonical_program(m.group(1)) for text in texts for m in _QUOTE.finditer(text))
+    titled = {canonical_program(m.group(1)) for m in _QUOTE.finditer(headline)}
+    return frozenset(
+        q
+        for q, n in counts.items()
+        if (n >= _QUOTED_OFTEN or (n and q in titled)) and _looks_like_name(q) and q not in _idioms()
+    )
+
+
+def _coded_head(text: str, m: re.Match[str]) -> str | None:
+    """A quoted code and the words after it up to a head noun, as one name: "“135”联农带农机制" ->
+    135联农带农机制 (the quotes mark the code, the head ends the name)."""
+    code = m.group(1)
+    if not _CODE.fullmatch(code):
+        return None
+    after = text[m.end() : m.end() + _CODED_TAIL]
+    for i, ch in enumerate(after):
+        if ch in _CLAUSE_END or not _NAME_CHAR.match(ch):
+            after = after[:i]
+            break
+    ends = [after.find(h) + len(h) for h in cues().heads if after.find(h) >= 0]
+    return code + after[: min(ends)] if ends else None
+
+
+def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> bool:
+    """An unquoted run ending on an initiative head is a name when a launching verb or 把/将 opens it
+    ("开展农村清洁家园行动", "把家园清洁行动列入"), it says what the initiative is in four characters or more
+    ("开展护鸟专项行动" is a kind of campaign), opens with no quantifier ("各类…") or number, and jieba
+    starts a word where it starts."""
+    opened = text[max(0, start - 2) : start].endswith(("把", "将", *cues().name_verbs))
+    if not opened or len(name) - len(head.group()) < 4 or name.startswith(cues().quantifier_leads):
+        return False
+    if _NUMERAL_ONLY.match(name[:1]) or not _HAN.match(name[:1]):
+        return False
+    return _whole_words(text, start, head.end())
+
+
+def _bare_head(name: str) -> bool:
+    """A head noun alone ("回头看") or behind a one-character verb ("见行动") is a common phrase, not a
+    name ("禾计划", a brand, is one)."""
+    return any(name.endswith(h) and (name == h or (len(name) == len(h) + 1 and is_verb(name[0]))) for h in cues().heads)
+
+
+def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[ProgramHit]:
+    """Program names in one sentence (offsets into `text`); `repeated` are the quoted names its
+    article uses more than once (`repeated_quotes`)."""
     hits: list[ProgramHit] = []
     heads = cues().heads
     for run in _quote_runs(text):
@@ -224,8 +282,15 @@ def find_programs(text: str) -> list[ProgramHit]:
             _verb_object(text, run[0].start()) and _clause_ends(text, end)
         )
         for m in run:
+            coded = _coded_head(text, m)
+            if coded is not None:
+                hits.append(ProgramHit(m.start(1), m.end() + len(coded) - len(m.group(1)), coded))
+                continue
             q = canonical_program(m.group(1))
-            if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())):
+            if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())) or _bare_head(q):
+                continue
+            if q in repeated:
+                hits.append(ProgramHit(m.start(1), m.start(1) + len(q), q))
                 continue
             if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()) or _NUMBERED.fullmatch(q):
                 offset = m.start(1)
@@ -239,6 +304,14 @@ def find_programs(text: str) -> list[ProgramHit]:
             if name.startswith(word):
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
+            hits.append(ProgramHit(start, m.end(), name))
+    for m in cues().initiative.finditer(text):
+        start = _name_start(text, m.start())
+        name = text[start : m.end()]
+        for word in cues().scope:
+            if name.startswith(word):
+                name, start = name[len(word) :], start + len(word)
+        if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
     for m in _CODED.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
