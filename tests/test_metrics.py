@@ -140,7 +140,28 @@ def test_a_number_in_characters_inside_the_name_stays_in_it() -> None:
 
 
 def test_metric_key_ignores_scope_and_brackets() -> None:
-    assert metric_key("全县社区(村)卫生室数", "个") == metric_key("社区村卫生室数", "个") == "社区村卫生室数|个"
+    assert metric_key("全县社区(村)卫生室数", "个") == metric_key("社区村卫生室数", "个") == "社区村卫生室|个"
+
+
+@pytest.mark.parametrize(
+    ("phrases", "unit", "key"),
+    [
+        # whose measure it is: a place, a level word, a body
+        (["安仁县城镇新增就业人数", "城镇新增就业人数", "全县城镇新增就业"], "人", "城镇新增就业|人"),
+        (["湖南省居民医保参保率", "居民医保参保率"], "%", "居民医保参保率|%"),
+        (["市级政务大厅办件量", "政务大厅办件数", "县医保局政务大厅办件数量"], "件", "政务大厅办件|件"),
+        # tallies, and the word that only says the money is summed
+        (["累计发放创业补贴金额", "发放创业补贴总额", "共发放创业补贴"], "元", "发放创业补贴|元"),
+    ],
+)
+def test_the_same_measure_gets_one_key_across_places_and_wordings(phrases: list[str], unit: str, key: str) -> None:
+    assert {metric_key(p, unit) for p in phrases} == {key}
+
+
+def test_a_key_keeps_what_is_measured() -> None:
+    assert metric_key("人数", "人") == "人数|人"  # nothing left to name it by: the count word stays
+    assert metric_key("新建示范基地数", "个") == "新建示范基地|个"  # 新建 is a verb here, not a district
+    assert metric_key("参保率", "%") != metric_key("参保人数", "人")
 
 
 @pytest.mark.parametrize(

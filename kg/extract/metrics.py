@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
+from kg.extract.agencies import known_body_after
+from kg.extract.gazetteer import gazetteer
 from kg.extract.periods import period_pattern
 from kg.extract.units import lookup
 from kg.model import Quantity
@@ -77,6 +79,13 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
 _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
+# Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
+_KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
+_COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
+_MONEY_TAILS = ("总金额", "金额", "总额", "额")
+_OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
+_OWNER_SPAN = 12
+_LEVEL_ENDS = "省市州盟县区旗镇乡村道"
 
 
 def _is_boundary(phrase: str, pos: int) -> bool:
@@ -400,6 +409,35 @@ def _final_verb(phrase: str) -> str | None:
 
 
 def metric_key(metric: str, unit: str) -> str:
-    """A key under which the same measure compares across regions and articles."""
-    core = _LEAD.sub("", _SCOPE.sub("", _PARENS.sub("", _clean(metric))))
-    return f"{core or metric}|{unit}"
+    """A key under which the same measure compares across regions and articles: the phrase without
+    whose it is (a place, a level word, a body: "桃江县城镇新增就业人数", "市级办件量"), scope and tally
+    words (全县, 累计, 共), brackets, and the word that only says it is counted or summed in the unit
+    the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money): 城镇新增就业|人,
+    办件|件, 参保率|%."""
+    core = _SCOPE.sub("", _owner_free(_PARENS.sub("", _clean(metric))))
+    core = _KEY_LEAD.sub("", _LEAD.sub("", core))
+    dimension = (unit_of.dimension or "") if (unit_of := lookup(unit)) else ""
+    tails = _COUNT_TAILS if dimension in _COUNTS else _MONEY_TAILS if dimension.startswith("money") else ()
+    cut = next((core[: -len(t)] for t in tails if core.endswith(t) and len(core) - len(t) >= 2), core)
+    return f"{cut or metric}|{unit}"
+
+
+def _owner_free(phrase: str) -> str:
+    """The phrase without the places, level words and bodies that open it (whose measure, not what)."""
+    while True:
+        found = gazetteer().scan(phrase[:_OWNER_SPAN])
+        if found and found[0][0] == 0 and found[0][1] >= 3 and found[0][2][-1] in _LEVEL_ENDS:
+            phrase = phrase[found[0][1] :]
+            continue
+        level = _OWNER_LEVEL.match(phrase)
+        if level:
+            phrase = phrase[level.end() :]
+            continue
+        body = known_body_after(phrase, 1 if phrase[:1] in _LEVEL_ENDS else 0)  # "市医保局…"
+        end = body.end if body is not None else 0
+        if body is not None and body.body.endswith("办") and len(body.body) > 2:
+            end -= 1  # "医保局办件量": 办 is the verb of what is measured, not a 办 (office)
+        if body is not None and len(phrase) - end >= 2 and end in _starts(phrase):
+            phrase = phrase[end:]
+            continue
+        return phrase
