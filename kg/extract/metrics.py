@@ -84,7 +84,6 @@ _KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|�
 _COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
 _MONEY_TAILS = ("总金额", "金额", "总额", "额")
 _OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
-_OWNER_SPAN = 12
 _LEVEL_ENDS = "省市州盟县区旗镇乡村道"
 
 
@@ -422,12 +421,19 @@ def metric_key(metric: str, unit: str) -> str:
     return f"{cut or metric}|{unit}"
 
 
+def _place_at_start(phrase: str) -> int:
+    """Length of the longest gazetteer name the phrase opens with (0 for none): one lookup per name
+    length the first two characters allow, not a scan."""
+    gaz = gazetteer()
+    return next((n for n in gaz.lengths.get(phrase[:2], ()) if len(phrase) >= n and phrase[:n] in gaz.names), 0)
+
+
 def _owner_free(phrase: str) -> str:
     """The phrase without the places, level words and bodies that open it (whose measure, not what)."""
     while True:
-        found = gazetteer().scan(phrase[:_OWNER_SPAN])
-        if found and found[0][0] == 0 and found[0][1] >= 3 and found[0][2][-1] in _LEVEL_ENDS:
-            phrase = phrase[found[0][1] :]
+        place = _place_at_start(phrase)
+        if place >= 3 and phrase[place - 1] in _LEVEL_ENDS:
+            phrase = phrase[place:]
             continue
         level = _OWNER_LEVEL.match(phrase)
         if level:

@@ -75,6 +75,7 @@ class Cues:
     verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
     initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…家园清洁行动")
     quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
+    head_set: frozenset[str]
 
 
 @cache
@@ -92,6 +93,7 @@ def cues() -> Cues:
         tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
         re.compile("|".join(map(re.escape, sorted(data["initiative_heads"], key=len, reverse=True)))),
         tuple(data["quantifier_leads"]),
+        frozenset(data["heads"]),
     )
 
 
@@ -268,7 +270,7 @@ def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> b
 def _bare_head(name: str) -> bool:
     """A head noun alone ("回头看") or behind a one-character verb ("见行动") is a common phrase, not a
     name ("禾计划", a brand, is one)."""
-    return any(name.endswith(h) and (name == h or (len(name) == len(h) + 1 and is_verb(name[0]))) for h in cues().heads)
+    return name in cues().head_set or (name[1:] in cues().head_set and is_verb(name[0]))
 
 
 def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[ProgramHit]:
