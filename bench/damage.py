@@ -27,6 +27,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _INDENT = "\u3000\u3000"
 _ENDS = "。！？!?；;…"
 _CLOSERS = "”’」』)）"
+_NO_LINE_START = "，,。.、；;：:！!？?”’」』)）%％…"
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,18 @@ def _widen_numbers(line: str, rng: random.Random, share: float) -> str:
 
 
 def _column_lines(paragraph: str, width: int, indent: bool) -> list[str]:
-    """A paragraph printed in a column `width` characters wide (the first line two cells short when indented)."""
+    """A paragraph printed in a column `width` characters wide (the first line two cells short when
+    indented). As Chinese typesetting does (禁则), a closing mark never opens a line: it hangs at the
+    end of the line before."""
     first = _INDENT if indent else ""
     lines, at = [], 0
     room = width - len(first)
     while at < len(paragraph):
-        lines.append(first + paragraph[at : at + room])
-        at += room
+        end = at + room
+        while end < len(paragraph) and paragraph[end] in _NO_LINE_START:
+            end += 1
+        lines.append(first + paragraph[at:end])
+        at = end
         first, room = "", width
     return lines
 

@@ -55,3 +55,13 @@ def test_the_reader_reads_the_clean_numbers_from_damaged_text(text: str, seed: i
     clean = page_from_text(text).text
     read = page_from_text(damage(text, seed, Damage(width=18, stray_spaces=0.05, full_width=0.5))).text
     assert _numbers(read) == _numbers(clean)
+
+
+def test_column_lines_cut_inside_a_number_or_a_bulleted_paragraph_are_body_text() -> None:
+    raw = (
+        "●全镇有低保对象1234户5\n678人，至去年底已救助9\n87户2345人。\n"
+        "●至今年6月，全镇完成321户危房改\n造，保障率达到了98.\n5%，群众满意度明显提高。\n"
+    )
+    text = page_from_text(raw).text
+    assert "1234户5678人" in text and "救助987户" in text and "保障率达到了98.5%" in text
+    assert "321户危房改造" in text

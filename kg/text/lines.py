@@ -128,7 +128,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     if marked and CAPTION.match(squeezed):
         return Kind.CAPTION
     if marked and BULLET.match(squeezed) and size <= MAX_HEADING and not ended:
-        return Kind.HEADING
+        return Kind.BODY if _runs_on(squeezed) else Kind.HEADING
     inside = _SENTENCE_INSIDE.search(squeezed)
     if inside and inside.group() == "、" and not _listing(squeezed):
         inside = _SENTENCE_INSIDE.search(_BRACKETED.sub("", squeezed.replace("、", "")))
@@ -152,7 +152,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
         and not dateline
         and squeezed[-1] not in HEADING_OPEN_END
         and not _listing(squeezed)
-        and not squeezed[-1].isdigit()  # a number cut by the column wrap, not a headline's end
+        and not cut_number(squeezed)  # a number cut by the column wrap, not a headline's end
         and _balanced(squeezed)
         and (size <= _COMMA_HEADING_MAX or not commas)
         and not HEADING_STOP.search(squeezed)
@@ -170,6 +170,17 @@ _SUBTITLE = ("——", "—", "--")
 def _listing(squeezed: str) -> bool:
     """The line lists with "、" as body text does (not inside brackets, not in a subtitle)."""
     return "、" in squeezed and not squeezed.startswith(_SUBTITLE) and "、" in _BRACKETED.sub("", squeezed)
+
+
+def _runs_on(squeezed: str) -> bool:
+    """A bulleted line that holds a clause break or stops inside a number or on an open mark is the
+    first column line of a bulleted paragraph ("●至年底，全县完成621户建"), not a heading."""
+    return cut_number(squeezed) or squeezed[-1] in HEADING_OPEN_END or "，" in squeezed or "," in squeezed
+
+
+def cut_number(text: str) -> bool:
+    """The line ends inside a number: on a digit, or on a decimal point after one ("保障率3.")."""
+    return text[-1:].isdigit() or (text[-1:] == "." and text[-2:-1].isdigit())
 
 
 def _balanced(text: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from kg.text import lines as rules
-from kg.text.lines import Kind, Line, make_line
+from kg.text.lines import Kind, Line, cut_number, make_line
 
 _UTF32 = "utf-32-le"
 _SURROGATES = "surrogatepass"
@@ -197,6 +197,6 @@ def line_table(folded: str) -> tuple[list[Line], np.ndarray, np.ndarray]:
             elif spaced and names(text):
                 append(Line(s, e, text, byline_kind, False, False, False, printed))
             else:  # a heading never ends on a digit: that is a number cut by the column wrap
-                kind = heading_kind if todo == _HEADING and not text[-1].isdigit() else body_kind
+                kind = heading_kind if todo == _HEADING and not cut_number(text) else body_kind
                 append(Line(s, e, text, kind, False, False, False, printed))
     return result, starts, ends
