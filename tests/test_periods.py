@@ -49,3 +49,14 @@ def test_a_headline_period_dates_a_report_whose_text_states_none() -> None:
     times.paragraph("中心受理事项3000件。", 0)
     times.sentence("中心受理事项3000件。")
     assert times.at(8, None) == ("2015年四季度", "2015-10-01", "2015-12-31")
+
+
+def test_a_day_in_the_lead_dates_the_news_and_the_span_after_it_the_figures() -> None:
+    times = ArticleTimes.of("某县上半年招商引资成效明显", 2016)
+    lead = "7月20日，记者从县商务局获悉，1至6月，全县引进资金12亿元。"
+    times.paragraph(lead, 5)
+    times.sentence(lead)
+    times.sentence_done()
+    times.paragraph("其中外资3000万美元。", 2)
+    times.sentence("其中外资3000万美元。")
+    assert times.at(6, None)[0] == "2016年1至6月"  # the lead's own span, before the headline's summary

@@ -231,6 +231,7 @@ def test_a_web_pages_date_and_record_lines_are_furniture_and_bracketed_lists_sta
         "——白河镇农村改厕、污水治理纪实\n\n"
         "日期:2019-06-03 08:15:00    来源:青山日报\n\n"
         "http://news.example.cn 2019-06-03 08:15 张三 李四\n\n"
+        "06-03 08:15\n\n"
         "今年以来，白河镇共完成农户改厕1200户，新建污水管网8公里，受到群众好评。\n\n"
         "镇里还投入资金300万元，建成污水处理站2座，日处理能力500吨。\n"
     )

@@ -38,6 +38,7 @@ _ATTRIBUTIVE = re.compile(r"(?:的)?(?:目标|任务|预算)|同期")
 _BASE_BEFORE = ("较", "比", "同比", "与", "和")
 # Words that date the reporting ("近日，记者从…获悉"), not the figures: never carried over an article.
 _REPORTING = frozenset(("近日", "日前", "连日来"))
+_DAY = re.compile(r"^\d{1,2}月\d{1,2}[日号]$")
 # A written period that is a part of some year ("二季度", "1-10月", "全年", "年末") is completed by the
 # year the article states when it leaves the year out.
 _YEAR_PART = re.compile(rf"^(?:{_PART})(?:以来|起|止|期间|前)?$")
@@ -146,10 +147,10 @@ class ArticleTimes:
     """Period expressions read so far in one article, to date each number.
 
     A number takes the nearest period before it in its sentence, else the paragraph's latest,
-    else the paragraph's opening, else the article's: the headline's period, or the first one
-    the lead states ("1-10月，全市…"; not the date of the reporting, "近日"), or the last year
-    under review the article named (it holds until another is named). A report states its
-    period once and its later paragraphs go on under it.
+    else the paragraph's opening, else the article's: the last year under review the article
+    named (it holds until another is named), or the span its lead states ("1-10月，全市…"; not
+    the date of the reporting, "近日", "7月29日，记者获悉"), or the headline's period. A report
+    states its period once and its later paragraphs go on under it.
     """
 
     headline: str | None = None
@@ -185,13 +186,15 @@ class ArticleTimes:
         years = [m.group() for m in self.here if YEARLY.match(m.group())]
         self.yearly = years[-1] if years else self.yearly
         if self.lead is None and self.paragraphs <= 1:
-            self.lead = next((m.group() for m in self.here if m.group() not in _REPORTING), None)
+            spans = [m.group() for m in self.here if m.group() not in _REPORTING]
+            # a lone day in the lead dates the news ("7月29日，记者从…得知，1至6月，…"); a span dates figures
+            self.lead = next((p for p in spans if not _DAY.match(p)), spans[0] if spans else None)
 
     def at(self, position: int, published: str | None) -> tuple[str | None, str | None, str | None]:
         """The period of a number at `position` in the current sentence: written form (led by the
         article's year where it leaves it out), ISO start and end."""
         here = [m.group() for m in self.here if m.end() <= position]
-        period = (here[-1] if here else None) or self.last or self.opening or self.yearly or self.headline or self.lead
+        period = (here[-1] if here else None) or self.last or self.opening or self.yearly or self.lead or self.headline
         if not period:
             return None, None, None
         return (with_year(period, self.year), *resolve_period(period, published, self.year))

@@ -35,6 +35,7 @@ FURNITURE = re.compile(
     r"|[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
     r"|第?\s*[0-9A-Za-z]{1,3}\s*版$"
     r"|\d{4}\s*[年-]\s*\d{1,2}\s*[月-]\s*\d{1,2}\s*日?\s*(?:星期.|\d{1,2}:\d{2}(?::\d{2})?)?$"
+    r"|\d{1,2}\s*-\s*\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?$"  # a web page's month-day and time: "07-31 15:51"
     # a web page's record of the article: "日期:2021-03-04 来源:…", "发布时间:…", "浏览次数:…" (a source line
     # "来源:…" may be all that names the article's place: kept)
     r"|(?:日期|时间|发布时间|发布日期|更新时间|浏览次数|点击数|阅读数|字号)\s*[:：]"
