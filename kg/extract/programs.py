@@ -61,6 +61,11 @@ _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|
 _CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL = 12
 _QUOTED_OFTEN = 3
+# A series of fields sharing one verb: "就业扶贫、电商扶贫和产业扶贫" (the first field two characters).
+_SERIES = re.compile(
+    r"[\u4e00-\u9fff]{2}(?P<verb>[\u4e00-\u9fff]{2})、[\u4e00-\u9fff]{2,4}?(?P=verb)"
+    r"(?:[、和及][\u4e00-\u9fff]{2,4}?(?P=verb))+"
+)
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,25 @@ def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> b
     return _whole_words(text, start, head.end())
 
 
+def _parallel_names(text: str) -> list[tuple[int, int]]:
+    """Names of a series that policy coins by one verb and its fields ("就业扶贫、电商扶贫、产业扶贫",
+    "教育帮扶、医疗帮扶和住房帮扶"): three or more listed items, each a field of two to four characters
+    before the same action verb (jieba's tag v; "农业补贴、林业补贴" share a noun, not a verb), each field
+    one dictionary word ("资金畅起来、机器转起来…" is a slogan)."""
+    found: list[tuple[int, int]] = []
+    for m in _SERIES.finditer(text):
+        if tags().get(m.group("verb")) != "v":
+            continue
+        verb, at, items = m.group("verb"), m.start(), []
+        while at < m.end():
+            end = text.index(verb, at + 2) + len(verb)
+            items.append((at, end))
+            at = end + 1
+        if all(len(dictionary_words(text[a : b - len(verb)])) == 1 for a, b in items):  # 资金|畅 is no field
+            found += items
+    return found
+
+
 def _bare_head(name: str) -> bool:
     """A head noun alone ("回头看") or behind a one-character verb ("见行动") is a common phrase, not a
     name ("禾计划", a brand, is one)."""
@@ -315,6 +339,9 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
                 name, start = name[len(word) :], start + len(word)
         if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
+    for start, end in _parallel_names(text):
+        if not any(h.start < end and start < h.end for h in hits):
+            hits.append(ProgramHit(start, end, text[start:end]))
     for m in _CODED.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group()))
