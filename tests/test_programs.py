@@ -129,3 +129,9 @@ def test_a_series_of_fields_sharing_one_action_verb_names_programs() -> None:
     assert _names("发放农业类补贴、牧业类补贴和林业类补贴。") == []  # a shared noun, not an action
     assert _names("让资金畅起来、机器转起来、货物跑起来。") == []  # a slogan: no field words
     assert _names("开展教育帮扶、医疗帮扶。") == []  # two are a pair, not a series
+
+
+def test_an_unquoted_name_led_by_a_count_of_its_parts() -> None:
+    assert _names("全面打好了三大攻坚战。") == ["三大攻坚战"]
+    assert "五进活动" in _names("开展“进社区、进学校、进企业、进农村、进机关”五进活动。")
+    assert _names("第三项改革任务完成。") == []  # an ordinal

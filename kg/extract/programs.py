@@ -61,6 +61,12 @@ _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|
 _CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL = 12
 _QUOTED_OFTEN = 3
+# An unquoted name led by a count of its parts and ending on an initiative head: "八进活动", "四大行动",
+# "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
+_COUNTED_INITIATIVE = re.compile(
+    r"(?<![\d二两三四五六七八九十第])[二两三四五六七八九十]{1,2}[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
+    r"(?:行动|工程|活动|攻坚战|攻坚|改革|机制|计划)"
+)
 # A series of fields sharing one verb: "就业扶贫、电商扶贫和产业扶贫" (the first field two characters).
 _SERIES = re.compile(
     r"[\u4e00-\u9fff]{2}(?P<verb>[\u4e00-\u9fff]{2})、[\u4e00-\u9fff]{2,4}?(?P=verb)"
@@ -318,7 +324,13 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
             if q in repeated:
                 hits.append(ProgramHit(m.start(1), m.start(1) + len(q), q))
                 continue
-            if _has_plus(q) or q.endswith(heads) or cued or _head_after(text, m.end()) or _NUMBERED.fullmatch(q):
+            if (
+                _has_plus(q)
+                or q.endswith(heads)
+                or cued
+                or _head_after(text, m.end())
+                or _NUMBERED.fullmatch(q)
+            ):
                 offset = m.start(1)
                 for part in _split_series(q):
                     i = text.find(part, offset)
@@ -339,6 +351,9 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
                 name, start = name[len(word) :], start + len(word)
         if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
+    for m in _COUNTED_INITIATIVE.finditer(text):
+        if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
+            hits.append(ProgramHit(m.start(), m.end(), m.group()))
     for start, end in _parallel_names(text):
         if not any(h.start < end and start < h.end for h in hits):
             hits.append(ProgramHit(start, end, text[start:end]))
