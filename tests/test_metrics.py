@@ -169,6 +169,8 @@ def test_a_key_keeps_what_is_measured() -> None:
     [
         # The unit of a list's previous number is not the next number's measure.
         ("征收排污费分别为3200万元、1500万元、800万元。", ["征收排污费", "征收排污费", "征收排污费"]),
+        # A share against a base count: the count's measure, 占, the base, 比例.
+        ("全镇改造危房120户，占任务数300户的40%。", ["改造危房户数", "占任务数", "改造危房占任务数比例"]),
         # A number right after another counts the same thing in another unit.
         ("全镇共救助困难对象120户356人。", ["救助困难对象户数", "救助困难对象人数"]),
     ],

@@ -79,6 +79,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
 _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
+_SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)[\d.]+[万亿]?[\u4e00-\u9fff]{0,2}的")
+_SHARE_SPAN = 24
 # Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
 _KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
 _COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
@@ -313,6 +315,9 @@ def metric_phrase(
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out.
     """
+    share = _share_of(text, clause_start, q, names)
+    if share:
+        return share
     raw = text[_name_start(text, clause_start) : q.start]
     tail = text[q.end : clause_end]
     noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
@@ -338,6 +343,18 @@ def metric_phrase(
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
+    """A share stated against a base count ("建设4419户，占任务数8077户的54.71%"): the measure of the count
+    before 占, 占, the base, 比例 (建设占任务数比例)."""
+    if q.unit != "%":
+        return ""
+    m = _SHARE_OF.search(text, max(0, clause_start - _SHARE_SPAN), q.start)
+    if m is None or m.end() != q.start:
+        return ""
+    subject = next(_earlier_measures(text, m.start(), names), "")
+    return _fit(_clean(f"{subject}占{m.group(1)}比例"))
 
 
 def _named_nothing(raw: str, names: tuple[str, ...]) -> bool:
