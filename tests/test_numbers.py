@@ -175,3 +175,10 @@ def test_numeral_value_edge_cases() -> None:
 def test_ranges_round_trip(a: int, gap: int, sep: str) -> None:
     q = one(f"处理{a}{sep}{a + gap}吨")
     assert (q.lower, q.upper, q.unit) == (a, a + gap, "吨")
+
+
+def test_a_standard_or_a_monthly_average_keeps_its_period() -> None:
+    from kg.extract.numbers import parse_quantities
+
+    assert [q.unit for q in parse_quantities("困难对象年救助标准2400元，月人均补差150元。")] == ["元/年", "元/月"]
+    assert [q.unit for q in parse_quantities("今年标准提高到500元，2015年标准为300元。")] == ["元", "元"]
