@@ -298,7 +298,7 @@ def _earlier_measures(text: str, end: int, names: tuple[str, ...]) -> Iterator[s
         breaks = list(_CLAUSE_END.finditer(head, 0, numbers[k].start()))
         start = max(numbers[k - 1].end() if k else 0, breaks[-1].end() if breaks else 0)
         measure = _measure_before(head[start : numbers[k].start()], names)
-        if _HAN2.search(measure) and not _is_unit(measure):  # "26000万元、2666万元、": 万元 is the unit
+        if _HAN2.search(measure) and not _is_unit(measure):  # "3200万元、1500万元、": 万元 is the unit
             yield measure
 
 
@@ -346,8 +346,8 @@ def metric_phrase(
 
 
 def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
-    """A share stated against a base count ("建设4419户，占任务数8077户的54.71%"): the measure of the count
-    before 占, 占, the base, 比例 (建设占任务数比例)."""
+    """A share stated against a base count ("改造危房120户，占任务数300户的40%"): the measure of the count
+    before 占, 占, the base, 比例 (改造危房占任务数比例)."""
     if q.unit != "%":
         return ""
     m = _SHARE_OF.search(text, max(0, clause_start - _SHARE_SPAN), q.start)
@@ -365,8 +365,8 @@ def _named_nothing(raw: str, names: tuple[str, ...]) -> bool:
 
 
 def _list_measure(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
-    """The measure of a number that only a place or a body precedes ("岳阳县(4383件)、湘阴县(3532件)",
-    "东区3622万元") or that follows another right away ("低保对象1053户1487人"): the sentence's
+    """The measure of a number that only a place or a body precedes ("东区(1200件)、西区(980件)",
+    "南区3200万元") or that follows another right away ("救助对象120户356人"): the sentence's
     previous measure, as a list of places reports one measure for each."""
     return next(_earlier_measures(text, clause_start if text[clause_start : q.start].strip() else q.start, names), "")
 
@@ -426,7 +426,7 @@ def _final_verb(phrase: str) -> str | None:
 
 def metric_key(metric: str, unit: str) -> str:
     """A key under which the same measure compares across regions and articles: the phrase without
-    whose it is (a place, a level word, a body: "桃江县城镇新增就业人数", "市级办件量"), scope and tally
+    whose it is (a place, a level word, a body: "安仁县城镇新增就业人数", "市级办件量"), scope and tally
     words (全县, 累计, 共), brackets, and the word that only says it is counted or summed in the unit
     the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money): 城镇新增就业|人,
     办件|件, 参保率|%."""

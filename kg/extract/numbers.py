@@ -198,7 +198,7 @@ def _bounds(value: float, qualifier: str, prefix: str | None) -> tuple[float | N
 _AT_LEAST = re.compile(r"(?:至少|不少于)[\u4e00-\u9fff]{0,4}$")
 _PER_PERIOD = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
-# A standard or a monthly average per period: "年供养标准", "月补助标准", "月人均补差" (not "今年标准",
+# A standard or a monthly average per period: "年救助标准", "月补助标准", "月人均补差" (not "今年标准",
 # "2011年标准": a year named, not a rate's period).
 _PERIOD_STANDARD = re.compile(
     r"(?<![今去明前上下本当全该同\d])(?:(?P<month>月)人均|(?P<per>[月年])[\u4e00-\u9fff]{0,4}?标准)"
@@ -218,7 +218,7 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     if found:
         return found[-1]
     standards = list(_PERIOD_STANDARD.finditer(text, clause_start, start))
-    if standards:  # "年供养标准1500元", "月人均补差168元": a standard or an average per period
+    if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
         return standards[-1].group("month") or standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
     return "年" if annual else None  # "年排查…1.6万余条": a clause opening on 年 and a verb counts per year

@@ -123,7 +123,7 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
 
 def is_value_time(text: str, m: re.Match[str]) -> bool:
     """Whether a period match dates the values of its clause, not a noun it modifies ("完成全年目标任务的
-    53%") nor the base a change is measured against ("较去年同期下降12%")."""
+    46%") nor the base a change is measured against ("较去年同期增长9%")."""
     if _ATTRIBUTIVE.match(text, m.end()):
         return False
     return not text[max(0, m.start() - 2) : m.start()].endswith(_BASE_BEFORE)
@@ -136,7 +136,7 @@ def value_times(text: str) -> list[re.Match[str]]:
 
 def with_year(expr: str, year: int | None) -> str:
     """The written period, led by the article's year when it names a part of a year without one
-    ("二季度" in a report on 2017 -> "2017年二季度"): a period label must hold outside its article."""
+    ("三季度" in a report on 2019 -> "2019年三季度"): a period label must hold outside its article."""
     if year is None or _HAS_YEAR.search(expr) or not _YEAR_PART.match(expr):
         return expr
     return f"{year}年{expr}"
@@ -149,7 +149,7 @@ class ArticleTimes:
     A number takes the nearest period before it in its sentence, else the paragraph's latest,
     else the paragraph's opening, else the article's: the last year under review the article
     named (it holds until another is named), or the span its lead states ("1-10月，全市…"; not
-    the date of the reporting, "近日", "7月29日，记者获悉"), or the headline's period. A report
+    the date of the reporting, "近日", "7月20日，记者获悉"), or the headline's period. A report
     states its period once and its later paragraphs go on under it.
     """
 
@@ -187,7 +187,7 @@ class ArticleTimes:
         self.yearly = years[-1] if years else self.yearly
         if self.lead is None and self.paragraphs <= 1:
             spans = [m.group() for m in self.here if m.group() not in _REPORTING]
-            # a lone day in the lead dates the news ("7月29日，记者从…得知，1至6月，…"); a span dates figures
+            # a lone day in the lead dates the news ("7月20日，记者从…获悉，1至6月，…"); a span dates figures
             self.lead = next((p for p in spans if not _DAY.match(p)), spans[0] if spans else None)
 
     def at(self, position: int, published: str | None) -> tuple[str | None, str | None, str | None]:

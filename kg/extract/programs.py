@@ -61,13 +61,13 @@ _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|
 _CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL = 12
 _QUOTED_OFTEN = 3
-# An unquoted name led by a count of its parts and ending on an initiative head: "八进活动", "四大行动",
+# An unquoted name led by a count of its parts and ending on an initiative head: "五进活动", "六大工程",
 # "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
 _COUNTED_INITIATIVE = re.compile(
     r"(?<![\d二两三四五六七八九十第])[二两三四五六七八九十]{1,2}[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
     r"(?:行动|工程|活动|攻坚战|攻坚|改革|机制|计划)"
 )
-# A series of fields sharing one verb: "就业扶贫、电商扶贫和产业扶贫" (the first field two characters).
+# A series of fields sharing one verb: "教育帮扶、医疗帮扶和住房帮扶" (the first field two characters).
 _SERIES = re.compile(
     r"[\u4e00-\u9fff]{2}(?P<verb>[\u4e00-\u9fff]{2})、[\u4e00-\u9fff]{2,4}?(?P=verb)"
     r"(?:[、和及][\u4e00-\u9fff]{2,4}?(?P=verb))+"
@@ -84,7 +84,7 @@ class Cues:
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
     verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
-    initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…家园清洁行动")
+    initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…环境美化提升行动")
     quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
     head_set: frozenset[str]
 
@@ -238,7 +238,7 @@ def _name_start(text: str, head: int) -> int:
 
 
 def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
-    """Quoted names an article's headline and body both use ("发放“一卡通”补贴" over "通过“一卡通”发放…"),
+    """Quoted names an article's headline and body both use ("发放“惠农卡”补贴" over "通过“惠农卡”发放…"),
     or its body quotes three times or more: a phrase a report keeps quoting is the name of the thing it
     reports on, cue words or not (a figure of speech is quoted once or twice in passing)."""
     counts = Counter(canonical_program(m.group(1)) for text in texts for m in _QUOTE.finditer(text))
@@ -251,8 +251,8 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
 
 
 def _coded_head(text: str, m: re.Match[str]) -> str | None:
-    """A quoted code and the words after it up to a head noun, as one name: "“135”联农带农机制" ->
-    135联农带农机制 (the quotes mark the code, the head ends the name)."""
+    """A quoted code and the words after it up to a head noun, as one name: "“246”产销对接机制" ->
+    246产销对接机制 (the quotes mark the code, the head ends the name)."""
     code = m.group(1)
     if not _CODE.fullmatch(code):
         return None
@@ -267,8 +267,8 @@ def _coded_head(text: str, m: re.Match[str]) -> str | None:
 
 def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> bool:
     """An unquoted run ending on an initiative head is a name when a launching verb or 把/将 opens it
-    ("开展农村清洁家园行动", "把家园清洁行动列入"), it says what the initiative is in four characters or more
-    ("开展护鸟专项行动" is a kind of campaign), opens with no quantifier ("各类…") or number, and jieba
+    ("开展城乡环境美化提升行动", "把庭院环境整治行动列入"), it says what the initiative is in four characters or more
+    ("开展护林专项行动" is a kind of campaign), opens with no quantifier ("各类…") or number, and jieba
     starts a word where it starts."""
     opened = text[max(0, start - 2) : start].endswith(("把", "将", *cues().name_verbs))
     if not opened or len(name) - len(head.group()) < 4 or name.startswith(cues().quantifier_leads):
@@ -282,7 +282,7 @@ def _parallel_names(text: str) -> list[tuple[int, int]]:
     """Names of a series that policy coins by one verb and its fields ("就业扶贫、电商扶贫、产业扶贫",
     "教育帮扶、医疗帮扶和住房帮扶"): three or more listed items, each a field of two to four characters
     before the same action verb (jieba's tag v; "农业补贴、林业补贴" share a noun, not a verb), each field
-    one dictionary word ("资金畅起来、机器转起来…" is a slogan)."""
+    one dictionary word ("道路亮起来、庭院美起来…" is a slogan)."""
     found: list[tuple[int, int]] = []
     for m in _SERIES.finditer(text):
         if tags().get(m.group("verb")) != "v":
@@ -292,14 +292,14 @@ def _parallel_names(text: str) -> list[tuple[int, int]]:
             end = text.index(verb, at + 2) + len(verb)
             items.append((at, end))
             at = end + 1
-        if all(len(dictionary_words(text[a : b - len(verb)])) == 1 for a, b in items):  # 资金|畅 is no field
+        if all(len(dictionary_words(text[a : b - len(verb)])) == 1 for a, b in items):  # 庭院|美 is no field
             found += items
     return found
 
 
 def _bare_head(name: str) -> bool:
     """A head noun alone ("回头看") or behind a one-character verb ("见行动") is a common phrase, not a
-    name ("禾计划", a brand, is one)."""
+    name ("苗计划", a brand, is one)."""
     return name in cues().head_set or (name[1:] in cues().head_set and is_verb(name[0]))
 
 

@@ -86,7 +86,7 @@ def _continue_before_punctuation(lines: list[Line]) -> None:
 
 def _title_first(lines: list[Line], columns: bool, body_widths: list[float]) -> None:
     """A page's first line that ends no sentence and holds no sentence mark is its title, commas or not
-    ("某县：加大搬迁力度，让群众搬出新天地"), when it cannot be a column line: the page prints one paragraph
+    ("某县：加快公路建设，让群众走上幸福路"), when it cannot be a column line: the page prints one paragraph
     per line, or the line is wider than the column."""
     if len(lines) < 2 or lines[0].kind is not Kind.BODY or lines[0].ended or lines[1].kind is not Kind.BODY:
         return

@@ -35,7 +35,7 @@ FURNITURE = re.compile(
     r"|[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?$"
     r"|第?\s*[0-9A-Za-z]{1,3}\s*版$"
     r"|\d{4}\s*[年-]\s*\d{1,2}\s*[月-]\s*\d{1,2}\s*日?\s*(?:星期.|\d{1,2}:\d{2}(?::\d{2})?)?$"
-    r"|\d{1,2}\s*-\s*\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?$"  # a web page's month-day and time: "07-31 15:51"
+    r"|\d{1,2}\s*-\s*\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?$"  # a web page's month-day and time: "06-03 08:15"
     # a web page's record of the article: "日期:2021-03-04 来源:…", "发布时间:…", "浏览次数:…" (a source line
     # "来源:…" may be all that names the article's place: kept)
     r"|(?:日期|时间|发布时间|发布日期|更新时间|浏览次数|点击数|阅读数|字号)\s*[:：]"
@@ -162,7 +162,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     return Kind.BODY
 
 
-# A list comma inside brackets ("各县(市、区)") or in a subtitle after a dash ("——A、B、C纪实") is part of a
+# A list comma inside brackets ("各村(社区、组)") or in a subtitle after a dash ("——A、B、C纪实") is part of a
 # heading; elsewhere it marks a run of body text cut by the column.
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _SUBTITLE = ("——", "—", "--")
@@ -175,12 +175,12 @@ def _listing(squeezed: str) -> bool:
 
 def _runs_on(squeezed: str) -> bool:
     """A bulleted line that holds a clause break or stops inside a number or on an open mark is the
-    first column line of a bulleted paragraph ("●至年底，全县完成621户建"), not a heading."""
+    first column line of a bulleted paragraph ("●至今年6月，全镇完成321户危房改"), not a heading."""
     return cut_number(squeezed) or squeezed[-1] in HEADING_OPEN_END or "，" in squeezed or "," in squeezed
 
 
 def cut_number(text: str) -> bool:
-    """The line ends inside a number: on a digit, or on a decimal point after one ("保障率3.")."""
+    """The line ends inside a number: on a digit, or on a decimal point after one ("达到了98.")."""
     return text[-1:].isdigit() or (text[-1:] == "." and text[-2:-1].isdigit())
 
 

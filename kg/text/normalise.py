@@ -129,7 +129,7 @@ def _kept_spaces(codes: np.ndarray) -> np.ndarray:
     if space[-1]:
         firsts = firsts[:-1]
     before, after = codes[firsts - 1], codes[lasts + 1]
-    # one space between two digits is OCR noise inside a number ("5 621.72"); a wider gap parts table cells
+    # one space between two digits is OCR noise inside a number ("5 321.75"); a wider gap parts table cells
     inside_number = _is_digit(before) & _is_digit(after) & (firsts == lasts)
     stays = (
         (_is_word(before) & _is_word(after) & ~inside_number)
