@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 _MD = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
@@ -129,9 +129,11 @@ def is_value_time(text: str, m: re.Match[str]) -> bool:
     return not text[max(0, m.start() - 2) : m.start()].endswith(_BASE_BEFORE)
 
 
-def value_times(text: str) -> list[re.Match[str]]:
-    """The period expressions of a sentence that date its values, in order."""
-    return [m for m in period_pattern(text).finditer(text) if is_value_time(text, m)]
+@lru_cache(maxsize=4096)
+def value_times(text: str) -> tuple[re.Match[str], ...]:
+    """The period expressions of a sentence that date its values, in order (kept per text: a
+    paragraph's first sentence is read for its opening and again as a sentence)."""
+    return tuple(m for m in period_pattern(text).finditer(text) if is_value_time(text, m))
 
 
 def with_year(expr: str, year: int | None) -> str:
@@ -159,7 +161,7 @@ class ArticleTimes:
     opening: str | None = None
     last: str | None = None
     yearly: str | None = None
-    here: list[re.Match[str]] = field(default_factory=list)
+    here: tuple[re.Match[str], ...] = ()
     paragraphs: int = 0  # paragraphs begun so far
 
     @classmethod
