@@ -368,11 +368,10 @@ class _Placed:
 
 
 def _region_fits(region: Region, suffix: str) -> bool:
-    return level_fits(region.name, region.level, suffix)
+    return _level_fits(region.name, region.level, suffix)
 
 
-def level_fits(name: str, level: str, suffix: str) -> bool:
-    """Whether a place of this name and level answers a reference ending in `suffix` ("县" of 全县)."""
+def _level_fits(name: str, level: str, suffix: str) -> bool:
     if suffix == "省":
         return level == "province"
     if suffix == "区" and level == "zone":
@@ -391,4 +390,4 @@ def _answers(entity: Entity) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _region_answers(name: str, level: str) -> tuple[str, ...]:
-    return tuple(s for s in _REFERENCE_SUFFIXES if s not in _AGENCY_ENDINGS and level_fits(name, level, s))
+    return tuple(s for s in _REFERENCE_SUFFIXES if s not in _AGENCY_ENDINGS and _level_fits(name, level, s))

@@ -102,6 +102,8 @@ def region_candidates(site: Site) -> list[Candidate]:
     in_clause = [m for m in before if m.start >= site.clause_raw[0]]
     if in_clause:
         pool.add(ix.entity(in_clause[-1]), "clause_last")
+        if not squash(ix.page.raw[site.clause_raw[0] : in_clause[0].start]):
+            pool.add(ix.entity(in_clause[0]), "opens_clause")
     for m in in_clause:
         pool.add(ix.entity(m), "clause")
     if before:

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", default="seeds", type=Path)
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seed", default=0, type=int)
-    ap.add_argument("--c", default=1.0, type=float)
+    ap.add_argument("--c", default=3.0, type=float)
     a = ap.parse_args(argv)
     docs = load(gold_sets(a.eval_dir, a.seeds))
     a.out.mkdir(parents=True, exist_ok=True)

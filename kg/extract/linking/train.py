@@ -226,7 +226,7 @@ def weights_json(table: dict[str, SlotWeights], pedigree: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def train(sets: list[GoldSet], out: Path, seed: int = 0, c: float = 1.0, eval_dir: Path | None = None,
+def train(sets: list[GoldSet], out: Path, seed: int = 0, c: float = 3.0, eval_dir: Path | None = None,
           oof: bool = True) -> dict:
     """Fit on all of `sets`, measure out of fold, write the weights file; returns its pedigree."""
     docs = load(sets)
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", default="seeds", type=Path, help="folder of the dev pages' texts")
     ap.add_argument("--out", default=WEIGHTS_FILE, type=Path)
     ap.add_argument("--seed", default=0, type=int)
-    ap.add_argument("--c", default=1.0, type=float, help="inverse regularisation strength")
+    ap.add_argument("--c", default=3.0, type=float, help="inverse regularisation strength")
     a = ap.parse_args(argv)
     pedigree = train(gold_sets(a.eval_dir, a.seeds), a.out, a.seed, a.c, a.eval_dir)
     print(f"wrote {a.out} ({pedigree['gold_docs']} documents, sites {pedigree['sites']})")
