@@ -7,7 +7,8 @@ one line per matched claim and slot, with the gold label, the label chosen by th
 model that never saw the document, and each candidate's score, facts and
 whether the gold calls it right. It prints, per gold set and slot, accuracy over
 the sites the scorer counts (region and agency: those with a gold link), and how
-the misses split between a right candidate ranked low (a feature or data problem) and no right candidate (a generator's).
+the misses split between a right candidate ranked low (a feature or data
+problem) and no right candidate (a generator's).
 DIR is a build folder, not committed.
 """
 

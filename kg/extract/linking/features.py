@@ -187,7 +187,7 @@ REGION: dict[str, Feature] = {
     "none_scope_word": _scope_none,
     "clause_last": _fact("clause_last", "The last subject place in the number's clause before it (\"A县新增…5个\")."),
     "clause": _fact("clause", "A subject place in the number's clause before the number."),
-    "opens_clause": _fact("opens_clause", "The place that opens the number's clause (\"A区新增造林3000亩\"): its subject."),
+    "opens_clause": _fact("opens_clause", "The place opening the number's clause (\"A区新增3000亩\"): its subject."),
     "clause_after": _fact("clause_after", "A subject place in the number's clause after the number."),
     "sentence_first": _fact("sentence_first", "The sentence's first subject place before the number: its topic."),
     "sentence_before": _fact("sentence_before", "A subject place before the number in its sentence."),
