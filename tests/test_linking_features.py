@@ -232,3 +232,25 @@ def test_every_feature_has_a_case_and_says_what_it_stands_for() -> None:
         for name, feature in table.items():
             assert feature.__doc__, f"{slot}.{name} has no docstring"
             assert (slot, name) in covered or (name in shared and ("region", name) in covered), f"{slot}.{name}"
+
+
+def test_the_fast_path_gives_what_the_registry_functions_give() -> None:
+    from kg.extract.linking.features import vector
+
+    checked = 0
+    for slot, _, fires, quiet in CASES:
+        for body, entities, _, kwargs in (fires, quiet):
+            page, article = _page(body, kwargs.get("headline", "标题"), kwargs.get("heading"))
+            mentions = [Mention(e.type, e.label, m.start(), m.end(), 0, e.key)
+                        for e in entities for m in re.finditer(re.escape(e.label), body)]
+
+            def check(at: str, site, candidates, rows, slot=slot) -> int:
+                nonlocal checked
+                for c in candidates:
+                    assert vector(site, c, at) == [f(site, c) for f in FEATURES[at].values()]
+                    checked += 1
+                return 0
+
+            with choosing(check):
+                find_claims(page, [article], list(entities), mentions)
+    assert checked > 300

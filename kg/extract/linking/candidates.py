@@ -125,14 +125,8 @@ def region_candidates(site: Site) -> list[Candidate]:
     first = ix.first_in_paragraph("region", sentence.paragraph)
     if first is not None:
         pool.add(ix.entity(first), "paragraph_first")
-    pool.add(ix.governing, "governing")
-    pool.add(ix.body_region(), "body_region")
-    for key in sorted(ix.headline_keys | ix.lead_keys):
-        entity = ix.by_key.get(key or "")
-        if entity is not None and entity.type == "region":
-            pool.add(entity, "article_top")
-    for entity in ix.headline_places():
-        pool.add(entity, "headline_short")
+    for entity, fact in _article_places(ix):
+        pool.add(entity, fact)
     actor = ix.nearest_before("agency", sentence, number)
     if actor is not None:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
@@ -142,8 +136,30 @@ def region_candidates(site: Site) -> list[Candidate]:
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
 
 
+def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
+    """The places the article as a whole proposes, read once per article: its governing place, its
+    main body's place, the places of its headline and lead, and a headline's short place names."""
+    found = ix.cache.get("article_places")
+    if found is None:
+        found = [(ix.governing, "governing"), (ix.body_region(), "body_region")]
+        for key in sorted(k for k in ix.headline_keys | ix.lead_keys if k):
+            entity = ix.by_key.get(key)
+            if entity is not None and entity.type == "region":
+                found.append((entity, "article_top"))
+        found += [(entity, "headline_short") for entity in ix.headline_places()]
+        ix.cache["article_places"] = found
+    return found  # type: ignore[return-value]
+
+
 def _region(ix: ArticleIndex, code: str | None) -> Entity | None:
-    """The page's node for a region code, else one made from the gazetteer."""
+    """The page's node for a region code, else one made from the gazetteer (made once per article)."""
+    key = f"region:{code}"
+    if key not in ix.cache:
+        ix.cache[key] = _region_node(ix, code)
+    return ix.cache[key]  # type: ignore[return-value]
+
+
+def _region_node(ix: ArticleIndex, code: str | None) -> Entity | None:
     known = ix.by_key.get(code or "")
     if known is not None:
         return known if known.type == "region" else None

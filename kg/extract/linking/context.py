@@ -114,6 +114,8 @@ class ArticleIndex:
             n and n in headline for n in (e.label, *e.aliases))}
         self.lead_keys = {m.key for m in self.within_all(lead.start, lead.end)} if lead else set()
         self._subject_counts: dict[str, int] | None = None
+        self.feature_cache: dict[tuple[str, str | None], list[int]] = {}  # per slot and entity (features.fired)
+        self.cache: dict[str, object] = {}  # what the candidate generators read once per article
         self._headline_places: list[Entity] | None = None
 
     def entity(self, m: Mention) -> Entity:

@@ -31,7 +31,7 @@ def decisions(d: Document, table) -> list[dict]:
     out: list[dict] = []
     n = -1
 
-    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
         nonlocal n
         n += slot == "region"
         w = table[slot]
@@ -39,8 +39,7 @@ def decisions(d: Document, table) -> list[dict]:
         i = best(scores)
         out.append({"claim": n, "slot": slot, "chosen": i, "candidates": [
             {"label": c.entity.label if c.entity else None, "score": round(s, 3),
-             "features": [f"{name}{w:+.1f}" for name, w, x in zip(table[slot].names, table[slot].coef, row, strict=True)
-                          if x],
+             "features": [f"{table[slot].names[i]}{table[slot].coef[i]:+.1f}" for i in sorted(row)],
              "key": c.entity.key if c.entity else None} for c, s, row in zip(candidates, scores, rows, strict=True)],
             "_entities": [c.entity for c in candidates]})
         return i

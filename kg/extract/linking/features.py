@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from kg.extract.linking.candidates import Candidate, Site
 
@@ -28,32 +29,66 @@ def _fact(name: str, doc: str) -> Feature:
 
     feature.__doc__ = doc
     feature.__name__ = name
+    feature.fact = name  # type: ignore[attr-defined]  # read by `fired` without a call
     return feature
+
+
+def _per_entity(f: Feature) -> Feature:
+    """Mark a feature that depends on the candidate's entity and the article only, not on the claim:
+    `fired` computes it once per article and entity."""
+    f.per_entity = True  # type: ignore[attr-defined]
+    return f
+
+
+def _bucket(group: Callable[[Site, Candidate], str | None], value: str, doc: str) -> Feature:
+    """One of a group of features of which at most one fires: `group` says which ("1", "2_3" ...)."""
+
+    def feature(site: Site, c: Candidate) -> float:
+        return 1.0 if group(site, c) == value else 0.0
+
+    feature.__doc__ = doc
+    feature.group = group  # type: ignore[attr-defined]  # `fired` calls the group once for all its buckets
+    feature.value = value  # type: ignore[attr-defined]
+    if getattr(group, "per_entity", False):
+        feature.per_entity = True  # type: ignore[attr-defined]
+    return feature
+
+
+@_per_entity
+def _level_of(site: Site, c: Candidate) -> str | None:
+    return c.entity.level if c.entity is not None and c.entity.type == "region" else None
 
 
 def _level(level: str) -> Feature:
-    def feature(site: Site, c: Candidate) -> float:
-        return 1.0 if c.entity is not None and c.entity.type == "region" and c.entity.level == level else 0.0
-
-    feature.__doc__ = f"The place is of level {level}: some levels report figures more often than others."
-    return feature
+    return _bucket(_level_of, level, f"The place is of level {level}: some levels report figures more than others.")
 
 
-def _count(low: int, high: int) -> Feature:
-    def feature(site: Site, c: Candidate) -> float:
-        return 1.0 if c.entity is not None and low <= site.index.count(c.entity.key) <= high else 0.0
-
-    feature.__doc__ = f"The article names it {low} to {high} times: the article's subject is named often."
-    return feature
+_COUNTS = ((0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"))
+_DISTANCES = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 
 
-def _distance(low: int, high: int) -> Feature:
-    def feature(site: Site, c: Candidate) -> float:
-        d = _sentences_back(site, c)
-        return 1.0 if d is not None and low <= d <= high else 0.0
+@_per_entity
+def _count_bucket(site: Site, c: Candidate) -> str | None:
+    if c.entity is None:
+        return None
+    n = site.index.count(c.entity.key)
+    return next(name for low, high, name in _COUNTS if low <= n <= high)
 
-    feature.__doc__ = f"Last named {low} to {high} sentences before the number's (the nearer, the likelier)."
-    return feature
+
+def _count(name: str) -> Feature:
+    low, high = next((lo, hi) for lo, hi, n in _COUNTS if n == name)
+    return _bucket(_count_bucket, name, f"The article names it {low} to {high} times: its subject is named often.")
+
+
+def _distance_bucket(site: Site, c: Candidate) -> str | None:
+    d = _sentences_back(site, c)
+    return None if d is None else next(name for low, high, name in _DISTANCES if low <= d <= high)
+
+
+def _distance(name: str) -> Feature:
+    low, high = next((lo, hi) for lo, hi, n in _DISTANCES if n == name)
+    doc = f"Last named {low} to {high} sentences before the number's (the nearer, the likelier)."
+    return _bucket(_distance_bucket, name, doc)
 
 
 def _sentences_back(site: Site, c: Candidate) -> int | None:
@@ -110,12 +145,14 @@ def _scope_none(site: Site, c: Candidate) -> float:
     return 1.0 if c.entity is None and site.scope else 0.0
 
 
+@_per_entity
 def _contains_governing(site: Site, c: Candidate) -> float:
     """A place above the article's own (the city of a county report): named for context more than for figures."""
     g = site.index.governing
     return 1.0 if g is not None and c.entity is not None and any(r.code == c.entity.key for r in g.parents) else 0.0
 
 
+@_per_entity
 def _under_governing(site: Site, c: Candidate) -> float:
     """A place inside the article's own (a town of the county): a figure of the part, when the text says so."""
     g = site.index.governing
@@ -123,6 +160,7 @@ def _under_governing(site: Site, c: Candidate) -> float:
     return 1.0 if g is not None and e is not None and any(r.code == g.key for r in e.parents) else 0.0
 
 
+@_per_entity
 def _other_province(site: Site, c: Candidate) -> float:
     """A place in another province than the article's own (an investor's origin, a partner province)."""
     g, e = site.index.governing, c.entity
@@ -136,6 +174,7 @@ def _province(e) -> str:
     return chain[-1]
 
 
+@_per_entity
 def _most_subject(site: Site, c: Candidate) -> float:
     """The place the article names most often as what it speaks of: the report's own place."""
     counts = site.index.subject_counts()
@@ -144,22 +183,26 @@ def _most_subject(site: Site, c: Candidate) -> float:
     return 1.0 if counts.get(c.entity.key, 0) == max(counts.values()) else 0.0
 
 
+@_per_entity
 def _only_listed(site: Site, c: Candidate) -> float:
     """Named in the article, but only as a yardstick or list member ("排名前五的是A县、B市")."""
     e = c.entity
     return 1.0 if e is not None and site.index.count(e.key) and not site.index.subject_counts().get(e.key) else 0.0
 
 
+@_per_entity
 def _in_headline(site: Site, c: Candidate) -> float:
     """Named in the headline: the article is about it."""
     return 1.0 if c.entity is not None and c.entity.key in site.index.headline_keys else 0.0
 
 
+@_per_entity
 def _in_lead(site: Site, c: Candidate) -> float:
     """Named in the article's first sentence (dateline and lead): the article is about it."""
     return 1.0 if c.entity is not None and c.entity.key in site.index.lead_keys else 0.0
 
 
+@_per_entity
 def _national(site: Site, c: Candidate) -> float:
     """A national program (医保, 乡村振兴 …): named in passing as often as acted on."""
     return 1.0 if c.entity is not None and c.entity.level == "national" else 0.0
@@ -167,15 +210,8 @@ def _national(site: Site, c: Candidate) -> float:
 
 _SHARED = {
     "none": _fact("none", "The *none* candidate's bias: no link at all."),
-    "count_0": _count(0, 0),
-    "count_1": _count(1, 1),
-    "count_2_3": _count(2, 3),
-    "count_4_9": _count(4, 9),
-    "count_10_up": _count(10, 10**9),
-    "distance_0": _distance(0, 0),
-    "distance_1": _distance(1, 1),
-    "distance_2_4": _distance(2, 4),
-    "distance_5_up": _distance(5, 10**9),
+    **{f"count_{name}": _count(name) for _, _, name in _COUNTS},
+    **{f"distance_{name}": _distance(name) for _, _, name in _DISTANCES},
     "not_before": _not_before,
     "in_headline": _in_headline,
     "in_lead": _in_lead,
@@ -262,9 +298,67 @@ PROGRAM: dict[str, Feature] = {
 FEATURES: dict[str, dict[str, Feature]] = {"region": REGION, "agency": AGENCY, "program": PROGRAM}
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How to compute a slot's fired features fast: facts by lookup, bucket groups by one call each,
+    and what depends only on the entity once per article."""
+
+    facts: dict[str, int]
+    groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
+    others: list[tuple[int, Feature]]
+    entity_groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
+    entity_others: list[tuple[int, Feature]]
+
+
+def _plan(table: dict[str, Feature]) -> _Plan:
+    facts: dict[str, int] = {}
+    groups: dict[Callable, dict[str, int]] = {}
+    others: list[tuple[int, Feature]] = []
+    entity_groups: dict[Callable, dict[str, int]] = {}
+    entity_others: list[tuple[int, Feature]] = []
+    for i, f in enumerate(table.values()):
+        per_entity = getattr(f, "per_entity", False)
+        if hasattr(f, "fact"):
+            facts[f.fact] = i
+        elif hasattr(f, "group"):
+            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i
+        else:
+            (entity_others if per_entity else others).append((i, f))
+    return _Plan(facts, list(groups.items()), others, list(entity_groups.items()), entity_others)
+
+
+_PLANS = {slot: _plan(table) for slot, table in FEATURES.items()}
+
+
+def _columns(site: Site, c: Candidate, groups, others) -> list[int]:
+    out = []
+    for group, columns in groups:
+        i = columns.get(group(site, c))
+        if i is not None:
+            out.append(i)
+    return out + [i for i, f in others if f(site, c)]
+
+
+def fired(site: Site, candidate: Candidate, slot: str) -> list[int]:
+    """The columns of the features that fire for the candidate (all features are 0 or 1): the same
+    values as calling every registry function, with one call per group, and the features of the
+    entity alone computed once per article."""
+    plan = _PLANS[slot]
+    out = [i for f in candidate.facts if (i := plan.facts.get(f)) is not None]
+    cache = site.index.feature_cache
+    key = (slot, candidate.entity.key if candidate.entity else None)
+    known = cache.get(key)
+    if known is None:
+        known = cache[key] = _columns(site, candidate, plan.entity_groups, plan.entity_others)
+    return out + known + _columns(site, candidate, plan.groups, plan.others)
+
+
 def vector(site: Site, candidate: Candidate, slot: str) -> list[float]:
     """The candidate's feature values in registry order."""
-    return [f(site, candidate) for f in FEATURES[slot].values()]
+    row = [0.0] * len(FEATURES[slot])
+    for i in fired(site, candidate, slot):
+        row[i] = 1.0
+    return row
 
 
 def table_hash() -> str:

@@ -29,14 +29,14 @@ from kg.extract.linking.candidates import (
     program_candidates,
     region_candidates,
 )
-from kg.extract.linking.features import FEATURES, vector
+from kg.extract.linking.features import FEATURES, fired
 from kg.model import Entity
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "linking_weights.json"
 FORMAT = 1
 
-# (slot, site, candidates, feature rows) -> index of the chosen candidate
-Chooser = Callable[[str, Site, list[Candidate], list[list[float]]], int]
+# (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate
+Chooser = Callable[[str, Site, list[Candidate], list[list[int]]], int]
 
 
 class WeightsError(Exception):
@@ -49,8 +49,10 @@ class SlotWeights:
     coef: tuple[float, ...]
     intercept: float
 
-    def score(self, row: list[float]) -> float:
-        return self.intercept + sum(w * x for w, x in zip(self.coef, row, strict=True) if x)
+    def score(self, fired: list[int]) -> float:
+        """The score of a candidate whose features in columns `fired` are 1 (all others 0)."""
+        coef = self.coef
+        return self.intercept + sum(coef[i] for i in fired)
 
 
 def read_weights(path: Path) -> dict[str, SlotWeights]:
@@ -91,14 +93,14 @@ def best(scores: list[float]) -> int:
 def weighted(table: dict[str, SlotWeights]) -> Chooser:
     """A chooser scoring with `table`."""
 
-    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
         w = table[slot]
         return best([w.score(row) for row in rows])
 
     return choose
 
 
-def _shipped(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+def _shipped(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
     w = weights()[slot]
     return best([w.score(row) for row in rows])
 
@@ -127,5 +129,5 @@ def candidates_for(slot: str, site: Site, region: Entity | None = None) -> list[
 def link(slot: str, site: Site, region: Entity | None = None) -> Entity | None:
     """The entity the site's `slot` links to (`region`: the region already chosen, for agencies)."""
     candidates = candidates_for(slot, site, region)
-    rows = [vector(site, c, slot) for c in candidates]
+    rows = [fired(site, c, slot) for c in candidates]
     return candidates[_CHOOSER.get()(slot, site, candidates, rows)].entity

@@ -71,7 +71,7 @@ def gold_sets(eval_dir: Path, seeds: Path) -> list[GoldSet]:
     return [GoldSet("dev", eval_dir / "gold", seeds), GoldSet("web", web / "gold", web / "texts")]
 
 
-def _first(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+def _first(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
     return 0
 
 
@@ -95,20 +95,27 @@ def _record(d: Document) -> None:
     d.claims, d.matched = len(claims), len(matched)
     n = -1
 
-    def teacher(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+    def teacher(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
         nonlocal n
         n += slot == "region"
         g = matched.get(n)
         if g is None:
             return 0
         labels = [right(slot, c.entity, g.get(slot)) for c in candidates]
-        d.sites[slot].rows.append(rows)
+        d.sites[slot].rows.append([_dense(r, slot) for r in rows])
         d.sites[slot].labels.append(labels)
         d.sites[slot].null.append(not g.get(slot))
         return labels.index(True) if slot == "region" and any(labels) else 0
 
     with choosing(teacher):
         extract(d.page, d.articles)
+
+
+def _dense(fired: list[int], slot: str) -> list[float]:
+    row = [0.0] * len(FEATURES[slot])
+    for i in fired:
+        row[i] = 1.0
+    return row
 
 
 def fit(docs: list[Document], seed: int, c: float) -> dict[str, SlotWeights]:
@@ -145,7 +152,7 @@ def fit(docs: list[Document], seed: int, c: float) -> dict[str, SlotWeights]:
 
 
 def _chooser(table: dict[str, SlotWeights]):
-    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[float]]) -> int:
+    def choose(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
         w = table[slot]
         return best([w.score(row) for row in rows])
 
