@@ -34,26 +34,32 @@ LONG = Entity("program", "交通问题顽瘴痼疾集中整治行动", "交通�
 PARENT, PART = Entity("program", "菁樟计划", "菁樟计划"), Entity("program", "菁帆路演", "菁帆路演")
 
 
-def _page(body: str, headline: str, heading: str | None) -> tuple[Page, Article]:
-    """One article, one paragraph per line; raw text is the text."""
-    page = Page("t.txt", "t.txt", body, "utf-8", body, list(range(len(body) + 1)))
-    sentences, start = [], 0
-    for paragraph, line in enumerate(body.split("\n")):
-        for m in re.finditer(r"[^。！？]+[。！？]?", line):
-            s = start + m.start()
-            sentences.append(Sentence(s, s + len(m.group()), m.group(), s, paragraph=paragraph, heading=heading))
-        start += len(line) + 1
-    return page, Article("t.txt", 0, headline, 0, len(body), sentences=sentences)
+def _page(body: str, headline: str, heading: str | None, earlier: str | None = None) -> tuple[Page, list[Article]]:
+    """One article, one paragraph per line, after an `earlier` article of one line if given; raw text is text."""
+    text = f"{earlier}\n{body}" if earlier else body
+    page = Page("t.txt", "t.txt", text, "utf-8", text, list(range(len(text) + 1)))
+    articles, start = [], 0
+    for part in ([earlier] if earlier else []) + [body]:
+        sentences = []
+        for paragraph, line in enumerate(part.split("\n")):
+            for m in re.finditer(r"[^。！？]+[。！？]?", line):
+                s = start + m.start()
+                sentences.append(Sentence(s, s + len(m.group()), m.group(), s, paragraph=paragraph, heading=heading))
+            start += len(line) + 1
+        title = headline if part is body else "前文"
+        articles.append(Article("t.txt", len(articles), title, sentences[0].start, start, sentences=sentences))
+    return page, articles
 
 
 def value(slot: str, feature: str, body: str, entities: tuple[Entity, ...], label: str | None, claim: int = 0,
-          headline: str = "标题", heading: str | None = None, references: tuple[tuple[str, Entity], ...] = ()) -> float:
+          headline: str = "标题", heading: str | None = None, references: tuple[tuple[str, Entity], ...] = (),
+          earlier: str | None = None) -> float:
     """The feature's value for the candidate `label` of the claim's `slot` (the first proposed wins each slot)."""
-    page, article = _page(body, headline, heading)
-    mentions = [Mention(e.type, e.label, m.start(), m.end(), 0, e.key)
-                for e in entities for m in re.finditer(re.escape(e.label), body)]
-    mentions += [Mention(e.type, word, m.start(), m.end(), 0, e.key)
-                 for word, e in references for m in re.finditer(word, body)]
+    page, articles = _page(body, headline, heading, earlier)
+    mentions = [_mention(articles, e, e.label, m.start(), m.end())
+                for e in entities for m in re.finditer(re.escape(e.label), page.text)]
+    mentions += [_mention(articles, e, word, m.start(), m.end())
+                 for word, e in references for m in re.finditer(word, page.text)]
     seen: list[float] = []
     n = 0  # the claim being linked: its slots come region, agency, program
 
@@ -67,9 +73,14 @@ def value(slot: str, feature: str, body: str, entities: tuple[Entity, ...], labe
         return 0
 
     with choosing(record):
-        find_claims(page, [article], list(entities), mentions)
+        find_claims(page, articles, list(entities), mentions)
     assert seen, "the claim was not found"
     return seen[0]
+
+
+def _mention(articles: list[Article], e: Entity, text: str, start: int, end: int) -> Mention:
+    article = next(a.index for a in articles if a.start <= start < a.end)
+    return Mention(e.type, text, start, end, article, e.key)
 
 
 S = "苏仙区新建公园5个。"
@@ -97,6 +108,13 @@ CASES = [
     ("region", "none_scope_word", ("全区新建公园5个。", (), None, {}), ("今年新建公园5个。", (), None, {})),
     ("region", "clause_last", (S, (SX,), "苏仙区", {}), (NEAR, (SX,), "苏仙区", {})),
     ("region", "clause", ("苏仙区和北湖区新建公园5个。", (SX, BH), "苏仙区", {}), (NEAR, (SX,), "苏仙区", {})),
+    ("region", "nearest_before", ("苏仙区召开会议，北湖区新建公园5个。", (SX, BH), "北湖区", {}),
+     ("苏仙区召开会议，北湖区新建公园5个。", (SX, BH), "苏仙区", {})),
+    ("region", "adjacent", ("新建公园：苏仙区5个，北湖区3个。", (SX, BH), "苏仙区", {}), (NEAR, (SX,), "苏仙区", {})),
+    ("region", "respective", ("苏仙区、北湖区分别新建公园5个、3个。", (SX, BH), "北湖区", {"claim": 1}),
+     ("苏仙区、北湖区分别新建公园5个、3个。", (SX, BH), "苏仙区", {"claim": 1})),
+    ("region", "earlier_article", ("今年新建公园5个。", (SX,), "苏仙区", {"earlier": "苏仙区召开会议。"}),
+     ("北湖区召开会议，新建公园5个。", (SX, BH), "北湖区", {"earlier": "苏仙区召开会议。"})),
     ("region", "opens_clause", (S, (SX,), "苏仙区", {}), ("今年苏仙区新建公园5个。", (SX,), "苏仙区", {})),
     ("region", "clause_after", ("新建公园5个的是苏仙区。", (SX,), "苏仙区", {}),
      ("新建公园5个，苏仙区表示。", (SX,), "苏仙区", {})),
@@ -240,9 +258,9 @@ def test_the_fast_path_gives_what_the_registry_functions_give() -> None:
     checked = 0
     for slot, _, fires, quiet in CASES:
         for body, entities, _, kwargs in (fires, quiet):
-            page, article = _page(body, kwargs.get("headline", "标题"), kwargs.get("heading"))
-            mentions = [Mention(e.type, e.label, m.start(), m.end(), 0, e.key)
-                        for e in entities for m in re.finditer(re.escape(e.label), body)]
+            page, articles = _page(body, kwargs.get("headline", "标题"), kwargs.get("heading"), kwargs.get("earlier"))
+            mentions = [_mention(articles, e, e.label, m.start(), m.end())
+                        for e in entities for m in re.finditer(re.escape(e.label), page.text)]
 
             def check(at: str, site, candidates, rows, slot=slot) -> int:
                 nonlocal checked
@@ -252,5 +270,5 @@ def test_the_fast_path_gives_what_the_registry_functions_give() -> None:
                 return 0
 
             with choosing(check):
-                find_claims(page, [article], list(entities), mentions)
+                find_claims(page, articles, list(entities), mentions)
     assert checked > 300

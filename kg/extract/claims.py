@@ -174,8 +174,10 @@ def find_claims(
     by_article: dict[int, list[Mention]] = {}
     for m in mentions:
         by_article.setdefault(m.article, []).append(m)
+    earlier_place: Entity | None = None  # the place of the page's latest article that names one
     for article in articles:
         ctx = ArticleIndex(page, squashed_page, article, known, by_article.get(article.index, []))
+        ctx.earlier_place, earlier_place = earlier_place, ctx.governing or earlier_place
         times = _Times()
         current_paragraph = None
         paragraph_sentences: list[Sentence] = []

@@ -38,6 +38,10 @@ _SCOPE_WORD = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
 # A place named as where someone or something comes from, or what is compared with.
 _ORIGIN_BEFORE = re.compile(r"(?:来自|赴|从|与|同|和|比|较|对标|学习|考察|引进)$")
 _ORIGIN_AFTER = re.compile(r"^(?:籍|客商|商会|企业家|的企业|投资|来|等地|等省|经验|做法)")
+_GAP = re.compile(r"[\s（(“”\"]")
+_ADJACENT = 1  # characters (besides spaces, brackets and quotes) between a place and its own number
+_RESPECTIVELY = "分别"
+_LIST_SEPARATORS = re.compile(r"^[、和及与]$")
 _LEVELS = ("province", "city", "county", "zone", "town", "village")
 
 
@@ -107,6 +111,14 @@ def region_candidates(site: Site) -> list[Candidate]:
     for m in in_clause:
         pool.add(ix.entity(m), "clause")
     if before:
+        pool.add(ix.entity(before[-1]), "nearest_before")
+        if len(_GAP.sub("", ix.page.raw[before[-1].end : number])) <= _ADJACENT:
+            pool.add(ix.entity(before[-1]), "adjacent")
+    near = [m for m in ix.in_sentence("region", sentence) if m.end <= number]
+    respective = _respective(ix, site, near)
+    if respective is not None:
+        pool.add(ix.entity(respective), "respective")
+    if before:
         pool.add(ix.entity(before[0]), "sentence_first")
     for m in before:
         pool.add(ix.entity(m), "sentence_before", *_mention_facts(ix, m))
@@ -136,12 +148,34 @@ def region_candidates(site: Site) -> list[Candidate]:
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
 
 
+def _respective(ix: ArticleIndex, site: Site, places: list[Mention]) -> Mention | None:
+    """The place paired with the number by "分别" ("A县、B县分别增长5%、8%": 8% is B县's): the i-th number
+    after the word goes to the i-th of the places listed just before it."""
+    raw = ix.page.raw
+    at = raw.rfind(_RESPECTIVELY, site.sentence.start, site.number_raw)
+    if at < 0:
+        return None
+    listed = [m for m in places if m.end <= at]
+    run = listed[-1:]
+    for m in reversed(listed[:-1]):
+        if _LIST_SEPARATORS.match(squash(raw[m.end : run[0].start])):
+            run.insert(0, m)
+        else:
+            break
+    numbers = [n for n in ix.numbers if at < n <= site.number_raw]
+    if len(run) < 2 or not numbers or len(numbers) > len(run):
+        return None
+    return run[len(numbers) - 1]
+
+
 def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
     """The places the article as a whole proposes, read once per article: its governing place, its
     main body's place, the places of its headline and lead, and a headline's short place names."""
     found = ix.cache.get("article_places")
     if found is None:
         found = [(ix.governing, "governing"), (ix.body_region(), "body_region")]
+        if ix.governing is None:  # a section the reader split off a story, or a page's next story
+            found.append((ix.earlier_place, "earlier_article"))
         for key in sorted(k for k in ix.headline_keys | ix.lead_keys if k):
             entity = ix.by_key.get(key)
             if entity is not None and entity.type == "region":

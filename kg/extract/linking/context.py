@@ -116,6 +116,7 @@ class ArticleIndex:
         self._subject_counts: dict[str, int] | None = None
         self.feature_cache: dict[tuple[str, str | None], list[int]] = {}  # per slot and entity (features.fired)
         self.cache: dict[str, object] = {}  # what the candidate generators read once per article
+        self.earlier_place: Entity | None = None  # the governing place of the page's latest article naming one
         self._headline_places: list[Entity] | None = None
 
     def entity(self, m: Mention) -> Entity:

@@ -223,6 +223,9 @@ REGION: dict[str, Feature] = {
     "none_scope_word": _scope_none,
     "clause_last": _fact("clause_last", "The last subject place in the number's clause before it (\"A县新增…5个\")."),
     "clause": _fact("clause", "A subject place in the number's clause before the number."),
+    "nearest_before": _fact("nearest_before", "The subject place named last before the number in its sentence."),
+    "adjacent": _fact("adjacent", "The place right before the number (\"A县(4383件)\"): the number is its own."),
+    "respective": _fact("respective", "Paired by 分别: the i-th number after it goes to the i-th place listed."),
     "opens_clause": _fact("opens_clause", "The place opening the number's clause (\"A区新增3000亩\"): its subject."),
     "clause_after": _fact("clause_after", "A subject place in the number's clause after the number."),
     "sentence_first": _fact("sentence_first", "The sentence's first subject place before the number: its topic."),
@@ -237,6 +240,8 @@ REGION: dict[str, Feature] = {
     "previous_sentence_any": _fact("previous_sentence_any", "A subject place of that earlier sentence."),
     "paragraph_first": _fact("paragraph_first", "The paragraph's first place."),
     "governing": _fact("governing", "The article's governing place (most named, headline counts double)."),
+    "earlier_article": _fact(
+        "earlier_article", "The place of the page's latest article naming one, when this one names none."),
     "body_region": _fact("body_region", "The place of the article's most named body (\"A县医保局\" → A县)."),
     "actor_region": _fact("actor_region", "The place of the body acting in the sentence before the number."),
     "article_top": _fact("article_top", "Named in the headline or the lead."),
