@@ -101,7 +101,13 @@ def region_candidates(site: Site) -> list[Candidate]:
     place, the acting body's place, the headline's and lead's places, and the parents of all these."""
     ix, sentence, number = site.index, site.sentence, site.number_raw
     pool = _Pool()
-    subject = subject_places(ix, sentence.start, sentence.end)
+    named = subject_places(ix, sentence.start, sentence.end)
+    # a reference (全市, 该县) stands for a place the entity reader resolved by its level, often wrongly
+    # when the report's own place goes by a short name: it proposes that place, with no position facts
+    for m in named:
+        if _is_reference(m) and m.end <= number:
+            pool.add(ix.entity(m), "reference")
+    subject = [m for m in named if not _is_reference(m)]
     before = [m for m in subject if m.end <= number]
     in_clause = [m for m in before if m.start >= site.clause_raw[0]]
     if in_clause:
@@ -125,9 +131,9 @@ def region_candidates(site: Site) -> list[Candidate]:
     for m in subject:
         if m.start >= number:
             pool.add(ix.entity(m), "after_number", *(("clause_after",) if m.start < site.clause_raw[1] else ()))
-    named = set(map(id, subject))
+    taken = set(map(id, named))
     for m in ix.in_sentence("region", sentence):
-        if id(m) not in named:
+        if id(m) not in taken:
             pool.add(ix.entity(m), "yardstick")
     earlier = places_before(ix, sentence)
     if earlier:
@@ -201,11 +207,13 @@ def _region_node(ix: ArticleIndex, code: str | None) -> Entity | None:
     return region_entity(region) if region is not None else None
 
 
+def _is_reference(m: Mention) -> bool:
+    return m.text[:1] in "全该本我" and len(m.text) <= 3
+
+
 def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
-    """What the words around a place mention say of it: a reference word, an origin."""
+    """What the words around a place mention say of it: an origin or a comparison."""
     facts = []
-    if m.text[:1] in "全该本我" and len(m.text) <= 3:
-        facts.append("reference")
     before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
     after = squash(ix.page.raw[m.end : m.end + 4])
     if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after):
