@@ -307,7 +307,7 @@ def program_candidates(site: Site) -> list[Candidate]:
     pool.add(sub_program(ix), "headline_part")
     pool.add(ix.headline_program, "headline")
     pool.add(ix.campaigns().sole_before(number), "campaign")
-    return pool.done(*(() if ix.by_kind.get("program") else ("no_program_named",)))
+    return pool.done(*(() if ix.by_kind.get("program") or ix.by_kind.get(NATIONAL) else ("no_program_named",)))
 
 
 def level_of(entity: Entity) -> str | None:
