@@ -226,6 +226,8 @@ def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
     headline, the article's most named body, and bodies named in the paragraph's earlier sentences."""
     ix, sentence, number = site.index, site.sentence, site.number_raw
     pool = _Pool()
+    if not ix.by_kind.get("agency") and ix.headline_agency is None:
+        return pool.done("no_body_named")  # what every generator below would find: nothing
     here = ix.in_sentence("agency", sentence)
     before = [m for m in here if m.end <= number]
     if before:
@@ -274,6 +276,9 @@ def program_candidates(site: Site) -> list[Candidate]:
     earlier sentence of the paragraph, the headline's part or whole, and the campaign launched before."""
     ix, sentence, number = site.index, site.sentence, site.number_raw
     pool = _Pool()
+    if not (ix.by_kind.get("program") or ix.by_kind.get(NATIONAL) or ix.headline_program or sub_program(ix)
+            or ix.program_in_text(sentence.heading)):
+        return pool.done("no_program_named")  # what every generator below would find: nothing
     in_sentence = ix.in_sentence("program", sentence)
     heads = listed(ix, in_sentence)
     clause = ix.within("program", *site.clause_raw)

@@ -81,8 +81,13 @@ def _count(name: str) -> Feature:
 
 
 def _distance_bucket(site: Site, c: Candidate) -> str | None:
-    d = _sentences_back(site, c)
-    return None if d is None else next(name for low, high, name in _DISTANCES if low <= d <= high)
+    if c.entity is None:
+        return None
+    at = site.index.last_before(c.entity.key, site.number_raw)
+    if at is None:
+        return "never"
+    d = site.index.sentence_of(site.number_raw) - site.index.sentence_of(at)
+    return next(name for low, high, name in _DISTANCES if low <= d <= high)
 
 
 def _distance(name: str) -> Feature:
@@ -91,28 +96,13 @@ def _distance(name: str) -> Feature:
     return _bucket(_distance_bucket, name, doc)
 
 
-def _sentences_back(site: Site, c: Candidate) -> int | None:
-    if c.entity is None:
-        return None
-    at = site.index.last_before(c.entity.key, site.number_raw)
-    if at is None:
-        return None
-    return site.index.sentence_of(site.number_raw) - site.index.sentence_of(at)
-
-
-def _not_before(site: Site, c: Candidate) -> float:
-    """Named nowhere before the number (only later, or only implied: a parent, the body's place)."""
-    return 1.0 if c.entity is not None and site.index.last_before(c.entity.key, site.number_raw) is None else 0.0
-
-
-def _only_parent(site: Site, c: Candidate) -> float:
-    """Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely what a county reports."""
-    return 1.0 if c.facts == {"parent"} else 0.0
-
-
-def _only_yardstick(site: Site, c: Candidate) -> float:
-    """In the sentence only as a yardstick, list member or inside a name ("在全省率先"), nowhere as subject."""
-    return 1.0 if "yardstick" in c.facts and not c.facts & {"clause", "sentence_before", "after_number"} else 0.0
+def _proposal(site: Site, c: Candidate) -> str | None:
+    """How narrowly the candidate was proposed: only as a parent, or only as a yardstick."""
+    if c.facts == {"parent"}:
+        return "only_parent"
+    if "yardstick" in c.facts and not c.facts & {"clause", "sentence_before", "after_number"}:
+        return "only_yardstick"
+    return None
 
 
 # The levels a scope word's level character speaks of: 全市 of a city (or a county-level city), 全区 of a
@@ -121,28 +111,28 @@ _SCOPE_LEVELS = {"省": ("province",), "市": ("city",), "县": ("county",), "�
                  "镇": ("town",), "乡": ("town",)}
 
 
-def _fits(site: Site, c: Candidate) -> bool | None:
+def _scope(site: Site, c: Candidate) -> str | None:
+    """How the candidate stands to the sentence's scope word (全县, 全市, 全省) before the number."""
     e = c.entity
-    if not site.scope or e is None or e.type != "region":
+    if not site.scope:
+        return None
+    if e is None:
+        return "none"
+    if e.type != "region":
         return None
     if site.scope == "市" and e.level == "county" and e.label.endswith("市"):
-        return True
-    return e.level in _SCOPE_LEVELS.get(site.scope, ())
+        return "fits"
+    return "fits" if e.level in _SCOPE_LEVELS.get(site.scope, ()) else "misfit"
 
 
-def _scope_fits(site: Site, c: Candidate) -> float:
-    """The sentence's scope word (全县, 全市, 全省) names the candidate's level: "全县" speaks of a county."""
-    return 1.0 if _fits(site, c) is True else 0.0
-
-
-def _scope_misfit(site: Site, c: Candidate) -> float:
-    """The sentence's scope word names another level than the candidate's ("全县" and a city)."""
-    return 1.0 if _fits(site, c) is False else 0.0
-
-
-def _scope_none(site: Site, c: Candidate) -> float:
-    """*none* while the sentence says 全县/全市/全省: a scope word speaks of a place."""
-    return 1.0 if c.entity is None and site.scope else 0.0
+_NOT_BEFORE = _bucket(_distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
+_ONLY_PARENT = _bucket(
+    _proposal, "only_parent", "Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely it.")
+_ONLY_YARDSTICK = _bucket(
+    _proposal, "only_yardstick", "In the sentence only as a yardstick or list member (\"在全省率先\"), not as subject.")
+_SCOPE_FITS = _bucket(_scope, "fits", "The sentence's scope word (全县, 全市, 全省) names the candidate's level.")
+_SCOPE_MISFIT = _bucket(_scope, "misfit", "The sentence's scope word names another level (\"全县\" and a city).")
+_SCOPE_NONE = _bucket(_scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
 
 
 @_per_entity
@@ -212,7 +202,7 @@ _SHARED = {
     "none": _fact("none", "The *none* candidate's bias: no link at all."),
     **{f"count_{name}": _count(name) for _, _, name in _COUNTS},
     **{f"distance_{name}": _distance(name) for _, _, name in _DISTANCES},
-    "not_before": _not_before,
+    "not_before": _NOT_BEFORE,
     "in_headline": _in_headline,
     "in_lead": _in_lead,
 }
@@ -220,7 +210,7 @@ _SHARED = {
 REGION: dict[str, Feature] = {
     **_SHARED,
     "none_no_place_named": _fact("no_place_named", "*none* when the article names no place: gold region is null."),
-    "none_scope_word": _scope_none,
+    "none_scope_word": _SCOPE_NONE,
     "clause_last": _fact("clause_last", "The last subject place in the number's clause before it (\"A县新增…5个\")."),
     "clause": _fact("clause", "A subject place in the number's clause before the number."),
     "nearest_before": _fact("nearest_before", "The subject place named last before the number in its sentence."),
@@ -232,7 +222,7 @@ REGION: dict[str, Feature] = {
     "sentence_before": _fact("sentence_before", "A subject place before the number in its sentence."),
     "after_number": _fact("after_number", "A place named after the number in its sentence (\"…5个，其中B镇…\")."),
     "yardstick": _fact("yardstick", "Named in the sentence as a yardstick, list member or inside a quoted name."),
-    "only_yardstick": _only_yardstick,
+    "only_yardstick": _ONLY_YARDSTICK,
     "reference": _fact("reference", "Named in the sentence by a reference (全县, 该市, 我区) resolved by level."),
     "origin": _fact("origin", "Named as an origin or comparison (\"来自A省的客商\", \"与B市相比\")."),
     "previous_sentence": _fact(
@@ -249,9 +239,9 @@ REGION: dict[str, Feature] = {
     "most_subject": _most_subject,
     "only_listed": _only_listed,
     "parent": _fact("parent", "Above another candidate in the region hierarchy."),
-    "only_parent": _only_parent,
-    "scope_fits": _scope_fits,
-    "scope_misfit": _scope_misfit,
+    "only_parent": _ONLY_PARENT,
+    "scope_fits": _SCOPE_FITS,
+    "scope_misfit": _SCOPE_MISFIT,
     "contains_governing": _contains_governing,
     "under_governing": _under_governing,
     "other_province": _other_province,

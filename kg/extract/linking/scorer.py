@@ -35,7 +35,8 @@ from kg.model import Entity
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "linking_weights.json"
 FORMAT = 1
 
-# (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate
+# (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate;
+# a lone candidate comes with no features (there is nothing to rank)
 Chooser = Callable[[str, Site, list[Candidate], list[list[int]]], int]
 
 
@@ -129,5 +130,5 @@ def candidates_for(slot: str, site: Site, region: Entity | None = None) -> list[
 def link(slot: str, site: Site, region: Entity | None = None) -> Entity | None:
     """The entity the site's `slot` links to (`region`: the region already chosen, for agencies)."""
     candidates = candidates_for(slot, site, region)
-    rows = [fired(site, c, slot) for c in candidates]
+    rows = [fired(site, c, slot) for c in candidates] if len(candidates) > 1 else [[]]  # a lone one needs none
     return candidates[_CHOOSER.get()(slot, site, candidates, rows)].entity
