@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE ?= data/store
 PORT ?= 8000
 
-.PHONY: run test lint ingest serve bench clean
+.PHONY: run test lint ingest serve bench clean link-weights link-eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ run: $(VENV)/.installed node_modules/.installed
 test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
 	$(BIN)/ruff check kg tests bench server.py
 	$(BIN)/python -m pytest -q
+
+# The linker's weights, fitted on the shared gold (dev pages + web articles); prints out-of-fold figures.
+EVAL ?= ../shared/eval
+$(VENV)/.installed-train: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[train]'
+	touch $@
+
+link-weights: $(VENV)/.installed-train
+	$(BIN)/python -m kg.extract.linking.train $(EVAL) --seeds seeds
+
+link-eval: $(VENV)/.installed-train
+	$(BIN)/python -m kg.extract.linking.evaluate $(EVAL) --seeds seeds --out build/linking
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -1,0 +1,362 @@
+"""The features a linking candidate is described by: one registry, the only list.
+
+`FEATURES[slot]` maps a feature's name to a function of (site, candidate) that
+returns 0 or 1; its order is the column order of the fitted weights. Numbers
+(distances, counts) are bucketed into binary features, as cort caps its
+distances, so the weights stay comparable. Most features read a fact a
+generator noted (kg.extract.linking.candidates); the docstring of each says
+what phenomenon it stands for. A feature missing from the table is not used,
+and a change to the table makes the shipped weights fail to load until they
+are fitted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kg.extract.linking.candidates import Candidate, Site
+
+Feature = Callable[[Site, Candidate], float]
+
+
+def _fact(name: str, doc: str) -> Feature:
+    """A feature that fires when a generator noted the fact `name`."""
+
+    def feature(site: Site, c: Candidate) -> float:
+        return 1.0 if name in c.facts else 0.0
+
+    feature.__doc__ = doc
+    feature.__name__ = name
+    feature.fact = name  # type: ignore[attr-defined]  # read by `fired` without a call
+    return feature
+
+
+def _per_entity(f: Feature) -> Feature:
+    """Mark a feature that depends on the candidate's entity and the article only, not on the claim:
+    `fired` computes it once per article and entity."""
+    f.per_entity = True  # type: ignore[attr-defined]
+    return f
+
+
+def _bucket(group: Callable[[Site, Candidate], str | None], value: str, doc: str) -> Feature:
+    """One of a group of features of which at most one fires: `group` says which ("1", "2_3" ...)."""
+
+    def feature(site: Site, c: Candidate) -> float:
+        return 1.0 if group(site, c) == value else 0.0
+
+    feature.__doc__ = doc
+    feature.group = group  # type: ignore[attr-defined]  # `fired` calls the group once for all its buckets
+    feature.value = value  # type: ignore[attr-defined]
+    if getattr(group, "per_entity", False):
+        feature.per_entity = True  # type: ignore[attr-defined]
+    return feature
+
+
+@_per_entity
+def _level_of(site: Site, c: Candidate) -> str | None:
+    return c.entity.level if c.entity is not None and c.entity.type == "region" else None
+
+
+def _level(level: str) -> Feature:
+    return _bucket(_level_of, level, f"The place is of level {level}: some levels report figures more than others.")
+
+
+_COUNTS = ((0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"))
+_DISTANCES = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
+
+
+@_per_entity
+def _count_bucket(site: Site, c: Candidate) -> str | None:
+    if c.entity is None:
+        return None
+    n = site.index.count(c.entity.key)
+    return next(name for low, high, name in _COUNTS if low <= n <= high)
+
+
+def _count(name: str) -> Feature:
+    low, high = next((lo, hi) for lo, hi, n in _COUNTS if n == name)
+    return _bucket(_count_bucket, name, f"The article names it {low} to {high} times: its subject is named often.")
+
+
+def _distance_bucket(site: Site, c: Candidate) -> str | None:
+    if c.entity is None:
+        return None
+    at = site.index.last_before(c.entity.key, site.number_raw)
+    if at is None:
+        return "never"
+    d = site.index.sentence_of(site.number_raw) - site.index.sentence_of(at)
+    return next(name for low, high, name in _DISTANCES if low <= d <= high)
+
+
+def _distance(name: str) -> Feature:
+    low, high = next((lo, hi) for lo, hi, n in _DISTANCES if n == name)
+    doc = f"Last named {low} to {high} sentences before the number's (the nearer, the likelier)."
+    return _bucket(_distance_bucket, name, doc)
+
+
+def _proposal(site: Site, c: Candidate) -> str | None:
+    """How narrowly the candidate was proposed: only as a parent, or only as a yardstick."""
+    if c.facts == {"parent"}:
+        return "only_parent"
+    if "yardstick" in c.facts and not c.facts & {"clause", "sentence_before", "after_number"}:
+        return "only_yardstick"
+    return None
+
+
+# The levels a scope word's level character speaks of: 全市 of a city (or a county-level city), 全区 of a
+# district or a zone, 全县 of a county (or of a county now called a city, or a banner).
+_SCOPE_LEVELS = {"省": ("province",), "市": ("city",), "县": ("county",), "区": ("county", "zone"),
+                 "镇": ("town",), "乡": ("town",)}
+
+
+def _scope(site: Site, c: Candidate) -> str | None:
+    """How the candidate stands to the sentence's scope word (全县, 全市, 全省) before the number."""
+    e = c.entity
+    if not site.scope:
+        return None
+    if e is None:
+        return "none"
+    if e.type != "region":
+        return None
+    if site.scope == "市" and e.level == "county" and e.label.endswith("市"):
+        return "fits"
+    return "fits" if e.level in _SCOPE_LEVELS.get(site.scope, ()) else "misfit"
+
+
+_NOT_BEFORE = _bucket(_distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
+_ONLY_PARENT = _bucket(
+    _proposal, "only_parent", "Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely it.")
+_ONLY_YARDSTICK = _bucket(
+    _proposal, "only_yardstick", "In the sentence only as a yardstick or list member (\"在全省率先\"), not as subject.")
+_SCOPE_FITS = _bucket(_scope, "fits", "The sentence's scope word (全县, 全市, 全省) names the candidate's level.")
+_SCOPE_MISFIT = _bucket(_scope, "misfit", "The sentence's scope word names another level (\"全县\" and a city).")
+_SCOPE_NONE = _bucket(_scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
+
+
+@_per_entity
+def _contains_governing(site: Site, c: Candidate) -> float:
+    """A place above the article's own (the city of a county report): named for context more than for figures."""
+    g = site.index.governing
+    return 1.0 if g is not None and c.entity is not None and any(r.code == c.entity.key for r in g.parents) else 0.0
+
+
+@_per_entity
+def _under_governing(site: Site, c: Candidate) -> float:
+    """A place inside the article's own (a town of the county): a figure of the part, when the text says so."""
+    g = site.index.governing
+    e = c.entity
+    return 1.0 if g is not None and e is not None and any(r.code == g.key for r in e.parents) else 0.0
+
+
+@_per_entity
+def _other_province(site: Site, c: Candidate) -> float:
+    """A place in another province than the article's own (an investor's origin, a partner province)."""
+    g, e = site.index.governing, c.entity
+    if g is None or e is None or e.type != "region":
+        return 0.0
+    return 1.0 if _province(g) != _province(e) else 0.0
+
+
+def _province(e) -> str:
+    chain = [e.key, *(r.code for r in e.parents)]
+    return chain[-1]
+
+
+@_per_entity
+def _most_subject(site: Site, c: Candidate) -> float:
+    """The place the article names most often as what it speaks of: the report's own place."""
+    counts = site.index.subject_counts()
+    if c.entity is None or not counts:
+        return 0.0
+    return 1.0 if counts.get(c.entity.key, 0) == max(counts.values()) else 0.0
+
+
+@_per_entity
+def _only_listed(site: Site, c: Candidate) -> float:
+    """Named in the article, but only as a yardstick or list member ("排名前五的是A县、B市")."""
+    e = c.entity
+    return 1.0 if e is not None and site.index.count(e.key) and not site.index.subject_counts().get(e.key) else 0.0
+
+
+@_per_entity
+def _in_headline(site: Site, c: Candidate) -> float:
+    """Named in the headline: the article is about it."""
+    return 1.0 if c.entity is not None and c.entity.key in site.index.headline_keys else 0.0
+
+
+@_per_entity
+def _in_lead(site: Site, c: Candidate) -> float:
+    """Named in the article's first sentence (dateline and lead): the article is about it."""
+    return 1.0 if c.entity is not None and c.entity.key in site.index.lead_keys else 0.0
+
+
+@_per_entity
+def _national(site: Site, c: Candidate) -> float:
+    """A national program (医保, 乡村振兴 …): named in passing as often as acted on."""
+    return 1.0 if c.entity is not None and c.entity.level == "national" else 0.0
+
+
+_SHARED = {
+    "none": _fact("none", "The *none* candidate's bias: no link at all."),
+    **{f"count_{name}": _count(name) for _, _, name in _COUNTS},
+    **{f"distance_{name}": _distance(name) for _, _, name in _DISTANCES},
+    "not_before": _NOT_BEFORE,
+    "in_headline": _in_headline,
+    "in_lead": _in_lead,
+}
+
+REGION: dict[str, Feature] = {
+    **_SHARED,
+    "none_no_place_named": _fact("no_place_named", "*none* when the article names no place: gold region is null."),
+    "none_scope_word": _SCOPE_NONE,
+    "clause_last": _fact("clause_last", "The last subject place in the number's clause before it (\"A县新增…5个\")."),
+    "clause": _fact("clause", "A subject place in the number's clause before the number."),
+    "nearest_before": _fact("nearest_before", "The subject place named last before the number in its sentence."),
+    "adjacent": _fact("adjacent", "The place right before the number (\"A县(4383件)\"): the number is its own."),
+    "respective": _fact("respective", "Paired by 分别: the i-th number after it goes to the i-th place listed."),
+    "opens_clause": _fact("opens_clause", "The place opening the number's clause (\"A区新增3000亩\"): its subject."),
+    "clause_after": _fact("clause_after", "A subject place in the number's clause after the number."),
+    "sentence_first": _fact("sentence_first", "The sentence's first subject place before the number: its topic."),
+    "sentence_before": _fact("sentence_before", "A subject place before the number in its sentence."),
+    "after_number": _fact("after_number", "A place named after the number in its sentence (\"…5个，其中B镇…\")."),
+    "yardstick": _fact("yardstick", "Named in the sentence as a yardstick, list member or inside a quoted name."),
+    "only_yardstick": _ONLY_YARDSTICK,
+    "reference": _fact("reference", "Named in the sentence by a reference (全县, 该市, 我区) resolved by level."),
+    "origin": _fact("origin", "Named as an origin or comparison (\"来自A省的客商\", \"与B市相比\")."),
+    "previous_sentence": _fact(
+        "previous_sentence", "The last subject place of the paragraph's latest sentence naming one."),
+    "previous_sentence_any": _fact("previous_sentence_any", "A subject place of that earlier sentence."),
+    "paragraph_first": _fact("paragraph_first", "The paragraph's first place."),
+    "governing": _fact("governing", "The article's governing place (most named, headline counts double)."),
+    "earlier_article": _fact(
+        "earlier_article", "The place of the page's latest article naming one, when this one names none."),
+    "body_region": _fact("body_region", "The place of the article's most named body (\"A县医保局\" → A县)."),
+    "actor_region": _fact("actor_region", "The place of the body acting in the sentence before the number."),
+    "article_top": _fact("article_top", "Named in the headline or the lead."),
+    "headline_short": _fact("headline_short", "A city or county the headline names by a short name (\"常德上半年\")."),
+    "most_subject": _most_subject,
+    "only_listed": _only_listed,
+    "parent": _fact("parent", "Above another candidate in the region hierarchy."),
+    "only_parent": _ONLY_PARENT,
+    "scope_fits": _SCOPE_FITS,
+    "scope_misfit": _SCOPE_MISFIT,
+    "contains_governing": _contains_governing,
+    "under_governing": _under_governing,
+    "other_province": _other_province,
+    **{f"level_{level}": _level(level) for level in ("province", "city", "county", "zone", "town", "village")},
+}
+
+AGENCY: dict[str, Feature] = {
+    **_SHARED,
+    "none_no_body_named": _fact("no_body_named", "*none* when the article names no body."),
+    "nearest_before": _fact("nearest_before", "The body named last before the number in its sentence: the actor."),
+    "sentence_before": _fact("sentence_before", "A body named before the number in its sentence."),
+    "clause": _fact("clause", "A body named in the number's clause before it."),
+    "after_number": _fact("after_number", "A body named after the number in its sentence."),
+    "paragraph_first": _fact("paragraph_first", "The paragraph's first body: it acts through the paragraph."),
+    "paragraph_before": _fact("paragraph_before", "A body named in an earlier sentence of the paragraph."),
+    "headline": _fact("headline", "The body the headline names acts throughout the story."),
+    "main_body": _fact("main_body", "The article's most named body."),
+    "leadership": _fact("leadership", "A party committee or government: named as leading more than as doing."),
+    "own_region": _fact("own_region", "A body of the region chosen for the claim."),
+    "region_above": _fact("region_above", "A body of a place above the claim's region (a city bureau, a county's)."),
+    "region_below": _fact("region_below", "A body of a place inside the claim's region."),
+    "region_elsewhere": _fact("region_elsewhere", "A body of a place unrelated to the claim's region."),
+    "region_unknown": _fact("region_unknown", "No region chosen, or the body's place unknown."),
+}
+
+PROGRAM: dict[str, Feature] = {
+    **_SHARED,
+    "none_no_program_named": _fact("no_program_named", "*none* when the article names no program."),
+    "clause_nearest": _fact("clause_nearest", "The program nearest the number in its clause, not in a list."),
+    "clause": _fact("clause", "A program named in the number's clause."),
+    "listed": _fact("listed", "A program named as one of a list (\"“A”“B”等活动\"): the list is counted."),
+    "list_head": _fact("list_head", "The first of a list the number's clause names: a list is framed by its first."),
+    "national_clause": _fact("national_clause", "A national program named in the number's own clause."),
+    "national": _national,
+    "topic": _fact("topic", "The program a short topic line opening the paragraph names."),
+    "framing": _fact("framing", "A program in an earlier clause of the sentence holding no number: it frames."),
+    "after_number": _fact("after_number", "A program right after the number, no other number between."),
+    "sentence": _fact("sentence", "A program named in the number's sentence."),
+    "short_name": _fact("short_name", "A long program of the article named by its tail in the sentence."),
+    "heading": _fact("heading", "The program the section heading names: it frames every paragraph under it."),
+    "earlier": _fact("earlier", "The program an earlier sentence of the paragraph frames with."),
+    "earlier_count_campaign": _fact(
+        "earlier_count_campaign", "The sole campaign, when an earlier sentence names a program beside its own count."),
+    "headline_part": _fact("headline_part", "The part a headline names after its parent (\"计划·路演\")."),
+    "headline": _fact("headline", "The program the headline names."),
+    "campaign": _fact("campaign", "The one campaign the article launched before the number."),
+}
+
+FEATURES: dict[str, dict[str, Feature]] = {"region": REGION, "agency": AGENCY, "program": PROGRAM}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to compute a slot's fired features fast: facts by lookup, bucket groups by one call each,
+    and what depends only on the entity once per article."""
+
+    facts: dict[str, int]
+    groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
+    others: list[tuple[int, Feature]]
+    entity_groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
+    entity_others: list[tuple[int, Feature]]
+
+
+def _plan(table: dict[str, Feature]) -> _Plan:
+    facts: dict[str, int] = {}
+    groups: dict[Callable, dict[str, int]] = {}
+    others: list[tuple[int, Feature]] = []
+    entity_groups: dict[Callable, dict[str, int]] = {}
+    entity_others: list[tuple[int, Feature]] = []
+    for i, f in enumerate(table.values()):
+        per_entity = getattr(f, "per_entity", False)
+        if hasattr(f, "fact"):
+            facts[f.fact] = i
+        elif hasattr(f, "group"):
+            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i
+        else:
+            (entity_others if per_entity else others).append((i, f))
+    return _Plan(facts, list(groups.items()), others, list(entity_groups.items()), entity_others)
+
+
+_PLANS = {slot: _plan(table) for slot, table in FEATURES.items()}
+
+
+def _columns(site: Site, c: Candidate, groups, others) -> list[int]:
+    out = []
+    for group, columns in groups:
+        i = columns.get(group(site, c))
+        if i is not None:
+            out.append(i)
+    return out + [i for i, f in others if f(site, c)]
+
+
+def fired(site: Site, candidate: Candidate, slot: str) -> list[int]:
+    """The columns of the features that fire for the candidate (all features are 0 or 1): the same
+    values as calling every registry function, with one call per group, and the features of the
+    entity alone computed once per article."""
+    plan = _PLANS[slot]
+    out = [i for f in candidate.facts if (i := plan.facts.get(f)) is not None]
+    cache = site.index.feature_cache
+    key = (slot, candidate.entity.key if candidate.entity else None)
+    known = cache.get(key)
+    if known is None:
+        known = cache[key] = _columns(site, candidate, plan.entity_groups, plan.entity_others)
+    return out + known + _columns(site, candidate, plan.groups, plan.others)
+
+
+def vector(site: Site, candidate: Candidate, slot: str) -> list[float]:
+    """The candidate's feature values in registry order."""
+    row = [0.0] * len(FEATURES[slot])
+    for i in fired(site, candidate, slot):
+        row[i] = 1.0
+    return row
+
+
+def table_hash() -> str:
+    """A digest of the registry's names and docstrings: the weights file records it."""
+    text = "\n".join(f"{slot}.{name}: {f.__doc__}" for slot, table in FEATURES.items() for name, f in table.items())
+    return hashlib.sha256(text.encode()).hexdigest()
