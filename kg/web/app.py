@@ -19,11 +19,17 @@ from flask import Flask, Response, request
 from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
-from kg.web.executor import QueryExecutor, RemoteQueryExecutor
+from kg.web.executor import QUEUE_GRACE, QueryExecutor, RemoteQueryExecutor
+from kg.web.fairness import Admission
 from kg.web.graph_view import GraphView
 
 MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_MAX_RESULTS = 10_000
+# Server threads (kg.web.serving) and how many of them SPARQL requests may hold: the rest are
+# kept for health checks, pages and the graph API. Queries one client runs at once ($KG_CLIENT_QUERIES).
+SERVER_THREADS = 48
+SPARQL_THREADS = 40
+DEFAULT_CLIENT_QUERIES = 2
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -124,6 +130,9 @@ def create_app(
         allowed_services=allowed_services,
         max_results=max_results,
         update_lock=threading.Lock(),
+        admission=Admission(per_client=int(os.environ.get("KG_CLIENT_QUERIES", DEFAULT_CLIENT_QUERIES)),
+                            capacity=SPARQL_THREADS,
+                            wait=float(os.environ.get("KG_CLIENT_WAIT", query_timeout + QUEUE_GRACE))),
     )
     register_error_handlers(app)
     app.before_request(_preflight)
