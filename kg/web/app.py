@@ -38,11 +38,15 @@ CSP = (
 CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml", "/store", "/update")
 
 
+def security_headers() -> dict[str, str]:
+    """Headers every answer carries, the app's and the server's own (kg.web.serving)."""
+    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY"}
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in security_headers().items():
+        response.headers.setdefault(name, value)
     if request.path.startswith(CORS_PATHS):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
