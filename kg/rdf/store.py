@@ -285,6 +285,11 @@ class EmbeddedStore(Store):
             gc.collect()  # RocksDB releases its lock only when the handle is freed
 
 
+def is_store_folder(path: str | Path) -> bool:
+    """Whether a folder holds an embedded store: RocksDB keeps its CURRENT file in every database folder."""
+    return (Path(path) / "CURRENT").is_file()
+
+
 def open_store(location: str | Path, **options: str | float) -> Store:
     """A folder → embedded persistent store; ``http(s)://`` → remote SPARQL 1.1 endpoint.
 
