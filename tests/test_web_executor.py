@@ -150,3 +150,32 @@ def test_server_writes_leave_no_log_for_a_view_to_replay(tmp_path: Path) -> None
         store.close()
     # Unflushed, the log holds every write; flushed, no more than the last two (RocksDB drops older logs).
     assert sizes[True] <= 2.2 * sizes[False] / 10, sizes
+
+
+def test_time_limit_counts_from_when_the_query_starts(tmp_path: Path) -> None:
+    """A light query queued behind a runaway one on the only worker waits, then gets its full time."""
+    store = _store(tmp_path, 300)
+    runner = executor.QueryExecutor(str(store.path), timeout=1.5, workers=1, version=lambda: store.version)
+    try:
+        runaway = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                           JSON, "text/turtle")
+        failures: list[QueryFailed] = []
+
+        def run_away() -> None:
+            try:
+                runner.run(runaway, public=True)
+            except QueryFailed as error:
+                failures.append(error)
+
+        thread = threading.Thread(target=run_away)
+        thread.start()
+        time.sleep(0.5)
+        began = time.monotonic()
+        light = runner.run(QueryJob("ASK { ?s ?p ?o }", JSON, "text/turtle"), public=True)
+        waited = time.monotonic() - began
+        thread.join(timeout=30)
+        assert light.kind == "boolean" and waited > 0.8  # it waited for the worker, and still answered
+        assert failures and "time limit" in failures[0].message
+    finally:
+        runner.close()
+        store.close()
