@@ -62,9 +62,26 @@ def reports_bad_input(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _open(location: str):
+def check_store(location: str, *, create: bool) -> None:
+    """Refuse (exit 2, one line) a folder that is not a store: an existing one holding other files is
+    never written into, and a missing or empty one is created only by a command that writes (`create`)."""
+    if location.startswith(("http://", "https://")):
+        return
+    from kg.rdf.store import is_store_folder
+
+    path = Path(location)
+    if is_store_folder(path):
+        return
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        _fail(f"{location}: exists and is not a kg store; name a new folder or an existing store")
+    if not create:
+        _fail(f"{location}: no store here; create one with `kg ingest PAGES --store {location}`")
+
+
+def _open(location: str, *, create: bool = False):
     from kg.rdf.store import open_store
 
+    check_store(location, create=create)
     return open_store(location)
 
 
@@ -99,7 +116,7 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
     from kg.pipeline import iter_sources
 
     sources = [str(p) for p in iter_sources(paths)]
-    target = _open(store)
+    target = _open(store, create=True)
     read = claims = triples = 0
     refused: list[tuple[str, str]] = []
     progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
@@ -246,6 +263,7 @@ def serve(store: str, host: str, port: int, update_token: str | None, timeout: f
     """Serve the SPARQL endpoint, graph API and browser with a production WSGI server."""
     from kg.web.serving import serve as run_server
 
+    check_store(store, create=False)
     run_server(store, host=host, port=port, update_token=update_token, query_timeout=timeout)
 
 

@@ -483,3 +483,30 @@ def test_no_stack_trace_in_any_error_body(server, send) -> None:
     assert not TRACE.search(response.text), response.text[:2000]
     if response.status_code >= 400:
         assert "error" in response.json(), response.text[:300]
+
+
+# --- issue 15: the guard reads a parsed query; nothing a client sends ends the server ---------------------------
+
+def test_service_after_a_dot_is_refused(server, listener: Listener) -> None:
+    """`.` ran into the keyword for the old text scan (`.SERVICE`), so the engine called the URL."""
+    before = quads(server)
+    query = f"SELECT ?x WHERE {{ BIND(1 AS ?one) .SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?x ?y ?z }} }}"
+    assert "SERVICE" in refused(sparql_query(server, query), 400).upper()
+    update = (f"INSERT {{ GRAPH <urn:stolen> {{ ?x ?y ?z }} }} WHERE {{ BIND(1 AS ?one) "
+              f".SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?x ?y ?z }} }}")
+    assert "SERVICE" in refused(sparql_update(server, update), 400).upper()
+    time.sleep(0.5)
+    assert listener.connections == 0
+    assert quads(server) == before
+
+
+IRI_LIKE_NESTING = "FILTER(1<" + "(" * 20_000 + "1" + ")" * 20_000 + "&&2>1)"
+
+
+def test_nesting_hidden_in_an_iri_like_run_is_refused(server) -> None:
+    """A run of brackets between `<` and `>` was skipped as an IRI; the same text as an update ended the server."""
+    refused(sparql_query(server, "SELECT * WHERE { " + IRI_LIKE_NESTING + " }"), 400)
+    update = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { " + IRI_LIKE_NESTING + " }"
+    refused(sparql_update(server, update), 400)
+    assert server.alive()
+    healthy(server)

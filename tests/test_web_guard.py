@@ -1,11 +1,21 @@
-"""kg.web.guard: what a SPARQL text may reach, read by its tokens (no server needed)."""
+"""kg.web.guard: what a SPARQL text may reach, read from rdflib's parse tree (no server needed)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from kg.web.guard import MAX_NESTING, Refused, add_using, has_dataset_clause, inspect
+from kg.web.guard import (
+    MAX_NESTING,
+    Checked,
+    Refused,
+    add_using,
+    check_query,
+    check_update,
+    has_dataset_clause,
+    prescreen,
+    tokens,
+)
 
 ALLOWED = frozenset({"https://query.example.org/sparql"})
 
@@ -23,8 +33,9 @@ ALLOWED = frozenset({"https://query.example.org/sparql"})
     "load <file:///etc/shadow>",
 ])
 def test_outside_reach_is_refused(text: str) -> None:
+    check = check_update if text.lower().startswith("load") else check_query
     with pytest.raises(Refused, match="not allowed"):
-        inspect(text, ALLOWED)
+        check(text, ALLOWED)
 
 
 @pytest.mark.parametrize("text", [
@@ -35,15 +46,15 @@ def test_outside_reach_is_refused(text: str) -> None:
     "SELECT * { ?s ?p '''LOAD <file:///etc/passwd>''' }",
 ])
 def test_harmless_or_allowed_texts_pass(text: str) -> None:
-    inspect(text, ALLOWED)
+    check_query(text, ALLOWED)
 
 
 def test_nesting_and_size_limits() -> None:
-    inspect("SELECT * " + "{ " * MAX_NESTING + " }" * MAX_NESTING)
+    prescreen("SELECT * " + "{ " * MAX_NESTING + " }" * MAX_NESTING)
     with pytest.raises(Refused, match="nests"):
-        inspect("SELECT * " + "{ " * (MAX_NESTING + 1) + " }" * (MAX_NESTING + 1))
+        prescreen("SELECT * " + "{ " * (MAX_NESTING + 1) + " }" * (MAX_NESTING + 1))
     with pytest.raises(Refused, match="characters"):
-        inspect("ASK {} #" + "x" * 200_000)
+        prescreen("ASK {} #" + "x" * 200_000)
 
 
 def test_using_clauses_go_before_each_top_level_where() -> None:
@@ -59,6 +70,48 @@ def test_using_clauses_go_before_each_top_level_where() -> None:
 
 
 def test_dataset_clauses_are_seen() -> None:
-    assert has_dataset_clause(inspect("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"))
-    assert has_dataset_clause(inspect("DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }"))
-    assert not has_dataset_clause(inspect('INSERT DATA { <http://a> <http://b> "USING" }'))
+    assert has_dataset_clause(tokens("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    assert has_dataset_clause(tokens("DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }"))
+    assert not has_dataset_clause(tokens('INSERT DATA { <http://a> <http://b> "USING" }'))
+
+
+# --- issue 15: decisions from the parse tree -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?x WHERE { BIND(1 AS ?one) .SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z } }",
+    "SELECT * WHERE { ?s ?p ?o .SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+    "SELECT * { SERVICE <sparql> { ?s ?p ?o } }",  # relative: would reach this very server
+])
+def test_service_found_by_the_parser_is_refused(text: str) -> None:
+    with pytest.raises(Refused, match="not allowed"):
+        check_query(text, ALLOWED)
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT { GRAPH <urn:x> { ?s ?p ?o } } WHERE { BIND(1 AS ?one) .SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "PREFIX a: <http://x/> INSERT DATA { a:b a:c a:d } ; "
+    "PREFIX e: <http://127.0.0.1/> INSERT { ?s ?p ?o } WHERE { SERVICE e:x { ?s ?p ?o } }",
+    "CLEAR SILENT ALL ; LOAD <file:///etc/passwd>",
+])
+def test_updates_reaching_out_are_refused_by_the_parser(text: str) -> None:
+    with pytest.raises(Refused, match="not allowed"):
+        check_update(text, ALLOWED)
+
+
+def test_parser_gives_the_form_and_the_dataset() -> None:
+    assert check_query("ASK {}") == Checked("ASK", False)
+    assert check_query("CONSTRUCT WHERE { ?s ?p ?o }").form == "CONSTRUCT"
+    assert check_query("SELECT * FROM <http://g> WHERE { ?s ?p ?o }") == Checked("SELECT", True)
+    assert check_query("SELECT * FROM NAMED <http://g> WHERE { GRAPH ?g { ?s ?p ?o } }").names_dataset
+    assert check_query("SELECT * { SERVICE <https://query.example.org/sparql> { ?s ?p ?o } }", ALLOWED).form == "SELECT"
+    assert check_update("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").names_dataset
+    with pytest.raises(SyntaxError):
+        check_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # an update is no query
+
+
+def test_nesting_hidden_in_an_iri_like_run_is_counted() -> None:
+    deep = "SELECT * WHERE { FILTER(1<" + "(" * 20_000 + "1" + ")" * 20_000 + "&&2>1) }"
+    with pytest.raises(Refused, match="nests"):
+        prescreen(deep)
+    prescreen("SELECT * WHERE { ?s <http://e.org/wiki/A_(b)> ?o }")  # a real IRI with brackets is fine

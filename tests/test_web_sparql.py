@@ -269,3 +269,21 @@ def test_errors_never_carry_tracebacks(live_server: LiveServer) -> None:
         assert response.headers["content-type"].startswith("application/json")
         assert "Traceback" not in response.text and 'File "' not in response.text
         assert response.json()["error"]
+
+
+def test_from_names_the_default_graph(live_server: LiveServer) -> None:
+    """FROM was overridden by the union default graph: a missing graph counted the whole store."""
+    count = "SELECT (COUNT(*) AS ?n) {from_clause} WHERE {{ ?s ?p ?o }}"
+    graph = "https://kg.example.org/graph/002_sample.txt"
+
+    def n(query: str, **params: str) -> int:
+        response = live_server.get("/sparql", params={"query": query, **params},
+                                   headers={"Accept": "application/sparql-results+json"})
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    everything, page = n(count.format(from_clause="")), n(count.format(from_clause=f"FROM <{graph}>"))
+    assert n(count.format(from_clause="FROM <http://nonexistent/>")) == 0
+    assert 0 < page < everything
+    assert n(count.format(from_clause="FROM NAMED <http://nonexistent/>")) == 0  # a dataset with no default graph
+    # The protocol's parameters take precedence over FROM (SPARQL 1.1 Protocol, 2.1.4).
+    assert n(count.format(from_clause="FROM <http://nonexistent/>"), **{"default-graph-uri": graph}) == page

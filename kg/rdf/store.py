@@ -176,7 +176,10 @@ class EmbeddedStore(Store):
 
     `version` counts the writes made through this handle, so readers that keep
     a read-only view of the folder (the web service's query workers) know when
-    to open a fresh one.
+    to open a fresh one. With `flush_writes` (the web service sets it) each
+    write is flushed from the write-ahead log to table files at once: a view
+    opened later replays no log, so it opens in milliseconds however much was
+    written before.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -184,6 +187,7 @@ class EmbeddedStore(Store):
         self.path = Path(path)
         self._store: ox.Store | None = ox.Store(str(path))
         self.version = 0
+        self.flush_writes = False
 
     @property
     def store(self) -> ox.Store:
@@ -193,6 +197,8 @@ class EmbeddedStore(Store):
 
     def _written(self) -> None:
         """Count a write once it is done: a view opened after this sees it."""
+        if self.flush_writes:
+            self.store.flush()
         self.version += 1
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
@@ -277,6 +283,11 @@ class EmbeddedStore(Store):
             self._store.flush()
             self._store = None
             gc.collect()  # RocksDB releases its lock only when the handle is freed
+
+
+def is_store_folder(path: str | Path) -> bool:
+    """Whether a folder holds an embedded store: RocksDB keeps its CURRENT file in every database folder."""
+    return (Path(path) / "CURRENT").is_file()
 
 
 def open_store(location: str | Path, **options: str | float) -> Store:

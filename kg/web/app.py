@@ -19,11 +19,17 @@ from flask import Flask, Response, request
 from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
-from kg.web.executor import QueryExecutor, RemoteQueryExecutor
+from kg.web.executor import QUEUE_GRACE, QueryExecutor, RemoteQueryExecutor
+from kg.web.fairness import Admission
 from kg.web.graph_view import GraphView
 
 MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_MAX_RESULTS = 10_000
+# Server threads (kg.web.serving) and how many of them SPARQL requests may hold: the rest are
+# kept for health checks, pages and the graph API. Queries one client runs at once ($KG_CLIENT_QUERIES).
+SERVER_THREADS = 48
+SPARQL_THREADS = 40
+DEFAULT_CLIENT_QUERIES = 2
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,11 +38,15 @@ CSP = (
 CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml", "/store", "/update")
 
 
+def security_headers() -> dict[str, str]:
+    """Headers every answer carries, the app's and the server's own (kg.web.serving)."""
+    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY"}
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in security_headers().items():
+        response.headers.setdefault(name, value)
     if request.path.startswith(CORS_PATHS):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
@@ -124,6 +134,9 @@ def create_app(
         allowed_services=allowed_services,
         max_results=max_results,
         update_lock=threading.Lock(),
+        admission=Admission(per_client=int(os.environ.get("KG_CLIENT_QUERIES", DEFAULT_CLIENT_QUERIES)),
+                            capacity=SPARQL_THREADS,
+                            wait=float(os.environ.get("KG_CLIENT_WAIT", query_timeout + QUEUE_GRACE))),
     )
     register_error_handlers(app)
     app.before_request(_preflight)

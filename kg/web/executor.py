@@ -4,12 +4,18 @@ pyoxigraph's Python API cannot interrupt a query, so each query runs in a
 worker process of a pebble pool; past the time limit pebble kills that worker
 (SIGTERM, which the worker leaves at its default so it dies at once, even
 inside Rust code) and starts a fresh one, and the server itself never stops
-answering. Workers read the store folder through a `Store.read_only` view,
-kept between queries (opening one costs tens of milliseconds on a large
-store) and opened afresh when the server has written since (each job carries
-the store's write count), so each query sees every write made before it
-started. A remote store needs none of this: the endpoint evaluates, and
-RemoteQueryExecutor only sends and checks.
+answering. The worker first parses the text with rdflib (kg.web.guard): what
+it may reach and whether it names its own dataset are read from the parse
+tree, in a process that may die of a hostile text. Each worker has an address
+space ceiling (RLIMIT_AS), so one query cannot take the machine's memory; a
+worker that passes it dies and the client is told which limit it hit.
+Workers read the store folder through a `Store.read_only` view, kept between
+queries (opening one costs tens of milliseconds on a large store) and opened
+afresh when the server has written since (each job carries the store's write
+count), so each query sees every write made before it started. Updates are
+parsed and tried on an empty in-memory store in a worker too, before the
+server's own handle sees them. A remote store needs none of this: the
+endpoint evaluates, and RemoteQueryExecutor only sends and checks.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ import contextlib
 import csv
 import io
 import multiprocessing
+import os
+import resource
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -33,8 +40,11 @@ import requests
 from pebble import ProcessExpired, ProcessPool
 
 from kg.rdf.remote import RemoteError, RemoteStore
+from kg.web.guard import PARSER_RECURSION, Checked, Refused, check_query, check_update
 
 DEFAULT_WORKERS = 4
+# Address space one query worker may map ($KG_QUERY_MEMORY_MB); a worker idles at about 0.5 GB of it.
+DEFAULT_MEMORY_MB = 2048
 T = TypeVar("T")
 READ_ATTEMPTS = 4
 # How long a query may wait for a free worker, beyond its own time limit, before it is given up:
@@ -58,6 +68,7 @@ class QueryJob:
     named_graphs: list[str] | None = None
     base_iri: str | None = None
     max_results: int = 10_000
+    allowed_services: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,17 +95,15 @@ def _node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _dataset_kwargs(job: QueryJob) -> dict[str, object]:
-    kwargs: dict[str, object] = {}
-    if not job.default_graphs:
-        kwargs["use_default_graph_as_union"] = True
-    if job.default_graphs:
-        kwargs["default_graph"] = [_node(g) for g in job.default_graphs]
-    if job.named_graphs:
-        kwargs["named_graphs"] = [_node(g) for g in job.named_graphs]
-    elif job.default_graphs:
-        kwargs["named_graphs"] = []
-    return kwargs
+def _dataset_kwargs(job: QueryJob, checked: Checked) -> dict[str, object]:
+    """The RDF dataset by the protocol's rules: `default-graph-uri` / `named-graph-uri` when the
+    request gives either, else the query's own FROM / FROM NAMED, else the union of all graphs."""
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return {"default_graph": [_node(g) for g in job.default_graphs or []],
+                "named_graphs": [_node(g) for g in job.named_graphs or []]}
+    if checked.names_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
 
 
 def _too_many(limit: int) -> QueryFailed:
@@ -104,8 +113,15 @@ def _too_many(limit: int) -> QueryFailed:
 
 
 def answer(store: ox.Store, job: QueryJob) -> QueryAnswer:
-    """Evaluate `job` on `store` and serialise it; SyntaxError and QueryFailed pass through."""
-    kwargs = _dataset_kwargs(job)
+    """Check `job` with kg.web.guard, evaluate it on `store` and serialise it.
+
+    SyntaxError and QueryFailed pass through; a refusal is a QueryFailed 400.
+    """
+    try:
+        checked = check_query(job.query, job.allowed_services)
+    except Refused as error:
+        raise QueryFailed(400, str(error)) from None
+    kwargs = _dataset_kwargs(job, checked)
     result = store.query(job.query, base_iri=job.base_iri, **kwargs)
     if isinstance(result, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job.tabular_format)
@@ -157,9 +173,16 @@ def _answer_counting_first(store: ox.Store, job: QueryJob, kwargs: dict[str, obj
     return QueryAnswer(fmt.media_type, again.serialize(format=fmt), "solutions")
 
 
-def _worker_init() -> None:
-    """Let the pool's SIGTERM end a worker at once, even in the middle of a Rust call."""
+def _worker_init(memory_mb: int) -> None:
+    """Let the pool's SIGTERM end a worker at once, even in the middle of a Rust call; cap its
+    address space; let rdflib's parser recurse as deep as the guard allows."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import sys
+
+    sys.setrecursionlimit(PARSER_RECURSION)
 
 
 def _ready() -> bool:
@@ -194,6 +217,8 @@ def _run_in_worker(location: str, version: int, job: QueryJob) -> QueryAnswer | 
             return QueryFailed(400, f"syntax error: {error}")
         except QueryFailed as error:
             return error
+        except MemoryError:
+            return _out_of_memory()
         except ValueError as error:
             return QueryFailed(400, f"query failed: {error}")
         except (OSError, RuntimeError) as error:  # storage errors: worth a fresh view
@@ -203,6 +228,41 @@ def _run_in_worker(location: str, version: int, job: QueryJob) -> QueryAnswer | 
                                    {"Retry-After": "1"})
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _memory_mb() -> int:
+    return int(os.environ.get("KG_QUERY_MEMORY_MB", DEFAULT_MEMORY_MB))
+
+
+def _out_of_memory() -> QueryFailed:
+    return QueryFailed(503, f"memory limit exceeded: the query needed more than the {_memory_mb()} MB "
+                            "a query may use and was stopped; narrow it", {"Retry-After": "1"})
+
+
+def _try_update(text: str, allowed: frozenset[str]) -> QueryFailed | None:
+    """Parse an update with rdflib (refusing what reaches outside) and run it on an empty in-memory
+    store, so pyoxigraph's parser has read the very text in a worker before the server's handle does."""
+    try:
+        check_update(text, allowed)
+        ox.Store().update(text)
+    except Refused as error:
+        return QueryFailed(400, str(error))
+    except SyntaxError as error:
+        return QueryFailed(400, f"syntax error: {error}")
+    except MemoryError:
+        return _out_of_memory()
+    except (OSError, RuntimeError, ValueError):
+        pass  # evaluation on an empty store may fail where the real one will not ("no such graph")
+    return None
+
+
+def _stopped(error: ProcessExpired) -> QueryFailed:
+    """Why a worker died: an allocation past RLIMIT_AS aborts a Rust worker (SIGABRT)."""
+    if error.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+        return _out_of_memory() if error.exitcode == -signal.SIGABRT else QueryFailed(
+            503, "the query worker crashed on this request (too deep or too large?); it was abandoned",
+            {"Retry-After": "1"})
+    return QueryFailed(503, "the query worker stopped unexpectedly; the query was abandoned", {"Retry-After": "1"})
 
 
 class QueryExecutor:
@@ -218,43 +278,64 @@ class QueryExecutor:
         # imported pyoxigraph, so a killed worker is replaced in milliseconds.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
-        size = workers or DEFAULT_WORKERS
-        self._pool = ProcessPool(max_workers=size, initializer=_worker_init, context=context)
+        size = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
+        self.memory_mb = _memory_mb()
+        pool = {"initializer": _worker_init, "initargs": (self.memory_mb,), "context": context}
+        self._pool = ProcessPool(max_workers=size, **pool)
+        # The server's own queries (graph API) have a worker of their own: /sparql never delays them.
+        self._internal = ProcessPool(max_workers=1, **pool)
         # Start every worker now, so the first queries' time limits are not spent booting them.
-        for started in [self._pool.schedule(_ready) for _ in range(size)]:
+        for started in [self._pool.schedule(_ready) for _ in range(size)] + [self._internal.schedule(_ready)]:
             started.result(timeout=60)
 
-    def run(self, job: QueryJob) -> QueryAnswer:
-        """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit).
-
-        The limit counts from the moment a worker starts the query; one that
-        cannot even start within QUEUE_GRACE is given up too (pebble kills the
-        worker of a cancelled running task).
-        """
-        future = self._pool.schedule(_run_in_worker, args=(self.location, self.version(), job),
-                                     timeout=self.timeout)
+    def _outcome(self, future, what: str) -> object:
+        """The worker's answer; 503 past the time limit (counted from when the worker started it),
+        when the pool's queue held it past QUEUE_GRACE, or when the worker died."""
         try:
-            outcome = future.result(timeout=self.timeout + QUEUE_GRACE)
-        except FutureTimeout:
+            return future.result(timeout=self.timeout + QUEUE_GRACE)
+        except TimeoutError:  # pebble's (the task ran past its limit: worker killed) or our wait's
+            if not future.done() and not future.running():
+                future.cancel()
+                raise QueryFailed(503, f"busy: the {what} waited {QUEUE_GRACE:g} s for a free worker; try again",
+                                  {"Retry-After": "5"}) from None
             future.cancel()
-            raise QueryFailed(
-                503, f"time limit exceeded: the query ran longer than {self.timeout:g} s and was stopped",
-                {"Retry-After": "1"},
-            ) from None
-        except (ProcessExpired, CancelledError):
-            raise QueryFailed(503, "the query worker stopped unexpectedly; the query was abandoned",
-                              {"Retry-After": "1"}) from None
+            raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {self.timeout:g} s "
+                                   "and was stopped", {"Retry-After": "1"}) from None
+        except ProcessExpired as error:
+            raise _stopped(error) from None
+        except CancelledError:
+            raise QueryFailed(503, f"the {what} was abandoned; try again", {"Retry-After": "1"}) from None
+
+    def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
+        """Answer `job` or raise QueryFailed (400 bad query, 503 past a limit).
+
+        `public` queries (/sparql) share the pool; the server's own (graph API)
+        use their own worker. The time limit counts from the moment a worker
+        starts the query; one that cannot even start within QUEUE_GRACE is
+        given up too (pebble kills the worker of a cancelled running task).
+        """
+        pool = self._pool if public else self._internal
+        future = pool.schedule(_run_in_worker, args=(self.location, self.version(), job), timeout=self.timeout)
+        outcome = self._outcome(future, "query")
         if isinstance(outcome, QueryFailed):
             raise outcome
-        return outcome
+        return outcome  # type: ignore[return-value]
+
+    def check_update(self, text: str, allowed: frozenset[str]) -> None:
+        """Refuse (QueryFailed) an update that reaches outside or does not parse, deciding in a worker."""
+        future = self._pool.schedule(_try_update, args=(text, allowed), timeout=self.timeout)
+        outcome = self._outcome(future, "update check")
+        if isinstance(outcome, QueryFailed):
+            raise outcome
 
     def call(self, function: Callable[..., T], *args: object, timeout: float = 120.0) -> T:
         """Run a picklable function in a worker: heavy Python work kept off the server's GIL."""
         return self._pool.schedule(function, args=args, timeout=timeout).result(timeout=timeout + QUEUE_GRACE)
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join(timeout=5)
+        for pool in (self._pool, self._internal):
+            pool.stop()
+            pool.join(timeout=5)
 
 
 # A mark every solution after the first begins with in each results syntax; it may also occur inside a
@@ -350,8 +431,23 @@ class RemoteQueryExecutor:
             raise self._past_limit()
         return bytes(body)
 
-    def run(self, job: QueryJob) -> QueryAnswer:
+    def check_update(self, text: str, allowed: frozenset[str]) -> None:
+        """Refuse an update that reaches outside; the endpoint itself parses and evaluates it."""
+        try:
+            check_update(text, allowed)
+        except Refused as error:
+            raise QueryFailed(400, str(error)) from None
+        except SyntaxError as error:
+            raise QueryFailed(400, f"syntax error: {error}") from None
+
+    def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit or endpoint down)."""
+        try:
+            check_query(job.query, job.allowed_services)
+        except Refused as error:
+            raise QueryFailed(400, str(error)) from None
+        except SyntaxError as error:
+            raise QueryFailed(400, f"syntax error: {error}") from None
         query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
         accept = f"{job.tabular_format}, {job.graph_format};q=0.9"
         deadline = time.monotonic() + self.timeout

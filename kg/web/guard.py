@@ -1,13 +1,21 @@
-"""Inspect a SPARQL request before it runs: what it may reach and how big it is.
+"""Inspect a SPARQL request before it runs: what it may reach, how deep it nests, what it answers.
 
 Neither pyoxigraph nor rdflib can switch federation off: pyoxigraph sends
-`SERVICE` and `LOAD` requests as written. So every request is read by a SPARQL
-lexer first: keywords are found only outside strings, IRIs and comments, after
-the codepoint escapes (`\\u0053ERVICE`) that the grammar says are decoded before
-parsing. A `SERVICE` or `LOAD` whose target is not an allow-listed IRI (or is a
-variable) is refused; so are over-long or over-nested texts, which would make a
-recursive parser run out of stack. The same tokens place the `USING` clauses a
-protocol `using-graph-uri` asks for.
+`SERVICE` and `LOAD` requests as written. So every request is parsed by
+rdflib's SPARQL parser and its parse tree walked: a `SERVICE` or `LOAD` whose
+target is not an allow-listed IRI (a variable, a relative IRI, anything else)
+is refused wherever it sits (sub-selects, EXISTS, update WHERE clauses), and
+the query form says what shape the answer has. Text scanning decides nothing
+here: `.SERVICE`, escapes such as `\\u0053ERVICE` and comments are what the
+parser makes of them.
+
+Both parsers are recursive, so nesting is bounded twice (docs/security.md):
+`prescreen` counts brackets in the server before anything else sees the text,
+counting those inside `<...>` runs as well, since a run like `1<((((...))))&&2>1`
+is a comparison to one parser and an IRI to a naive lexer; and `check_query` /
+`check_update` run only in a killable worker process under a raised recursion
+limit, so a text that still exhausts a parser ends a worker, never the server.
+The same tokens place the `USING` clauses a protocol `using-graph-uri` asks for.
 """
 
 from __future__ import annotations
@@ -15,9 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef, Variable
 
 MAX_QUERY_CHARS = 100_000
 MAX_NESTING = 40
+# rdflib's parser spends about 30 Python frames per bracket level and a few per pattern of a
+# group; past this many frames (never reached within MAX_NESTING) it gives up with RecursionError.
+PARSER_RECURSION = 60_000
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
@@ -35,6 +53,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_IRI_BRACKETS = re.compile(r"[{(\[})\]]")
+FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "AskQuery": "ASK", "DescribeQuery": "DESCRIBE"}
 
 
 class Refused(Exception):
@@ -51,6 +71,14 @@ class Token:
     @property
     def keyword(self) -> str:
         return self.text.upper() if self.kind == "word" else ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the parse tree says about a request that may run."""
+
+    form: str  # SELECT, CONSTRUCT, ASK, DESCRIBE or UPDATE
+    names_dataset: bool  # FROM / FROM NAMED (a query) or USING / WITH (an update) in the text
 
 
 def decode_escapes(text: str) -> str:
@@ -72,39 +100,102 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
-def _check_size(text: str) -> None:
+def nesting(text: str) -> int:
+    """The deepest bracket nesting of a text, counting brackets inside `<...>` runs as well.
+
+    Whether `<` opens an IRI or compares depends on the grammar around it, so a
+    run between `<` and `>` is read both ways: its brackets count as if it were
+    expression text. A real IRI rarely holds a bracket, and then a balanced one.
+    """
+    depth = deepest = 0
+    for tok in tokens(decode_escapes(text)):
+        if tok.kind == "iri":
+            marks = _IRI_BRACKETS.findall(tok.text)
+        else:
+            marks = [tok.text] if tok.kind in ("open", "close") else []
+        for mark in marks:
+            depth = depth + 1 if mark in "{([" else max(depth - 1, 0)
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def prescreen(text: str) -> None:
+    """Refuse a text too long or too deep to hand to any parser (cheap: one regex pass)."""
     if len(text) > MAX_QUERY_CHARS:
         raise Refused(f"request text is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
-
-
-def _check_targets(toks: list[Token], allowed: frozenset[str]) -> None:
-    for i, tok in enumerate(toks):
-        if tok.keyword not in ("SERVICE", "LOAD"):
-            continue
-        j = i + 1
-        if j < len(toks) and toks[j].keyword == "SILENT":
-            j += 1
-        target = toks[j] if j < len(toks) else None
-        if target is None or target.kind != "iri":
-            raise Refused(f"{tok.keyword} with a variable or prefixed target is not allowed; name an allowed IRI")
-        iri = target.text[1:-1]
-        if iri not in allowed:
-            raise Refused(f"{tok.keyword} <{iri}> is not allowed: this endpoint only reaches allow-listed services")
-
-
-def _check_nesting(toks: Iterable[Token]) -> None:
-    deepest = max((t.depth + 1 for t in toks if t.kind == "open"), default=0)
+    deepest = nesting(text)
     if deepest > MAX_NESTING:
         raise Refused(f"request nests {deepest} levels of brackets; the limit is {MAX_NESTING}")
 
 
-def inspect(text: str, allowed: frozenset[str] = frozenset()) -> list[Token]:
-    """Refuse a query or update that is too large, too deep or reaches outside; return its tokens."""
-    _check_size(text)
-    toks = list(tokens(decode_escapes(text)))
-    _check_nesting(toks)
-    _check_targets(toks, allowed)
-    return toks
+def _nodes(tree: Any) -> Iterator[CompValue]:
+    """Every CompValue of a parse tree, walked with an explicit stack (no recursion of our own)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):  # ParseResults is a list-like too
+            stack.extend(node)
+        elif hasattr(node, "as_list") and not isinstance(node, str):
+            stack.extend(list(node))
+
+
+def _target(term: Any, prologue: Any, keyword: str, allowed: frozenset[str]) -> None:
+    if isinstance(term, Variable):
+        raise Refused(f"{keyword} with a variable target is not allowed; name an allowed IRI")
+    try:
+        iri = prologue.absolutize(term)
+    except Exception:  # noqa: BLE001 (rdflib raises bare Exception for an unknown prefix)
+        raise Refused(f"{keyword} target does not resolve to an IRI") from None
+    if not isinstance(iri, URIRef) or str(iri) not in allowed:
+        raise Refused(f"{keyword} <{iri}> is not allowed: this endpoint only reaches allow-listed services")
+
+
+def _reach(tree: Any, prologue: Any, allowed: frozenset[str]) -> None:
+    for node in _nodes(tree):
+        if node.name == "ServiceGraphPattern":
+            _target(node.term, prologue, "SERVICE", allowed)
+        elif node.name == "Load":
+            _target(node.iri, prologue, "LOAD", allowed)
+
+
+def _parse(parser: Any, text: str) -> Any:
+    """Parse under the process's recursion limit (raised to PARSER_RECURSION only in query workers)."""
+    try:
+        return parser(text)
+    except ParseBaseException as error:
+        raise SyntaxError(str(error)) from None
+    except RecursionError:
+        raise Refused("request nests too deeply for the SPARQL parser") from None
+
+
+def check_query(text: str, allowed: frozenset[str] = frozenset()) -> Checked:
+    """Parse a query and refuse it if it reaches outside; its form and whether it names a dataset.
+
+    Raises Refused, or SyntaxError when rdflib's parser rejects the text. Meant
+    for a worker process (see the module docstring).
+    """
+    prescreen(text)
+    parsed = _parse(parseQuery, text)
+    prologue, body = parsed[0], parsed[1]
+    _reach(body, translatePrologue(prologue, None), allowed)
+    return Checked(FORMS[body.name], "datasetClause" in body)  # CompValue.get answers its key when absent
+
+
+def check_update(text: str, allowed: frozenset[str] = frozenset()) -> Checked:
+    """Parse an update and refuse it if any operation reaches outside (see check_query)."""
+    prescreen(text)
+    parsed = _parse(parseUpdate, text)
+    names_dataset = False
+    prologue = None
+    operations = parsed["request"] if "request" in parsed else []
+    for part_prologue, operation in zip(parsed["prologue"], operations, strict=False):
+        prologue = translatePrologue(part_prologue, None, prologue=prologue)
+        _reach(operation, prologue, allowed)
+        names_dataset |= "using" in operation or "withClause" in operation
+    return Checked("UPDATE", names_dataset)
 
 
 def has_dataset_clause(toks: Iterable[Token]) -> bool:

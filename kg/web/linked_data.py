@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
@@ -44,8 +44,20 @@ def _store() -> Store:
 
 
 def iri_for_path(kind: str, rest: str) -> str:
-    """The minted IRI a request path names (each segment percent-encoded as kg.rdf.iris mints it)."""
-    return iris.base() + kind + "/" + "/".join(quote(part, safe="") for part in rest.split("/"))
+    """The minted IRI a request path names; `rest` is the path after `/kind/` as sent, still encoded,
+    so a `%2F` inside a name (元%2F年) stays part of its segment. Each segment is encoded again the
+    way kg.rdf.iris mints it, so `%e5`, `%E5` and a raw UTF-8 character name the same IRI."""
+    return iris.base() + kind + "/" + "/".join(quote(unquote(part), safe="") for part in rest.split("/"))
+
+
+def _raw_rest(prefix: str, decoded: str) -> str:
+    """The request path after `prefix` before percent-decoding (the server's REQUEST_URI / RAW_URI);
+    the decoded path, encoded again, when the server does not give it."""
+    raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI") or ""
+    path = urlsplit(raw).path
+    if path.startswith(prefix):
+        return path[len(prefix):]
+    return "/".join(quote(part, safe="") for part in decoded.split("/"))
 
 
 def local_path(iri: str) -> str | None:
@@ -181,7 +193,7 @@ def _article_link(article_iri: str | None) -> str | None:
 
 @bp.route("/<any(" + ", ".join(KINDS) + "):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response:
-    iri = iri_for_path(kind, rest)
+    iri = iri_for_path(kind, _raw_rest(f"/{kind}/", rest))
     content = graph_content(iri) if kind == "graph" else []
     triples = describe(iri) + content or referring(iri)
     if not triples:
@@ -241,7 +253,7 @@ def _segments(text: str, offset: int, claims: list[dict[str, Any]]) -> list[Segm
 
 @bp.route("/articles/<path:article_id>")
 def article_text(article_id: str) -> Response:
-    iri = iri_for_path("article", article_id)
+    iri = iri_for_path("article", _raw_rest("/articles/", article_id))
     triples = describe(iri)
     if not triples:
         raise ApiError(404, f"no article {iri}")

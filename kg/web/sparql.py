@@ -1,8 +1,10 @@
 """`/sparql`: the SPARQL 1.1 Protocol (query and update) and the Service Description.
 
-Queries run in the killable worker pool (kg.web.executor) after kg.web.guard
-has read them; updates run on the server's own handle and only with the
-operator's bearer token. Answers follow `Accept` or a `format` parameter.
+Queries run in the killable worker pool (kg.web.executor), which reads them
+with kg.web.guard first, each client's share bounded by kg.web.fairness.
+Updates need the operator's bearer token; a worker parses and tries them
+before the server's own handle runs them, and the store is flushed after each
+one. Answers follow `Accept` or a `format` parameter.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from werkzeug.datastructures import MultiDict
 
 from kg.web.errors import ApiError
 from kg.web.executor import QueryExecutor, QueryFailed, QueryJob
-from kg.web.guard import Refused, add_using, has_dataset_clause, inspect
+from kg.web.fairness import Admission
+from kg.web.guard import Refused, add_using, has_dataset_clause, prescreen, tokens
 
 bp = Blueprint("sparql", __name__)
 
@@ -73,6 +76,7 @@ class SparqlSettings:
     allowed_services: frozenset[str]
     max_results: int
     update_lock: threading.Lock
+    admission: Admission
 
 
 def settings() -> SparqlSettings:
@@ -161,7 +165,7 @@ def _endpoint_iri() -> str:
 def _run_query(query: str, params: MultiDict) -> Response:
     conf = settings()
     try:
-        inspect(query, conf.allowed_services)
+        prescreen(query)
     except Refused as error:
         raise ApiError(400, str(error)) from None
     tabular, graph = _formats()
@@ -173,9 +177,11 @@ def _run_query(query: str, params: MultiDict) -> Response:
         named_graphs=_iris(params, "named-graph-uri") or None,
         base_iri=_endpoint_iri(),
         max_results=conf.max_results,
+        allowed_services=conf.allowed_services,
     )
     try:
-        found = conf.executor.run(job)
+        with conf.admission.slot(request.remote_addr or "unknown"):
+            found = conf.executor.run(job, public=True)
     except QueryFailed as error:
         raise ApiError(error.status, error.message, error.headers) from None
     media = found.media_type if "charset" in found.media_type else f"{found.media_type}; charset=utf-8"
@@ -197,18 +203,24 @@ def run_update(update: str, params: MultiDict) -> Response:
     authorise_update()
     conf = settings()
     try:
-        toks = inspect(update, conf.allowed_services)
+        prescreen(update)
     except Refused as error:
         raise ApiError(400, str(error)) from None
     using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
     if using or using_named:
-        if has_dataset_clause(toks):
+        if has_dataset_clause(tokens(update)):
             raise ApiError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH")
         update = add_using(update, using, using_named)
+    text = f"BASE {ox.NamedNode(_endpoint_iri())}\n{update}"
+    try:
+        with conf.admission.slot(request.remote_addr or "unknown"):
+            conf.executor.check_update(text, conf.allowed_services)
+    except QueryFailed as error:
+        raise ApiError(error.status, error.message, error.headers) from None
     store = current_app.extensions["kg.store"]
     with conf.update_lock:
         try:
-            store.update(f"BASE {ox.NamedNode(_endpoint_iri())}\n{update}")
+            store.update(text)
         except SyntaxError as error:
             raise ApiError(400, f"syntax error: {error}") from None
         except (OSError, RuntimeError) as error:  # pyoxigraph's evaluation errors ("graph does not exist")
