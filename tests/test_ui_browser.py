@@ -97,6 +97,112 @@ def crowded_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFa
     return server_factory(folder)
 
 
+# A city of invented reports: 株洲市 and its counties, figures for several years, one town, one agency and
+# one program; two articles that give 攸县 different 2023 figures; two wordings (2023年, 2023年度) of one year.
+CITY_CODE, YOU_XIAN = "430200000000", "430223000000"
+CITY = BASE + "region/" + CITY_CODE
+COUNTIES = {"430202000000": "荷塘区", "430203000000": "芦淞区", "430204000000": "石峰区", "430211000000": "天元区",
+            "430223000000": "攸县", "430224000000": "茶陵县", "430225000000": "炎陵县", "430281000000": "醴陵市"}
+CITY_METRICS = [("地区生产总值", "亿元", "元", 1e8), ("固定资产投资", "亿元", "元", 1e8),
+                ("社会消费品零售总额", "亿元", "元", 1e8), ("城乡居民人均可支配收入", "元", "元", 1),
+                ("粮食产量", "万吨", "吨", 1e4), ("常住人口", "万人", "人", 1e4),
+                ("森林覆盖率", "%", "%", 1), ("新建改造农村公路", "公里", "公里", 1)]
+JOBS = "城镇新增就业人数"
+
+
+def city_extraction():
+    """Invented sentences in the shape the pipeline reads, mapped as it maps a page (kg.rdf.mapping)."""
+    from kg.model import Article, Claim, Entity, Extraction, Page, Quantity, Region
+
+    province = Region("430000000000", "湖南省", "province", None)
+    city = Region(CITY_CODE, "株洲市", "city", province.code)
+    parts: list[tuple[int, str, dict | None]] = []  # (article, text, claim fields)
+
+    def say(article: int, text: str, claim: dict | None = None) -> None:
+        parts.append((article, text, claim))
+
+    def jobs(article: int, name: str, code: str, year: int, n: int, written: str | None = None) -> None:
+        written = written or f"{year}年"
+        say(article, f"{name}{written}城镇新增就业")
+        say(article, f"{n}人", {"value": n, "unit": "人", "written": "人", "metric": JOBS, "region": (code, name),
+                                "period": written, "year": year})
+        say(article, "。")
+
+    for i, (code, name) in enumerate(COUNTIES.items()):
+        for year in (2022, 2023):
+            jobs(0, name, code, year, 5000 + 300 * i + (year - 2022) * 120)
+    jobs(1, "攸县", YOU_XIAN, 2023, 6100)  # article 0 says 6320: the two disagree
+    jobs(1, "新市镇", "430223101000", 2023, 120)
+    jobs(1, "株洲市", CITY_CODE, 2023, 61000)
+    for m, (metric, written_unit, unit, scale) in enumerate(CITY_METRICS):
+        for year in (2020, 2021, 2022, 2023):
+            for article, written in ((2, f"{year}年"), (3, f"{year}年度")):
+                number = 100 + 7 * m + year - 2020
+                say(article, f"株洲市{written}{metric}")
+                say(article, f"{number}{written_unit}", {"value": number * scale, "unit": unit, "written": written_unit,
+                                                          "metric": metric, "region": (CITY_CODE, "株洲市"),
+                                                          "period": written, "year": year, "agency": m == 0,
+                                                          "program": m == 7})
+                say(article, "。")
+    say(2, "今年以来株洲市参保率达")
+    say(2, "95%以上", {"value": 95, "unit": "%", "written": "%", "metric": "养老保险参保率", "qualifier": "more_than",
+                       "region": (CITY_CODE, "株洲市"), "period": "今年以来", "year": None})
+    say(2, "。")
+    headlines = ["株洲各县区就业报告", "攸县就业数据另报", "株洲市经济年报", "株洲市年度统计公报"]
+    raw, spans, claims_at = "", {}, []
+    for index in range(len(headlines)):
+        start = len(raw)
+        raw += headlines[index] + "\n"
+        for article, text, claim in parts:
+            if article == index:
+                if claim is not None:
+                    claims_at.append((article, len(raw), len(raw) + len(text), claim))
+                raw += text
+        raw += "\n"
+        spans[index] = (start, len(raw))
+    page = Page("960_city.txt", "960_city.txt", raw, "utf-8", raw, list(range(len(raw) + 1)))
+    articles = [Article(page.doc, i, h, *spans[i]) for i, h in enumerate(headlines)]
+    towns = {"430223101000": Region("430223101000", "新市镇", "town", YOU_XIAN)}
+    entities = [Entity("region", CITY_CODE, "株洲市", parents=[province], level="city"),
+                Entity("agency", f"{CITY_CODE}/株洲市统计局", "株洲市统计局", region=CITY_CODE),
+                Entity("program", "农村公路提质行动", "农村公路提质行动", region=CITY_CODE)]
+    entities += [Entity("region", code, name, parents=[province, city], level="county")
+                 for code, name in COUNTIES.items()]
+    you_xian = Region(YOU_XIAN, "攸县", "county", CITY_CODE)
+    entities += [Entity("region", t.code, t.name, parents=[province, city, you_xian], level="town")
+                 for t in towns.values()]
+    claims = []
+    for article, start, end, c in claims_at:
+        text = raw[start:end]
+        quantity = Quantity(text, text.removesuffix(c["written"]), c["value"], c["unit"], c["written"], None,
+                            c.get("qualifier", "exact"), start=start, end=end)
+        year = c["year"]
+        code, name = c["region"]
+        claims.append(Claim(page.doc, article, text, start, end, quantity, subject=name, subject_type="region",
+                            subject_key=code, region=name, region_key=code,
+                            agency="株洲市统计局" if c.get("agency") else None,
+                            agency_key=f"{CITY_CODE}/株洲市统计局" if c.get("agency") else None,
+                            program="农村公路提质行动" if c.get("program") else None,
+                            program_key="农村公路提质行动" if c.get("program") else None,
+                            metric=c["metric"], metric_key=f"{c['metric']}|{c['unit']}", period=c["period"],
+                            period_start=f"{year}-01-01" if year else None,
+                            period_end=f"{year}-12-31" if year else None))
+    return Extraction(page, articles, entities, [], claims)
+
+
+@pytest.fixture(scope="module")
+def city_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
+    """The real server over the invented city (its counties, a town, two articles that disagree)."""
+    from kg.rdf.mapping import to_quads
+
+    folder = tmp_path_factory.mktemp("city") / "store"
+    store = ox.Store(str(folder))
+    store.bulk_extend(to_quads(city_extraction()))
+    store.flush()
+    del store
+    return server_factory(folder)
+
+
 @pytest.fixture(scope="module")
 def seeds_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
     """The real server over the seed pages as the pipeline reads them (`kg ingest seeds`)."""

@@ -37,6 +37,8 @@ VENDOR_FILES: dict[str, str] = {
     "layout-base.js": "layout-base/layout-base.js",
     "cose-base.js": "cose-base/cose-base.js",
     "cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
+    "d3-array.min.js": "d3-array/dist/d3-array.min.js",
+    "d3-geo.min.js": "d3-geo/dist/d3-geo.min.js",
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }
