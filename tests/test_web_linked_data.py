@@ -40,7 +40,7 @@ def test_entity_page_for_browser(live_server: LiveServer) -> None:
     html = response.text
     assert "<h1>苏仙区</h1>" in html and "431003" in html
     assert "城镇新增就业3280人" in html  # a claim with its evidence
-    assert f'href="/articles/{ARTICLE_ID}"' in html  # link to the article text
+    assert f'href="/articles/{ARTICLE_ID}#claim-' in html  # link to the evidence in the article text
     assert 'href="/region/431000"' in html  # parent, linked on this server
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from kg.rdf import iris
@@ -114,8 +114,15 @@ def with_style_hashes(csp: str, hashes: tuple[str, ...]) -> str:
     return "; ".join(directives)
 
 
+def browser_asks() -> bool:
+    """A browser (HTML preferred to every RDF syntax) rather than an RDF client (which gets the service
+    description at the same address); `*/*` alone, or no Accept header, counts as an RDF client."""
+    offered = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "text/html"]
+    return request.accept_mimetypes.best_match(offered) == "text/html"
+
+
 @bp.get("/sparql-ui")
-def sparql_page() -> ResponseReturnValue:
+def sparql_page() -> Response:
     from kg.web.app import CSP  # the app's policy; imported here because the app imports this module
 
     html = render_template("ui_sparql.html", page="sparql", examples=example_queries(), endpoint=SPARQL_ENDPOINT)

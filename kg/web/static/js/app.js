@@ -215,7 +215,7 @@ function groupNode(owner, group, by) {
   return {
     data: {
       id: groupId(owner, group), type: "group", owner, key: group.key, year: group.year, count: group.count,
-      metric: name, yearText, label: `${name} · ${yearText}（${group.count}）`,
+      metric: name, yearText, label: `${name}\n${yearText} · ${group.count} 条`,
     },
   };
 }

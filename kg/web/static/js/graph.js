@@ -84,7 +84,10 @@ function style() {
     },
     {
       selector: "node[type = 'group']",
-      style: { width: "mapData(count, 1, 50, 22, 54)", height: "mapData(count, 1, 50, 22, 54)", "font-size": 10 },
+      style: {
+        width: "mapData(count, 1, 50, 22, 54)", height: "mapData(count, 1, 50, 22, 54)", "font-size": 10,
+        "text-wrap": "wrap", "text-max-width": "120px",
+      },
     },
     {
       selector: "node[type = 'more']",
