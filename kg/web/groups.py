@@ -87,8 +87,9 @@ def _groups(found: Info) -> list[dict[str, Any]]:
     link, written = _group_by(found.kind)
     rows = _select(f"""SELECT ?key ?y (COUNT(DISTINCT ?c) AS ?n) WHERE {{
       {_claims_of(ox.NamedNode(found.iri))}
-      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }} OPTIONAL {{ ?c {SCHEMA.startDate} ?s }}
-      BIND(COALESCE(?linked, ?text) AS ?key) BIND(SUBSTR(STR(?s), 1, 4) AS ?y)
+      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }}
+      OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}
+      BIND(COALESCE(?linked, ?text) AS ?key) BIND(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) AS ?y)
     }} GROUP BY ?key ?y""")
     keys = {r["key"].value for r in rows if isinstance(r["key"], ox.NamedNode)}
     labels = _view().labels(keys)
@@ -184,11 +185,13 @@ def _key_pattern(kind: str | None, key: str) -> str:
 
 
 def _year_filter(year: str) -> str:
+    """Claims whose period starts in `year` (or, with no start, ends in it: "截至11月13日"), or has no date."""
+    dated = f"OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}"
     if year == NO_YEAR:
-        return f"FILTER NOT EXISTS {{ ?c {SCHEMA.startDate} ?s }}"
+        return f"{dated} FILTER(!BOUND(?s) && !BOUND(?e))"
     if not (len(year) == 4 and year.isdigit()):
         raise ApiError(400, "parameter 'year' must be four digits or 'none'")
-    return f"?c {SCHEMA.startDate} ?s FILTER(SUBSTR(STR(?s), 1, 4) = {ox.Literal(year)})"
+    return f"{dated} FILTER(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) = {ox.Literal(year)})"
 
 
 def dated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

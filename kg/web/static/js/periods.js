@@ -2,7 +2,7 @@
 
 // The years a claim's period covers, [first, last], or null when the period has no resolved date.
 export function periodYears(claim) {
-  const start = claim?.period_start;
+  const start = claim?.period_start || claim?.period_end; // "截至11月13日" resolves to its end only
   if (!start) return null;
   const first = Number(start.slice(0, 4));
   const last = Number((claim.period_end || start).slice(0, 4));
@@ -12,7 +12,7 @@ export function periodYears(claim) {
 // "2023-01-01 至 2023-12-31" shortened to what the dates say: "2023年", "2023年3月", "2021–2023年".
 export function resolvedText(claim) {
   const start = claim?.period_start;
-  if (!start) return "";
+  if (!start) return claim?.period_end ? `截至 ${claim.period_end}` : "";
   const end = claim.period_end || start;
   const [ys, ms, ds] = start.split("-");
   const [ye, me, de] = end.split("-");
