@@ -91,9 +91,10 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     return tuple(examples)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def page_context() -> dict[str, object]:
-    """What every UI page needs: the download links and the base of the IRIs this server mints."""
+    """What every UI page needs: the download links and the base of the IRIs this server mints (for the
+    whole app, since /sparql, another blueprint's address, also serves the editor page)."""
     return {"exports": EXPORTS, "iri_base": iris.base()}
 
 
