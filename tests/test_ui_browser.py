@@ -393,8 +393,8 @@ def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) 
     page.locator("#year-from").fill("2024")
     page.locator("#year-from").dispatch_event("change")
     page.locator("#year-undated").uncheck()
-    visible = [n["label"] for n in graph_nodes(page) if n["type"] == "claim" and not n["hidden"]]
-    assert visible == [], "no claim of the county resolves to a date in 2024 or later"
+    # No claim of the county resolves to a date in 2024 or later.
+    page.wait_for_function("() => location.hash.includes('undated=0') && " + CLAIMS + ".not('.filtered').length === 0")
     page.locator("#year-from").fill("2023")
     page.locator("#year-from").dispatch_event("change")
     page.wait_for_function("() => " + CLAIMS + ".not('.filtered').length > 0")
@@ -409,11 +409,13 @@ def test_double_click_focuses_and_filters_hide_types_programs_and_periods(page) 
     page.wait_for_function("() => document.querySelectorAll('#filter-program option').length > 1")
     wait_layout(page)
     page.locator("#filter-program").select_option(label="退草还耕回头看")
+    page.wait_for_function("() => location.hash.includes('prog=') && " + CLAIMS + ".not('.filtered').length === 2")
     visible = {n["label"] for n in graph_nodes(page) if n["type"] == "claim" and not n["hidden"]}
     assert {label.split()[-1] for label in visible} == {"1784.61亩", "278个"}, "only the program's claims stay"
     assert all(len(label.split()) == 2 for label in visible), "a claim's label carries its metric and value"
     page.locator("#filter-program").select_option("")
     page.locator("#legend input[data-type='claim']").uncheck()
+    page.wait_for_function("() => " + CLAIMS + ".not('.filtered').length === 0")
     assert all(n["hidden"] for n in graph_nodes(page) if n["type"] == "claim")
     assert not any(n["hidden"] for n in graph_nodes(page) if n["type"] == "region")
     assert "已筛选" in page.locator("#graph-status").inner_text()

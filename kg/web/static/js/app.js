@@ -103,8 +103,8 @@ function sameList(a, b) {
 async function apply(next) {
   const view = next.compare ? "compare" : next.program ? "program" : next.view || "graph";
   showView(view);
-  if (view === "compare") await openCompare(next.compare, next);
-  else if (view === "program") await openProgram(next.program);
+  if (view === "compare" && next.compare) await openCompare(next.compare, next);
+  else if (view === "program" && next.program) await openProgram(next.program);
   else if (view === "conflicts") await openConflicts(next);
   else if (view === "map") await openMap(next);
   if (view !== "graph" || !next.node) {
@@ -120,7 +120,7 @@ async function apply(next) {
     for (const id of [...before.open].reverse()) if (!next.open.includes(id)) graph.collapse(id);
     for (const id of next.open.filter((id) => !kept.includes(id))) await expand(id);
   }
-  applyFilters(next);
+  applyFilters(state); // the latest filters: a change made while this step ran is not undone by it
   if (!before || before.sel !== next.sel || !before.sel) {
     const selected = next.sel || next.node;
     graph.select(selected);

@@ -350,7 +350,8 @@ export class GraphView {
   claimInPrograms(node) {
     if (!this.program) return true;
     if (node.neighborhood("node").some((other) => other.id() === this.program)) return true;
-    const label = this.cy.getElementById(this.program).data("label");
+    const program = this.cy.getElementById(this.program);
+    const label = program.data("name") || program.data("label");
     return label !== undefined && this.claimInfo.get(node.id())?.program === label;
   }
 
@@ -370,7 +371,7 @@ export class GraphView {
   programs() {
     return this.cy
       .nodes("[type = 'program']")
-      .map((node) => ({ id: node.id(), label: node.data("label") }))
+      .map((node) => ({ id: node.id(), label: node.data("name") || node.data("label") }))
       .sort((a, b) => a.label.localeCompare(b.label, "zh"));
   }
 
