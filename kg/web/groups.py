@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, request
 
 from kg.rdf.vocab import KG, SCHEMA, SKOS
+from kg.web import graph_api
 from kg.web.errors import ApiError
 from kg.web.graph_api import MAX_PARAM_CHARS, public
 from kg.web.graph_view import CLAIM_LINKS, GraphView, Info, as_term
@@ -228,3 +229,14 @@ def claims() -> dict[str, Any]:
     iris = sorted(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
     return {"iri": found.iri, "claims": dated(_view().claim_rows(iris[:limit])), "total": len(iris),
             "capped": len(iris) > limit}
+
+
+@bp.get("/conflicts/dated")
+def conflicts_dated() -> dict[str, Any]:
+    """`/api/graph/conflicts` with each claim's resolved period and region level, for the conflicts view."""
+    answer = graph_api.conflicts()
+    iris = [c["iri"] for group in answer["conflicts"] for c in group["claims"]]
+    rows = {row["iri"]: row for row in dated(_view().claim_rows(iris))}
+    for group in answer["conflicts"]:
+        group["claims"] = [rows.get(c["iri"], c) for c in group["claims"]]
+    return answer

@@ -85,5 +85,5 @@ export const api = {
   neighborhood: (iri, depth = 1, limit = 200) => getJson("/api/graph/neighborhood", { iri, depth, limit }),
   compare: (metric) => getJson("/api/graph/compare", { metric }),
   programs: (iri) => getJson("/api/graph/programs", { iri }),
-  conflicts: () => getJson("/api/graph/conflicts", {}),
+  conflicts: () => getJson("/api/graph/conflicts/dated", {}),
 };

@@ -151,7 +151,9 @@ function valueTable(values, unit, featureNames, onRegion) {
 // metrics: [{iri, label}] to choose from; claims: the metric's claims (with region codes, levels and dates).
 // area: a city's or the province's six-digit code, "" for the one with most counties; year: "" for the latest.
 export async function renderMap(container, { metrics, metric, claims, area, year, onChange, onRegion }) {
-  const counties = claims.filter((claim) => isCounty(adcode(claim)) && typeof claim.value === "number");
+  // A town's twelve-digit code starts with its county's six: only the counties' own claims are drawn.
+  const counties = claims.filter((claim) => isCounty(adcode(claim)) && (claim.region_code || "").endsWith("000000")
+    && typeof claim.value === "number");
   const metricChoice = choice("map-metric", "指标", metric || "",
     [...(metrics.some((m) => m.iri === metric) || !metric ? [] : [{ iri: metric, label: metric }]), ...metrics]
       .map((m) => [m.iri, metricName(m.label)]),
