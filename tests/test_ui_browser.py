@@ -918,3 +918,34 @@ def test_sparql_gives_browsers_the_editor_and_results_link_to_local_pages(page, 
     hrefs = [a.get_attribute("href") for a in page.locator(".yasr a.iri").all()]
     assert hrefs and all(not h.startswith(BASE) for h in hrefs), "result IRIs open this server's pages"
     shot(page, "27-sparql-local-links")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_nodes_collapse_hide_and_one_type_shows_alone(page, city_server) -> None:
+    page.goto(city_server.url + "/#node=" + quote(CITY, safe=""))
+    wait_layout(page)
+    you_xian = BASE + "region/" + YOU_XIAN
+    click_node(page, you_xian)
+    actions = page.locator("#panel .graph-actions")
+    actions.locator("button", has_text="展开").click()
+    page.wait_for_function("() => " + CLAIMS + ".length === 3", timeout=60_000)  # 攸县's few claims, one by one
+    wait_layout(page)
+    town = BASE + "region/430223101000"
+    assert any(n["id"] == town for n in graph_nodes(page)), "expanding 攸县 brings its town"
+    page.locator("#panel .graph-actions button", has_text="收起").click()
+    page.wait_for_function("() => " + CLAIMS + ".length === 0")
+    assert not any(n["id"] == town for n in graph_nodes(page)), "collapsing takes back what expanding brought"
+
+    click_node(page, you_xian)
+    page.locator("#panel .graph-actions button", has_text="隐藏").click()
+    page.wait_for_function("id => window.kgBrowser.cy.getElementById(id).hasClass('filtered')", arg=you_xian)
+    assert "hidden=" in page.url
+    click_node(page, BASE + "region/430281000000")
+    page.locator("#panel .graph-actions button", has_text="只看此类型").click()
+    page.wait_for_function("() => location.hash.includes('only=region')")
+    page.wait_for_function("() => window.kgBrowser.cy.nodes().not('.filtered').every(n => n.data('type') === 'region')")
+    shown = {n["label"].split(" · ")[0] for n in graph_nodes(page) if not n["hidden"]}
+    assert shown == {"株洲市", "湖南省", *COUNTIES.values()} - {"攸县"}
+    page.locator("#show-hidden").click()
+    page.wait_for_function("() => window.kgBrowser.cy.nodes('.filtered').length === 0")

@@ -121,7 +121,9 @@ async function apply(next) {
     for (const id of next.open.filter((id) => !kept.includes(id))) await expand(id);
   }
   applyFilters(state); // the latest filters: a change made while this step ran is not undone by it
-  if (!before || before.sel !== next.sel || !before.sel) {
+  // The panel follows the selection, and its buttons (expand or collapse, show all types) what was done.
+  const panelStale = !before || before.sel !== next.sel || !sameList(before.open, next.open) || before.only !== next.only;
+  if (panelStale) {
     const selected = next.sel || next.node;
     graph.select(selected);
     await showPanel(selected);

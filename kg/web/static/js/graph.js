@@ -401,9 +401,9 @@ export class GraphView {
       this.cy.nodes().forEach((node) => {
         const type = node.data("type");
         let hidden = this.hiddenTypes.has(type) || this.hiddenIds.has(node.id());
-        if (!hidden && this.only && type !== this.only && type !== "more") {
-          // Groups stay when claims are asked for: they hold the claims.
-          hidden = !(this.only === "claim" && type === "group");
+        if (!hidden && this.only && type !== this.only) {
+          // Groups (and the stubs of more groups) stay when claims are asked for: they hold the claims.
+          hidden = !(this.only === "claim" && (type === "group" || type === "more"));
         }
         if (!hidden && (type === "claim" || type === "group")) {
           hidden = (type === "claim" && !this.claimInPrograms(node)) || !this.inYears(node);

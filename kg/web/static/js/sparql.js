@@ -10,6 +10,11 @@ const endpoint = new URL(host.dataset.endpoint, window.location.href).href;
 const completers = Yasgui.Yasqe.defaults.autocompleters;
 completers.splice(0, completers.length, ...completers.filter((name) => name === "prefixes" || name === "variables"));
 
+// Results read best as plain values (no quotes, language tags or datatypes) in cells that wrap; a reader
+// can still switch both back in the table's controls (and that choice is kept).
+const table = Yasgui.Yasr.defaults.plugins.table;
+if (table) table.dynamicConfig = { compact: true, isEllipsed: false, ...table.dynamicConfig };
+
 const yasgui = new Yasgui(host, {
   requestConfig: { endpoint, method: "POST" },
   copyEndpointOnNewTab: false,
