@@ -510,11 +510,19 @@ def test_hundreds_of_claims_are_grouped_by_metric_with_counts(page, crowded_serv
     click_node(page, more[0]["id"])  # a tap on the stub brings the next batch
     page.wait_for_function("() => " + GROUPS + ".length === 40")
     wait_layout(page)
+    assert nodes_of(page, "more") == [], "the stub gives way to its batch"
     group = nodes_of(page, "group")[0]
     click_node(page, group["id"], double=True)
     page.wait_for_function("() => " + CLAIMS + ".length === 8")
+    wait_layout(page)
     assert "open=" in page.url
     shot(page, "10-crowded")
+    page.go_back()  # the group closes
+    page.wait_for_function("() => " + CLAIMS + ".length === 0")
+    page.go_back()  # the group's selection (the double click's first tap selected it)
+    page.go_back()  # the second batch goes back behind its stub
+    page.wait_for_function("() => " + GROUPS + ".length === 20")
+    assert [m["label"] for m in nodes_of(page, "more")] == ["还有 20 组"]
 
 
 @pytest.mark.browser

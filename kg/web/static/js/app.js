@@ -322,9 +322,10 @@ async function expand(id) {
       if (kind === "groups") elements = groupBatch(owner, Number(next));
       else if (kind === "claims") elements = (await groupClaims(owner, Number(next))).drawn;
       else elements = await entityElements(owner, Number(next));
-      // The stub's batch hangs off the stub's owner; the stub itself gives way to it.
-      added = await graph.add(elements, owner);
-      graph.cy.getElementById(id).addClass("filtered");
+      // The batch hangs off the stub's owner, but belongs to the stub (collapsing the stub takes it back);
+      // the stub itself gives way to it.
+      graph.cy.getElementById(id).addClass("spent");
+      added = await graph.add(elements, owner, { by: id });
     } else if (["claim", "article"].includes(data.type)) {
       const answer = await api.neighborhood(id, 1, NEIGHBOURHOOD_LIMIT);
       added = await graph.add(answer.elements || {}, id);

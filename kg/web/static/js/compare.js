@@ -80,9 +80,12 @@ function sourceLink(row) {
   return [href ? el("a", { href, class: "evidence" }, text) : text, headline];
 }
 
+// The year a row speaks of: its resolved period's, else a year its wording names outright ("2024年").
 function rowYear(row) {
   const years = periodYears(row);
-  return years ? String(years[0]) : "none";
+  if (years) return String(years[0]);
+  const written = /((?:19|20)\d\d)年/.exec(row.period || "");
+  return written ? written[1] : "none";
 }
 
 function mostCommon(values) {

@@ -242,7 +242,7 @@ export class GraphView {
   }
 
   // Add elements next to the node whose expansion brought them; what is already drawn stays put.
-  add(elements, aroundId, { relayout = true } = {}) {
+  add(elements, aroundId, { relayout = true, by = aroundId } = {}) {
     const around = this.cy.getElementById(aroundId);
     const origin = around.nonempty() ? around.position() : { x: 0, y: 0 };
     const fresh = this.prepare(elements).filter((item) => this.cy.getElementById(item.data.id).empty());
@@ -253,7 +253,7 @@ export class GraphView {
           : item,
       ),
     );
-    added.nodes().forEach((node) => this.addedBy.set(node.id(), aroundId));
+    added.nodes().forEach((node) => this.addedBy.set(node.id(), by));
     around.addClass("expanded");
     this.applyFilters();
     if (added.nodes().empty() || !relayout) {
@@ -279,7 +279,7 @@ export class GraphView {
     const removed = this.cy.nodes().filter((node) => gone.has(node.id()) && !node.hasClass("focus"));
     removed.remove();
     for (const child of gone) this.addedBy.delete(child);
-    this.cy.getElementById(id).removeClass("expanded");
+    this.cy.getElementById(id).removeClass("expanded spent");
     return removed.length;
   }
 
@@ -400,7 +400,7 @@ export class GraphView {
     this.cy.batch(() => {
       this.cy.nodes().forEach((node) => {
         const type = node.data("type");
-        let hidden = this.hiddenTypes.has(type) || this.hiddenIds.has(node.id());
+        let hidden = this.hiddenTypes.has(type) || this.hiddenIds.has(node.id()) || node.hasClass("spent");
         if (!hidden && this.only && type !== this.only) {
           // Groups (and the stubs of more groups) stay when claims are asked for: they hold the claims.
           hidden = !(this.only === "claim" && (type === "group" || type === "more"));
