@@ -62,7 +62,7 @@ def _entity() -> Info:
     if found is None:
         raise ApiError(404, f"no entity {iri!r} in the graph")
     if found.kind in ("claim", "article"):
-        raise ApiError(400, f"{iri!r} is a {found.kind}: groups are drawn under regions, agencies, programs, "
+        raise ApiError(404, f"{iri!r} is a {found.kind}: groups are drawn under regions, agencies, programs, "
                             "organisations and metrics")
     return found
 
