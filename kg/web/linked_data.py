@@ -56,6 +56,11 @@ PROPERTY_NAMES = {
 CLASS_NAMES = {"Region": "地区", "Agency": "机构", "Program": "项目/行动", "Organization": "组织", "Metric": "指标",
                "Claim": "数据声明", "Article": "文章", "NewspaperPage": "报纸版面", "Annotation": "注释",
                "Evidence": "证据", "ConceptScheme": "概念体系", "Concept": "概念"}
+# The ontology's named values (levels, qualifiers, modalities, changes) as a reader calls them.
+TERM_NAMES = {**CLASS_NAMES, "ProvinceLevel": "省级", "CityLevel": "市级", "CountyLevel": "县级", "TownLevel": "乡镇级",
+              "VillageLevel": "村级", "ZoneLevel": "园区", "Exact": "确数", "Approximate": "约数",
+              "MoreThan": "以上（余）", "LessThan": "不到", "Achieved": "已实现", "Target": "目标", "Increase": "增加",
+              "Decrease": "减少"}
 
 KINDS = ("region", "agency", "program", "organization", "metric", "claim", "article", "page", "graph", "scheme")
 RDF_MEDIA = {
@@ -157,6 +162,8 @@ def _value(term: Any, labels: dict[str, str]) -> Value:
         label = labels.get(term.value)
         if label and term.value.startswith(iris.base() + "metric/"):
             label = metric_name(label)
+        if not label and term.value.startswith(KG.Region.value.removesuffix("Region")):
+            label = TERM_NAMES.get(local_name(term.value))
         return Value(label or term.value, local_path(term.value) or term.value)
     if isinstance(term, ox.Literal):
         return Value(term.value, lang=term.language)
