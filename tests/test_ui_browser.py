@@ -957,3 +957,6 @@ def test_nodes_collapse_hide_and_one_type_shows_alone(page, city_server) -> None
     assert shown == {"株洲市", "湖南省", *COUNTIES.values()} - {"攸县"}
     page.locator("#show-hidden").click()
     page.wait_for_function("() => window.kgBrowser.cy.nodes('.filtered').length === 0")
+    stub = nodes_of(page, "more")[0]
+    click_node(page, stub["id"])  # the last groups include two of one claim each, drawn as the claims
+    page.wait_for_function("() => " + CLAIMS + ".some(n => n.data('label') === '养老保险参保率 95%以上')")

@@ -35,6 +35,9 @@ def test_groups_count_a_citys_claims_by_metric_and_year(city) -> None:
     groups = {(g["label"], g["year"]): g["count"] for g in answer["groups"]}
     assert groups[("地区生产总值|元", "2023")] == 2, "two wordings of 2023 resolve to one year"
     assert groups[("养老保险参保率|%", "none")] == 1, "今年以来 resolves to no date"
+    ones = {g["label"]: (g["claim"], g["quantity"]) for g in answer["groups"] if g["count"] == 1}
+    assert ones["养老保险参保率|%"][1] == "95%以上" and ones["养老保险参保率|%"][0].startswith(BASE + "claim/")
+    assert all(g["claim"] is None for g in answer["groups"] if g["count"] > 1), "only a group of one names its claim"
     neighbours = {n["label"]: n for n in answer["neighbours"]}
     assert neighbours["湖南省"]["relation"] == "parent"
     assert {n for n, v in neighbours.items() if v["relation"] == "child"} == set(COUNTIES.values())

@@ -84,11 +84,13 @@ def _select(sparql: str) -> list[dict[str, Any]]:
 
 
 def _groups(found: Info) -> list[dict[str, Any]]:
-    """(key, key label, year, count) of the entity's claims, largest groups first."""
+    """(key, key label, year, count) of the entity's claims, largest groups first; a group of one names its
+    claim and a quantity as written (of one of its claims)."""
     link, written = _group_by(found.kind)
-    rows = _select(f"""SELECT ?key ?y (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+    rows = _select(f"""SELECT ?key ?y (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?c) AS ?one) (SAMPLE(?qt) AS ?quantity)
+    WHERE {{
       {_claims_of(ox.NamedNode(found.iri))}
-      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }}
+      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }} OPTIONAL {{ ?c {KG.quantityText} ?qt }}
       OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}
       BIND(COALESCE(?linked, ?text) AS ?key) BIND(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) AS ?y)
     }} GROUP BY ?key ?y""")
@@ -102,6 +104,9 @@ def _groups(found: Info) -> list[dict[str, Any]]:
             "label": labels.get(key.value, key.value) if key is not None else "",
             "year": row["y"].value if row["y"] is not None else NO_YEAR,
             "count": int(row["n"].value),
+            # A group of one is its claim: the page draws the claim itself, labelled with its quantity.
+            "claim": row["one"].value if int(row["n"].value) == 1 and row["one"] is not None else None,
+            "quantity": row["quantity"].value if row["quantity"] is not None else None,
         })
     groups.sort(key=lambda g: (-g["count"], g["label"], g["year"]))
     return groups

@@ -260,7 +260,12 @@ async function entityElements(iri, limit = NEIGHBOURS) {
 function groupBatch(owner, offset) {
   const answer = groupAnswers.get(owner);
   const batch = answer.groups.slice(offset, offset + GROUP_BATCH);
-  const nodes = batch.map((group) => groupNode(owner, group, answer.group_by));
+  // A group of one is drawn as its claim (metric and quantity as written; the rest when it is selected).
+  const nodes = batch.map((group) =>
+    group.claim
+      ? { data: { id: group.claim, type: "claim", year: group.year, label: [metricName(group.label), group.quantity].filter(Boolean).join(" ") } }
+      : groupNode(owner, group, answer.group_by),
+  );
   const edges = nodes.map((node) => ({ data: { id: `${owner} ${node.data.id}`, source: owner, target: node.data.id, label: "指标" } }));
   const rest = answer.groups_total - offset - batch.length;
   if (rest > 0) {

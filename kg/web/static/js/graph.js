@@ -393,7 +393,10 @@ export class GraphView {
       return (from === null || Number(year) >= from) && (to === null || Number(year) <= to);
     }
     const claim = this.claimInfo.get(node.id());
-    return claim ? inYears(claim, from, to, undated) : undated;
+    if (claim) return inYears(claim, from, to, undated);
+    const year = node.data("year"); // a claim drawn for a group of one carries its group's year
+    if (!year || year === "none") return undated;
+    return (from === null || Number(year) >= from) && (to === null || Number(year) <= to);
   }
 
   applyFilters() {
