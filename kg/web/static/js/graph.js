@@ -85,15 +85,16 @@ function style() {
     {
       selector: "node[type = 'group']",
       style: {
-        width: "mapData(count, 1, 50, 22, 54)", height: "mapData(count, 1, 50, 22, 54)", "font-size": 10,
-        "text-wrap": "wrap", "text-max-width": "120px",
+        // A group stands for many claims: its label stays down to about half size.
+        width: "mapData(count, 1, 50, 22, 54)", height: "mapData(count, 1, 50, 22, 54)", "font-size": 11,
+        "text-wrap": "wrap", "text-max-width": "120px", "min-zoomed-font-size": 6,
       },
     },
     {
       selector: "node[type = 'more']",
       style: {
         shape: "round-tag", "background-color": "#eef1f5", "border-color": "#8a94a3", "border-style": "dashed",
-        "border-width": 1, width: 26, height: 18, color: "#3e4c59", "font-size": 10,
+        "border-width": 1, width: 26, height: 18, color: "#3e4c59", "font-size": 10, "min-zoomed-font-size": 6,
       },
     },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#111827", "font-weight": "bold" } },
