@@ -85,10 +85,12 @@ def _health(store) -> Callable[[], dict[str, object]]:
 
 
 def _register_ui(app: Flask) -> None:
-    """The browser page (kg.web.ui imports this module's CSP, hence the late import)."""
-    from kg.web import ui
+    """The browser page and the APIs only it needs (kg.web.ui imports this module's CSP, hence the late import)."""
+    from kg.web import boundaries, groups, ui
 
     app.register_blueprint(ui.bp)
+    app.register_blueprint(groups.bp)
+    app.register_blueprint(boundaries.bp)
 
 
 def _query_side(store, timeout: float, workers: int | None) -> QueryExecutor | RemoteQueryExecutor:

@@ -25,8 +25,42 @@ from kg.web.errors import ApiError
 from kg.web.graph_api import public
 from kg.web.graph_view import NODE_TYPES as NODE_KINDS
 from kg.web.graph_view import GraphView, local_name
+from kg.web.wording import format_value, metric_name
 
 bp = Blueprint("linked_data", __name__, template_folder="templates")
+bp.add_app_template_filter(metric_name, "metric_name")
+
+
+@bp.app_template_filter("value_text")
+def value_text(claim: dict[str, Any]) -> str:
+    """A claim's value as the article wrote it (95%以上, 7.88亿元)."""
+    return format_value(claim.get("value"), claim.get("unit"), claim.get("qualifier")) or str(claim.get("value", ""))
+
+
+# What the pages call the ontology's properties and classes (their local names), in Chinese.
+PROPERTY_NAMES = {
+    "type": "类型", "prefLabel": "名称", "altLabel": "别名", "notation": "代码", "inScheme": "所属体系",
+    "containedInPlace": "隶属于", "areaServed": "服务地区", "level": "级别", "name": "名称", "headline": "标题",
+    "alternativeHeadline": "副标题", "articleBody": "正文", "text": "正文", "isPartOf": "所在版面",
+    "position": "版面顺序",
+    "startOffset": "起始位置", "endOffset": "结束位置", "wasDerivedFrom": "出自", "mentions": "提及",
+    "datePublished": "发表日期", "dateline": "电头", "value": "数值", "unitText": "单位", "unitCode": "单位代码",
+    "unitWritten": "原文单位", "quantityText": "原文数值", "dimension": "量纲", "minValue": "下限", "maxValue": "上限",
+    "qualifier": "限定", "modality": "性质", "change": "变化", "temporalCoverage": "时间（原文）",
+    "startDate": "起始日期", "endDate": "截止日期", "metric": "指标", "metricLabel": "指标（原文）", "about": "涉及",
+    "subjectLabel": "主体（原文）", "region": "地区", "regionLabel": "地区（原文）", "agency": "机构",
+    "agencyLabel": "机构（原文）", "program": "项目", "programLabel": "项目（原文）", "encoding": "编码",
+    "hasBody": "注释对象", "hasTarget": "注释目标", "hasSource": "来源", "hasSelector": "选择器", "exact": "原文",
+    "prefix": "前文", "suffix": "后文", "start": "起点", "end": "终点", "motivatedBy": "目的", "truncated": "截断",
+}
+CLASS_NAMES = {"Region": "地区", "Agency": "机构", "Program": "项目/行动", "Organization": "组织", "Metric": "指标",
+               "Claim": "数据声明", "Article": "文章", "NewspaperPage": "报纸版面", "Annotation": "注释",
+               "Evidence": "证据", "ConceptScheme": "概念体系", "Concept": "概念"}
+# The ontology's named values (levels, qualifiers, modalities, changes) as a reader calls them.
+TERM_NAMES = {**CLASS_NAMES, "ProvinceLevel": "省级", "CityLevel": "市级", "CountyLevel": "县级", "TownLevel": "乡镇级",
+              "VillageLevel": "村级", "ZoneLevel": "园区", "Exact": "确数", "Approximate": "约数",
+              "MoreThan": "以上（余）", "LessThan": "不到", "Achieved": "已实现", "Target": "目标", "Increase": "增加",
+              "Decrease": "减少"}
 
 KINDS = ("region", "agency", "program", "organization", "metric", "claim", "article", "page", "graph", "scheme")
 RDF_MEDIA = {
@@ -108,7 +142,16 @@ def referring(iri: str) -> list[ox.Triple]:
     return list(seen)
 
 
+# `?format=` names an RDF syntax for a link (a browser cannot set Accept on an <a>): the pages' "Turtle" and
+# "JSON-LD" links use it.
+FORMAT_PARAM = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+                "rdf": "application/rdf+xml"}
+
+
 def _media() -> str:
+    named = FORMAT_PARAM.get(request.args.get("format", ""))
+    if named:
+        return named
     offered = ["text/html", *RDF_MEDIA]
     return request.accept_mimetypes.best_match(offered, default="text/html") or "text/html"
 
@@ -129,6 +172,10 @@ def _view() -> GraphView:
 def _value(term: Any, labels: dict[str, str]) -> Value:
     if isinstance(term, ox.NamedNode):
         label = labels.get(term.value)
+        if label and term.value.startswith(iris.base() + "metric/"):
+            label = metric_name(label)
+        if not label and term.value.startswith(KG.Region.value.removesuffix("Region")):
+            label = TERM_NAMES.get(local_name(term.value))
         return Value(label or term.value, local_path(term.value) or term.value)
     if isinstance(term, ox.Literal):
         return Value(term.value, lang=term.language)
@@ -140,7 +187,11 @@ def _properties(triples: list[ox.Triple], iri: str, labels: dict[str, str]) -> l
     for t in triples:
         if t.subject.value == iri:
             rows.setdefault(t.predicate.value, []).append(_value(t.object, labels))
-    return [(pred, local_name(pred), values) for pred, values in sorted(rows.items())]
+    return [(pred, _name(pred), values) for pred, values in sorted(rows.items())]
+
+
+def _name(predicate: str) -> str:
+    return PROPERTY_NAMES.get(local_name(predicate), local_name(predicate))
 
 
 def _incoming(iri: str) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
@@ -151,7 +202,7 @@ def _incoming(iri: str) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
         if key in seen or quad.subject.value.startswith(iri + "#"):
             continue
         seen.add(key)
-        out.append((local_name(quad.predicate.value), quad.subject))
+        out.append((_name(quad.predicate.value), quad.subject))
         if len(out) >= MAX_INCOMING:
             break
     return out
@@ -202,7 +253,8 @@ def resource(kind: str, rest: str) -> Response:
     if media != "text/html":
         return _rdf_response(triples, media)
     members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})[:MAX_INCOMING]
-    types = [local_name(t.object.value) for t in triples if t.subject.value == iri and t.predicate == RDF.type]
+    types = [CLASS_NAMES.get(local_name(t.object.value), local_name(t.object.value))
+             for t in triples if t.subject.value == iri and t.predicate == RDF.type]
     label = _first_literal(triples, iri, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText) or iri
     incoming = _incoming(iri)
     named = {t.object.value for t in triples if t.subject.value == iri and isinstance(t.object, ox.NamedNode)}
@@ -214,7 +266,8 @@ def resource(kind: str, rest: str) -> Response:
     html = render_template(
         "ld_resource.html",
         iri=iri,
-        label=label,
+        path=local_path(iri) or request.path,
+        label=metric_name(label) if own == "metric" else label,
         types=types,
         properties=_properties(triples, iri, labels),
         incoming=[(name, _value(s, labels)) for name, s in incoming],

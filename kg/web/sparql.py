@@ -263,5 +263,7 @@ def sparql() -> Response:
     if update is not None:
         return run_update(update, params)
     if query is None:
-        return _service_description()
+        from kg.web.ui import browser_asks, sparql_page  # the editor page (kg.web.ui imports the app)
+
+        return sparql_page() if browser_asks() else _service_description()
     return _run_query(query, params)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from kg.rdf import iris
@@ -37,6 +37,8 @@ VENDOR_FILES: dict[str, str] = {
     "layout-base.js": "layout-base/layout-base.js",
     "cose-base.js": "cose-base/cose-base.js",
     "cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
+    "d3-array.min.js": "d3-array/dist/d3-array.min.js",
+    "d3-geo.min.js": "d3-geo/dist/d3-geo.min.js",
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }
@@ -89,9 +91,10 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     return tuple(examples)
 
 
-@bp.context_processor
+@bp.app_context_processor
 def page_context() -> dict[str, object]:
-    """What every UI page needs: the download links and the base of the IRIs this server mints."""
+    """What every UI page needs: the download links and the base of the IRIs this server mints (for the
+    whole app, since /sparql, another blueprint's address, also serves the editor page)."""
     return {"exports": EXPORTS, "iri_base": iris.base()}
 
 
@@ -112,8 +115,15 @@ def with_style_hashes(csp: str, hashes: tuple[str, ...]) -> str:
     return "; ".join(directives)
 
 
+def browser_asks() -> bool:
+    """A browser (HTML preferred to every RDF syntax) rather than an RDF client (which gets the service
+    description at the same address); `*/*` alone, or no Accept header, counts as an RDF client."""
+    offered = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", "text/html"]
+    return request.accept_mimetypes.best_match(offered) == "text/html"
+
+
 @bp.get("/sparql-ui")
-def sparql_page() -> ResponseReturnValue:
+def sparql_page() -> Response:
     from kg.web.app import CSP  # the app's policy; imported here because the app imports this module
 
     html = render_template("ui_sparql.html", page="sparql", examples=example_queries(), endpoint=SPARQL_ENDPOINT)

@@ -1,6 +1,7 @@
 // The claims table shared by the side panel and the program and comparison views.
 import { el, localHref } from "./dom.js";
 import { changeWord, formatValue, modalityWord, qualifierWord } from "./format.js";
+import { periodParts } from "./periods.js";
 
 const CJK = /[\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
@@ -39,7 +40,19 @@ export function textDirective(evidence) {
 function valueCell(claim) {
   const text = formatValue(claim.value, claim.unit, claim.qualifier);
   const raw = claim.value === undefined || claim.value === null ? "" : `${claim.value} ${claim.unit || ""}`;
-  return el("td", { class: "num", title: raw.trim() }, text || raw);
+  return el("td", { class: "num", title: raw.trim(), dataset: { csv: text || raw.trim() } }, text || raw);
+}
+
+// The period as resolved dates, with the article's wording beside it when that says it differently.
+export function periodCell(claim) {
+  const { resolved, written } = periodParts(claim);
+  const csv = [resolved, written ? `（原文：${written}）` : ""].join("");
+  return el(
+    "td",
+    { class: "period", dataset: { csv: csv || claim.period || "" } },
+    resolved ? el("span", { class: "resolved" }, resolved) : null,
+    written ? el("span", { class: "written", title: "原文写法" }, resolved ? `原文“${written}”` : written) : null,
+  );
 }
 
 function natureCell(claim) {
@@ -76,6 +89,7 @@ export function claimsTable(claims, { columns = [], onMetric = null } = {}) {
   const ordered = [...claims].sort(
     (a, b) =>
       (a.metric || "").localeCompare(b.metric || "", "zh") ||
+      (a.period_start || "9").localeCompare(b.period_start || "9") ||
       (a.period || "").localeCompare(b.period || "", "zh") ||
       (a.start ?? 0) - (b.start ?? 0),
   );
@@ -93,7 +107,7 @@ export function claimsTable(claims, { columns = [], onMetric = null } = {}) {
       ),
       valueCell(claim),
       el("td", {}, qualifierWord(claim.qualifier)),
-      el("td", {}, claim.period || ""),
+      periodCell(claim),
       natureCell(claim),
       evidenceCell(claim),
     ),

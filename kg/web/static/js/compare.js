@@ -1,7 +1,11 @@
 // One metric across regions: a table and a bar chart per unit (bars of different units never share an axis).
 import { el, fill } from "./dom.js";
 import { formatNumber, formatValue, metricName, modalityWord, qualifierWord } from "./format.js";
-import { evidenceHref, tidyText } from "./claims.js";
+import { evidenceHref, periodCell, tidyText } from "./claims.js";
+import { csvButton } from "./csv.js";
+import { periodYears } from "./periods.js";
+
+export const LEVEL_NAMES = { province: "省", city: "市州", county: "县市区", town: "乡镇街道", village: "村社区", zone: "园区" };
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -76,12 +80,44 @@ function sourceLink(row) {
   return [href ? el("a", { href, class: "evidence" }, text) : text, headline];
 }
 
+// The year a row speaks of: its resolved period's, else a year its wording names outright ("2024年").
+function rowYear(row) {
+  const years = periodYears(row);
+  if (years) return String(years[0]);
+  const written = /((?:19|20)\d\d)年/.exec(row.period || "");
+  return written ? written[1] : "none";
+}
+
+function mostCommon(values) {
+  const counts = new Map();
+  for (const value of values) counts.set(value, (counts.get(value) || 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+// Why a row does not compare like with like: another level than most rows, another year, or a region listed twice.
+function flags(rows) {
+  const level = mostCommon(rows.map((row) => row.region_level).filter(Boolean));
+  const year = mostCommon(rows.map(rowYear));
+  const seen = new Map();
+  for (const row of rows) seen.set(row.region_iri || row.region, (seen.get(row.region_iri || row.region) || 0) + 1);
+  return new Map(
+    rows.map((row) => {
+      const marks = [];
+      if (row.region_level && level && row.region_level !== level) marks.push(`级别不同：${LEVEL_NAMES[row.region_level] || row.region_level}`);
+      if (rowYear(row) !== year) marks.push(rowYear(row) === "none" ? "时期未定" : `时期不同：${rowYear(row)}年`);
+      if (seen.get(row.region_iri || row.region) > 1) marks.push("同一地区多条");
+      return [row, marks];
+    }),
+  );
+}
+
 function compareTable(rows, onRegion) {
   const withModality = rows.some((row) => row.modality);
+  const marks = flags(rows);
   const body = rows.map((row) =>
     el(
       "tr",
-      {},
+      { class: marks.get(row).length ? "flagged" : null },
       el(
         "td",
         {},
@@ -89,10 +125,12 @@ function compareTable(rows, onRegion) {
           ? el("button", { type: "button", class: "linkish", onclick: () => onRegion(row) }, row.region || "")
           : row.region || "",
       ),
+      el("td", {}, LEVEL_NAMES[row.region_level] || ""),
       el("td", { class: "num", title: `${row.value} ${row.unit || ""}` }, formatValue(row.value, row.unit, row.qualifier)),
       el("td", {}, qualifierWord(row.qualifier)),
-      el("td", {}, row.period || ""),
+      periodCell(row),
       withModality ? el("td", {}, modalityWord(row.modality)) : null,
+      el("td", { class: "marks" }, marks.get(row).map((mark) => el("span", { class: "flag" }, mark))),
       el("td", {}, sourceLink(row)),
     ),
   );
@@ -102,8 +140,9 @@ function compareTable(rows, onRegion) {
     el(
       "thead",
       {},
-      el("tr", {}, el("th", {}, "地区"), el("th", {}, "数值"), el("th", {}, "限定"), el("th", {}, "时间"),
+      el("tr", {}, el("th", {}, "地区"), el("th", {}, "级别"), el("th", {}, "数值"), el("th", {}, "限定"), el("th", {}, "时间"),
         withModality ? el("th", {}, "性质") : null,
+        el("th", {}, "提示"),
         el("th", {}, "来源"),
       ),
     ),
@@ -111,11 +150,39 @@ function compareTable(rows, onRegion) {
   );
 }
 
-export function renderComparison(container, answer, { onRegion }) {
-  const rows = (answer.rows || []).filter((row) => typeof row.value === "number");
+// A select of the rows' levels or years, "" for all.
+function choice(id, label, value, options, onChange) {
+  const select = el(
+    "select",
+    { id, onchange: () => onChange(select.value) },
+    el("option", { value: "" }, "全部"),
+    options.map(([optionValue, text]) => el("option", { value: optionValue }, text)),
+  );
+  select.value = options.some(([optionValue]) => optionValue === value) ? value : "";
+  return el("label", { class: "choice" }, label, " ", select);
+}
+
+// answer: the /api/graph/compare rows, with resolved periods and region levels merged in.
+// level, year: the filters in force; onFilter({level}|{year}) changes them; onMap() opens the map of the metric.
+export function renderComparison(container, answer, { onRegion, level = "", year = "", onFilter = () => {}, onMap = null }) {
+  const all = (answer.rows || []).filter((row) => typeof row.value === "number");
   const title = el("h2", {}, "指标比较：", metricName(answer.metric));
-  if (rows.length === 0) {
+  if (all.length === 0) {
     fill(container, title, el("p", { class: "empty" }, "没有找到这个指标的数据。"));
+    return;
+  }
+  const levels = [...new Set(all.map((row) => row.region_level).filter(Boolean))];
+  const years = [...new Set(all.map(rowYear))].sort();
+  const controls = el(
+    "div",
+    { class: "compare-filters" },
+    choice("compare-level", "级别", level, levels.map((l) => [l, LEVEL_NAMES[l] || l]), (value) => onFilter({ level: value })),
+    choice("compare-year", "时期", year, years.map((y) => [y, y === "none" ? "日期未定" : `${y}年`]), (value) => onFilter({ year: value })),
+    onMap ? el("button", { type: "button", class: "small", onclick: onMap }, "在地图上看") : null,
+  );
+  const rows = all.filter((row) => (!level || row.region_level === level) && (!year || rowYear(row) === year));
+  if (rows.length === 0) {
+    fill(container, title, controls, el("p", { class: "empty" }, "这一级别和时期没有数据。"));
     return;
   }
   const byUnit = new Map();
@@ -130,5 +197,9 @@ export function renderComparison(container, answer, { onRegion }) {
     return el("figure", { class: "chart" }, barChart(unitRows, unit), el("figcaption", {}, caption));
   });
   const sorted = [...rows].sort((a, b) => (a.unit || "").localeCompare(b.unit || "") || b.value - a.value);
-  fill(container, title, ...charts, compareTable(sorted, onRegion));
+  const table = compareTable(sorted, onRegion);
+  const note = rows.length < all.length ? el("p", { class: "hint" }, `已筛选：显示 ${rows.length} 条，共 ${all.length} 条。`) : null;
+  fill(container, title, controls, note, ...charts,
+    el("div", { class: "table-head" }, el("h3", {}, `各地数值（${rows.length}）`), csvButton(`${metricName(answer.metric)}-各地比较`, table)),
+    table);
 }

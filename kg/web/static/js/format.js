@@ -87,6 +87,8 @@ export const TYPE_NAMES = {
   claim: "数据声明",
   article: "文章",
   metric: "指标",
+  group: "指标分组",
+  more: "更多",
 };
 
 // A metric's key is "name|unit" (so only like units are compared); a reader sees the name.

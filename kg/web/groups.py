@@ -1,0 +1,247 @@
+"""`/api/graph/groups` and `/api/graph/claims`: neighbourhoods that stay legible for a city or a province.
+
+A city is linked to thousands of claims; drawn one node each they make a hairball.
+So an entity's neighbourhood is answered as its entity neighbours (parents,
+children, the agencies and programs its claims name), each with a neighbour
+count, plus its claims *grouped* by metric (or, for a metric, by region) and by
+the year their period starts, with counts; a group's claims are read only when
+the reader opens it. Every query is aggregated in the store with the entity's
+IRI written by pyoxigraph, so no parameter becomes query text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, current_app, request
+
+from kg.rdf.vocab import KG, SCHEMA, SKOS
+from kg.web import graph_api
+from kg.web.errors import ApiError
+from kg.web.graph_api import MAX_PARAM_CHARS, public
+from kg.web.graph_view import CLAIM_LINKS, GraphView, Info, as_term
+
+bp = Blueprint("groups", __name__, url_prefix="/api/graph")
+
+NEIGHBOUR_LIMIT, GROUP_LIMIT, CLAIM_LIMIT = 40, 60, 200
+MAX_LIMIT = 2000
+NO_YEAR = "none"  # the group of claims whose period has no resolved date
+LEVEL_NAMES = {KG[f"{name.capitalize()}Level"].value: name
+               for name in ("province", "city", "county", "town", "village", "zone")}
+UP_LINKS = (SCHEMA.containedInPlace, SCHEMA.areaServed)
+VIA_CLAIMS = {"region": KG.region, "agency": KG.agency, "program": KG.program, "about": SCHEMA.about}
+
+
+def _view() -> GraphView:
+    return current_app.extensions["kg.graph_view"]
+
+
+def _arg(name: str, required: bool = False) -> str | None:
+    value = request.args.get(name) or None
+    if value is None and required:
+        raise ApiError(400, f"parameter {name!r} is required")
+    if value is not None and len(value) > MAX_PARAM_CHARS:
+        raise ApiError(400, f"parameter {name!r} is longer than {MAX_PARAM_CHARS} characters")
+    return value
+
+
+def _limit(default: int, name: str = "limit") -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, f"parameter {name!r} must be an integer between 1 and {MAX_LIMIT}")
+    return int(raw)
+
+
+def _entity() -> Info:
+    iri = _arg("iri", required=True)
+    assert iri is not None
+    found = _view().info(iri)
+    if found is None:
+        raise ApiError(404, f"no entity {iri!r} in the graph")
+    if found.kind in ("claim", "article"):
+        raise ApiError(404, f"{iri!r} is a {found.kind}: groups are drawn under regions, agencies, programs, "
+                            "organisations and metrics")
+    return found
+
+
+def _claims_of(term: ox.NamedNode) -> str:
+    return " UNION ".join(f"{{ ?c {p} {term} }}" for p in CLAIM_LINKS)
+
+
+def _group_by(kind: str | None) -> tuple[ox.NamedNode, ox.NamedNode]:
+    """The claim link and its written-label fallback a node's claims are grouped by: a metric's claims by
+    region, everyone else's by metric."""
+    return (KG.region, KG.regionLabel) if kind == "metric" else (KG.metric, KG.metricLabel)
+
+
+def _select(sparql: str) -> list[dict[str, Any]]:
+    rows = _view().store.query(sparql)
+    assert isinstance(rows, list)
+    return rows
+
+
+def _groups(found: Info) -> list[dict[str, Any]]:
+    """(key, key label, year, count) of the entity's claims, largest groups first; a group of one names its
+    claim and a quantity as written (of one of its claims)."""
+    link, written = _group_by(found.kind)
+    rows = _select(f"""SELECT ?key ?y (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?c) AS ?one) (SAMPLE(?qt) AS ?quantity)
+    WHERE {{
+      {_claims_of(ox.NamedNode(found.iri))}
+      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }} OPTIONAL {{ ?c {KG.quantityText} ?qt }}
+      OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}
+      BIND(COALESCE(?linked, ?text) AS ?key) BIND(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) AS ?y)
+    }} GROUP BY ?key ?y""")
+    keys = {r["key"].value for r in rows if isinstance(r["key"], ox.NamedNode)}
+    labels = _view().labels(keys)
+    groups = []
+    for row in rows:
+        key = row["key"]
+        groups.append({
+            "key": key.value if key is not None else "",
+            "label": labels.get(key.value, key.value) if key is not None else "",
+            "year": row["y"].value if row["y"] is not None else NO_YEAR,
+            "count": int(row["n"].value),
+            # A group of one is its claim: the page draws the claim itself, labelled with its quantity.
+            "claim": row["one"].value if int(row["n"].value) == 1 and row["one"] is not None else None,
+            "quantity": row["quantity"].value if row["quantity"] is not None else None,
+        })
+    groups.sort(key=lambda g: (-g["count"], g["label"], g["year"]))
+    return groups
+
+
+def _neighbours(found: Info) -> list[dict[str, Any]]:
+    """Entity nodes next to `found` and how: `parent` (a place above it), `child` (a place inside it),
+    `serves` (an agency or program serving it) or `claims` (named by its claims), each with `shared`, how
+    many of its claims name both."""
+    term = ox.NamedNode(found.iri)
+    relation: dict[str, tuple[str, int]] = {}
+    for p, target in found.links():
+        if p in (UP_LINKS[0].value, UP_LINKS[1].value):
+            relation[target] = ("parent", 0)
+    ups = " ".join(str(p) for p in UP_LINKS)
+    for row in _select(f"SELECT DISTINCT ?n ?p WHERE {{ VALUES ?p {{ {ups} }} ?n ?p {term} }} LIMIT {MAX_LIMIT}"):
+        if isinstance(row["n"], ox.NamedNode):
+            served = row["p"] == SCHEMA.areaServed
+            relation.setdefault(row["n"].value, ("serves" if served else "child", 0))
+    via = " ".join(str(p) for p in VIA_CLAIMS.values())
+    rows = _select(f"""SELECT ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {{
+      {_claims_of(term)} VALUES ?p {{ {via} }} ?c ?p ?n FILTER(?n != {term}) }} GROUP BY ?n""")
+    for row in rows:
+        if isinstance(row["n"], ox.NamedNode):
+            kind, _ = relation.get(row["n"].value, ("claims", 0))
+            relation[row["n"].value] = (kind, int(row["k"].value))
+    infos = _view().read(dict.fromkeys(relation))
+    out = [{"iri": i, "label": info.label, "type": info.kind, "relation": relation[i][0], "shared": relation[i][1]}
+           for i, info in infos.items() if info.kind in ("region", "agency", "program", "organization")]
+    order = {"parent": 0, "serves": 1, "claims": 2, "child": 3}
+    out.sort(key=lambda n: (order[n["relation"]], -n["shared"], n["label"]))
+    return out
+
+
+def degrees(iris: list[str]) -> dict[str, int]:
+    """How many nodes link to each of `iris` or are linked from it (claims, places above and below):
+    the count a node shows before it is opened."""
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in iris)
+    links = " ".join(str(p) for p in (*CLAIM_LINKS, *UP_LINKS))
+    rows = _select(f"""SELECT ?x (COUNT(DISTINCT ?n) AS ?k) WHERE {{ VALUES ?x {{ {values} }}
+      {{ VALUES ?p {{ {links} }} ?n ?p ?x }} UNION {{ VALUES ?q {{ {' '.join(str(p) for p in UP_LINKS)} }} ?x ?q ?n }}
+    }} GROUP BY ?x""")
+    return {r["x"].value: int(r["k"].value) for r in rows if r["x"] is not None}
+
+
+@bp.get("/groups")
+def groups() -> dict[str, Any]:
+    """An entity, its entity neighbours (capped) and its claims grouped by metric (or region) and year."""
+    found = _entity()
+    limit = _limit(NEIGHBOUR_LIMIT)
+    group_limit = _limit(GROUP_LIMIT, "groups")
+    neighbours = _neighbours(found)
+    shown = neighbours[:limit]
+    counts = degrees([found.iri, *(n["iri"] for n in shown)])
+    for n in shown:
+        n["degree"] = counts.get(n["iri"], 0)
+    all_groups = _groups(found)
+    return {
+        "iri": found.iri,
+        "type": found.kind,
+        "label": found.label,
+        "degree": counts.get(found.iri, 0),
+        "group_by": "region" if found.kind == "metric" else "metric",
+        "neighbours": shown,
+        "neighbours_total": len(neighbours),
+        "groups": all_groups[:group_limit],
+        "groups_total": len(all_groups),
+        "claims_total": sum(g["count"] for g in all_groups),
+    }
+
+
+def _key_pattern(kind: str | None, key: str) -> str:
+    """Claims whose grouping link is `key` (an IRI) or whose written label is `key` (a name)."""
+    link, written = _group_by(kind)
+    term = as_term(key) if "://" in key else None
+    if term is not None:
+        return f"?c {link} {term} ."
+    names = " UNION ".join(f"{{ ?c {written} {lit} }}" for lit in (ox.Literal(key), ox.Literal(key, language="zh")))
+    return names
+
+
+def _year_filter(year: str) -> str:
+    """Claims whose period starts in `year` (or, with no start, ends in it: "截至11月13日"), or has no date."""
+    dated = f"OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}"
+    if year == NO_YEAR:
+        return f"{dated} FILTER(!BOUND(?s) && !BOUND(?e))"
+    if not (len(year) == 4 and year.isdigit()):
+        raise ApiError(400, "parameter 'year' must be four digits or 'none'")
+    return f"{dated} FILTER(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) = {ox.Literal(year)})"
+
+
+def dated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claim rows with their resolved period (ISO start and end, as the store keeps them) and their
+    region's administrative level, so pages filter by date and tell a village from a county."""
+    view = _view()
+    dates = view.describe([r["iri"] for r in rows], (SCHEMA.startDate, SCHEMA.endDate))
+    regions = {r["_links"]["region"] for r in rows if r["_links"]["region"]}
+    levels = view.describe(regions, (KG.level, SKOS.notation))
+    out = []
+    for row in rows:
+        found = dates.get(row["iri"])
+        region = levels.get(row["_links"]["region"] or "")
+        level = region.first(KG.level) if region else None
+        out.append({**public(row), "period_start": found.first(SCHEMA.startDate) if found else None,
+                    "period_end": found.first(SCHEMA.endDate) if found else None,
+                    "region_iri": row["_links"]["region"], "region_level": LEVEL_NAMES.get(level or ""),
+                    "region_code": region.first(SKOS.notation) if region else None})
+    return out
+
+
+@bp.get("/claims")
+def claims() -> dict[str, Any]:
+    """An entity's claims with resolved periods, optionally one group's (`key` = metric or region, `year`)."""
+    found = _entity()
+    limit = _limit(CLAIM_LIMIT)
+    key, year = _arg("key"), _arg("year")
+    where = [_claims_of(ox.NamedNode(found.iri))]
+    if key:
+        where.append(_key_pattern(found.kind, key))
+    if year:
+        where.append(_year_filter(year))
+    rows = _select(f"SELECT DISTINCT ?c WHERE {{ {' '.join(where)} }}")
+    iris = sorted(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
+    return {"iri": found.iri, "claims": dated(_view().claim_rows(iris[:limit])), "total": len(iris),
+            "capped": len(iris) > limit}
+
+
+@bp.get("/conflicts/dated")
+def conflicts_dated() -> dict[str, Any]:
+    """`/api/graph/conflicts` with each claim's resolved period and region level, for the conflicts view."""
+    answer = graph_api.conflicts()
+    iris = [c["iri"] for group in answer["conflicts"] for c in group["claims"]]
+    rows = {row["iri"]: row for row in dated(_view().claim_rows(iris))}
+    for group in answer["conflicts"]:
+        group["claims"] = [rows.get(c["iri"], c) for c in group["claims"]]
+    return answer
