@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg.rdf import iris, layout
+
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 QueryResult = list[Row] | bool | list[ox.Triple]
 
@@ -67,20 +69,6 @@ def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTri
     return fmt.media_type, results.serialize(format=fmt)
 
 
-def page_triples(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The quads' triples, refusing any quad that lies outside the page graph."""
-    triples = []
-    for q in quads:
-        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
-            raise ValueError(f"quad outside graph {graph_iri}: {q}")
-        triples.append(q.triple)
-    return triples
-
-
-def insert_data(graph_iri: str, triples: list[ox.Triple]) -> str:
-    """A SPARQL INSERT DATA putting triples into one graph (N-Triples lines are valid SPARQL data)."""
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-    return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
 
 
 class Store(ABC):
@@ -88,11 +76,31 @@ class Store(ABC):
 
     @abstractmethod
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        """Drop the graph and insert the new quads in one transaction."""
+        """Drop the graph and insert the new quads; quads in the shared graph are merged into it, and the
+        shared nodes only the old page referred to are dropped (kg.rdf.layout)."""
 
     @abstractmethod
     def remove_graph(self, graph_iri: str) -> bool:
-        """Delete one named graph; False when there was none."""
+        """Delete one named graph and the shared nodes only it referred to; False when there was none."""
+
+    def add_pages(self, pages: list[tuple[str, list[ox.Quad]]]) -> None:
+        """Write many pages (graph, quads as for replace_graph); backends with a bulk path override this."""
+        for graph, quads in pages:
+            self.replace_graph(graph, quads)
+
+    def optimize(self) -> None:
+        """Compact storage after a large write, so readers do not replay a long log (a server compacts its own)."""
+        return None
+
+    def search_labels(self, query: str, limit: int = 20) -> list | None:
+        """Shared nodes whose names hold `query` from a text index (kg.rdf.labels.Hit); None when the
+        backend keeps no index, and the caller scans labels with SPARQL."""
+        return None
+
+    def _references(self, graph_iri: str) -> set[str]:
+        rows = self.query(layout.references_query(graph_iri), default_graph=[])
+        assert isinstance(rows, list)
+        return {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
 
     @abstractmethod
     def graphs(self) -> list[str]:
@@ -180,9 +188,12 @@ class EmbeddedStore(Store):
     """
 
     def __init__(self, path: str | Path) -> None:
+        from kg.rdf.labels import FILE_NAME, LabelIndex
+
         Path(path).mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._store: ox.Store | None = ox.Store(str(path))
+        self.labels = LabelIndex(self.path / FILE_NAME)
         self.version = 0
 
     @property
@@ -195,26 +206,90 @@ class EmbeddedStore(Store):
         """Count a write once it is done: a view opened after this sees it."""
         self.version += 1
 
+    def _refs_in(self, graph: ox.NamedNode) -> set[str]:
+        return layout.references(q.triple for p in layout.REFERENCES
+                                 for q in self.store.quads_for_pattern(None, p, None, graph))
+
+    def _forget_dropped(self, candidates: set[str]) -> None:
+        """Take the shared nodes an update removed out of the label index."""
+        shared = ox.NamedNode(iris.shared_graph_iri())
+        self.labels.remove(n for n in candidates
+                           if next(self.store.quads_for_pattern(ox.NamedNode(n), None, None, shared), None) is None)
+
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        triples = page_triples(graph_iri, quads)
+        triples, shared = layout.split(graph_iri, quads)
         node = ox.NamedNode(graph_iri)
+        shared_node = ox.NamedNode(iris.shared_graph_iri())
         current = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+        new_shared = [ox.Quad(t.subject, t.predicate, t.object, shared_node) for t in shared]
+        new_shared = [q for q in new_shared if q not in self.store]
         if not current:
             # A new page: `extend` is one transaction too, and twice as fast as a SPARQL update.
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples] + new_shared)
             self._written()
-        elif current != set(triples):
-            # One SPARQL update is one transaction: no reader sees the page half-replaced.
-            self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
-            self._written()
+            self.labels.add(new_shared)
+            return
+        if current == set(triples) and not new_shared:
+            return
+        dropped = layout.references(current) - layout.references(triples)
+        steps = [f"DROP SILENT GRAPH <{graph_iri}>", layout.insert_data(graph_iri, triples)]
+        if new_shared:
+            steps.append(layout.insert_data(shared_node.value, [q.triple for q in new_shared]))
+        orphans = layout.drop_orphans(dropped)
+        if orphans:
+            steps.append(orphans)
+        # One SPARQL update is one transaction: no reader sees the page half-replaced.
+        self.store.update(" ;\n".join(steps))
+        self._written()
+        self.labels.add(new_shared)
+        self._forget_dropped(dropped)
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self.store.contains_named_graph(node):
             return False
-        self.store.remove_graph(node)
+        refs = self._refs_in(node)
+        orphans = layout.drop_orphans(refs)
+        if orphans:
+            self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{orphans}")
+        else:
+            self.store.remove_graph(node)
         self._written()
+        self._forget_dropped(refs)
         return True
+
+    def add_pages(self, pages: list[tuple[str, list[ox.Quad]]]) -> None:
+        """New pages go to the bulk loader together (no transaction: an interrupted load is redone by
+        ingesting again, which replaces); pages already stored are replaced one by one."""
+        fresh: list[ox.Quad] = []
+        for graph, quads in pages:
+            if self.store.contains_named_graph(ox.NamedNode(graph)):
+                self.replace_graph(graph, quads)
+            else:
+                layout.split(graph, quads)  # refuse quads outside the page and shared graphs
+                fresh.extend(quads)
+        if fresh:
+            shared = ox.NamedNode(iris.shared_graph_iri())
+            new_shared = [q for q in fresh if q.graph_name == shared and q not in self.store]
+            try:
+                self.store.bulk_extend(fresh)
+            finally:
+                self._written()
+            self.labels.add(new_shared)
+
+    def optimize(self) -> None:
+        self.store.flush()
+        self.store.optimize()
+
+    def rebuild_labels(self) -> None:
+        """Index the shared graph's names anew (after writes the index did not see)."""
+        shared = ox.NamedNode(iris.shared_graph_iri())
+        self.labels.rebuild(self.store.quads_for_pattern(None, None, None, shared))
+
+    def search_labels(self, query: str, limit: int = 20) -> list | None:
+        if self.labels.stale:
+            self.rebuild_labels()
+        return self.labels.search(query, limit)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -237,23 +312,28 @@ class EmbeddedStore(Store):
                   named_graphs: list[str] | None = None) -> tuple[str, bytes]:
         return serialize_results(self._run(sparql, default_graph, named_graphs), accept)
 
+    def _changed_behind_index(self) -> None:
+        """A write the label index did not see: the next search rebuilds it."""
+        self._written()
+        self.labels.mark_stale()
+
     def update(self, sparql: str) -> None:
         try:
             self.store.update(sparql)
         finally:  # a failed update may still have changed the store
-            self._written()
+            self._changed_behind_index()
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         try:
             self.store.bulk_extend(quads)
         finally:
-            self._written()
+            self._changed_behind_index()
 
     def load_nquads(self, path: str | Path) -> None:
         try:  # RocksDB's bulk loader parses the file itself: no Python object per quad
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         finally:
-            self._written()
+            self._changed_behind_index()
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
@@ -267,7 +347,7 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         self.store.extend(quads)  # one transaction
-        self._written()
+        self._changed_behind_index()
 
     def __len__(self) -> int:
         return len(self.store)
@@ -276,6 +356,7 @@ class EmbeddedStore(Store):
         if self._store is not None:
             self._store.flush()
             self._store = None
+            self.labels.close()
             gc.collect()  # RocksDB releases its lock only when the handle is freed
 
 

@@ -107,26 +107,7 @@ def _parents(found: Info) -> list[dict[str, str]]:
 def search() -> dict[str, Any]:
     q = _text("q")
     assert q is not None
-    limit = _int("limit", 20, 1, 200)
-    needle = q.casefold()
-    found: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
-    for entity in _view().index.entities():
-        names = [("label", entity.label)] + [("alias", a) for a in entity.aliases]
-        if entity.code:
-            names.append(("code", entity.code))
-        best: tuple[int, str] | None = None
-        for match, name in names:
-            text = name.casefold()
-            rank = 0 if text == needle else 1 if text.startswith(needle) else 2 if needle in text else None
-            if rank is not None and (best is None or rank < best[0]):
-                best = (rank, match)
-        if best is not None:
-            found.append(((best[0], len(entity.label), entity.iri), {
-                "iri": entity.iri, "label": entity.label, "type": entity.kind, "code": entity.code,
-                "match": best[1],
-            }))
-    found.sort(key=lambda item: item[0])
-    return {"results": [item for _, item in found[:limit]]}
+    return {"results": _view().search(q, _int("limit", 20, 1, 200))}
 
 
 @bp.get("/node")

@@ -160,6 +160,33 @@ class GraphView:
         self.store = store
         self.index = EntityIndex(store)
 
+    def search(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """Entities whose label, alias or region code holds `query`: exact first, then prefix, then substring,
+        shorter labels first. From the store's text index (kg.rdf.labels) when it keeps one; else (a remote
+        store) a scan of the names this view holds."""
+        hits = self.store.search_labels(query, limit)
+        if hits is not None:
+            return [{"iri": h.iri, "label": h.label, "type": h.kind, "code": h.code, "match": h.match} for h in hits]
+        needle = query.casefold()
+        found: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
+        for entity in self.index.entities():
+            names = [("label", entity.label)] + [("alias", a) for a in entity.aliases]
+            if entity.code:
+                names.append(("code", entity.code))
+            best: tuple[int, str] | None = None
+            for match, name in names:
+                text = name.casefold()
+                rank = 0 if text == needle else 1 if text.startswith(needle) else 2 if needle in text else None
+                if rank is not None and (best is None or rank < best[0]):
+                    best = (rank, match)
+            if best is not None:
+                found.append(((best[0], len(entity.label), entity.iri), {
+                    "iri": entity.iri, "label": entity.label, "type": entity.kind, "code": entity.code,
+                    "match": best[1],
+                }))
+        found.sort(key=lambda item: item[0])
+        return [item for _, item in found[:limit]]
+
     def _select(self, sparql: str) -> list[dict[str, Term | None]]:
         rows = self.store.query(sparql)
         assert isinstance(rows, list)
