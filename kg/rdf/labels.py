@@ -33,11 +33,13 @@ KINDS = {node.value: kind for kind, node in ENTITY_CLASSES.items()} | {KG.Metric
 _NAMES = {SKOS.prefLabel.value: "label", SKOS.altLabel.value: "alias", SKOS.notation.value: "code"}
 MAX_CANDIDATES = 5000  # matching names ranked per query; a one-character query in a huge store stops here
 
+# Each name is stored once (table name); the FTS5 table keeps only its index of the name's characters
+# (external content: its rows are never read back, and deleting one passes the indexed text again).
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS node (iri TEXT PRIMARY KEY, kind TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS name (iri TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL,
-                                 PRIMARY KEY (iri, field, text)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(iri UNINDEXED, field UNINDEXED, text UNINDEXED, chars,
+CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT);
+CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, field TEXT NOT NULL,
+                                 text TEXT NOT NULL, UNIQUE (node, field, text));
+CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(chars, content = 'name', content_rowid = 'id',
                                                     tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -95,11 +97,14 @@ class LabelIndex:
             return
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR IGNORE INTO node VALUES (?, ?)", kinds)
-            fresh = [n for n in names
-                     if self._db.execute("INSERT OR IGNORE INTO name VALUES (?, ?, ?)", n).rowcount]
-            self._db.executemany("INSERT INTO grams (iri, field, text, chars) VALUES (?, ?, ?, ?)",
-                                 [(*n, chars(n[2])) for n in fresh])
+            for iri in {k[0] for k in kinds} | {n[0] for n in names}:
+                self._db.execute("INSERT OR IGNORE INTO node (iri) VALUES (?)", (iri,))
+            self._db.executemany("UPDATE node SET kind = ? WHERE iri = ?", [(kind, iri) for iri, kind in kinds])
+            for iri, field, text in names:
+                cursor = self._db.execute("INSERT OR IGNORE INTO name (node, field, text) "
+                                          "SELECT id, ?, ? FROM node WHERE iri = ?", (field, text, iri))
+                if cursor.rowcount:
+                    self._db.execute("INSERT INTO grams (rowid, chars) VALUES (?, ?)", (cursor.lastrowid, chars(text)))
             self._db.execute("COMMIT")
 
     def remove(self, iris: Iterable[str]) -> None:
@@ -109,14 +114,20 @@ class LabelIndex:
             return
         with self._lock:
             self._db.execute("BEGIN")
-            for table in ("node", "name", "grams"):
-                self._db.executemany(f"DELETE FROM {table} WHERE iri = ?", chosen)
+            for (iri,) in chosen:
+                rows = self._db.execute("SELECT name.id, name.text FROM name JOIN node ON node.id = name.node "
+                                        "WHERE node.iri = ?", (iri,)).fetchall()
+                self._db.executemany("INSERT INTO grams (grams, rowid, chars) VALUES ('delete', ?, ?)",
+                                     [(rowid, chars(text)) for rowid, text in rows])
+                self._db.executemany("DELETE FROM name WHERE id = ?", [(rowid,) for rowid, _ in rows])
+                self._db.execute("DELETE FROM node WHERE iri = ?", (iri,))
             self._db.execute("COMMIT")
 
     def clear(self) -> None:
         with self._lock:
             self._db.execute("BEGIN")
-            for table in ("node", "name", "grams", "meta"):
+            self._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
+            for table in ("node", "name", "meta"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("COMMIT")
 
@@ -142,7 +153,7 @@ class LabelIndex:
 
     def __len__(self) -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM node").fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM node WHERE kind IS NOT NULL").fetchone()[0]
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -155,9 +166,10 @@ class LabelIndex:
         needle = "".join(query.casefold().split())
         with self._lock:
             rows = self._db.execute(
-                "SELECT g.iri, g.field, g.text, n.kind, "
-                "(SELECT MIN(m.text) FROM name m WHERE m.iri = g.iri AND m.field = 'label') "
-                "FROM grams g JOIN node n ON n.iri = g.iri WHERE grams MATCH ? LIMIT ?",
+                "SELECT node.iri, name.field, name.text, node.kind, "
+                "(SELECT MIN(l.text) FROM name l WHERE l.node = node.id AND l.field = 'label') "
+                "FROM grams JOIN name ON name.id = grams.rowid JOIN node ON node.id = name.node "
+                "WHERE grams MATCH ? AND node.kind IS NOT NULL LIMIT ?",
                 (f"chars : {phrase}", MAX_CANDIDATES)).fetchall()
             best: dict[str, tuple[tuple[int, int, str], str, str, str]] = {}
             for iri, field, text, kind, label in rows:
@@ -170,7 +182,8 @@ class LabelIndex:
             chosen = sorted(best.values())[:limit]
             hits = []
             for (_, _, iri), field, kind, label in chosen:
-                code = self._db.execute("SELECT MIN(text) FROM name WHERE iri = ? AND field = 'code'",
-                                        (iri,)).fetchone()[0] if kind == "region" else None
+                code = self._db.execute("SELECT MIN(text) FROM name JOIN node ON node.id = name.node "
+                                        "WHERE node.iri = ? AND field = 'code'", (iri,)).fetchone()[0] \
+                    if kind == "region" else None
                 hits.append(Hit(iri, kind, label, code, field))
         return hits
