@@ -30,7 +30,8 @@ from kg.rdf.vocab import ENTITY_CLASSES, KG, RDF, SKOS
 
 FILE_NAME = "labels.sqlite"
 KINDS = {node.value: kind for kind, node in ENTITY_CLASSES.items()} | {KG.Metric.value: "metric"}
-_NAMES = {SKOS.prefLabel.value: "label", SKOS.altLabel.value: "alias", SKOS.notation.value: "code"}
+NAME_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, SKOS.notation)
+_NAMES = dict(zip((p.value for p in NAME_PREDICATES), ("label", "alias", "code"), strict=True))
 MAX_CANDIDATES = 5000  # matching names ranked per query; a one-character query in a huge store stops here
 
 # Each name is stored once (table name); the FTS5 table keeps only its index of the name's characters
@@ -141,7 +142,7 @@ class LabelIndex:
             return self._db.execute("SELECT 1 FROM meta WHERE key = 'stale'").fetchone() is not None
 
     def rebuild(self, quads: Iterator[ox.Quad]) -> None:
-        """Index anew from the shared graph's statements."""
+        """Index anew from these statements (the shared nodes' types and names)."""
         self.clear()
         batch: list[ox.Quad] = []
         for q in quads:

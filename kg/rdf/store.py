@@ -14,6 +14,7 @@ graphs unless the caller names graphs. Results of `query`:
 from __future__ import annotations
 
 import gc
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.rdf import iris, layout
+from kg.rdf.labels import FILE_NAME, KINDS, LabelIndex
+from kg.rdf.vocab import RDF
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 QueryResult = list[Row] | bool | list[ox.Triple]
@@ -188,12 +191,13 @@ class EmbeddedStore(Store):
     """
 
     def __init__(self, path: str | Path) -> None:
-        from kg.rdf.labels import FILE_NAME, LabelIndex
-
         Path(path).mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._store: ox.Store | None = ox.Store(str(path))
+        indexed = (self.path / FILE_NAME).exists()
         self.labels = LabelIndex(self.path / FILE_NAME)
+        if not indexed and next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
+            self.labels.mark_stale()  # a store written by other means (bulk_load, an older kg): index at first search
         self.version = 0
 
     @property
@@ -210,11 +214,16 @@ class EmbeddedStore(Store):
         return layout.references(q.triple for p in layout.REFERENCES
                                  for q in self.store.quads_for_pattern(None, p, None, graph))
 
-    def _forget_dropped(self, candidates: set[str]) -> None:
-        """Take the shared nodes an update removed out of the label index."""
-        shared = ox.NamedNode(iris.shared_graph_iri())
-        self.labels.remove(n for n in candidates
-                           if next(self.store.quads_for_pattern(ox.NamedNode(n), None, None, shared), None) is None)
+    def _reindex(self, nodes: set[str]) -> None:
+        """Index these shared nodes' names anew from the store: a write dropped or renamed some of them."""
+        self.labels.remove(nodes)
+        self.labels.add(q for n in nodes for q in self.store.quads_for_pattern(ox.NamedNode(n), None, None, None))
+
+    @staticmethod
+    def _described(triples: Iterable[ox.Triple]) -> set[str]:
+        """Shared nodes a page graph itself describes: not this layout, but a graph another tool may PUT."""
+        return {t.subject.value for t in triples
+                if isinstance(t.subject, ox.NamedNode) and iris.is_shared(t.subject.value)}
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         triples, shared = layout.split(graph_iri, quads)
@@ -227,7 +236,8 @@ class EmbeddedStore(Store):
             # A new page: `extend` is one transaction too, and twice as fast as a SPARQL update.
             self.store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples] + new_shared)
             self._written()
-            self.labels.add(new_shared)
+            described = self._described(triples)
+            self.labels.add(new_shared + [t for t in triples if t.subject.value in described])
             return
         if current == set(triples) and not new_shared:
             return
@@ -242,20 +252,22 @@ class EmbeddedStore(Store):
         self.store.update(" ;\n".join(steps))
         self._written()
         self.labels.add(new_shared)
-        self._forget_dropped(dropped)
+        self._reindex(dropped | self._described(current) | self._described(triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self.store.contains_named_graph(node):
             return False
         refs = self._refs_in(node)
+        described = {q.subject.value for kind in KINDS
+                     for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), node)}
         orphans = layout.drop_orphans(refs)
         if orphans:
             self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{orphans}")
         else:
             self.store.remove_graph(node)
         self._written()
-        self._forget_dropped(refs)
+        self._reindex(refs | described)
         return True
 
     def add_pages(self, pages: list[tuple[str, list[ox.Quad]]]) -> None:
@@ -282,9 +294,14 @@ class EmbeddedStore(Store):
         self.store.optimize()
 
     def rebuild_labels(self) -> None:
-        """Index the shared graph's names anew (after writes the index did not see)."""
-        shared = ox.NamedNode(iris.shared_graph_iri())
-        self.labels.rebuild(self.store.quads_for_pattern(None, None, None, shared))
+        """Index the shared nodes' names anew (after writes the index did not see). Read by predicate from every
+        graph, so a store not yet migrated (names copied into page graphs) is indexed too."""
+        from kg.rdf.labels import NAME_PREDICATES
+
+        types = (q for kind in KINDS for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), None))
+        names = (q for p in NAME_PREDICATES for q in self.store.quads_for_pattern(None, p, None, None)
+                 if iris.is_shared(q.subject.value))
+        self.labels.rebuild(itertools.chain(types, names))
 
     def search_labels(self, query: str, limit: int = 20) -> list | None:
         if self.labels.stale:

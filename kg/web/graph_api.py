@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, request
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 from kg.web.errors import ApiError
 from kg.web.executor import QueryFailed, QueryJob
-from kg.web.graph_view import Claim, GraphView, Info
+from kg.web.graph_view import CLAIM_LINKS, Claim, GraphView, Info
 
 bp = Blueprint("graph_api", __name__, url_prefix="/api/graph")
 
@@ -79,10 +79,13 @@ def _elements(nodes: list[Info], edges: list[tuple[str, str, str]]) -> dict[str,
     }
 
 
-def _claim_page(iris: list[str]) -> tuple[list[Claim], int, bool]:
-    """The first `limit` claims (by IRI) as rows, how many there are, and whether the list is cut."""
+def _claim_page(iri: str | None, predicates: tuple = CLAIM_LINKS, label: str | None = None,
+                ) -> tuple[list[Claim], int, bool]:
+    """Up to `limit` claims of a node (or of a metric written only as `label`) as rows, how many there are,
+    and whether the list is cut; the store stops at the limit however many claims the node has."""
     limit = _int("limit", CLAIM_LIMIT, 1, MAX_CLAIM_LIMIT)
-    return _view().claim_rows(iris[:limit]), len(iris), len(iris) > limit
+    iris, total = _view().claims_page(iri, predicates, limit, label)
+    return _view().claim_rows(iris), total, total > limit
 
 
 def _parents(found: Info) -> list[dict[str, str]]:
@@ -113,8 +116,10 @@ def search() -> dict[str, Any]:
 @bp.get("/node")
 def node() -> dict[str, Any]:
     found = _known("iri")
-    claims = [found.iri] if found.kind == "claim" else _view().claims_linked(found.iri)
-    rows, total, capped = _claim_page(claims)
+    if found.kind == "claim":
+        rows, total, capped = _view().claim_rows([found.iri]), 1, False
+    else:
+        rows, total, capped = _claim_page(found.iri)
     return {
         "iri": found.iri,
         "type": found.kind,
@@ -150,8 +155,7 @@ def compare() -> dict[str, Any]:
     metric = _text("metric")
     assert metric is not None
     metric_iri = view.metric_named(metric)
-    claims = view.claims_linked(metric_iri, (KG.metric,)) if metric_iri else view.claims_with_metric_label(metric)
-    rows, total, capped = _claim_page(claims)
+    rows, total, capped = _claim_page(metric_iri, (KG.metric,), label=metric)
     out = [{
         "region": claim["region"],
         "region_iri": claim["_links"]["region"],
@@ -237,7 +241,7 @@ def programs() -> dict[str, Any]:
     found = _known("iri")
     if found.kind != "program":
         raise ApiError(404, f"{found.iri!r} is not a program")
-    rows, total, capped = _claim_page(view.claims_linked(found.iri, (KG.program,)))
+    rows, total, capped = _claim_page(found.iri, (KG.program,))
     regions = {o for p, o in found.links() if p == SCHEMA.areaServed.value}
     regions |= {c["_links"]["region"] for c in rows if c["_links"]["region"]}
     agencies = {c["_links"]["agency"] for c in rows if c["_links"]["agency"]}

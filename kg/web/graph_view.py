@@ -381,6 +381,24 @@ class GraphView:
         return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
                        if isinstance(r["c"], ox.NamedNode)})
 
+    def claims_page(self, iri: str | None, predicates: Iterable[ox.NamedNode] = CLAIM_LINKS, limit: int = 500,
+                    label: str | None = None) -> tuple[list[str], int]:
+        """The first `limit` claims by IRI linking to `iri` by any of the predicates (or, with `label`, whose
+        metric is only written as that text), and how many there are. The engine sorts and cuts, and counts the
+        rest without returning them: a node with a million claims costs a sort and a count, not a list."""
+        if iri is not None:
+            term = ox.NamedNode(iri)
+            union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in predicates)
+        else:
+            union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
+                                   for lit in (ox.Literal(label or ""), ox.Literal(label or "", language="zh")))
+        rows = self._select(f"SELECT DISTINCT ?c WHERE {{ {union} FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT {limit + 1}")
+        found = [r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)]
+        if len(found) <= limit:
+            return found, len(found)
+        count = self._select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {union} }}")[0]["n"]
+        return found[:limit], int(count.value) if count is not None else len(found)
+
     def claim_rows(self, iris: list[str]) -> list[Claim]:
         """Flat claim rows (the shape of `kg claims --format jsonl`) for the given claims, in that order."""
         if not iris:
@@ -473,13 +491,6 @@ class GraphView:
         union = " UNION ".join(f"{{ ?m {p} {lit} }}" for p in (SKOS.prefLabel, SKOS.altLabel) for lit in literals)
         rows = self._select(f"SELECT DISTINCT ?m WHERE {{ {union} ?m {RDF.type} {KG.Metric} }} LIMIT 1")
         return rows[0]["m"].value if rows and rows[0]["m"] is not None else None
-
-    def claims_with_metric_label(self, name: str) -> list[str]:
-        """Claims whose metric is only written as text (no metric node)."""
-        union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
-                               for lit in (ox.Literal(name), ox.Literal(name, language="zh")))
-        return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
-                       if r["c"] is not None})
 
 
 @dataclass
