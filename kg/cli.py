@@ -25,7 +25,10 @@ from kg.rdf.remote import RemoteError
 DEFAULT_STORE = "data/store"
 ROW_FORMATS = ("jsonl", "csv")
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
-BATCH_QUADS = 200_000  # quads handed to the store's bulk loader at once by `kg ingest`
+# `kg ingest` hands pages to the store's bulk loader in batches this big: below the loader's own batch
+# (1 M quads), so each is ingested as one set of files, and small enough that a crash loses little.
+BATCH_QUADS = 200_000
+BATCH_PAGES = 64
 
 
 def _default_store() -> str:
@@ -117,7 +120,7 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
         read += 1
         claims += page.claims
         triples += len(page.quads)
-        if sum(len(q) for _, q in batch) >= BATCH_QUADS:
+        if len(batch) >= BATCH_PAGES or sum(len(q) for _, q in batch) >= BATCH_QUADS:
             target.add_pages(batch)
             batch = []
         progress.set_postfix(claims=claims, refresh=False)
