@@ -42,6 +42,7 @@ from bench.corpus import parse_size
 from bench.ingest_scale import corpus_of
 
 QUERIES = ROOT / "kg" / "web" / "static" / "queries"
+RESULTS = ROOT / "bench" / "RESULTS.md"
 API_JS = ROOT / "kg" / "web" / "static" / "js" / "api.js"
 JSON_RESULTS = "application/sparql-results+json"
 LIGHT = "SELECT ?s WHERE { ?s a <https://kg.example.org/ontology#Region> } LIMIT 1"
@@ -266,6 +267,18 @@ def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
             "quads": quads, "claims": claims, "peak_rss_mib": rss.mib, "jobs": jobs}
 
 
+def write_section(path: Path, size: str, section: str) -> None:
+    """Replace (or append) the section for this size between its markers in RESULTS.md."""
+    start, end = f"<!-- user-runs {size} -->", f"<!-- /user-runs {size} -->"
+    text = path.read_text(encoding="utf-8")
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def render(report: dict[str, Any]) -> str:
     size = report["size"]
     lines = [f"### {size} ({report['when']}, load average {report['load_average']:.1f})", ""]
@@ -318,6 +331,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", default=str(ROOT / "data" / "bench"))
     parser.add_argument("--store", help="store folder (default: under --cache, rebuilt by ingest)")
     parser.add_argument("--reuse", action="store_true", help="query the store as it is: no ingest, no extraction")
+    parser.add_argument("--write", action="store_true",
+                        help="put the Markdown section into bench/RESULTS.md (replacing this size's last one)")
     args = parser.parse_args(argv)
     cache = Path(args.cache)
     corpus = corpus_of(parse_size(args.size), args.seed, cache)
@@ -331,6 +346,7 @@ def main(argv: list[str] | None = None) -> None:
     with servers(store) as (kg_port, ox_port):
         kg, oxi = Client(kg_port), Client(ox_port)
         report["sparql"] = {name: time_sparql(kg, oxi, text, args.runs) for name, text in editor_queries().items()}
+        report["sparql"]["a light query (per-request overhead)"] = time_sparql(kg, oxi, LIGHT, 20)
         report["graph_api"] = time_calls(kg, graph_calls(kg), args.runs)
         report["throughput"] = {
             "kg": throughput(kg_port, "/sparql", {"query": LIGHT}, args.clients, args.seconds),
@@ -339,7 +355,10 @@ def main(argv: list[str] | None = None) -> None:
         }
     report["load_average"] = load_average()
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    print(render(report))
+    section = render(report)
+    print(section)
+    if args.write:
+        write_section(RESULTS, args.size, section)
 
 
 if __name__ == "__main__":
