@@ -32,7 +32,6 @@ FILE_NAME = "labels.sqlite"
 KINDS = {node.value: kind for kind, node in ENTITY_CLASSES.items()} | {KG.Metric.value: "metric"}
 NAME_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, SKOS.notation)
 _NAMES = dict(zip((p.value for p in NAME_PREDICATES), ("label", "alias", "code"), strict=True))
-MAX_CANDIDATES = 5000  # matching names ranked per query; a one-character query in a huge store stops here
 
 # Each name is stored once (table name); the FTS5 table keeps only its index of the name's characters
 # (external content: its rows are never read back, and deleting one passes the indexed text again).
@@ -164,18 +163,20 @@ class LabelIndex:
         phrase = _phrase(query)
         if phrase is None:
             return []
-        needle = "".join(query.casefold().split())
+        needle = "".join(query.split()).lower()
         with self._lock:
+            # Ranked and cut by SQLite: only the best `limit` nodes' rows come back to Python.
             rows = self._db.execute(
-                "SELECT node.iri, name.field, name.text, node.kind, "
-                "(SELECT MIN(l.text) FROM name l WHERE l.node = node.id AND l.field = 'label') "
+                "SELECT node.iri, name.field, node.kind, COALESCE(label.text, ''), "
+                "CASE WHEN lower(name.text) = ?1 THEN 0 WHEN substr(lower(name.text), 1, length(?1)) = ?1 THEN 1 "
+                "ELSE 2 END AS rank "
                 "FROM grams JOIN name ON name.id = grams.rowid JOIN node ON node.id = name.node "
-                "WHERE grams MATCH ? AND node.kind IS NOT NULL LIMIT ?",
-                (f"chars : {phrase}", MAX_CANDIDATES)).fetchall()
+                "LEFT JOIN name label ON label.node = node.id AND label.field = 'label' "
+                "WHERE grams MATCH ?2 AND node.kind IS NOT NULL "
+                "ORDER BY rank, length(label.text), node.iri, name.field <> 'label' LIMIT ?3",
+                (needle, f"chars : {phrase}", limit * 4)).fetchall()
             best: dict[str, tuple[tuple[int, int, str], str, str, str]] = {}
-            for iri, field, text, kind, label in rows:
-                folded = "".join(text.casefold().split())
-                rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
+            for iri, field, kind, label, rank in rows:
                 label = label or iri.rsplit("/", 1)[-1]
                 key = (rank, len(label), iri)
                 if iri not in best or key < best[iri][0]:
