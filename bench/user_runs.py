@@ -267,6 +267,11 @@ def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
             "quads": quads, "claims": claims, "peak_rss_mib": rss.mib, "jobs": jobs}
 
 
+def ms(seconds: float) -> str:
+    """Milliseconds, with a decimal below 10 ms."""
+    return f"{seconds * 1e3:.1f}" if seconds < 0.01 else f"{seconds * 1e3:.0f}"
+
+
 def write_section(path: Path, size: str, section: str) -> None:
     """Replace (or append) the section for this size between its markers in RESULTS.md."""
     start, end = f"<!-- user-runs {size} -->", f"<!-- /user-runs {size} -->"
@@ -346,16 +351,16 @@ def render(report: dict[str, Any]) -> str:
               "`oxigraph serve-read-only` p50 / p95 ms | ratio (p50) |", "|---|---|---|---|---|"]
     for name, q in report["sparql"].items():
         if "error" in q:
-            lines.append(f"| {name} | — | HTTP {q['status']}: {q['error'][:80]} | — | — |")
+            lines.append(f"| {name} | — | HTTP {q['status']}: {' '.join(q['error'].split())[:80]} | — | — |")
             continue
-        lines.append(f"| {name} | {q['rows']} | {q['kg_p50'] * 1e3:.0f} / {q['kg_p95'] * 1e3:.0f} | "
-                     f"{q['ox_p50'] * 1e3:.0f} / {q['ox_p95'] * 1e3:.0f} | {q['kg_p50'] / q['ox_p50']:.2f}× |")
+        lines.append(f"| {name} | {q['rows']} | {ms(q['kg_p50'])} / {ms(q['kg_p95'])} | "
+                     f"{ms(q['ox_p50'])} / {ms(q['ox_p95'])} | {q['kg_p50'] / q['ox_p50']:.2f}× |")
     lines += ["", "| graph-API call (as the browser sends it) | p50 / p95 ms | answer bytes |", "|---|---|---|"]
     for name, c in report["graph_api"].items():
         if "error" in c:
-            lines.append(f"| {name} | HTTP {c['status']}: {c['error'][:80]} | — |")
+            lines.append(f"| {name} | HTTP {c['status']}: {' '.join(c['error'].split())[:80]} | — |")
             continue
-        lines.append(f"| {name} | {c['p50'] * 1e3:.0f} / {c['p95'] * 1e3:.0f} | {c['bytes']:,} |")
+        lines.append(f"| {name} | {ms(c['p50'])} / {ms(c['p95'])} | {c['bytes']:,} |")
     t = report["throughput"]
     lines += ["", f"16 clients, a light query (`{LIGHT}`): `kg serve` {t['kg']:.0f} requests/s, "
               f"`oxigraph serve-read-only` {t['oxigraph']:.0f} requests/s ({t['kg'] / t['oxigraph']:.2f}×).", ""]

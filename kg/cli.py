@@ -108,19 +108,19 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
     target = _open(store)
     read = claims = triples = 0
     refused: list[tuple[str, str]] = []
-    batch: list[tuple[str, list]] = []
+    batch: list = []
     progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
     for page in map_pages(sources, jobs, page_timeout):
         progress.update()
-        if page.quads is None or page.graph is None:
+        if page.nquads is None or page.graph is None:
             refused.append((page.path, page.problem or "unreadable"))
             click.echo(f"kg: {page.path}: {page.problem}", err=True)
             continue
-        batch.append((page.graph, page.quads))
+        batch.append(page)
         read += 1
         claims += page.claims
-        triples += len(page.quads)
-        if len(batch) >= BATCH_PAGES or sum(len(q) for _, q in batch) >= BATCH_QUADS:
+        triples += page.count
+        if len(batch) >= BATCH_PAGES or sum(p.count for p in batch) >= BATCH_QUADS:
             target.add_pages(batch)
             batch = []
         progress.set_postfix(claims=claims, refresh=False)

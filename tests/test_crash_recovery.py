@@ -43,8 +43,8 @@ def replace_graph(self, graph_iri, quads):
     print("committed", graph_iri, flush=True)
 def add_pages(self, pages):
     original_batch(self, pages)
-    for graph_iri, _ in pages:
-        print("committed", graph_iri, flush=True)
+    for page in pages:
+        print("committed", page.graph, flush=True)
 store.EmbeddedStore.replace_graph = replace_graph
 store.EmbeddedStore.add_pages = add_pages
 from kg.cli import main

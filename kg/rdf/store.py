@@ -86,10 +86,11 @@ class Store(ABC):
     def remove_graph(self, graph_iri: str) -> bool:
         """Delete one named graph and the shared nodes only it referred to; False when there was none."""
 
-    def add_pages(self, pages: list[tuple[str, list[ox.Quad]]]) -> None:
-        """Write many pages (graph, quads as for replace_graph); backends with a bulk path override this."""
-        for graph, quads in pages:
-            self.replace_graph(graph, quads)
+    def add_pages(self, pages: list) -> None:
+        """Write many pages (kg.ingest.PageQuads: a page's N-Quads and its shared statements), each as
+        replace_graph would; backends with a bulk path override this."""
+        for page in pages:
+            self.replace_graph(page.graph, page.quads())
 
     def optimize(self) -> None:
         """Compact storage after a large write, so readers do not replay a long log (a server compacts its own)."""
@@ -270,24 +271,22 @@ class EmbeddedStore(Store):
         self._reindex(refs | described)
         return True
 
-    def add_pages(self, pages: list[tuple[str, list[ox.Quad]]]) -> None:
-        """New pages go to the bulk loader together (no transaction: an interrupted load is redone by
-        ingesting again, which replaces); pages already stored are replaced one by one."""
-        fresh: list[ox.Quad] = []
-        for graph, quads in pages:
-            if self.store.contains_named_graph(ox.NamedNode(graph)):
-                self.replace_graph(graph, quads)
+    def add_pages(self, pages: list) -> None:
+        """New pages go to the bulk loader together as N-Quads bytes, parsed in Rust (no transaction: an
+        interrupted load is redone by ingesting again, which replaces); pages already stored are replaced one
+        by one. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
+        fresh: list[bytes] = []
+        for page in pages:
+            if self.store.contains_named_graph(ox.NamedNode(page.graph)):
+                self.replace_graph(page.graph, page.quads())
             else:
-                layout.split(graph, quads)  # refuse quads outside the page and shared graphs
-                fresh.extend(quads)
+                fresh += [page.nquads, page.shared]
         if fresh:
-            shared = ox.NamedNode(iris.shared_graph_iri())
-            new_shared = [q for q in fresh if q.graph_name == shared and q not in self.store]
             try:
-                self.store.bulk_extend(fresh)
+                self.store.bulk_load(b"".join(fresh), format=ox.RdfFormat.N_QUADS)
             finally:
                 self._written()
-            self.labels.add(new_shared)
+            self.labels.add(q for page in pages for q in page.shared_quads())
 
     def optimize(self) -> None:
         self.store.flush()
