@@ -110,8 +110,7 @@ def lean(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         own.append(ox.Quad(s, p, o, page_graph))
     if page is not None:
         own += [ox.Quad(page, KG.uses, ox.NamedNode(n), page_graph) for n in sorted(described - mentioned)]
-    seen: set[ox.Quad] = set()
-    return [q for q in own + common if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(own + common))  # each quad once, in order
 
 
 @dataclass
@@ -121,15 +120,13 @@ class Migration:
     quads_after: int = 0
 
 
-def migrate(store, progress=None) -> Migration:
+def migrate(store) -> Migration:
     """Rewrite every old-layout page graph of `store` in place (each page in one transaction), then drop
     the shared nodes nothing refers to; running it again changes nothing."""
     report = Migration()
     report.quads_before = len(store)
     shared = iris.shared_graph_iri()
     for graph in store.graphs():
-        if progress is not None:
-            progress()
         if graph == shared:
             continue
         node = ox.NamedNode(graph)
