@@ -46,8 +46,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 def chars(text: str) -> str:
-    """The text as space-separated characters (whitespace dropped): the index's tokens."""
-    return " ".join(c for c in text.casefold() if not c.isspace())
+    """The text's letters and digits as space-separated characters: the index's tokens. Punctuation, spaces
+    and control characters are no tokens (unicode61 would split on them anyway), so a query made of them
+    matches nothing rather than reaching FTS5's query parser."""
+    return " ".join(c for c in text.casefold() if c.isalnum())
 
 
 def _phrase(query: str) -> str | None:
