@@ -25,6 +25,10 @@ from kg.rdf.remote import RemoteError
 DEFAULT_STORE = "data/store"
 ROW_FORMATS = ("jsonl", "csv")
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
+# `kg ingest` hands pages to the store's bulk loader in batches this big: below the loader's own batch
+# (1 M quads), so each is ingested as one set of files, and small enough that a crash loses little.
+BATCH_QUADS = 200_000
+BATCH_PAGES = 64
 
 
 def _default_store() -> str:
@@ -106,7 +110,9 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
     """Read newspaper pages (.txt files or folders of them) into the store.
 
     Each page is one named graph: re-ingesting a page replaces it whole, so
-    running the same ingest twice changes nothing. A page that cannot be read,
+    running the same ingest twice changes nothing. New pages go to the store's
+    bulk loader in batches, and the store is compacted at the end so readers
+    start fast. A page that cannot be read,
     or takes longer than --page-timeout, is refused with its reason and the
     others go on; the exit code is 2 when any page was refused.
     """
@@ -119,19 +125,25 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
     target = _open(store, create=True)
     read = claims = triples = 0
     refused: list[tuple[str, str]] = []
+    batch: list = []
     progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
     for page in map_pages(sources, jobs, page_timeout):
         progress.update()
-        if page.quads is None or page.graph is None:
+        if page.nquads is None or page.graph is None:
             refused.append((page.path, page.problem or "unreadable"))
             click.echo(f"kg: {page.path}: {page.problem}", err=True)
             continue
-        target.replace_graph(page.graph, page.quads)
+        batch.append(page)
         read += 1
         claims += page.claims
-        triples += len(page.quads)
+        triples += page.count
+        if len(batch) >= BATCH_PAGES or sum(p.count for p in batch) >= BATCH_QUADS:
+            target.add_pages(batch)
+            batch = []
         progress.set_postfix(claims=claims, refresh=False)
+    target.add_pages(batch)
     progress.close()
+    target.optimize()
     target.close()
     click.echo(f"ingested {read} page(s), {claims} claims, {triples} triples; refused {len(refused)}", err=True)
     if refused:
@@ -250,6 +262,30 @@ def validate(store: str) -> None:
     if not conforms:
         click.echo(f"{violations} violation(s)", err=True)
         sys.exit(1)
+
+
+@main.command()
+@store_option
+@reports_bad_input
+def migrate(store: str) -> None:
+    """Rewrite a store written before the shared graph into the current layout, in place.
+
+    Each page graph is rewritten in one transaction (shared nodes move to the
+    shared graph, evidence loses what the article text already holds), the
+    label-search index is rebuilt, and the store is compacted. Running it
+    again changes nothing.
+    """
+    from kg.rdf.layout import migrate as run_migration
+    from kg.rdf.store import EmbeddedStore
+
+    target = _open(store)
+    report = run_migration(target)
+    if isinstance(target, EmbeddedStore):
+        target.rebuild_labels()
+    target.optimize()
+    target.close()
+    click.echo(f"migrated {report.graphs} page graph(s): {report.quads_before} quads before, "
+               f"{report.quads_after} after", err=True)
 
 
 @main.command()

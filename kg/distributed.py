@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory(prefix="kg-parts-") as scratch:
             report = run(args.paths, store, args.parts or scratch, client, args.pages_per_partition,
                          remove_loaded=args.parts is None)
+        store.optimize()  # compacted once, so readers do not start by replaying the load
     except InputError as error:
         print(f"kg: {error}", file=sys.stderr)
         sys.exit(2)

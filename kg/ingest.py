@@ -1,6 +1,9 @@
 """Pages into a store: extraction and mapping in worker processes, one writer.
 
-The writer keeps at most a small window of pages in flight, so memory stays
+A worker hands back each page's statements as N-Quads bytes (its own graph and
+its shared-graph statements apart), not as Python quad objects: pickling
+those cost three times the extraction itself, while the store's bulk loader
+parses N-Quads in Rust. The writer keeps at most a small window of pages in flight, so memory stays
 bounded however many pages are given and however slow the store is. Every
 page has a time budget: a page that takes longer is abandoned (pebble kills
 its worker and starts another) and reported like an unreadable page, and the
@@ -29,13 +32,23 @@ PAGES_IN_FLIGHT_PER_WORKER = 4
 
 @dataclass(frozen=True)
 class PageQuads:
-    """One page read and mapped, or the reason it was refused (`problem`)."""
+    """One page read and mapped (N-Quads of its graph and of its shared statements), or the reason it was
+    refused (`problem`)."""
 
     path: str
     graph: str | None = None
-    quads: list[ox.Quad] | None = None
+    nquads: bytes | None = None
+    shared: bytes = b""
+    count: int = 0  # quads in both
     claims: int = 0
     problem: str | None = None
+
+    def quads(self) -> list[ox.Quad]:
+        """The page's quads as objects (for a backend without a bulk path)."""
+        return list(ox.parse(self.nquads or b"", format=ox.RdfFormat.N_QUADS)) + self.shared_quads()
+
+    def shared_quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.shared, format=ox.RdfFormat.N_QUADS)) if self.shared else []
 
 
 def map_page(path: str) -> PageQuads:
@@ -46,7 +59,12 @@ def map_page(path: str) -> PageQuads:
         return PageQuads(path, problem=error.problem)
     except Exception as error:  # one broken page must not stop the others
         return PageQuads(path, problem=f"internal error while extracting: {type(error).__name__}: {error}")
-    return PageQuads(path, graph_iri(extraction.page.doc), to_quads(extraction), len(extraction.claims))
+    graph = graph_iri(extraction.page.doc)
+    quads = to_quads(extraction)
+    own = [q for q in quads if q.graph_name.value == graph]
+    shared = [q for q in quads if q.graph_name.value != graph]
+    return PageQuads(path, graph, ox.serialize(own, format=ox.RdfFormat.N_QUADS),
+                     ox.serialize(shared, format=ox.RdfFormat.N_QUADS), len(quads), len(extraction.claims))
 
 
 def _outcome(path: str, future: Future, page_timeout: float) -> PageQuads:

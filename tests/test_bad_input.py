@@ -19,6 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.rdf.iris import shared_graph_iri
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SUMMARY = re.compile(r"ingested (\d+) page\(s\), (\d+) claims, (\d+) triples; refused (\d+)")
@@ -61,14 +63,20 @@ def graphs_in(store: Path) -> dict[str, set[str]]:
         del db
 
 
-def expected_graph(path: Path) -> tuple[str, set[str]]:
-    """What a clean run makes of one page: its graph IRI and quads."""
+def expected_quads(path: Path) -> tuple[str, list]:
+    """What a clean run makes of one page: its graph IRI and quads (its own and its shared statements)."""
     from kg.pipeline import process_file
     from kg.rdf.iris import graph_iri
     from kg.rdf.mapping import to_quads
 
     extraction = process_file(path)
-    return graph_iri(extraction.page.doc), {str(q) for q in to_quads(extraction)}
+    return graph_iri(extraction.page.doc), to_quads(extraction)
+
+
+def expected_graph(path: Path) -> tuple[str, set[str]]:
+    """What a clean run makes of one page's own graph: its IRI and quads."""
+    iri, quads = expected_quads(path)
+    return iri, {str(q) for q in quads if q.graph_name.value == iri}
 
 
 def small_page(rng: random.Random, n: int) -> str:
@@ -154,12 +162,15 @@ def test_no_half_page_in_the_store(mixed_folder: dict[str, Path], mixed_run) -> 
     result, graphs = mixed_run
     reasons = refusals(result)
     expected: dict[str, set[str]] = {}
+    shared: set[str] = set()
     for path in mixed_folder.values():
         if str(path) in reasons:
             continue
-        iri, quads = expected_graph(path)
+        iri, quads = expected_quads(path)
         if quads:
-            expected[iri] = quads
+            expected[iri] = {str(q) for q in quads if q.graph_name.value == iri}
+            shared |= {str(q) for q in quads if q.graph_name.value != iri}
+    assert graphs.pop(shared_graph_iri(), set()) == shared, "the shared graph holds what the pages brought"
     assert set(graphs) == set(expected)
     for iri, quads in expected.items():
         assert graphs[iri] == quads, f"{iri}: {len(graphs[iri])} quads stored, {len(quads)} expected"
@@ -194,7 +205,7 @@ def test_thousands_of_small_pages(tmp_path: Path) -> None:
     assert summary(result) == (count, 0), result.stderr[-2000:]
     assert result.returncode == 0
     graphs = graphs_in(store)
-    assert len(graphs) == count
+    assert len(graphs) == count + 1  # and the shared graph
     for n in rng.sample(range(count), 5):
         iri, quads = expected_graph(folder / f"{n // 200:02d}" / f"p{n:05d}.txt")
         assert graphs[iri] == quads

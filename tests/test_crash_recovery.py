@@ -1,7 +1,8 @@
 """`kg ingest` killed with SIGKILL in the middle of a run leaves a store that is consistent.
 
 The real command runs in its own process. A hook prints each page graph the
-moment `replace_graph` returns (the only change to the process), so the test
+moment `replace_graph` or `add_pages` (a batch for the bulk loader) returns
+(the only change to the process), so the test
 knows which pages were committed when it sends SIGKILL. Afterwards: every page
 committed is intact, no graph in the store differs from a clean run's (the page
 in flight is absent, never half there), and running the ingest again makes the
@@ -23,6 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.rdf import iris
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 # Crash runs compare stores made by different processes, so they share one hash seed;
@@ -34,10 +37,16 @@ HOOKED_KG = """
 import sys
 from kg.rdf import store
 original = store.EmbeddedStore.replace_graph
+original_batch = store.EmbeddedStore.add_pages
 def replace_graph(self, graph_iri, quads):
     original(self, graph_iri, quads)
     print("committed", graph_iri, flush=True)
+def add_pages(self, pages):
+    original_batch(self, pages)
+    for page in pages:
+        print("committed", page.graph, flush=True)
 store.EmbeddedStore.replace_graph = replace_graph
+store.EmbeddedStore.add_pages = add_pages
 from kg.cli import main
 sys.exit(main())
 """
@@ -85,7 +94,7 @@ def reference_store(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture(scope="module")
 def reference(corpus: Path, reference_store: Path) -> dict[str, frozenset[str]]:
     graphs = graphs_in(reference_store)
-    assert len(graphs) == len(list(corpus.glob("*.txt")))
+    assert len(graphs) == len(list(corpus.glob("*.txt"))) + 1  # and the shared graph
     return graphs
 
 
@@ -123,8 +132,10 @@ def test_kill_mid_ingest_then_rerun(corpus: Path, reference: dict[str, frozenset
     after_crash = graphs_in(store)
     missing = [g for g in committed if g not in after_crash]
     assert not missing, f"committed pages lost by the crash: {missing[:5]}"
-    damaged = [g for g, quads in after_crash.items() if quads != reference.get(g)]
+    shared = iris.shared_graph_iri()
+    damaged = [g for g, quads in after_crash.items() if g != shared and quads != reference.get(g)]
     assert not damaged, f"graphs that differ from a clean run (half pages): {damaged[:5]}"
+    assert after_crash[shared] <= reference[shared], "the shared graph holds only what committed pages brought"
     assert len(after_crash) < len(reference), "the kill came after the last page"
 
     rerun = kg_ingest(str(corpus), "--store", str(store))

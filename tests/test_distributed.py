@@ -57,7 +57,8 @@ def test_cluster_job_gives_the_graph_of_a_single_process_ingest(pages: Path, cli
     assert len(report.partitions) >= 3
     assert [Path(p).name for p, _ in report.refused] == ["broken.txt"]
     assert report.pages == len(list(pages.rglob("*.txt"))) - 1
-    assert report.triples == len(got) > 1000
+    # Each page's shared statements are written with it and merged by the store, so it holds fewer.
+    assert report.triples >= len(got) > 1000
     # The mapping mints no blank nodes, so equal quad sets are isomorphic graphs.
     assert got == expected
 
@@ -76,4 +77,4 @@ def test_without_a_cluster_the_bag_runs_on_local_processes(tmp_path: Path) -> No
     with open_store(str(tmp_path / "store")) as store:
         report = run([SEEDS], store, tmp_path / "parts", pages_per_partition=2)
         assert report.pages == 5 and not report.refused
-        assert len(store.graphs()) == 5
+        assert len(store.graphs()) == 5 + 1  # the pages and the shared graph

@@ -42,14 +42,14 @@ def test_a_slow_page_is_stopped_and_a_dying_worker_reported(pages: list[str], mo
     assert time.monotonic() - started < 50
     assert [p.path for p in found] == pages  # the order given
     a, slow, crash, b = found
-    assert a.quads and b.quads and a.claims == b.claims > 0
+    assert a.nquads and b.nquads and a.claims == b.claims > 0 and a.quads()
     assert a.graph and a.graph.endswith("a.txt")
-    assert slow.quads is None and "longer than 5 s" in (slow.problem or "")
-    assert crash.quads is None and "worker died" in (crash.problem or "")
+    assert slow.nquads is None and "longer than 5 s" in (slow.problem or "")
+    assert crash.nquads is None and "worker died" in (crash.problem or "")
 
 
 def test_unreadable_page_is_refused_with_its_reason(tmp_path: Path) -> None:
     binary = tmp_path / "scan.txt"
     binary.write_bytes(bytes(range(256)) * 40)
     (page,) = ingest.map_pages([str(binary)])
-    assert page.quads is None and page.problem
+    assert page.nquads is None and page.problem

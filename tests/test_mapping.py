@@ -50,10 +50,29 @@ def objects(quads: list[ox.Quad], subject: str, predicate: ox.NamedNode) -> list
     return [q.object for q in quads if q.subject == ox.NamedNode(subject) and q.predicate == predicate]
 
 
-def test_every_quad_is_in_the_page_graph() -> None:
+def test_quads_are_in_the_page_graph_or_the_shared_graph() -> None:
     quads = to_quads(hand_extraction())
-    assert quads
-    assert {q.graph_name for q in quads} == {ox.NamedNode(iris.graph_iri("page_a.txt"))}
+    page, shared = ox.NamedNode(iris.graph_iri("page_a.txt")), ox.NamedNode(iris.shared_graph_iri())
+    assert {q.graph_name for q in quads} == {page, shared}
+    assert all(iris.is_shared(q.subject.value) for q in quads if q.graph_name == shared)
+
+
+def test_a_page_graph_holds_no_statement_about_a_shared_node() -> None:
+    page = ox.NamedNode(iris.graph_iri("page_a.txt"))
+    own = [q for q in to_quads(hand_extraction()) if q.graph_name == page]
+    assert not [q for q in own if iris.is_shared(q.subject.value)]
+    assert not [q for q in own if q.predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.notation)]
+
+
+def test_the_page_refers_to_every_shared_node_its_statements_reach() -> None:
+    x = hand_extraction()
+    quads = to_quads(x)
+    page = iris.page_iri("page_a.txt")
+    referred = {o.value for o in objects(quads, page, SCHEMA.mentions) + objects(quads, page, KG.uses)}
+    described = {q.subject.value for q in quads if q.graph_name == ox.NamedNode(iris.shared_graph_iri())}
+    assert described == referred
+    assert iris.metric_iri("subsidy_paid") in {o.value for o in objects(quads, page, KG.uses)}
+    assert iris.region_iri(PROVINCE.code) in {o.value for o in objects(quads, page, KG.uses)}
 
 
 def test_mapping_is_deterministic_and_has_no_blank_nodes() -> None:
@@ -71,7 +90,8 @@ def test_iris_follow_keys_and_base(monkeypatch: pytest.MonkeyPatch) -> None:
     assert iris.claim_iri("a b.txt", 3, 9, 788000000.0, "元").endswith("/claim/a%20b.txt/3-9/788000000-%E5%85%83")
     monkeypatch.setenv("KG_BASE", "http://example.net/kg")
     assert iris.page_iri("x.txt") == "http://example.net/kg/page/x.txt"
-    assert {q.graph_name.value for q in to_quads(hand_extraction())} == {"http://example.net/kg/graph/page_a.txt"}
+    assert {q.graph_name.value for q in to_quads(hand_extraction())} == {
+        "http://example.net/kg/graph/page_a.txt", "http://example.net/kg/shared"}
 
 
 def test_claim_is_a_statement_node_with_value_unit_and_period() -> None:
@@ -103,17 +123,18 @@ def test_evidence_selectors_point_at_the_source_text() -> None:
     assert len(annotation) == 1
     target = objects(quads, annotation[0].value, OA.hasTarget)[0]
     assert objects(quads, target.value, OA.hasSource) == [ox.NamedNode(iris.page_iri(c.doc))]
-    selectors = {objects(quads, s.value, RDF.type)[0]: s for s in objects(quads, target.value, OA.hasSelector)}
+    selectors = {t: s for s in objects(quads, target.value, OA.hasSelector) for t in objects(quads, s.value, RDF.type)}
     exact = objects(quads, selectors[OA.TextQuoteSelector].value, OA.exact)[0].value
     start = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.start)[0].value)
     end = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.end)[0].value)
     assert exact == x.page.raw[start:end] == c.evidence
 
 
-def test_shared_nodes_are_copied_into_each_page_graph() -> None:
+def test_shared_nodes_are_described_in_the_shared_graph_by_every_page() -> None:
     region = iris.region_iri("430503000000")
+    shared = ox.NamedNode(iris.shared_graph_iri())
     for doc in ("page_a.txt", "page_b.txt"):
-        quads = to_quads(hand_extraction(doc))
+        quads = [q for q in to_quads(hand_extraction(doc)) if q.graph_name == shared]
         assert objects(quads, region, SKOS.prefLabel) == [ox.Literal("大祥区", language="zh")]
         assert objects(quads, region, SCHEMA.containedInPlace) == [ox.NamedNode(iris.region_iri(CITY.code))]
         assert objects(quads, iris.region_iri(CITY.code), SCHEMA.containedInPlace) == [

@@ -41,6 +41,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
 
 
+def pages(store: Store) -> list[str]:
+    """The page graphs: every named graph but the shared one."""
+    return [g for g in store.graphs() if g != iris.shared_graph_iri()]
+
+
 def ingest(store: Store, doc: str, **sizes: int) -> list[ox.Quad]:
     quads = to_quads(synthetic_extraction(doc, **sizes))
     store.replace_graph(iris.graph_iri(doc), quads)
@@ -52,7 +57,7 @@ def test_replacing_a_page_twice_keeps_the_count(store: Store) -> None:
     assert len(store) == len(quads)
     ingest(store, DOCS[0])
     assert len(store) == len(quads)
-    assert store.graphs() == [iris.graph_iri(DOCS[0])]
+    assert store.graphs() == [iris.graph_iri(DOCS[0]), iris.shared_graph_iri()]
 
 
 def test_replace_drops_the_old_statements(store: Store) -> None:
@@ -67,8 +72,8 @@ def test_removing_and_re_adding_a_page_restores_the_graph(store: Store) -> None:
     before = set(store.quads())
     assert store.remove_graph(iris.graph_iri(DOCS[1]))
     assert not store.remove_graph(iris.graph_iri(DOCS[1]))
-    assert store.graphs() == [iris.graph_iri(DOCS[0])]
-    assert {q.graph_name.value for q in store.quads()} == {iris.graph_iri(DOCS[0])}
+    assert pages(store) == [iris.graph_iri(DOCS[0])]
+    assert {q.graph_name.value for q in store.quads()} == {iris.graph_iri(DOCS[0]), iris.shared_graph_iri()}
     ingest(store, DOCS[1])
     assert set(store.quads()) == before
 
@@ -83,6 +88,18 @@ def test_shared_nodes_stay_while_another_page_has_them(store: Store) -> None:
     assert store.query(ask) is True
     store.remove_graph(iris.graph_iri(DOCS[1]))
     assert store.query(ask) is False
+    assert len(store) == 0, "removing the last page leaves no shared node behind"
+
+
+def test_removing_a_page_drops_only_the_shared_nodes_no_page_uses(store: Store) -> None:
+    first = ingest(store, DOCS[0], articles=2)
+    ingest(store, DOCS[1], articles=6)
+    store.remove_graph(iris.graph_iri(DOCS[1]))
+    shared = ox.NamedNode(iris.shared_graph_iri())
+    kept = {q for q in store.quads() if q.graph_name == shared}
+    described = {q.subject for q in kept}
+    assert described == {q.subject for q in first if q.graph_name == shared}
+    assert {q for q in first if q.graph_name == shared} <= kept
 
 
 def test_default_graph_is_the_union_unless_graphs_are_named(store: Store) -> None:
@@ -200,7 +217,7 @@ def test_embedded_store_persists(tmp_path: Path) -> None:
         quads = ingest(first, DOCS[0])
     with open_store(tmp_path / "db") as again:
         assert set(again.quads()) == set(quads)
-        assert again.graphs() == [iris.graph_iri(DOCS[0])]
+        assert pages(again) == [iris.graph_iri(DOCS[0])]
 
 
 def test_remote_location_derives_protocol_urls(oxigraph_url: str) -> None:
@@ -215,7 +232,7 @@ def test_replacing_with_nothing_removes_the_page(store: Store) -> None:
     for doc in DOCS:
         ingest(store, doc)
     store.replace_graph(iris.graph_iri(DOCS[0]), [])
-    assert store.graphs() == [iris.graph_iri(DOCS[1])]
+    assert pages(store) == [iris.graph_iri(DOCS[1])]
 
 
 def test_quads_outside_the_page_graph_are_refused(store: Store) -> None:

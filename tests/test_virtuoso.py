@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from kg.model import Article, Claim, Entity, Extraction, Page, Quantity, Region
-from kg.rdf.iris import graph_iri
+from kg.rdf.iris import graph_iri, shared_graph_iri
 from kg.rdf.mapping import to_quads
 from kg.rdf.store import Store, open_store
 
@@ -139,7 +139,9 @@ def test_page_round_trips_unchanged(remote: Store) -> None:
     quads = to_quads(sample_extraction("rt_page.txt"))
     graph = graph_iri("rt_page.txt")
     remote.replace_graph(graph, quads)
-    assert graph_triples(remote, graph) == same_triples(q.triple for q in quads)
+    assert graph_triples(remote, graph) == same_triples(q.triple for q in quads if q.graph_name.value == graph)
+    shared = shared_graph_iri()
+    assert same_triples(q.triple for q in quads if q.graph_name.value == shared) <= graph_triples(remote, shared)
 
 
 def test_graph_list_names_each_page(remote: Store) -> None:
@@ -153,7 +155,7 @@ def test_replacing_a_page_drops_its_old_statements(remote: Store) -> None:
     remote.replace_graph(graph, to_quads(sample_extraction("replaced_page.txt", amount=10.0)))
     newer = to_quads(sample_extraction("replaced_page.txt", amount=20.0))
     remote.replace_graph(graph, newer)
-    assert graph_triples(remote, graph) == same_triples(q.triple for q in newer)
+    assert graph_triples(remote, graph) == same_triples(q.triple for q in newer if q.graph_name.value == graph)
 
 
 def test_claims_of_two_pages_meet_in_the_union_graph(remote: Store) -> None:

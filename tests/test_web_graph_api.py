@@ -25,6 +25,13 @@ def test_search_by_label_alias_and_code(live_server: LiveServer) -> None:
     assert len(limited) == 2
 
 
+def test_search_answers_a_one_character_query_from_the_index(live_server: LiveServer) -> None:
+    hits = live_server.get("/api/graph/search", params={"q": "仙"}).json()["results"]
+    assert SUXIAN in [h["iri"] for h in hits]
+    assert all("仙" in h["label"] or h["match"] != "label" for h in hits)
+    assert (live_server.store / "labels.sqlite").exists(), "search reads the FTS5 index beside the store"
+
+
 def test_node_with_parents_and_claims(live_server: LiveServer) -> None:
     node = live_server.get("/api/graph/node", params={"iri": SUXIAN}).json()
     assert node["type"] == "region" and node["label"] == "苏仙区" and node["aliases"] == ["苏仙"]

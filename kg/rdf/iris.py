@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 DEFAULT_BASE = "https://kg.example.org/"
 
-# Kinds of node that many pages share; each page graph carries its own copy.
+# Kinds of node that many pages share; they are described once, in the shared graph.
 SHARED_KINDS = ("region", "agency", "program", "organization", "metric", "scheme")
 
 
@@ -46,6 +46,11 @@ def page_iri(doc: str) -> str:
 def graph_iri(doc: str) -> str:
     """The named graph holding everything read from one page."""
     return f"{base()}graph/{_seg(doc)}"
+
+
+def shared_graph_iri() -> str:
+    """The one named graph describing the nodes pages share (outside graph/, so no page file can take its name)."""
+    return f"{base()}shared"
 
 
 def article_iri(doc: str, start: int, end: int) -> str:
@@ -95,6 +100,6 @@ def entity_iri(kind: str, key: str) -> str:
 
 
 def is_shared(iri: str) -> bool:
-    """True for nodes copied into every page graph that mentions them."""
+    """True for the nodes described in the shared graph (and in every page graph of an old-layout store)."""
     b = base()
     return any(iri.startswith(f"{b}{kind}/") for kind in SHARED_KINDS)

@@ -1,11 +1,18 @@
-"""Map one page's `Extraction` to quads in that page's named graph.
+"""Map one page's `Extraction` to quads: the page's own graph and the shared graph.
 
-Everything read from a page, including copies of the shared nodes it mentions
-(regions with their parent chain, agencies, programs, metrics), goes into the
-page graph, so replacing or removing one page never touches another page's
-statements and a shared node stays while any page still carries it.
-Claims are statement nodes with W3C Web Annotation evidence; no blank nodes,
-so the same extraction always gives the same quads.
+What the page says (the page, its articles, claims and evidence) goes into the
+page graph. The nodes many pages share (regions with their parent chain,
+agencies, programs, organisations, metrics) are described in the one shared
+graph `iris.SHARED_GRAPH`, merged there on ingest, so the union default graph
+holds each shared statement once and joins do not multiply with the pages.
+The page graph lists every shared node it points at (`schema:mentions` for the
+entities the page names, `kg:uses` for the rest: parent regions, metrics,
+nodes only a claim links), which is what removing a page counts to drop the
+shared nodes nothing uses any more.
+Claims are statement nodes with W3C Web Annotation evidence, and carry nothing
+derivable twice (the quote's context and the unit's dimension are read from the
+article text and the unit). No blank nodes, so the same extraction always gives
+the same quads.
 """
 
 from __future__ import annotations
@@ -37,7 +44,6 @@ _DATE_TYPES = (
     (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
     (re.compile(r"^\d{4}$"), XSD.gYear),
 )
-_CONTEXT_CHARS = 16  # characters of oa:prefix / oa:suffix kept around the evidence
 
 
 def _zh(text: str) -> Literal:
@@ -61,20 +67,29 @@ def _date(text: str) -> Literal:
 
 
 class _Graph:
-    """Collects quads for one named graph and remembers which nodes it already described."""
+    """Collects one page's quads and the shared statements it brings, remembering which nodes it described."""
 
     def __init__(self, graph: str) -> None:
         self.graph = NamedNode(graph)
+        self.shared_graph = NamedNode(iris.shared_graph_iri())
         self.quads: list[Quad] = []
-        self.described: set[str] = set()
-        self.labels: dict[str, str] = {}  # node IRI → its preferred label in this graph
+        self.shared: list[Quad] = []
+        self.described: set[str] = set()  # shared nodes this page points at
+        self.labels: dict[str, str] = {}  # node IRI → its preferred label
         self._seen: set[Quad] = set()
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        quad = Quad(s, p, o, self.graph)
+    def _put(self, quads: list[Quad], quad: Quad) -> None:
         if quad not in self._seen:
             self._seen.add(quad)
-            self.quads.append(quad)
+            quads.append(quad)
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        """A statement of the page."""
+        self._put(self.quads, Quad(s, p, o, self.graph))
+
+    def share(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        """A statement about a shared node."""
+        self._put(self.shared, Quad(s, p, o, self.shared_graph))
 
 
 def _immediate_parent(chain: list[Region]) -> Region | None:
@@ -91,15 +106,15 @@ def _region(g: _Graph, code: str, name: str, level: str | None, parent: str | No
         return node
     g.described.add(node.value)
     g.labels[node.value] = name
-    g.add(node, RDF.type, KG.Region)
-    g.add(node, SKOS.prefLabel, _zh(name))
-    g.add(node, SKOS.notation, Literal(code))
+    g.share(node, RDF.type, KG.Region)
+    g.share(node, SKOS.prefLabel, _zh(name))
+    g.share(node, SKOS.notation, Literal(code))
     if short and short != name:
-        g.add(node, SKOS.altLabel, _zh(short))
+        g.share(node, SKOS.altLabel, _zh(short))
     if level in LEVELS:
-        g.add(node, KG.level, LEVELS[level])
+        g.share(node, KG.level, LEVELS[level])
     if parent:
-        g.add(node, SCHEMA.containedInPlace, NamedNode(iris.region_iri(parent)))
+        g.share(node, SCHEMA.containedInPlace, NamedNode(iris.region_iri(parent)))
     return node
 
 
@@ -112,22 +127,22 @@ def _entity(g: _Graph, entity: Entity) -> NamedNode:
         node = _region(g, entity.key, entity.label, entity.level, nearest.code if nearest else None)
         for alias in entity.aliases:
             if alias != entity.label:
-                g.add(node, SKOS.altLabel, _zh(alias))
+                g.share(node, SKOS.altLabel, _zh(alias))
         return node
     node = NamedNode(iris.entity_iri(entity.type, entity.key))
     if node.value in g.described:
         return node
     g.described.add(node.value)
     g.labels[node.value] = entity.label
-    g.add(node, RDF.type, ENTITY_CLASSES[entity.type])
-    g.add(node, SKOS.prefLabel, _zh(entity.label))
+    g.share(node, RDF.type, ENTITY_CLASSES[entity.type])
+    g.share(node, SKOS.prefLabel, _zh(entity.label))
     for alias in entity.aliases:
         if alias != entity.label:
-            g.add(node, SKOS.altLabel, _zh(alias))
+            g.share(node, SKOS.altLabel, _zh(alias))
     if entity.type == "program":
-        g.add(node, SKOS.inScheme, NamedNode(iris.scheme_iri("program")))
+        g.share(node, SKOS.inScheme, NamedNode(iris.scheme_iri("program")))
     if entity.region:
-        g.add(node, SCHEMA.areaServed, NamedNode(iris.region_iri(entity.region)))
+        g.share(node, SCHEMA.areaServed, NamedNode(iris.region_iri(entity.region)))
     return node
 
 
@@ -173,7 +188,7 @@ def _article(g: _Graph, page: NamedNode, raw: str, article: Article) -> NamedNod
     return node
 
 
-def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim) -> None:
+def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim) -> None:
     q = claim.quantity
     node = NamedNode(iris.claim_iri(claim.doc, claim.start, claim.end, q.value, q.unit))
     g.add(node, RDF.type, KG.Claim)
@@ -186,8 +201,6 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim
         g.add(node, KG.unitWritten, Literal(q.unit_written))
     if q.text:
         g.add(node, KG.quantityText, Literal(q.text))
-    if q.dimension:
-        g.add(node, KG.dimension, Literal(q.dimension))
     if q.lower is not None:
         g.add(node, SCHEMA.minValue, _decimal(q.lower))
     if q.upper is not None:
@@ -207,12 +220,14 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim
     if metric_key:
         metric = NamedNode(iris.metric_iri(metric_key))
         g.add(node, KG.metric, metric)
-        g.add(metric, RDF.type, KG.Metric)
-        g.add(metric, SKOS.prefLabel, Literal(metric_key))
-        g.add(metric, SKOS.notation, Literal(metric_key))
-        g.add(metric, SKOS.inScheme, NamedNode(iris.scheme_iri("metric")))
+        if metric.value not in g.described:
+            g.described.add(metric.value)
+            g.share(metric, RDF.type, KG.Metric)
+            g.share(metric, SKOS.prefLabel, Literal(metric_key))
+            g.share(metric, SKOS.notation, Literal(metric_key))
+            g.share(metric, SKOS.inScheme, NamedNode(iris.scheme_iri("metric")))
         if claim.metric:
-            g.add(metric, SKOS.altLabel, _zh(claim.metric))
+            g.share(metric, SKOS.altLabel, _zh(claim.metric))
     if claim.metric:
         g.add(node, KG.metricLabel, _zh(claim.metric))
 
@@ -236,36 +251,28 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, raw: str, claim: Claim
         if label and (target is None or g.labels.get(target.value) != label):
             g.add(node, text, _zh(label))
 
+    # The evidence: an annotation whose body is the claim and whose target is the quote in the page.
+    # One selector node is both the quote and the position selector (an RDF node may have two
+    # classes), so the span costs five statements, not nine; the text around it is in the article.
     annotation = NamedNode(node.value + "#evidence")
     target = NamedNode(node.value + "#target")
-    quote = NamedNode(node.value + "#quote")
-    position = NamedNode(node.value + "#position")
+    selector = NamedNode(node.value + "#quote")
     g.add(annotation, RDF.type, OA.Annotation)
-    g.add(annotation, RDF.type, KG.Evidence)
-    g.add(annotation, OA.motivatedBy, OA.describing)
     g.add(annotation, OA.hasBody, node)
     g.add(annotation, OA.hasTarget, target)
-    g.add(target, RDF.type, OA.SpecificResource)
     g.add(target, OA.hasSource, page)
-    g.add(target, OA.hasSelector, quote)
-    g.add(target, OA.hasSelector, position)
-    g.add(quote, RDF.type, OA.TextQuoteSelector)
-    g.add(quote, OA.exact, Literal(claim.evidence))
-    before = raw[max(0, claim.start - _CONTEXT_CHARS):claim.start]
-    after = raw[claim.end:claim.end + _CONTEXT_CHARS]
-    if before:
-        g.add(quote, OA.prefix, Literal(before))
-    if after:
-        g.add(quote, OA.suffix, Literal(after))
-    g.add(position, RDF.type, OA.TextPositionSelector)
+    g.add(target, OA.hasSelector, selector)
+    g.add(selector, RDF.type, OA.TextQuoteSelector)
+    g.add(selector, RDF.type, OA.TextPositionSelector)
+    g.add(selector, OA.exact, Literal(claim.evidence))
     # xsd:integer, not the spec's nonNegativeInteger: Oxigraph stores derived integer types as
     # xsd:integer, and the graph must read back as written. Shapes check the sign.
-    g.add(position, OA.start, _int(claim.start))
-    g.add(position, OA.end, _int(claim.end))
+    g.add(selector, OA.start, _int(claim.start))
+    g.add(selector, OA.end, _int(claim.end))
 
 
 def to_quads(extraction: Extraction) -> list[Quad]:
-    """All statements read from one page, in the page's named graph `graph_iri(doc)`."""
+    """All statements read from one page: its own graph `graph_iri(doc)`, then the shared graph's."""
     doc = extraction.page.doc
     g = _Graph(iris.graph_iri(doc))
     page = NamedNode(iris.page_iri(doc))
@@ -287,5 +294,8 @@ def to_quads(extraction: Extraction) -> list[Quad]:
             g.add(articles[mention.article], SCHEMA.mentions, node)
 
     for claim in extraction.claims:
-        _claim(g, page, articles.get(claim.article, page), extraction.page.raw, claim)
-    return g.quads
+        _claim(g, page, articles.get(claim.article, page), claim)
+    mentioned = {node.value for node in nodes.values()}
+    for iri in sorted(g.described - mentioned):
+        g.add(page, KG.uses, NamedNode(iri))
+    return g.quads + g.shared

@@ -43,21 +43,22 @@ WHERE {
     OPTIONAL { ?claim kg:change ?change }
     OPTIONAL { ?claim schema:temporalCoverage ?period }
     OPTIONAL { ?claim kg:metricLabel ?metricText }
-    OPTIONAL { ?claim kg:metric/skos:prefLabel ?metricKey }
-    OPTIONAL { ?claim schema:about/skos:prefLabel ?aboutLabel }
     OPTIONAL { ?claim kg:subjectLabel ?subjectText }
-    OPTIONAL { ?claim kg:region/skos:prefLabel ?regionNode }
     OPTIONAL { ?claim kg:regionLabel ?regionText }
-    OPTIONAL { ?claim kg:agency/skos:prefLabel ?agencyNode }
     OPTIONAL { ?claim kg:agencyLabel ?agencyText }
-    OPTIONAL { ?claim kg:program/skos:prefLabel ?programNode }
     OPTIONAL { ?claim kg:programLabel ?programText }
-    BIND(COALESCE(?metricText, ?metricKey) AS ?metric)
-    BIND(COALESCE(?subjectText, ?aboutLabel) AS ?subject)
-    BIND(COALESCE(?regionText, ?regionNode) AS ?region)
-    BIND(COALESCE(?agencyText, ?agencyNode) AS ?agency)
-    BIND(COALESCE(?programText, ?programNode) AS ?program)
   }
+  # Names of the linked shared nodes come from the shared graph, through the union default graph.
+  OPTIONAL { ?claim kg:metric/skos:prefLabel ?metricKey }
+  OPTIONAL { ?claim schema:about/skos:prefLabel ?aboutLabel }
+  OPTIONAL { ?claim kg:region/skos:prefLabel ?regionNode }
+  OPTIONAL { ?claim kg:agency/skos:prefLabel ?agencyNode }
+  OPTIONAL { ?claim kg:program/skos:prefLabel ?programNode }
+  BIND(COALESCE(?metricText, ?metricKey) AS ?metric)
+  BIND(COALESCE(?subjectText, ?aboutLabel) AS ?subject)
+  BIND(COALESCE(?regionText, ?regionNode) AS ?region)
+  BIND(COALESCE(?agencyText, ?agencyNode) AS ?agency)
+  BIND(COALESCE(?programText, ?programNode) AS ?program)
 }
 ORDER BY ?doc ?pos ?start ?end ?claim
 """
@@ -78,10 +79,10 @@ _ENTITIES = _PROLOGUE + """
 SELECT ?entity ?doc ?class ?label WHERE {
   GRAPH ?g {
     ?page a kg:NewspaperPage ; schema:name ?doc ; schema:mentions ?entity .
-    ?entity a ?class ; skos:prefLabel ?label .
-    VALUES ?class { kg:Region kg:Agency kg:Program kg:Organization }
     %(filter)s
   }
+  ?entity a ?class ; skos:prefLabel ?label .
+  VALUES ?class { kg:Region kg:Agency kg:Program kg:Organization }
 }
 ORDER BY ?doc ?class ?label ?entity
 """

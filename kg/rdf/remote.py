@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 import requests
 
-from kg.rdf.store import QueryResult, Store, page_triples, to_result
+from kg.rdf import iris, layout
+from kg.rdf.store import QueryResult, Store, to_result
 
 _RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
@@ -115,19 +116,31 @@ class RemoteStore(Store):
         return [q.triple for q in ox.parse(response.content, format=fmt)]
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        triples = page_triples(graph_iri, quads)
+        triples, shared = layout.split(graph_iri, quads)
         if not triples:
             self.remove_graph(graph_iri)
             return
+        before = self._references(graph_iri)
+        if shared:  # merged first, so the page never points at a node not yet described
+            _check(self.session.post(self.store_url, params={"graph": iris.shared_graph_iri()}, timeout=self.timeout,
+                                     data=ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES),
+                                     headers={"Content-Type": "application/n-triples"}))
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         _check(self.session.put(self.store_url, params={"graph": graph_iri}, data=body, timeout=self.timeout,
                                 headers={"Content-Type": "application/n-triples"}))
+        orphans = layout.drop_orphans(before - layout.references(triples))
+        if orphans:
+            self.update(orphans)
 
     def remove_graph(self, graph_iri: str) -> bool:
+        before = self._references(graph_iri)
         response = self.session.delete(self.store_url, params={"graph": graph_iri}, timeout=self.timeout)
         if response.status_code == 404:
             return False
         _check(response)
+        orphans = layout.drop_orphans(before)
+        if orphans:
+            self.update(orphans)
         return True
 
     def graphs(self) -> list[str]:

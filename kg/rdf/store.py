@@ -14,12 +14,17 @@ graphs unless the caller names graphs. Results of `query`:
 from __future__ import annotations
 
 import gc
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
+
+from kg.rdf import iris, layout
+from kg.rdf.labels import FILE_NAME, KINDS, LabelIndex
+from kg.rdf.vocab import RDF
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 QueryResult = list[Row] | bool | list[ox.Triple]
@@ -67,20 +72,6 @@ def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTri
     return fmt.media_type, results.serialize(format=fmt)
 
 
-def page_triples(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The quads' triples, refusing any quad that lies outside the page graph."""
-    triples = []
-    for q in quads:
-        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph_iri:
-            raise ValueError(f"quad outside graph {graph_iri}: {q}")
-        triples.append(q.triple)
-    return triples
-
-
-def insert_data(graph_iri: str, triples: list[ox.Triple]) -> str:
-    """A SPARQL INSERT DATA putting triples into one graph (N-Triples lines are valid SPARQL data)."""
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-    return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}"
 
 
 class Store(ABC):
@@ -88,11 +79,32 @@ class Store(ABC):
 
     @abstractmethod
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        """Drop the graph and insert the new quads in one transaction."""
+        """Drop the graph and insert the new quads; quads in the shared graph are merged into it, and the
+        shared nodes only the old page referred to are dropped (kg.rdf.layout)."""
 
     @abstractmethod
     def remove_graph(self, graph_iri: str) -> bool:
-        """Delete one named graph; False when there was none."""
+        """Delete one named graph and the shared nodes only it referred to; False when there was none."""
+
+    def add_pages(self, pages: list) -> None:
+        """Write many pages (kg.ingest.PageQuads: a page's N-Quads and its shared statements), each as
+        replace_graph would; backends with a bulk path override this."""
+        for page in pages:
+            self.replace_graph(page.graph, page.quads())
+
+    def optimize(self) -> None:
+        """Compact storage after a large write, so readers do not replay a long log (a server compacts its own)."""
+        return None
+
+    def search_labels(self, query: str, limit: int = 20) -> list | None:
+        """Shared nodes whose names hold `query` from a text index (kg.rdf.labels.Hit); None when the
+        backend keeps no index, and the caller scans labels with SPARQL."""
+        return None
+
+    def _references(self, graph_iri: str) -> set[str]:
+        rows = self.query(layout.references_query(graph_iri), default_graph=[])
+        assert isinstance(rows, list)
+        return {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
 
     @abstractmethod
     def graphs(self) -> list[str]:
@@ -186,6 +198,10 @@ class EmbeddedStore(Store):
         Path(path).mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
         self._store: ox.Store | None = ox.Store(str(path))
+        indexed = (self.path / FILE_NAME).exists()
+        self.labels = LabelIndex(self.path / FILE_NAME)
+        if not indexed and next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
+            self.labels.mark_stale()  # a store written by other means (bulk_load, an older kg): index at first search
         self.version = 0
         self.flush_writes = False
 
@@ -201,26 +217,101 @@ class EmbeddedStore(Store):
             self.store.flush()
         self.version += 1
 
+    def _refs_in(self, graph: ox.NamedNode) -> set[str]:
+        return layout.references(q.triple for p in layout.REFERENCES
+                                 for q in self.store.quads_for_pattern(None, p, None, graph))
+
+    def _reindex(self, nodes: set[str]) -> None:
+        """Index these shared nodes' names anew from the store: a write dropped or renamed some of them."""
+        self.labels.remove(nodes)
+        self.labels.add(q for n in nodes for q in self.store.quads_for_pattern(ox.NamedNode(n), None, None, None))
+
+    @staticmethod
+    def _described(triples: Iterable[ox.Triple]) -> set[str]:
+        """Shared nodes a page graph itself describes: not this layout, but a graph another tool may PUT."""
+        return {t.subject.value for t in triples
+                if isinstance(t.subject, ox.NamedNode) and iris.is_shared(t.subject.value)}
+
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
-        triples = page_triples(graph_iri, quads)
+        triples, shared = layout.split(graph_iri, quads)
         node = ox.NamedNode(graph_iri)
+        shared_node = ox.NamedNode(iris.shared_graph_iri())
         current = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+        new_shared = [ox.Quad(t.subject, t.predicate, t.object, shared_node) for t in shared]
+        new_shared = [q for q in new_shared if q not in self.store]
         if not current:
             # A new page: `extend` is one transaction too, and twice as fast as a SPARQL update.
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples] + new_shared)
             self._written()
-        elif current != set(triples):
-            # One SPARQL update is one transaction: no reader sees the page half-replaced.
-            self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n" + insert_data(graph_iri, triples))
-            self._written()
+            described = self._described(triples)
+            self.labels.add(new_shared + [t for t in triples if t.subject.value in described])
+            return
+        if current == set(triples) and not new_shared:
+            return
+        dropped = layout.references(current) - layout.references(triples)
+        steps = [f"DROP SILENT GRAPH <{graph_iri}>", layout.insert_data(graph_iri, triples)]
+        if new_shared:
+            steps.append(layout.insert_data(shared_node.value, [q.triple for q in new_shared]))
+        orphans = layout.drop_orphans(dropped)
+        if orphans:
+            steps.append(orphans)
+        # One SPARQL update is one transaction: no reader sees the page half-replaced.
+        self.store.update(" ;\n".join(steps))
+        self._written()
+        self.labels.add(new_shared)
+        self._reindex(dropped | self._described(current) | self._described(triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self.store.contains_named_graph(node):
             return False
-        self.store.remove_graph(node)
+        refs = self._refs_in(node)
+        described = {q.subject.value for kind in KINDS
+                     for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), node)}
+        orphans = layout.drop_orphans(refs)
+        if orphans:
+            self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n{orphans}")
+        else:
+            self.store.remove_graph(node)
         self._written()
+        self._reindex(refs | described)
         return True
+
+    def add_pages(self, pages: list) -> None:
+        """New pages go to the bulk loader together as N-Quads bytes, parsed in Rust (no transaction: an
+        interrupted load is redone by ingesting again, which replaces); pages already stored are replaced one
+        by one. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
+        fresh: list[bytes] = []
+        for page in pages:
+            if self.store.contains_named_graph(ox.NamedNode(page.graph)):
+                self.replace_graph(page.graph, page.quads())
+            else:
+                fresh += [page.nquads, page.shared]
+        if fresh:
+            try:
+                self.store.bulk_load(b"".join(fresh), format=ox.RdfFormat.N_QUADS)
+            finally:
+                self._written()
+            self.labels.add(q for page in pages for q in page.shared_quads())
+
+    def optimize(self) -> None:
+        self.store.flush()
+        self.store.optimize()
+
+    def rebuild_labels(self) -> None:
+        """Index the shared nodes' names anew (after writes the index did not see). Read by predicate from every
+        graph, so a store not yet migrated (names copied into page graphs) is indexed too."""
+        from kg.rdf.labels import NAME_PREDICATES
+
+        types = (q for kind in KINDS for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), None))
+        names = (q for p in NAME_PREDICATES for q in self.store.quads_for_pattern(None, p, None, None)
+                 if iris.is_shared(q.subject.value))
+        self.labels.rebuild(itertools.chain(types, names))
+
+    def search_labels(self, query: str, limit: int = 20) -> list | None:
+        if self.labels.stale:
+            self.rebuild_labels()
+        return self.labels.search(query, limit)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -243,23 +334,28 @@ class EmbeddedStore(Store):
                   named_graphs: list[str] | None = None) -> tuple[str, bytes]:
         return serialize_results(self._run(sparql, default_graph, named_graphs), accept)
 
+    def _changed_behind_index(self) -> None:
+        """A write the label index did not see: the next search rebuilds it."""
+        self._written()
+        self.labels.mark_stale()
+
     def update(self, sparql: str) -> None:
         try:
             self.store.update(sparql)
         finally:  # a failed update may still have changed the store
-            self._written()
+            self._changed_behind_index()
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         try:
             self.store.bulk_extend(quads)
         finally:
-            self._written()
+            self._changed_behind_index()
 
     def load_nquads(self, path: str | Path) -> None:
         try:  # RocksDB's bulk loader parses the file itself: no Python object per quad
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         finally:
-            self._written()
+            self._changed_behind_index()
 
     def quads(self) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
@@ -273,7 +369,7 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         self.store.extend(quads)  # one transaction
-        self._written()
+        self._changed_behind_index()
 
     def __len__(self) -> int:
         return len(self.store)
@@ -282,6 +378,7 @@ class EmbeddedStore(Store):
         if self._store is not None:
             self._store.flush()
             self._store = None
+            self.labels.close()
             gc.collect()  # RocksDB releases its lock only when the handle is freed
 
 

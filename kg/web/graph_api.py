@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, request
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 from kg.web.errors import ApiError
 from kg.web.executor import QueryFailed, QueryJob
-from kg.web.graph_view import Claim, GraphView, Info
+from kg.web.graph_view import CLAIM_LINKS, Claim, GraphView, Info
 
 bp = Blueprint("graph_api", __name__, url_prefix="/api/graph")
 
@@ -79,10 +79,13 @@ def _elements(nodes: list[Info], edges: list[tuple[str, str, str]]) -> dict[str,
     }
 
 
-def _claim_page(iris: list[str]) -> tuple[list[Claim], int, bool]:
-    """The first `limit` claims (by IRI) as rows, how many there are, and whether the list is cut."""
+def _claim_page(iri: str | None, predicates: tuple = CLAIM_LINKS, label: str | None = None,
+                ) -> tuple[list[Claim], int, bool]:
+    """Up to `limit` claims of a node (or of a metric written only as `label`) as rows, how many there are,
+    and whether the list is cut; the store stops at the limit however many claims the node has."""
     limit = _int("limit", CLAIM_LIMIT, 1, MAX_CLAIM_LIMIT)
-    return _view().claim_rows(iris[:limit]), len(iris), len(iris) > limit
+    iris, total = _view().claims_page(iri, predicates, limit, label)
+    return _view().claim_rows(iris), total, total > limit
 
 
 def _parents(found: Info) -> list[dict[str, str]]:
@@ -107,33 +110,16 @@ def _parents(found: Info) -> list[dict[str, str]]:
 def search() -> dict[str, Any]:
     q = _text("q")
     assert q is not None
-    limit = _int("limit", 20, 1, 200)
-    needle = q.casefold()
-    found: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
-    for entity in _view().index.entities():
-        names = [("label", entity.label)] + [("alias", a) for a in entity.aliases]
-        if entity.code:
-            names.append(("code", entity.code))
-        best: tuple[int, str] | None = None
-        for match, name in names:
-            text = name.casefold()
-            rank = 0 if text == needle else 1 if text.startswith(needle) else 2 if needle in text else None
-            if rank is not None and (best is None or rank < best[0]):
-                best = (rank, match)
-        if best is not None:
-            found.append(((best[0], len(entity.label), entity.iri), {
-                "iri": entity.iri, "label": entity.label, "type": entity.kind, "code": entity.code,
-                "match": best[1],
-            }))
-    found.sort(key=lambda item: item[0])
-    return {"results": [item for _, item in found[:limit]]}
+    return {"results": _view().search(q, _int("limit", 20, 1, 200))}
 
 
 @bp.get("/node")
 def node() -> dict[str, Any]:
     found = _known("iri")
-    claims = [found.iri] if found.kind == "claim" else _view().claims_linked(found.iri)
-    rows, total, capped = _claim_page(claims)
+    if found.kind == "claim":
+        rows, total, capped = _view().claim_rows([found.iri]), 1, False
+    else:
+        rows, total, capped = _claim_page(found.iri)
     return {
         "iri": found.iri,
         "type": found.kind,
@@ -169,8 +155,7 @@ def compare() -> dict[str, Any]:
     metric = _text("metric")
     assert metric is not None
     metric_iri = view.metric_named(metric)
-    claims = view.claims_linked(metric_iri, (KG.metric,)) if metric_iri else view.claims_with_metric_label(metric)
-    rows, total, capped = _claim_page(claims)
+    rows, total, capped = _claim_page(metric_iri, (KG.metric,), label=metric)
     out = [{
         "region": claim["region"],
         "region_iri": claim["_links"]["region"],
@@ -256,7 +241,7 @@ def programs() -> dict[str, Any]:
     found = _known("iri")
     if found.kind != "program":
         raise ApiError(404, f"{found.iri!r} is not a program")
-    rows, total, capped = _claim_page(view.claims_linked(found.iri, (KG.program,)))
+    rows, total, capped = _claim_page(found.iri, (KG.program,))
     regions = {o for p, o in found.links() if p == SCHEMA.areaServed.value}
     regions |= {c["_links"]["region"] for c in rows if c["_links"]["region"]}
     agencies = {c["_links"]["agency"] for c in rows if c["_links"]["agency"]}

@@ -160,6 +160,33 @@ class GraphView:
         self.store = store
         self.index = EntityIndex(store)
 
+    def search(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """Entities whose label, alias or region code holds `query`: exact first, then prefix, then substring,
+        shorter labels first. From the store's text index (kg.rdf.labels) when it keeps one; else (a remote
+        store) a scan of the names this view holds."""
+        hits = self.store.search_labels(query, limit)
+        if hits is not None:
+            return [{"iri": h.iri, "label": h.label, "type": h.kind, "code": h.code, "match": h.match} for h in hits]
+        needle = query.casefold()
+        found: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
+        for entity in self.index.entities():
+            names = [("label", entity.label)] + [("alias", a) for a in entity.aliases]
+            if entity.code:
+                names.append(("code", entity.code))
+            best: tuple[int, str] | None = None
+            for match, name in names:
+                text = name.casefold()
+                rank = 0 if text == needle else 1 if text.startswith(needle) else 2 if needle in text else None
+                if rank is not None and (best is None or rank < best[0]):
+                    best = (rank, match)
+            if best is not None:
+                found.append(((best[0], len(entity.label), entity.iri), {
+                    "iri": entity.iri, "label": entity.label, "type": entity.kind, "code": entity.code,
+                    "match": best[1],
+                }))
+        found.sort(key=lambda item: item[0])
+        return [item for _, item in found[:limit]]
+
     def _select(self, sparql: str) -> list[dict[str, Term | None]]:
         rows = self.store.query(sparql)
         assert isinstance(rows, list)
@@ -354,6 +381,24 @@ class GraphView:
         return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
                        if isinstance(r["c"], ox.NamedNode)})
 
+    def claims_page(self, iri: str | None, predicates: Iterable[ox.NamedNode] = CLAIM_LINKS, limit: int = 500,
+                    label: str | None = None) -> tuple[list[str], int]:
+        """The first `limit` claims by IRI linking to `iri` by any of the predicates (or, with `label`, whose
+        metric is only written as that text), and how many there are. The engine sorts and cuts, and counts the
+        rest without returning them: a node with a million claims costs a sort and a count, not a list."""
+        if iri is not None:
+            term = ox.NamedNode(iri)
+            union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in predicates)
+        else:
+            union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
+                                   for lit in (ox.Literal(label or ""), ox.Literal(label or "", language="zh")))
+        rows = self._select(f"SELECT DISTINCT ?c WHERE {{ {union} FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT {limit + 1}")
+        found = [r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)]
+        if len(found) <= limit:
+            return found, len(found)
+        count = self._select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {union} }}")[0]["n"]
+        return found[:limit], int(count.value) if count is not None else len(found)
+
     def claim_rows(self, iris: list[str]) -> list[Claim]:
         """Flat claim rows (the shape of `kg claims --format jsonl`) for the given claims, in that order."""
         if not iris:
@@ -446,13 +491,6 @@ class GraphView:
         union = " UNION ".join(f"{{ ?m {p} {lit} }}" for p in (SKOS.prefLabel, SKOS.altLabel) for lit in literals)
         rows = self._select(f"SELECT DISTINCT ?m WHERE {{ {union} ?m {RDF.type} {KG.Metric} }} LIMIT 1")
         return rows[0]["m"].value if rows and rows[0]["m"] is not None else None
-
-    def claims_with_metric_label(self, name: str) -> list[str]:
-        """Claims whose metric is only written as text (no metric node)."""
-        union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
-                               for lit in (ox.Literal(name), ox.Literal(name, language="zh")))
-        return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
-                       if r["c"] is not None})
 
 
 @dataclass

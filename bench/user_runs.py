@@ -1,0 +1,424 @@
+"""What users run, each figure beside its anchor measured in the same run (issue 17).
+
+`python -m bench.user_runs --size 5MB` generates (or reuses) a corpus, then:
+
+* extraction: `process_file` over a sample of its pages vs jieba's precise cut
+  (`jieba.lcut`) of the same text, both in CPU seconds of this process;
+* ingest: `kg ingest --jobs N` wall time and peak RSS vs `pyoxigraph`
+  `Store.bulk_load` of the very quads it stored (exported to N-Quads first),
+  store size on disk vs the text, quads per claim;
+* queries: the SPARQL editor's examples (kg/web/static/queries/*.rq) and the
+  two queries the browser sends itself (read out of kg/web/static/js/api.js)
+  through `kg serve`'s /sparql vs `oxigraph serve-read-only` on the same store
+  (union default graph); every graph-API call the browser makes
+  (js/api.js: search, node, neighborhood, compare, programs, conflicts) on
+  `kg serve`; 16 clients sending a light query to both servers.
+
+Runs alternate between the two servers so both meet the same machine load. It
+prints a JSON report and a Markdown section for bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from bench import ROOT, PeakRSS, load_average, machine, median, percentile
+from bench.corpus import parse_size
+from bench.ingest_scale import corpus_of
+
+QUERIES = ROOT / "kg" / "web" / "static" / "queries"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+API_JS = ROOT / "kg" / "web" / "static" / "js" / "api.js"
+JSON_RESULTS = "application/sparql-results+json"
+LIGHT = "SELECT ?s WHERE { ?s a <https://kg.example.org/ontology#Region> } LIMIT 1"
+BUSY = """SELECT ?x (COUNT(?c) AS ?n) WHERE {
+  { SELECT ?c WHERE { ?c a <https://kg.example.org/ontology#Claim> } LIMIT 2000 }
+  ?c <https://kg.example.org/ontology#%s> ?x } GROUP BY ?x ORDER BY DESC(?n) LIMIT 1"""
+SAMPLE_BYTES = 1_000_000  # text the extraction and jieba anchors run over
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection (standard library), so the figures hold the server's cost."""
+
+    def __init__(self, port: int, timeout: float = 120) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+    def get(self, path: str, params: dict[str, Any], accept: str = "application/json") -> tuple[float, bytes, int]:
+        started = time.perf_counter()
+        self.connection.request("GET", f"{path}?{urllib.parse.urlencode(params)}", headers={"Accept": accept})
+        response = self.connection.getresponse()
+        body = response.read()
+        return time.perf_counter() - started, body, response.status
+
+
+def _wait(port: int, path: str, process: subprocess.Popen, params: dict[str, str]) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if Client(port, 5).get(path, params)[2] == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server on port {port} did not start")
+        time.sleep(0.3)
+
+
+@contextmanager
+def servers(store: Path):
+    """`kg serve` and `oxigraph serve-read-only` on the same store folder: yields (kg port, oxigraph port)."""
+    kg_port, ox_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kg = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(kg_port),
+                           "--timeout", "60"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    oxi = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(kg_port, "/sparql", kg, {"query": "ASK {}"})
+        _wait(ox_port, "/query", oxi, {"query": "ASK {}"})
+        yield kg_port, ox_port
+    finally:
+        for process in (kg, oxi):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def editor_queries() -> dict[str, str]:
+    """The SPARQL editor's examples and the browser's own SELECTs (from js/api.js), by name."""
+    found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(QUERIES.glob("*.rq"))}
+    for name, text in re.findall(r"const (\w+) = `([^`]*)`", API_JS.read_text(encoding="utf-8")):
+        found[f"browser: {name}"] = text
+    return found
+
+
+def _rows(body: bytes) -> list[dict]:
+    return json.loads(body)["results"]["bindings"]
+
+
+def time_sparql(kg_port: int, ox_port: int, sparql: str, runs: int, timeout: float) -> dict[str, Any]:
+    """p50/p95 of one query on both servers, alternating; a server that does not answer within `timeout`
+    is reported as such (its connection is dropped, so the next query gets a fresh one)."""
+    kg, oxi = Client(kg_port, timeout), Client(ox_port, timeout)
+    kg_times, ox_times, rows = [], [], 0
+    for run in range(runs + 1):  # the first run warms the caches and is not counted
+        try:
+            seconds, body, status = kg.get("/sparql", {"query": sparql}, JSON_RESULTS)
+        except TimeoutError:
+            return {"status": "timeout", "error": f"kg serve: no answer within {timeout:g} s"}
+        if status != 200:
+            return {"status": status, "error": body[:300].decode(errors="replace")}
+        try:
+            ox_seconds, _, _ = oxi.get("/query", {"query": sparql, "union-default-graph": ""}, JSON_RESULTS)
+        except TimeoutError:
+            return {"status": "timeout", "error": f"oxigraph: no answer within {timeout:g} s (kg serve: "
+                                                  f"{seconds * 1e3:.0f} ms)"}
+        rows = len(_rows(body))
+        if run:
+            kg_times.append(seconds)
+            ox_times.append(ox_seconds)
+    return {"rows": rows, "kg_p50": median(kg_times), "kg_p95": percentile(kg_times, 95),
+            "ox_p50": median(ox_times), "ox_p95": percentile(ox_times, 95)}
+
+
+def graph_calls(kg: Client) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The browser's graph-API calls (js/api.js), aimed at the busiest region, agency, program and metric
+    among a sample of claims (picked by a bounded query, so the pick costs the same at every size)."""
+    busy = {}
+    for link in ("region", "agency", "program", "metric"):
+        rows = _rows(kg.get("/sparql", {"query": BUSY % link}, JSON_RESULTS)[1])
+        busy[link] = rows[0]["x"]["value"] if rows else ""
+    return {
+        "search 县 (one character)": ("/api/graph/search", {"q": "县", "limit": 20}),
+        "search 教育局": ("/api/graph/search", {"q": "教育局", "limit": 20}),
+        "node (a busy region)": ("/api/graph/node", {"iri": busy["region"]}),
+        "neighborhood (a busy region, depth 1)": ("/api/graph/neighborhood", {"iri": busy["region"], "depth": 1,
+                                                                               "limit": 200}),
+        "node (a busy agency)": ("/api/graph/node", {"iri": busy["agency"]}),
+        "compare (a busy metric)": ("/api/graph/compare", {"metric": busy["metric"]}),
+        "programs (a busy program)": ("/api/graph/programs", {"iri": busy["program"]}),
+        "conflicts": ("/api/graph/conflicts", {}),
+    }
+
+
+def time_calls(port: int, calls: dict[str, tuple[str, dict[str, Any]]], runs: int, timeout: float) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, (path, params) in calls.items():
+        client, times = Client(port, timeout), []
+        for run in range(runs + 1):
+            try:
+                seconds, body, status = client.get(path, params)
+            except TimeoutError:
+                found[name] = {"status": "timeout", "error": f"no answer within {timeout:g} s"}
+                break
+            if status != 200:
+                found[name] = {"status": status, "error": body[:300].decode(errors="replace")}
+                break
+            if run:
+                times.append(seconds)
+        else:
+            found[name] = {"p50": median(times), "p95": percentile(times, 95), "bytes": len(body)}
+    return found
+
+
+def throughput(port: int, path: str, params: dict[str, str], clients: int, seconds: float) -> float:
+    """Requests per second answered for `clients` threads, each on its own keep-alive connection."""
+    stop = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def run(n: int) -> None:
+        client = Client(port)
+        while time.monotonic() < stop:
+            if client.get(path, params, JSON_RESULTS)[2] == 200:
+                counts[n] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / seconds
+
+
+def extraction_vs_jieba(corpus: Path) -> dict[str, float]:
+    """CPU seconds of extraction and of jieba's precise cut over the same ~1 MB of pages (one process)."""
+    import jieba
+
+    from kg.pipeline import process_file
+    from kg.text import read_page
+
+    paths, size = [], 0
+    for path in sorted(corpus.rglob("*.txt")):
+        paths.append(path)
+        size += path.stat().st_size
+        if size >= SAMPLE_BYTES:
+            break
+    texts = [read_page(p).raw for p in paths]
+    jieba.lcut(texts[0])  # loads the dictionary outside the timing
+    process_file(paths[0])
+    started = time.process_time()
+    for text in texts:
+        jieba.lcut(text)
+    jieba_cpu = time.process_time() - started
+    started = time.process_time()
+    for path in paths:
+        process_file(path)
+    extract_cpu = time.process_time() - started
+    mb = size / 1e6
+    return {"mb": mb, "extract_mb_per_cpu_s": mb / extract_cpu, "jieba_mb_per_cpu_s": mb / jieba_cpu}
+
+
+def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
+    """`kg ingest` into a fresh store, then bulk_load of the quads it stored into another fresh store."""
+    shutil.rmtree(store, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(corpus), "--store", str(store),
+                                "--jobs", str(jobs)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    with PeakRSS(process.pid, interval=0.5) as rss:
+        _, err = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode not in (0, 2):
+        raise RuntimeError(f"kg ingest failed: {err[-2000:]!r}")
+    text = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+    store_bytes = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+    db = ox.Store.read_only(str(store))
+    quads = len(db)
+    claims = int(next(iter(db.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a "
+                                     "<https://kg.example.org/ontology#Claim> } }")))["n"].value)
+    dump = store.parent / "anchor.nq"
+    with dump.open("wb") as out:
+        db.dump(out, format=ox.RdfFormat.N_QUADS)
+    del db
+    anchor = store.parent / "anchor-store"
+    shutil.rmtree(anchor, ignore_errors=True)
+    started = time.perf_counter()
+    fresh = ox.Store(str(anchor))
+    fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    fresh.flush()
+    bulk = time.perf_counter() - started
+    del fresh
+    shutil.rmtree(anchor, ignore_errors=True)
+    dump.unlink()
+    return {"wall_s": wall, "bulk_load_s": bulk, "text_mb": text / 1e6, "store_mb": store_bytes / 1e6,
+            "quads": quads, "claims": claims, "peak_rss_mib": rss.mib, "jobs": jobs}
+
+
+def ms(seconds: float) -> str:
+    """Milliseconds, with a decimal below 10 ms."""
+    return f"{seconds * 1e3:.1f}" if seconds < 0.01 else f"{seconds * 1e3:.0f}"
+
+
+def write_section(path: Path, size: str, section: str) -> None:
+    """Replace (or append) the section for this size between its markers in RESULTS.md."""
+    start, end = f"<!-- user-runs {size} -->", f"<!-- /user-runs {size} -->"
+    text = path.read_text(encoding="utf-8")
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
+    """A store `factor` times the size of `source`: its page graphs copied under new document names (page,
+    article, claim and graph IRIs change), its shared graph once, as years of the same papers would name
+    the same places; bulk-loaded and compacted. For query figures at a size extraction here cannot reach."""
+    from kg.rdf import iris
+    from kg.rdf.store import EmbeddedStore
+
+    shared = iris.shared_graph_iri()
+    db = ox.Store.read_only(str(source))
+    docs = {q.object.value: q.graph_name.value for q in db.quads_for_pattern(
+        None, ox.NamedNode("https://schema.org/name"), None, None)
+        if q.subject.value.startswith(iris.base() + "page/")}
+    nquads = out.with_suffix(".nq")
+    shutil.rmtree(out, ignore_errors=True)
+    with nquads.open("wb") as stream:
+        stream.write(ox.serialize(db.quads_for_pattern(None, None, None, ox.NamedNode(shared)),
+                                  format=ox.RdfFormat.N_QUADS))
+        for doc, graph in docs.items():
+            page = ox.serialize(db.quads_for_pattern(None, None, None, ox.NamedNode(graph)),
+                                format=ox.RdfFormat.N_QUADS)
+            for copy in range(factor):
+                stream.write(page.replace(doc.encode(), f"r{copy:03d}-{doc}".encode()) if copy else page)
+    del db
+    started = time.perf_counter()
+    with PeakRSS(interval=0.5) as rss:
+        with EmbeddedStore(out) as store:
+            store.load_nquads(nquads)
+            store.optimize()
+            store.rebuild_labels()
+            quads = len(store)
+    seconds = time.perf_counter() - started
+    nquads.unlink()
+    return {"factor": factor, "pages": len(docs) * factor, "quads": quads, "load_s": seconds,
+            "peak_rss_mib": rss.mib, "store_mb": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6}
+
+
+def render(report: dict[str, Any]) -> str:
+    size = report["size"]
+    lines = [f"### {size} ({report['when']}, load average {report['load_average']:.1f})", ""]
+    if "replicated" in report:
+        r = report["replicated"]
+        lines += [f"Store built by replication, not extraction: the {report['source']} store's page graphs copied "
+                  f"{r['factor']}× under new document names ({r['pages']:,} pages, {r['quads']:,} quads, "
+                  f"{r['store_mb']:,.0f} MB on disk), bulk-loaded, compacted and indexed in {r['load_s']:.0f} s "
+                  f"(peak RSS {r['peak_rss_mib']:.0f} MiB).", ""]
+    if "ingest" in report:
+        i = report["ingest"]
+        lines += [
+            "| figure | this project | anchor, same run |", "|---|---|---|",
+            f"| `kg ingest --jobs {i['jobs']}`, text → queryable store | {i['wall_s']:.1f} s "
+            f"({i['text_mb'] / i['wall_s']:.2f} MB of text/s; {i['quads'] / i['wall_s'] / 1e3:.0f} k quads/s) | "
+            f"`bulk_load` of its {i['quads']:,} quads: {i['bulk_load_s']:.1f} s "
+            f"(ingest = {i['wall_s'] / i['bulk_load_s']:.1f}×) |",
+            f"| store on disk | {i['store_mb']:.0f} MB for {i['text_mb']:.1f} MB of text "
+            f"({i['store_mb'] / i['text_mb']:.0f}×); {i['quads'] / i['claims']:.1f} quads per claim "
+            f"({i['claims']:,} claims) | target ≤ 20× |",
+            f"| ingest peak RSS (process tree) | {i['peak_rss_mib']:.0f} MiB | target ≤ 2 GiB |",
+        ]
+    if "extraction" in report:
+        e = report["extraction"]
+        lines.append(f"| extraction, text → claims ({e['mb']:.1f} MB sample) | {e['extract_mb_per_cpu_s']:.2f} MB per "
+                     f"CPU-second | jieba precise cut: {e['jieba_mb_per_cpu_s']:.2f} MB/CPU-s "
+                     f"(extraction = {e['extract_mb_per_cpu_s'] / e['jieba_mb_per_cpu_s']:.2f}×) |")
+    lines += ["", "| query (SPARQL editor / browser) | rows | `kg serve` /sparql p50 / p95 ms | "
+              "`oxigraph serve-read-only` p50 / p95 ms | ratio (p50) |", "|---|---|---|---|---|"]
+    for name, q in report["sparql"].items():
+        if "error" in q:
+            lines.append(f"| {name} | — | HTTP {q['status']}: {' '.join(q['error'].split())[:80]} | — | — |")
+            continue
+        lines.append(f"| {name} | {q['rows']} | {ms(q['kg_p50'])} / {ms(q['kg_p95'])} | "
+                     f"{ms(q['ox_p50'])} / {ms(q['ox_p95'])} | {q['kg_p50'] / q['ox_p50']:.2f}× |")
+    lines += ["", "| graph-API call (as the browser sends it) | p50 / p95 ms | answer bytes |", "|---|---|---|"]
+    for name, c in report["graph_api"].items():
+        if "error" in c:
+            lines.append(f"| {name} | HTTP {c['status']}: {' '.join(c['error'].split())[:80]} | — |")
+            continue
+        lines.append(f"| {name} | {ms(c['p50'])} / {ms(c['p95'])} | {c['bytes']:,} |")
+    t = report["throughput"]
+    lines += ["", f"16 clients, a light query (`{LIGHT}`): `kg serve` {t['kg']:.0f} requests/s, "
+              f"`oxigraph serve-read-only` {t['oxigraph']:.0f} requests/s ({t['kg'] / t['oxigraph']:.2f}×).", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.user_runs", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="5MB")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each throughput run")
+    parser.add_argument("--timeout", type=float, default=120.0, help="longest wait for one answer")
+    parser.add_argument("--cache", default=str(ROOT / "data" / "bench"))
+    parser.add_argument("--store", help="store folder (default: under --cache, rebuilt by ingest)")
+    parser.add_argument("--reuse", action="store_true", help="query the store as it is: no ingest, no extraction")
+    parser.add_argument("--replicate", type=int, help="build the store by copying --size's store this many times")
+    parser.add_argument("--write", action="store_true",
+                        help="put the Markdown section into bench/RESULTS.md (replacing this size's last one)")
+    args = parser.parse_args(argv)
+    cache = Path(args.cache)
+    corpus = corpus_of(parse_size(args.size), args.seed, cache)
+    store = Path(args.store) if args.store else cache / f"store-{args.size}"
+    report: dict[str, Any] = {"size": args.size, "machine": machine(),
+                              "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if args.replicate:
+        report["source"], report["size"] = args.size, f"{args.size} × {args.replicate} (replicated)"
+        store = cache / f"store-{args.size}x{args.replicate}"
+        report["replicated"] = replicated_store(cache / f"store-{args.size}", args.replicate, store)
+        print(json.dumps(report["replicated"]), file=sys.stderr)
+    elif not args.reuse:
+        report["ingest"] = ingest(corpus, store, args.jobs)
+        print(json.dumps(report["ingest"]), file=sys.stderr)
+        report["extraction"] = extraction_vs_jieba(corpus)
+    with servers(store) as (kg_port, ox_port):
+        report["sparql"] = {name: time_sparql(kg_port, ox_port, text, args.runs, args.timeout)
+                            for name, text in editor_queries().items()}
+        report["sparql"]["a light query (per-request overhead)"] = time_sparql(kg_port, ox_port, LIGHT, 20, 60)
+        report["graph_api"] = time_calls(kg_port, graph_calls(Client(kg_port, 300)), args.runs, args.timeout)
+        report["throughput"] = {
+            "kg": throughput(kg_port, "/sparql", {"query": LIGHT}, args.clients, args.seconds),
+            "oxigraph": throughput(ox_port, "/query", {"query": LIGHT, "union-default-graph": ""}, args.clients,
+                                   args.seconds),
+        }
+    report["load_average"] = load_average()
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    section = render(report)
+    print(section)
+    if args.write:
+        write_section(RESULTS, report["size"], section)
+
+
+if __name__ == "__main__":
+    main()

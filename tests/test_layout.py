@@ -1,0 +1,75 @@
+"""The lean layout: shared nodes once in their own graph, pages referring to them, old stores migrated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.rdf import iris
+from kg.rdf.layout import migrate
+from kg.rdf.mapping import to_quads
+from kg.rdf.store import EmbeddedStore, open_store
+from kg.rdf.synth import synthetic_extraction
+from kg.rdf.validate import validate
+from kg.rdf.vocab import OA, SKOS
+
+DATA = Path(__file__).parent / "data"
+# Written by the mapping before the shared graph (commit c41a27d) from synthetic_extraction(doc, 2, 3):
+# every page graph carries its own copy of the regions, agencies, programs and metrics it names.
+OLD_LAYOUT = DATA / "old_layout.nq"
+OLD_DOCS = ("old_a.txt", "old_b.txt")
+
+
+def current_quads() -> set[ox.Quad]:
+    return {q for doc in OLD_DOCS for q in to_quads(synthetic_extraction(doc, articles=2, claims_per_article=3))}
+
+
+def old_store(path: Path) -> EmbeddedStore:
+    store = open_store(path)
+    assert isinstance(store, EmbeddedStore)
+    store.load_nquads(OLD_LAYOUT)
+    return store
+
+
+def test_migrate_gives_what_ingesting_now_gives(tmp_path: Path) -> None:
+    with old_store(tmp_path / "db") as store:
+        before = len(store)
+        report = migrate(store)
+        assert report.graphs == 2
+        assert set(store.quads()) == current_quads()
+        assert len(store) < before
+        assert migrate(store).graphs == 0, "a migrated store is left alone"
+        conforms, text, violations = validate(store)
+        assert conforms, text
+
+
+def test_migrated_page_graphs_hold_no_copy_of_a_shared_node(tmp_path: Path) -> None:
+    with old_store(tmp_path / "db") as store:
+        migrate(store)
+        shared = ox.NamedNode(iris.shared_graph_iri())
+        for q in store.quads():
+            if q.graph_name != shared:
+                assert not iris.is_shared(q.subject.value)
+                assert q.predicate not in (SKOS.prefLabel, SKOS.altLabel, OA.prefix, OA.suffix)
+
+
+def test_kg_migrate_command_converts_and_indexes(tmp_path: Path) -> None:
+    old_store(tmp_path / "db").close()
+    result = CliRunner().invoke(main, ["migrate", "--store", str(tmp_path / "db")])
+    assert result.exit_code == 0, result.output
+    assert "migrated 2 page graph(s)" in result.output
+    with open_store(tmp_path / "db") as store:
+        assert set(store.quads()) == current_quads()
+        assert store.search_labels("区")
+
+
+def test_removing_every_page_empties_the_shared_graph(tmp_path: Path) -> None:
+    with old_store(tmp_path / "db") as store:
+        migrate(store)
+        for doc in OLD_DOCS:
+            assert store.remove_graph(iris.graph_iri(doc))
+        assert len(store) == 0
+        assert store.search_labels("区") == []
