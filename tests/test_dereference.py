@@ -39,3 +39,20 @@ def test_every_iri_minted_for_the_seeds_dereferences(seeded) -> None:
             missing.append((response.status_code, iri))
     print(f"\n{len(minted)} minted IRIs, {len(slashed)} with %2F, {len(missing)} not dereferenced")
     assert not missing, missing[:20]
+
+
+def test_the_shared_graph_dereferences_to_a_bounded_description(seeded) -> None:
+    """The shared graph is described (VoID), not dumped: at scale it holds every shared node."""
+    turtle = seeded.get("/shared", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    triples = [q.triple for q in ox.parse(turtle.content, format=ox.RdfFormat.TURTLE, base_iri=B)]
+    shared = ox.NamedNode(B + "shared")
+    void = "http://rdfs.org/ns/void#"
+    assert ox.Triple(shared, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode(void + "Dataset")) in triples
+    examples = [t.object for t in triples if t.predicate == ox.NamedNode(void + "exampleResource")]
+    assert 0 < len(examples) <= 200
+    assert all(seeded.get("/" + e.value[len(B):], headers={"Accept": "text/turtle"}).status_code == 200
+               for e in examples[:5])
+    page = seeded.get("/shared", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "共用" in page.text

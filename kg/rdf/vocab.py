@@ -42,6 +42,8 @@ QUDT = Namespace("http://qudt.org/schema/qudt/")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 CUR = Namespace("http://qudt.org/vocab/currency/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 PREFIXES: dict[str, str] = {
     "kg": KG.iri,
@@ -57,6 +59,8 @@ PREFIXES: dict[str, str] = {
     "qudt": QUDT.iri,
     "unit": UNIT.iri,
     "cur": CUR.iri,
+    "void": VOID.iri,
+    "dcterms": DCTERMS.iri,
 }
 
 # Base units the extractor writes (Quantity.unit) that a published QUDT unit names exactly.

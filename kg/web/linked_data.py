@@ -10,6 +10,7 @@ Lookups bind the IRI as a term (Store.quads_matching); it is never query text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -20,7 +21,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.rdf import iris
 from kg.rdf.export import prefixes
 from kg.rdf.store import Store
-from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS
+from kg.rdf.vocab import DCTERMS, KG, OA, PROV, RDF, SCHEMA, SKOS, VOID
 from kg.web.errors import ApiError
 from kg.web.graph_api import public
 from kg.web.graph_view import NODE_TYPES as NODE_KINDS
@@ -249,13 +250,39 @@ def resource(kind: str, rest: str) -> Response:
     triples = describe(iri) + content or referring(iri)
     if not triples:
         raise ApiError(404, f"nothing is known about {iri}")
+    members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})[:MAX_INCOMING]
+    return _answer(iri, kind, triples, members)
+
+
+@bp.route("/shared")
+def shared_graph() -> Response:
+    """The shared graph answers with a bounded VoID description, not its statements: it describes
+    every region, body, program and metric the store knows (millions of statements for a province's
+    decade); they are in the dumps, and each node dereferences on its own."""
+    iri = iris.shared_graph_iri()
+    if not _store().has_graph(iri):
+        raise ApiError(404, f"nothing is known about {iri}")
+    node = ox.NamedNode(iri)
+    subjects = (q.subject for q in _store().quads_matching(graph=node) if isinstance(q.subject, ox.NamedNode))
+    members = [s.value for s in islice(dict.fromkeys(subjects), MAX_INCOMING)]
+    triples = [
+        ox.Triple(node, RDF.type, VOID.Dataset),
+        ox.Triple(node, DCTERMS.title, ox.Literal("各版面共用的地区、机构、项目、组织与指标", language="zh")),
+        ox.Triple(node, VOID.dataDump, ox.NamedNode(request.host_url + "export.trig")),
+        *(ox.Triple(node, VOID.exampleResource, ox.NamedNode(m)) for m in members),
+    ]
+    return _answer(iri, "graph", triples, sorted(members))
+
+
+def _answer(iri: str, kind: str, triples: list[ox.Triple], members: list[str]) -> Response:
+    """A resource's triples as RDF for an RDF client, else its HTML page."""
     media = _media()
     if media != "text/html":
         return _rdf_response(triples, media)
-    members = sorted({t.subject.value for t in content if isinstance(t.subject, ox.NamedNode)})[:MAX_INCOMING]
     types = [CLASS_NAMES.get(local_name(t.object.value), local_name(t.object.value))
              for t in triples if t.subject.value == iri and t.predicate == RDF.type]
-    label = _first_literal(triples, iri, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText) or iri
+    names = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, DCTERMS.title, KG.quantityText)
+    label = _first_literal(triples, iri, *names) or iri
     incoming = _incoming(iri)
     named = {t.object.value for t in triples if t.subject.value == iri and isinstance(t.object, ox.NamedNode)}
     named |= {s.value for _, s in incoming if isinstance(s, ox.NamedNode)} | set(members)
