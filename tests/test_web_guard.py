@@ -115,3 +115,15 @@ def test_nesting_hidden_in_an_iri_like_run_is_counted() -> None:
     with pytest.raises(Refused, match="nests"):
         prescreen(deep)
     prescreen("SELECT * WHERE { ?s <http://e.org/wiki/A_(b)> ?o }")  # a real IRI with brackets is fine
+
+
+def test_data_blocks_are_read_as_plain_data_not_by_rdflib() -> None:
+    """A 400-triple INSERT DATA is checked quickly; what hides behind a DATA block is still found."""
+    triples = " ".join(f'<urn:s{k}> <urn:v> "v{k}" .' for k in range(400))
+    assert check_update(f"DROP SILENT GRAPH <urn:g> ; INSERT DATA {{ GRAPH <urn:g> {{ {triples} }} }}").form == "UPDATE"
+    for text in ['PREFIX e: <http://e/> INSERT DATA { e:a\\#b e:c e:d } ; LOAD <file:///etc/passwd>',
+                 'INSERT DATA { <urn:a> <urn:b> "}" } ; LOAD <file:///etc/passwd>']:
+        with pytest.raises(Refused, match="LOAD"):
+            check_update(text)
+    with pytest.raises((Refused, SyntaxError)):
+        check_update("INSERT DATA { ?s <urn:b> <urn:c> }")  # a variable is no data

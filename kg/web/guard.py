@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -46,7 +47,7 @@ _TOKEN = re.compile(
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<word>[\w\-.:%\\\u00b7]+)
+  | (?P<word>(?:[\w\-.:%\u00b7]|\\.)+)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
   | (?P<punct>.)
@@ -184,17 +185,63 @@ def check_query(text: str, allowed: frozenset[str] = frozenset()) -> Checked:
     return Checked(FORMS[body.name], "datasetClause" in body)  # CompValue.get answers its key when absent
 
 
+def _data_blocks(text: str) -> list[tuple[int, int]]:
+    """Where the contents of each top-level `INSERT DATA { … }` / `DELETE DATA { … }` lie, by the lexer."""
+    toks = list(tokens(text))
+    blocks, i = [], 0
+    while i + 2 < len(toks):
+        verb, data, brace = toks[i], toks[i + 1], toks[i + 2]
+        if verb.depth == 0 and verb.keyword in ("INSERT", "DELETE") and data.keyword == "DATA" and brace.text == "{":
+            end = next((j for j in range(i + 3, len(toks)) if toks[j].kind == "close" and toks[j].depth == 0), None)
+            if end is None:
+                break
+            blocks.append((brace.start + 1, toks[end].start))
+            i = end + 1
+        else:
+            i += 1
+    return blocks
+
+
+def _plain_data(content: str, prologue: Any) -> None:
+    """Refuse a DATA block that is not plain quads: it must read as TriG, which holds no operation."""
+    declarations = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in prologue.namespace_manager.namespaces())
+    base = str(prologue.base) if prologue.base else None
+    for candidate in (content, content + "\n."):  # SPARQL lets the last default-graph triple go without "."
+        try:
+            for _ in ox.parse(declarations + candidate, format=ox.RdfFormat.TRIG, base_iri=base):
+                pass
+            return
+        except SyntaxError:
+            continue
+    raise Refused("an INSERT DATA / DELETE DATA block could not be read as plain data")
+
+
 def check_update(text: str, allowed: frozenset[str] = frozenset()) -> Checked:
-    """Parse an update and refuse it if any operation reaches outside (see check_query)."""
+    """Parse an update and refuse it if any operation reaches outside (see check_query).
+
+    rdflib's grammar recurses once per triple of a DATA block (seconds for a
+    few hundred), so each `INSERT DATA` / `DELETE DATA` block is emptied for
+    rdflib and read instead by pyoxigraph's TriG parser, which accepts data and
+    nothing else: whatever the lexer took for a block must be plain quads.
+    """
     prescreen(text)
-    parsed = _parse(parseUpdate, text)
+    decoded = decode_escapes(text)
+    blocks = _data_blocks(decoded)
+    skeleton, last = [], 0
+    for start, end in blocks:
+        skeleton.append(decoded[last:start] + " ")
+        last = end
+    skeleton.append(decoded[last:])
+    parsed = _parse(parseUpdate, "".join(skeleton))
     names_dataset = False
-    prologue = None
+    prologue = translatePrologue([], None)
     operations = parsed["request"] if "request" in parsed else []
     for part_prologue, operation in zip(parsed["prologue"], operations, strict=False):
         prologue = translatePrologue(part_prologue, None, prologue=prologue)
         _reach(operation, prologue, allowed)
         names_dataset |= "using" in operation or "withClause" in operation
+    for start, end in blocks:
+        _plain_data(decoded[start:end], prologue)
     return Checked("UPDATE", names_dataset)
 
 
