@@ -145,6 +145,10 @@ def region_candidates(site: Site) -> list[Candidate]:
         pool.add(ix.entity(first), "paragraph_first")
     for entity, fact in _article_places(ix):
         pool.add(entity, fact)
+    if not before and not earlier and not any(_is_reference(m) for m in named):
+        # nothing in the sentence or the paragraph so far says whose figure it is: the report's own place's,
+        # the governing place when the headline or lead names it too
+        pool.add(_own_place(ix), "unsaid_governing")
     actor = ix.nearest_before("agency", sentence, number)
     if actor is not None:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
@@ -189,6 +193,15 @@ def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
         found += [(entity, "headline_short") for entity in ix.headline_places()]
         ix.cache["article_places"] = found
     return found  # type: ignore[return-value]
+
+
+def _own_place(ix: ArticleIndex) -> Entity | None:
+    """The governing place when the headline or the lead names it as well (read once per article)."""
+    if "own_place" not in ix.cache:
+        g = ix.governing
+        top = g is not None and (g.key in ix.headline_keys or g.key in ix.lead_keys or g in ix.headline_places())
+        ix.cache["own_place"] = g if top else None
+    return ix.cache["own_place"]  # type: ignore[return-value]
 
 
 def _region(ix: ArticleIndex, code: str | None) -> Entity | None:
