@@ -57,3 +57,21 @@ def test_two_bodies_joined_by_a_conjunction_are_two() -> None:
     assert _body("交通运输局和市公路局联合检查") == ("交通运输局", "agency")
     assert _body("妇女联合会举办讲座") == ("妇女联合会", "agency")
     assert _body("城北街道办事处组织居民") == ("城北街道办事处", "agency")
+
+
+def test_a_bare_level_word_before_a_field_of_government_names_a_body() -> None:
+    assert known_body_after("县就业局发布数据", 1).body == "就业局"
+    assert known_body_after("省环保厅通报", 1).body == "环保厅"
+    assert known_body_after("市城管局出动", 1).body == "城管局"
+    assert known_body_after("市民广场", 1) is None
+
+
+def test_a_fields_department_is_its_bureau() -> None:
+    assert _body("民政部门发放救助金") == ("民政部门", "agency")
+    assert canonical_body("民政部门") == "民政局"
+    assert canonical_body("人社部门") == "人力资源和社会保障局"
+    assert _body("相关部门联合检查") is None
+
+
+def test_handling_is_no_body() -> None:
+    assert _body("服务中心发挥经办作用") == ("服务中心", "agency")

@@ -191,3 +191,13 @@ def test_a_place_opening_a_firms_name_names_the_firm_not_the_place() -> None:
         ("region", "衡东县"), ("region", "大浦镇"),
         ("organization", "湖南荣桓科技有限公司"), ("organization", "长沙银行"),
     ]
+
+
+def test_a_report_comparing_three_counties_is_their_citys() -> None:
+    text = "桂东县受理120件，桂东县办结118件，汝城县受理98件，宜章县受理76件。"
+    page, arts = _page([text])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "郴州市"
+    page, arts = _page(["桂东县受理120件，桂东县办结118件，汝城县受理98件。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "桂东县"

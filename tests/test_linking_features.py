@@ -278,3 +278,10 @@ def test_the_fast_path_gives_what_the_registry_functions_give() -> None:
             with choosing(check):
                 find_claims(page, articles, list(entities), mentions)
     assert checked > 300
+
+
+def test_a_town_named_nowhere_is_not_proposed_as_a_villages_parent() -> None:
+    body = "苏仙区召开会议。凉伞坪村新建公园5个。"
+    assert value("region", "parent", body, (SX, VILLAGE), "苏仙区") == 1.0
+    with pytest.raises(AssertionError, match="no candidate"):
+        value("region", "parent", body, (SX, VILLAGE), "五盖山镇")

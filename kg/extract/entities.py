@@ -300,7 +300,27 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
         if any(name and name in article.headline for name in names):
             score[key] += 2
     best = max(score, key=lambda k: (score[k], -_LEVEL_ORDER[by_key[k].level or "county"], -first[k]))
-    return by_key[best]
+    return _compared_parent(by_key[best], by_key.values(), article.headline) or by_key[best]
+
+
+_COMPARED = 3  # sibling places an article must name to be a report on their parent
+
+
+def _compared_parent(best: Entity, named: Iterable[Entity], headline: str) -> Entity | None:
+    """The parent of the most named place, when the article names it beside two or more places of the
+    same level under the same parent and its headline does not name it: a city's report comparing its
+    counties ("A县办件120件，B市98件，C区76件") is the city's, however often one county comes up."""
+    region = gazetteer().regions.get(best.key)
+    if region is None or not region.parent or best.level not in ("county", "town"):
+        return None
+    short = region.short or region.name
+    if region.name in headline or short in headline:
+        return None
+    siblings = {e.key for e in named if e.level == best.level and e.parents and e.parents[0].code == region.parent}
+    if len(siblings) < _COMPARED:
+        return None
+    parent = gazetteer().regions.get(region.parent)
+    return next((e for e in named if e.key == region.parent), None) or (region_entity(parent) if parent else None)
 
 
 def resolve_reference(

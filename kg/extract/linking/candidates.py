@@ -43,6 +43,7 @@ _ADJACENT = 1  # characters (besides spaces, brackets and quotes) between a plac
 _RESPECTIVELY = "分别"
 _LIST_SEPARATORS = re.compile(r"^[、和及与]$")
 _LEVELS = ("province", "city", "county", "zone", "town", "village")
+_PARENT_LEVELS = ("province", "city", "county", "zone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,9 @@ def region_candidates(site: Site) -> list[Candidate]:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
     for candidate in list(pool.by_key.values()):
         for parent in candidate.entity.parents if candidate.entity else []:
-            pool.add(_region(ix, parent.code), "parent")
+            # a town or village above a named one, named nowhere itself, is not what a report speaks of
+            if parent.level in _PARENT_LEVELS or ix.count(parent.code):
+                pool.add(_region(ix, parent.code), "parent")
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
 
 
