@@ -201,3 +201,9 @@ def test_a_report_comparing_three_counties_is_their_citys() -> None:
     page, arts = _page(["桂东县受理120件，桂东县办结118件，汝城县受理98件。"])
     entities, mentions = find_entities(page, arts)
     assert governing_region(arts[0], mentions, entities).label == "桂东县"
+
+
+def test_a_bare_level_word_in_a_later_sentence_takes_the_articles_own_place() -> None:
+    page, arts = _page(["郴州市召开会议。", "郴州市代表发言。", "资兴市新建公园。", "市统计局发布数据。"])
+    entities, _ = find_entities(page, arts)
+    assert {e.label for e in entities if e.type == "agency"} == {"郴州市统计局"}

@@ -228,7 +228,7 @@ def _bodies(
         if match is None:
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
-        place = _resolve(level.group(), at, placed, governing, state.entities)
+        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, governing, state.entities)
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
@@ -240,6 +240,23 @@ def _bodies(
         mention = state.mention(entity.type, sentence, start, end, article.index, entity.key)
         if mention is not None and entity.type == "agency":
             placed.add(mention.start, entity)
+
+
+def _bare_place(
+    level: str, at: int, sentence_start: int, placed: _Placed, governing: Entity | None, known: dict[str, Entity]
+) -> Entity | None:
+    """The place a bare level word before a body stands for ("市就业局"): a place of that level named
+    earlier in the same sentence ("A市委、市政府"), else the article's own place or its ancestor of
+    that level (a report's "市热线办" is its city's, not the county-level city its last paragraph
+    named), else the nearest place of that level named before."""
+    start, entity = placed.nearest_at(level, at)
+    if entity is not None and start >= sentence_start:
+        return entity
+    if governing is not None:
+        for region in [gazetteer().regions.get(governing.key), *governing.parents]:
+            if region is not None and _region_fits(region, level):
+                return known.get(region.code) or region_entity(region)
+    return _resolve(level, at, placed, governing, known)
 
 
 def _chain_start(hits: list[RegionHit], i: int) -> int:
@@ -388,9 +405,13 @@ class _Placed:
             entities.insert(i, entity)
 
     def nearest(self, suffix: str, position: int) -> Entity | None:
+        return self.nearest_at(suffix, position)[1]
+
+    def nearest_at(self, suffix: str, position: int) -> tuple[int, Entity | None]:
+        """The nearest entity before `position` answering `suffix`, with its start (-1, None: none)."""
         starts, entities = self.lists.get(suffix, ([], []))
         i = bisect_left(starts, position)
-        return entities[i - 1] if i else None
+        return (starts[i - 1], entities[i - 1]) if i else (-1, None)
 
 
 def _region_fits(region: Region, suffix: str) -> bool:
