@@ -1,6 +1,6 @@
 """Body names after places: where they end, what they are, their canonical form."""
 
-from kg.extract.agencies import bare_level_at, body_after, canonical_body, known_body_after
+from kg.extract.agencies import bare_level_at, body_after, canonical_body, known_body_after, quoted_body_after
 
 
 def _body(text: str) -> tuple[str, str] | None:
@@ -75,3 +75,10 @@ def test_a_fields_department_is_its_bureau() -> None:
 
 def test_handling_is_no_body() -> None:
     assert _body("服务中心发挥经办作用") == ("服务中心", "agency")
+
+
+def test_a_quoted_service_name_followed_by_a_body_word_is_part_of_the_body() -> None:
+    match = quoted_body_after("“民生直通”服务中心受理诉求", 0)
+    assert (match.body, match.end) == ("民生直通服务中心", 10)
+    assert quoted_body_after("“两会”召开", 0) is None
+    assert quoted_body_after("服务中心", 0) is None

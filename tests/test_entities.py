@@ -207,3 +207,9 @@ def test_a_bare_level_word_in_a_later_sentence_takes_the_articles_own_place() ->
     page, arts = _page(["郴州市召开会议。", "郴州市代表发言。", "资兴市新建公园。", "市统计局发布数据。"])
     entities, _ = find_entities(page, arts)
     assert {e.label for e in entities if e.type == "agency"} == {"郴州市统计局"}
+
+
+def test_a_body_named_with_a_quoted_service_name_after_a_bare_level() -> None:
+    page, arts = _page(["浏阳市召开会议。", "今年以来，市“民生直通”服务中心共受理诉求120件。"])
+    entities, _ = find_entities(page, arts)
+    assert {e.label for e in entities if e.type == "agency"} == {"浏阳市民生直通服务中心"}

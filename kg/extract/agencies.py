@@ -126,6 +126,26 @@ def known_body_after(text: str, pos: int) -> BodyMatch | None:
     return match if match is not None and match.type == "agency" else None
 
 
+_QUOTES = {"“": "”", '"': '"'}
+_QUOTED_NAME = 8  # the longest quoted service name read inside a body's name
+
+
+def quoted_body_after(text: str, pos: int) -> BodyMatch | None:
+    """A body whose name holds a quoted service name at `pos` ("“一站通”服务中心": 一站通服务中心):
+    the quote is part of the name when a body word follows the closing mark at once."""
+    close = _QUOTES.get(text[pos : pos + 1])
+    if close is None:
+        return None
+    end = text.find(close, pos + 1, pos + 2 + _QUOTED_NAME)
+    inner = text[pos + 1 : end] if end > pos + 1 else ""
+    if not inner or not _NAME_CHARS.fullmatch(inner):
+        return None
+    match = body_after(text, end + 1)
+    if match is None or match.type != "agency":
+        return None
+    return BodyMatch(match.end, inner + match.body, "agency")
+
+
 def bare_level_at(text: str, i: int) -> bool:
     """True when text[i] is a level word standing alone for a place ("市医保局", "落实县委").
 

@@ -20,7 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.extract.agencies import LEVEL_CHARS, BodyMatch, bare_level_at, body_after, canonical_body, known_body_after
+from kg.extract.agencies import (
+    LEVEL_CHARS,
+    BodyMatch,
+    bare_level_at,
+    body_after,
+    canonical_body,
+    known_body_after,
+    quoted_body_after,
+)
 from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes
 from kg.extract.regions import RegionHit, RegionResolver
@@ -216,7 +224,7 @@ def _bodies(
     found: list[tuple[int, int, Entity, bool]] = []
     for n, hit in enumerate(region_hits):
         nxt = region_hits[n + 1].start if n + 1 < len(region_hits) else len(text)
-        match = body_after(text[:nxt], hit.end)
+        match = body_after(text[:nxt], hit.end) or quoted_body_after(text[:nxt], hit.end)
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
@@ -224,7 +232,7 @@ def _bodies(
         i = level.start()
         if i in taken or not bare_level_at(text, i):
             continue
-        match = known_body_after(text, i + 1)
+        match = known_body_after(text, i + 1) or quoted_body_after(text, i + 1)
         if match is None:
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
