@@ -213,3 +213,13 @@ def test_a_body_named_with_a_quoted_service_name_after_a_bare_level() -> None:
     page, arts = _page(["浏阳市召开会议。", "今年以来，市“民生直通”服务中心共受理诉求120件。"])
     entities, _ = find_entities(page, arts)
     assert {e.label for e in entities if e.type == "agency"} == {"浏阳市民生直通服务中心"}
+
+
+def test_an_article_naming_no_place_is_its_outlets() -> None:
+    page, arts = _page(["据郴州晚报报道，记者从市就业局获悉，全市新增就业5000人。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "郴州市"
+    assert {e.label for e in entities if e.type == "agency"} == {"郴州市就业局"}
+    page, arts = _page(["据报道，记者从市就业局获悉，全市新增就业5000人。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities) is None

@@ -317,7 +317,7 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
         score[m.key] = score.get(m.key, 0) + 1
         first.setdefault(m.key, n)
     if not score:
-        return None
+        return _outlet_place(article)
     for key in score:
         entity = by_key[key]
         region = gazetteer().regions.get(key)
@@ -326,6 +326,22 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
             score[key] += 2
     best = max(score, key=lambda k: (score[k], -_LEVEL_ORDER[by_key[k].level or "county"], -first[k]))
     return _compared_parent(by_key[best], by_key.values(), article.headline) or by_key[best]
+
+
+# the words a news outlet's name ends with: an outlet named for its place ("A市晚报") reports on it
+_OUTLET = re.compile(r"^(?:市|县|区)?(?:日报|晚报|都市报|商报|广播电视台|电视台|新闻网|融媒体中心)")
+
+
+def _outlet_place(article: Article) -> Entity | None:
+    """When an article names no place, the city or county whose name opens the name of the outlet its
+    headline or first sentence cites ("据A晚报报道，记者从市就业局获悉"): local news is its outlet's."""
+    places = gazetteer()
+    text = "".join((article.headline + (article.sentences[0].text if article.sentences else "")).split())
+    for _, end, name in places.scan(text):
+        entries = [e for e in places.names[name] if e.region.level in ("province", "city", "county")]
+        if _OUTLET.match(text[end : end + 6]) and len({e.region.code for e in entries}) == 1:
+            return region_entity(places.regions[entries[0].region.code])
+    return None
 
 
 _COMPARED = 3  # sibling places an article must name to be a report on their parent
