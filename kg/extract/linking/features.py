@@ -96,16 +96,10 @@ def _distance(name: str) -> Feature:
     return _bucket(_distance_bucket, name, doc)
 
 
-_TOP_ONLY = {"article_top", "headline_short", "parent"}
-
-
 def _proposal(site: Site, c: Candidate) -> str | None:
-    """How narrowly the candidate was proposed: only as a parent, only as a yardstick, or only for
-    being named at the article's top."""
+    """How narrowly the candidate was proposed: only as a parent, or only as a yardstick."""
     if c.facts == {"parent"}:
         return "only_parent"
-    if c.facts <= _TOP_ONLY and c.facts & {"article_top", "headline_short"}:
-        return "only_top"
     if "yardstick" in c.facts and not c.facts & {"clause", "sentence_before", "after_number"}:
         return "only_yardstick"
     return None
@@ -136,9 +130,6 @@ _ONLY_PARENT = _bucket(
     _proposal, "only_parent", "Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely it.")
 _ONLY_YARDSTICK = _bucket(
     _proposal, "only_yardstick", "In the sentence only as a yardstick or list member (\"在全省率先\"), not as subject.")
-_ONLY_TOP = _bucket(_proposal, "only_top", (
-    "Proposed only for being named in the headline or lead, not as the article's governing place nor near the "
-    "claim: the village a story opens on (\"去年B村的老人…\"), the county a ranking headline praises."))
 _SCOPE_FITS = _bucket(_scope, "fits", "The sentence's scope word (全县, 全市, 全省) names the candidate's level.")
 _SCOPE_MISFIT = _bucket(_scope, "misfit", "The sentence's scope word names another level (\"全县\" and a city).")
 _SCOPE_NONE = _bucket(_scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
@@ -253,7 +244,6 @@ REGION: dict[str, Feature] = {
     "only_listed": _only_listed,
     "parent": _fact("parent", "Above another candidate in the region hierarchy."),
     "only_parent": _ONLY_PARENT,
-    "only_top": _ONLY_TOP,
     "scope_fits": _SCOPE_FITS,
     "scope_misfit": _SCOPE_MISFIT,
     "contains_governing": _contains_governing,
