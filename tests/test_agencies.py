@@ -1,6 +1,6 @@
 """Body names after places: where they end, what they are, their canonical form."""
 
-from kg.extract.agencies import bare_level_at, body_after, canonical_body, known_body_after
+from kg.extract.agencies import bare_level_at, body_after, canonical_body, known_body_after, quoted_body_after
 
 
 def _body(text: str) -> tuple[str, str] | None:
@@ -57,3 +57,28 @@ def test_two_bodies_joined_by_a_conjunction_are_two() -> None:
     assert _body("交通运输局和市公路局联合检查") == ("交通运输局", "agency")
     assert _body("妇女联合会举办讲座") == ("妇女联合会", "agency")
     assert _body("城北街道办事处组织居民") == ("城北街道办事处", "agency")
+
+
+def test_a_bare_level_word_before_a_field_of_government_names_a_body() -> None:
+    assert known_body_after("县就业局发布数据", 1).body == "就业局"
+    assert known_body_after("省环保厅通报", 1).body == "环保厅"
+    assert known_body_after("市城管局出动", 1).body == "城管局"
+    assert known_body_after("市民广场", 1) is None
+
+
+def test_a_fields_department_is_its_bureau() -> None:
+    assert _body("民政部门发放救助金") == ("民政部门", "agency")
+    assert canonical_body("民政部门") == "民政局"
+    assert canonical_body("人社部门") == "人力资源和社会保障局"
+    assert _body("相关部门联合检查") is None
+
+
+def test_handling_is_no_body() -> None:
+    assert _body("服务中心发挥经办作用") == ("服务中心", "agency")
+
+
+def test_a_quoted_service_name_followed_by_a_body_word_is_part_of_the_body() -> None:
+    match = quoted_body_after("“民生直通”服务中心受理诉求", 0)
+    assert (match.body, match.end) == ("民生直通服务中心", 10)
+    assert quoted_body_after("“两会”召开", 0) is None
+    assert quoted_body_after("服务中心", 0) is None

@@ -191,3 +191,35 @@ def test_a_place_opening_a_firms_name_names_the_firm_not_the_place() -> None:
         ("region", "衡东县"), ("region", "大浦镇"),
         ("organization", "湖南荣桓科技有限公司"), ("organization", "长沙银行"),
     ]
+
+
+def test_a_report_comparing_three_counties_is_their_citys() -> None:
+    text = "桂东县受理120件，桂东县办结118件，汝城县受理98件，宜章县受理76件。"
+    page, arts = _page([text])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "郴州市"
+    page, arts = _page(["桂东县受理120件，桂东县办结118件，汝城县受理98件。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "桂东县"
+
+
+def test_a_bare_level_word_in_a_later_sentence_takes_the_articles_own_place() -> None:
+    page, arts = _page(["郴州市召开会议。", "郴州市代表发言。", "资兴市新建公园。", "市统计局发布数据。"])
+    entities, _ = find_entities(page, arts)
+    assert {e.label for e in entities if e.type == "agency"} == {"郴州市统计局"}
+
+
+def test_a_body_named_with_a_quoted_service_name_after_a_bare_level() -> None:
+    page, arts = _page(["浏阳市召开会议。", "今年以来，市“民生直通”服务中心共受理诉求120件。"])
+    entities, _ = find_entities(page, arts)
+    assert {e.label for e in entities if e.type == "agency"} == {"浏阳市民生直通服务中心"}
+
+
+def test_an_article_naming_no_place_is_its_outlets() -> None:
+    page, arts = _page(["据郴州晚报报道，记者从市就业局获悉，全市新增就业5000人。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities).label == "郴州市"
+    assert {e.label for e in entities if e.type == "agency"} == {"郴州市就业局"}
+    page, arts = _page(["据报道，记者从市就业局获悉，全市新增就业5000人。"])
+    entities, mentions = find_entities(page, arts)
+    assert governing_region(arts[0], mentions, entities) is None

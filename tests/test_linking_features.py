@@ -87,6 +87,8 @@ S = "苏仙区新建公园5个。"
 NEAR = "苏仙区召开会议，新建公园5个。"
 BACK = "苏仙区召开会议。新建公园5个。"
 TWO = "苏仙区召开会议。北湖区新建公园5个。"
+# a figure in a paragraph naming no place
+UNSAID = "苏仙区召开会议。\n今年新建公园5个。"
 # (slot, feature, where it fires, where it does not): each a (body, entities, label, keyword arguments)
 CASES = [
     ("region", "none", (S, (SX,), None, {}), (S, (SX,), "苏仙区", {})),
@@ -151,6 +153,8 @@ CASES = [
      ("苏仙区、北湖区新建公园5个。", (SX, BH), "北湖区", {})),
     ("region", "parent", (S, (SX,), "郴州市", {}), (S, (SX,), "苏仙区", {})),
     ("region", "only_parent", (S, (SX,), "郴州市", {}), (S, (SX,), "苏仙区", {})),
+    ("region", "unsaid_governing", (UNSAID, (SX,), "苏仙区", {"headline": "苏仙区工作综述"}),
+     ("苏仙区召开会议。\n北湖区新建公园5个。", (SX, BH), "苏仙区", {"headline": "苏仙区工作综述"})),
     ("region", "scope_fits", ("苏仙区召开会议。全区新建公园5个。", (SX,), "苏仙区", {}),
      ("苏仙区召开会议。全区新建公园5个。", (SX,), "郴州市", {})),
     ("region", "scope_misfit", ("苏仙区召开会议。全区新建公园5个。", (SX,), "郴州市", {}),
@@ -272,3 +276,10 @@ def test_the_fast_path_gives_what_the_registry_functions_give() -> None:
             with choosing(check):
                 find_claims(page, articles, list(entities), mentions)
     assert checked > 300
+
+
+def test_a_town_named_nowhere_is_not_proposed_as_a_villages_parent() -> None:
+    body = "苏仙区召开会议。凉伞坪村新建公园5个。"
+    assert value("region", "parent", body, (SX, VILLAGE), "苏仙区") == 1.0
+    with pytest.raises(AssertionError, match="no candidate"):
+        value("region", "parent", body, (SX, VILLAGE), "五盖山镇")

@@ -29,6 +29,7 @@ LEVEL_CHARS = "省市县区镇乡"
 _LEVELS = tuple(LEVEL_CHARS)  # a tuple: the empty string past a window's end is not in it
 _BARE_BEFORE = set('在由经向对与和及并让据称将把从跟同给被、，,。；;：:“"（(')
 _WINDOW = 18
+_DEPARTMENT = "部门"
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class BodyTable:
 def body_table() -> BodyTable:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     aliases: dict[str, str] = data["aliases"]
-    heads = {name[:2] for name in (*aliases, *aliases.values())} | set(data["body_heads"])
+    heads = {name[:2] for name in (*aliases, *aliases.values())} | set(data["body_heads"]) | set(data["functions"])
     return BodyTable(
         aliases=aliases,
         keep_short=frozenset(data["keep_short"]),
@@ -125,6 +126,26 @@ def known_body_after(text: str, pos: int) -> BodyMatch | None:
     return match if match is not None and match.type == "agency" else None
 
 
+_QUOTES = {"“": "”", '"': '"'}
+_QUOTED_NAME = 8  # the longest quoted service name read inside a body's name
+
+
+def quoted_body_after(text: str, pos: int) -> BodyMatch | None:
+    """A body whose name holds a quoted service name at `pos` ("“一站通”服务中心": 一站通服务中心):
+    the quote is part of the name when a body word follows the closing mark at once."""
+    close = _QUOTES.get(text[pos : pos + 1])
+    if close is None:
+        return None
+    end = text.find(close, pos + 1, pos + 2 + _QUOTED_NAME)
+    inner = text[pos + 1 : end] if end > pos + 1 else ""
+    if not inner or not _NAME_CHARS.fullmatch(inner):
+        return None
+    match = body_after(text, end + 1)
+    if match is None or match.type != "agency":
+        return None
+    return BodyMatch(match.end, inner + match.body, "agency")
+
+
 def bare_level_at(text: str, i: int) -> bool:
     """True when text[i] is a level word standing alone for a place ("市医保局", "落实县委").
 
@@ -134,8 +155,13 @@ def bare_level_at(text: str, i: int) -> bool:
 
 
 def canonical_body(body: str) -> str:
-    """Expand abbreviations: "医保局" → "医疗保障局", "委统战部" → "委统一战线工作部"."""
+    """Expand abbreviations: "医保局" → "医疗保障局", "委统战部" → "委统一战线工作部".
+
+    A field's "部门" is its bureau ("民政部门" → "民政局" → the same body as "民政局"): a
+    report says "the civil-affairs department" of the body it elsewhere names in full."""
     table = body_table()
+    if body.endswith(_DEPARTMENT) and len(body) > len(_DEPARTMENT):
+        body = body[: -len(_DEPARTMENT)] + "局"
     for alias in table.expanded:
         full = table.aliases[alias]
         if alias in table.keep_short or full in body or alias not in body:

@@ -20,7 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.extract.agencies import LEVEL_CHARS, BodyMatch, bare_level_at, body_after, canonical_body, known_body_after
+from kg.extract.agencies import (
+    LEVEL_CHARS,
+    BodyMatch,
+    bare_level_at,
+    body_after,
+    canonical_body,
+    known_body_after,
+    quoted_body_after,
+)
 from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes
 from kg.extract.regions import RegionHit, RegionResolver
@@ -216,7 +224,7 @@ def _bodies(
     found: list[tuple[int, int, Entity, bool]] = []
     for n, hit in enumerate(region_hits):
         nxt = region_hits[n + 1].start if n + 1 < len(region_hits) else len(text)
-        match = body_after(text[:nxt], hit.end)
+        match = body_after(text[:nxt], hit.end) or quoted_body_after(text[:nxt], hit.end)
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
@@ -224,11 +232,11 @@ def _bodies(
         i = level.start()
         if i in taken or not bare_level_at(text, i):
             continue
-        match = known_body_after(text, i + 1)
+        match = known_body_after(text, i + 1) or quoted_body_after(text, i + 1)
         if match is None:
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
-        place = _resolve(level.group(), at, placed, governing, state.entities)
+        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, governing, state.entities)
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
@@ -240,6 +248,23 @@ def _bodies(
         mention = state.mention(entity.type, sentence, start, end, article.index, entity.key)
         if mention is not None and entity.type == "agency":
             placed.add(mention.start, entity)
+
+
+def _bare_place(
+    level: str, at: int, sentence_start: int, placed: _Placed, governing: Entity | None, known: dict[str, Entity]
+) -> Entity | None:
+    """The place a bare level word before a body stands for ("市就业局"): a place of that level named
+    earlier in the same sentence ("A市委、市政府"), else the article's own place or its ancestor of
+    that level (a report's "市热线办" is its city's, not the county-level city its last paragraph
+    named), else the nearest place of that level named before."""
+    start, entity = placed.nearest_at(level, at)
+    if entity is not None and start >= sentence_start:
+        return entity
+    if governing is not None:
+        for region in [gazetteer().regions.get(governing.key), *governing.parents]:
+            if region is not None and _region_fits(region, level):
+                return known.get(region.code) or region_entity(region)
+    return _resolve(level, at, placed, governing, known)
 
 
 def _chain_start(hits: list[RegionHit], i: int) -> int:
@@ -292,7 +317,7 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
         score[m.key] = score.get(m.key, 0) + 1
         first.setdefault(m.key, n)
     if not score:
-        return None
+        return _outlet_place(article)
     for key in score:
         entity = by_key[key]
         region = gazetteer().regions.get(key)
@@ -300,7 +325,43 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
         if any(name and name in article.headline for name in names):
             score[key] += 2
     best = max(score, key=lambda k: (score[k], -_LEVEL_ORDER[by_key[k].level or "county"], -first[k]))
-    return by_key[best]
+    return _compared_parent(by_key[best], by_key.values(), article.headline) or by_key[best]
+
+
+# the words a news outlet's name ends with: an outlet named for its place ("A市晚报") reports on it
+_OUTLET = re.compile(r"^(?:市|县|区)?(?:日报|晚报|都市报|商报|广播电视台|电视台|新闻网|融媒体中心)")
+
+
+def _outlet_place(article: Article) -> Entity | None:
+    """When an article names no place, the city or county whose name opens the name of the outlet its
+    headline or first sentence cites ("据A晚报报道，记者从市就业局获悉"): local news is its outlet's."""
+    places = gazetteer()
+    text = "".join((article.headline + (article.sentences[0].text if article.sentences else "")).split())
+    for _, end, name in places.scan(text):
+        entries = [e for e in places.names[name] if e.region.level in ("province", "city", "county")]
+        if _OUTLET.match(text[end : end + 6]) and len({e.region.code for e in entries}) == 1:
+            return region_entity(places.regions[entries[0].region.code])
+    return None
+
+
+_COMPARED = 3  # sibling places an article must name to be a report on their parent
+
+
+def _compared_parent(best: Entity, named: Iterable[Entity], headline: str) -> Entity | None:
+    """The parent of the most named place, when the article names it beside two or more places of the
+    same level under the same parent and its headline does not name it: a city's report comparing its
+    counties ("A县办件120件，B市98件，C区76件") is the city's, however often one county comes up."""
+    region = gazetteer().regions.get(best.key)
+    if region is None or not region.parent or best.level not in ("county", "town"):
+        return None
+    short = region.short or region.name
+    if region.name in headline or short in headline:
+        return None
+    siblings = {e.key for e in named if e.level == best.level and e.parents and e.parents[0].code == region.parent}
+    if len(siblings) < _COMPARED:
+        return None
+    parent = gazetteer().regions.get(region.parent)
+    return next((e for e in named if e.key == region.parent), None) or (region_entity(parent) if parent else None)
 
 
 def resolve_reference(
@@ -368,9 +429,13 @@ class _Placed:
             entities.insert(i, entity)
 
     def nearest(self, suffix: str, position: int) -> Entity | None:
+        return self.nearest_at(suffix, position)[1]
+
+    def nearest_at(self, suffix: str, position: int) -> tuple[int, Entity | None]:
+        """The nearest entity before `position` answering `suffix`, with its start (-1, None: none)."""
         starts, entities = self.lists.get(suffix, ([], []))
         i = bisect_left(starts, position)
-        return entities[i - 1] if i else None
+        return (starts[i - 1], entities[i - 1]) if i else (-1, None)
 
 
 def _region_fits(region: Region, suffix: str) -> bool:

@@ -43,6 +43,7 @@ _ADJACENT = 1  # characters (besides spaces, brackets and quotes) between a plac
 _RESPECTIVELY = "分别"
 _LIST_SEPARATORS = re.compile(r"^[、和及与]$")
 _LEVELS = ("province", "city", "county", "zone", "town", "village")
+_PARENT_LEVELS = ("province", "city", "county", "zone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +146,18 @@ def region_candidates(site: Site) -> list[Candidate]:
         pool.add(ix.entity(first), "paragraph_first")
     for entity, fact in _article_places(ix):
         pool.add(entity, fact)
+    if not before and not earlier and not any(_is_reference(m) for m in named):
+        # nothing in the sentence or the paragraph so far says whose figure it is: the report's own place's,
+        # the governing place when the headline or lead names it too
+        pool.add(_own_place(ix), "unsaid_governing")
     actor = ix.nearest_before("agency", sentence, number)
     if actor is not None:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
     for candidate in list(pool.by_key.values()):
         for parent in candidate.entity.parents if candidate.entity else []:
-            pool.add(_region(ix, parent.code), "parent")
+            # a town or village above a named one, named nowhere itself, is not what a report speaks of
+            if parent.level in _PARENT_LEVELS or ix.count(parent.code):
+                pool.add(_region(ix, parent.code), "parent")
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
 
 
@@ -189,6 +196,15 @@ def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
         found += [(entity, "headline_short") for entity in ix.headline_places()]
         ix.cache["article_places"] = found
     return found  # type: ignore[return-value]
+
+
+def _own_place(ix: ArticleIndex) -> Entity | None:
+    """The governing place when the headline or the lead names it as well (read once per article)."""
+    if "own_place" not in ix.cache:
+        g = ix.governing
+        top = g is not None and (g.key in ix.headline_keys or g.key in ix.lead_keys or g in ix.headline_places())
+        ix.cache["own_place"] = g if top else None
+    return ix.cache["own_place"]  # type: ignore[return-value]
 
 
 def _region(ix: ArticleIndex, code: str | None) -> Entity | None:

@@ -230,6 +230,10 @@ REGION: dict[str, Feature] = {
     "previous_sentence_any": _fact("previous_sentence_any", "A subject place of that earlier sentence."),
     "paragraph_first": _fact("paragraph_first", "The paragraph's first place."),
     "governing": _fact("governing", "The article's governing place (most named, headline counts double)."),
+    "unsaid_governing": _fact("unsaid_governing", (
+        "The governing place named at the article's top too, when neither the number's sentence before it nor "
+        "the paragraph's earlier sentences name a place: a figure whose place goes unsaid is the report's own, "
+        "not a village its lead opened on.")),
     "earlier_article": _fact(
         "earlier_article", "The place of the page's latest article naming one, when this one names none."),
     "body_region": _fact("body_region", "The place of the article's most named body (\"A县医保局\" → A县)."),
