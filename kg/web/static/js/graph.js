@@ -83,6 +83,12 @@ function style() {
       style: { "min-zoomed-font-size": 0, "font-size": 12, "font-weight": "bold", "text-max-width": "140px" },
     },
     {
+      // A body, program or organisation stands for its claims and neighbours (its label carries the
+      // count): like a group, its label stays down to about half size.
+      selector: "node[type = 'agency'], node[type = 'program'], node[type = 'organization']",
+      style: { "min-zoomed-font-size": 6 },
+    },
+    {
       selector: "node[type = 'group']",
       style: {
         // A group stands for many claims: its label stays down to about half size.
