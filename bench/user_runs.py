@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from bench import ROOT, PeakRSS, load_average, machine, median, percentile
 from bench.corpus import parse_size
 from bench.ingest_scale import corpus_of
+from bench.load import stop_process
 
 QUERIES = ROOT / "kg" / "web" / "static" / "queries"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -103,12 +104,7 @@ def servers(store: Path):
         yield kg_port, ox_port
     finally:
         for process in (kg, oxi):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def editor_queries() -> dict[str, str]:
