@@ -82,3 +82,36 @@ def test_a_quoted_service_name_followed_by_a_body_word_is_part_of_the_body() -> 
     assert (match.body, match.end) == ("民生直通服务中心", 10)
     assert quoted_body_after("“两会”召开", 0) is None
     assert quoted_body_after("服务中心", 0) is None
+
+
+def test_a_credit_names_the_body_a_report_comes_from() -> None:
+    from kg.extract.agencies import credit_body_starts, credited
+
+    assert credited("来源：", "2020-05-0108:00")
+    assert credited("发布机构:", "")
+    assert credited("增长了3%。（", "供稿）")
+    assert credited("完成验收。(", ")")
+    assert not credited("记者从", "获悉，")
+    assert not credited("今年，", "召开会议")
+    assert not credited("（", "、县财政局联合")  # a list in brackets is no credit
+    assert credit_body_starts("来源：农业办 2020-05-01") == [3]
+
+
+def test_a_body_the_figures_are_learned_from_informs() -> None:
+    from kg.extract.agencies import informs
+
+    assert informs("记者从", "获悉，今年")
+    assert informs("日前，", "发布了上半年")
+    assert informs("据", "统计，全县")
+    assert informs("据", "介绍")
+    assert not informs("根据", "部署的方案")  # acting on a plan is no source
+    assert not informs("今年，", "新建公园")
+
+
+def test_a_bodys_field_of_work_in_full_and_short_forms() -> None:
+    from kg.extract.agencies import body_fields
+
+    assert set(body_fields("医疗保障局")) == {"医疗保障", "医保"}
+    assert body_fields("民政局") == ("民政",)
+    assert body_fields("人民政府") == ()
+    assert body_fields("委") == ()

@@ -223,3 +223,25 @@ def test_an_article_naming_no_place_is_its_outlets() -> None:
     page, arts = _page(["据报道，记者从市就业局获悉，全市新增就业5000人。"])
     entities, mentions = find_entities(page, arts)
     assert governing_region(arts[0], mentions, entities) is None
+
+
+def test_a_credit_without_a_place_names_the_reports_own_place_body() -> None:
+    page, arts = _page(["来源：农业办", "醴陵市今年新建大棚300个，醴陵市完成验收。"])
+    entities, _ = find_entities(page, arts)
+    agency = next(e for e in entities if e.type == "agency")
+    assert agency.key == "430281000000/醴陵市农业办" and agency.label == "醴陵市农业办"
+    page, arts = _page(["来源：某某晚报", "醴陵市今年新建大棚300个。"])
+    assert not [e for e in find_entities(page, arts)[0] if e.type == "agency"]
+
+
+def test_a_bare_level_body_in_a_report_comparing_counties_is_the_citys() -> None:
+    # the headline's county is named most, but the report sets it beside three of its city's counties
+    for sentences, key in (
+        (["市统计局发布数据，醴陵市增长8%。", "醴陵市居全市第一，攸县、茶陵县、炎陵县分列其后。"],
+         "430200000000/株洲市统计局"),
+        (["市统计局发布数据，醴陵市增长8%。", "醴陵市居全市第一。"], "430281000000/醴陵市统计局"),
+    ):
+        page, arts = _page(sentences)
+        arts[0].headline = "醴陵经济继续领跑"
+        entities, _ = find_entities(page, arts)
+        assert [e.key for e in entities if e.type == "agency"] == [key]

@@ -238,3 +238,16 @@ def test_a_web_pages_date_and_record_lines_are_furniture_and_bracketed_lists_sta
     assert [a.headline for a in split_articles(page_from_text(raw))] == [
         "白河镇各村(社区、组)完成改厕——白河镇农村改厕、污水治理纪实"
     ]
+
+
+def test_a_bracketed_source_line_closing_a_story_stays_with_it() -> None:
+    raw = (
+        "青山县：加快农村公路建设\n\n"
+        "今年以来，青山县新建农村公路120公里，完成投资2.3亿元，惠及沿线群众8万人。\n\n"
+        "县里还投入资金300万元，建成公路养护站2座，日养护能力50公里。\n\n"
+        "(来源:青山县交通运输局网)\n\n"
+        "内容时间:2019-06-03\n"
+    )
+    articles = split_articles(page_from_text(raw))
+    assert [a.headline for a in articles] == ["青山县：加快农村公路建设"]
+    assert any("来源" in s.text for s in articles[0].sentences)

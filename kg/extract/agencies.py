@@ -11,6 +11,11 @@ start ordinary words.
 
 Canonical names expand common abbreviations (医保局 → 医疗保障局, 中院 →
 中级人民法院, 安委办 → 安全生产委员会办公室) from kg/extract/data/agency_bodies.json.
+
+Where a body stands says what it is to the report: a credit ("来源：县统计局",
+"（市住建局供稿）") names the body the report comes from, and a body the reporter
+learned the figures from ("记者从市医保局获悉", "据县统计局统计", "省环保厅发布")
+is their informant (`credited`, `informs`).
 """
 
 from __future__ import annotations
@@ -168,3 +173,49 @@ def canonical_body(body: str) -> str:
             continue
         body = body.replace(alias, full)
     return body
+
+
+# A credit names the body a report comes from: a source label before it ("来源：", "发布机构:"), or
+# brackets holding the body alone, maybe with "供稿" ("（县农业农村局供稿）", "(市交通运输局)").
+CREDIT_LABEL = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)\s*[:：]\s*")
+_LABEL_BEFORE = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)[:：]$")
+_CREDIT_CLOSE = re.compile(r"^(?:供稿|提供|网)?[）)]")
+_CREDIT_OPEN = ("（", "(")
+# A body the figures are learned from: "从X获悉", "据X统计", "X发布/公布/通报".
+_INFORMANT_AFTER = re.compile(r"^(?:获悉|了解到|得知|统计|消息|介绍|数据|通报|公布|发布)")
+_ACCORDING_TO = re.compile(r"(?<![根依证数])据$")  # "据X", not "根据X部署" (acting on X's plan)
+
+
+def credited(before: str, after: str) -> bool:
+    """Whether a body with the squashed text `before` and `after` it stands in a credit: after a
+    source label, or alone in brackets (a report's closing "（县统计局供稿）" or "(市交通运输局)")."""
+    if _LABEL_BEFORE.search(before):
+        return True
+    return before.endswith(_CREDIT_OPEN) and _CREDIT_CLOSE.match(after) is not None
+
+
+def informs(before: str, after: str) -> bool:
+    """Whether a body with the squashed text `before` and `after` it gives the figures: the reporter
+    learned them from it ("记者从市医保局获悉", "据县统计局统计") or it published them ("市统计局发布")."""
+    return _INFORMANT_AFTER.match(after) is not None or _ACCORDING_TO.search(before) is not None
+
+
+def credit_body_starts(text: str) -> list[int]:
+    """Where a credit's body name may begin in `text`: right after each source label (the name may
+    leave out its place: "来源：热线办" is the report's own place's office)."""
+    return [m.end() for m in CREDIT_LABEL.finditer(text)]
+
+
+def body_fields(body: str) -> tuple[str, ...]:
+    """The field of work a body's name says, in its full and short forms ("医疗保障局" → 医疗保障,
+    医保; "民政局" → 民政; "热线办" → 热线): a headline on "民政工作" speaks of the civil-affairs
+    bureau's work. A party committee or government names no field ("委", "人民政府" → none)."""
+    table = body_table()
+    forms = {body, *(alias for alias, full in table.aliases.items() if full == body)}
+    out = []
+    for form in sorted(forms):
+        end = next((s for s in table.suffixes if form.endswith(s)), "")
+        field = form[: len(form) - len(end)]
+        if len(field) >= 2 and field not in out:
+            out.append(field)
+    return tuple(out)

@@ -26,6 +26,7 @@ from kg.extract.agencies import (
     bare_level_at,
     body_after,
     canonical_body,
+    credit_body_starts,
     known_body_after,
     quoted_body_after,
 )
@@ -160,9 +161,10 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
         named = state.mentions[first:]
         named_entities = [state.entities[k] for k in dict.fromkeys(m.key or "" for m in named)]
         governing = governing_region(article, named, named_entities)
+        home = _speaking_place(governing, named_entities)
         repeated = repeated_quotes(article.headline, (s.text for s in article.sentences))
         for text, sentence, region_hits in hits:
-            _bodies(state, placed, article, text, sentence, region_hits, governing)
+            _bodies(state, placed, article, text, sentence, region_hits, governing, home)
             _programs(state, article, text, sentence, governing, repeated)
             if sentence is not None:
                 _references(state, placed, article, sentence, governing)
@@ -218,8 +220,10 @@ def _bodies(
     sentence: Sentence | None,
     region_hits: list[RegionHit],
     governing: Entity | None,
+    home: Entity | None,
 ) -> None:
-    """Bodies after a written place, then bodies after a bare level word ("市医保局")."""
+    """Bodies after a written place, then bodies after a bare level word ("市医保局") of the place the
+    article speaks from (`home`), then bodies a source label names without a place."""
     taken = {i for h in region_hits for i in range(h.start, h.end)}
     found: list[tuple[int, int, Entity, bool]] = []
     for n, hit in enumerate(region_hits):
@@ -236,10 +240,12 @@ def _bodies(
         if match is None:
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
-        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, governing, state.entities)
+        homes = (home, governing)
+        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, homes, state.entities)
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
+    found += _credited_bodies(text, taken, governing)
     quoted = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
     for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
         if any(a <= start and end < b for a, b in quoted):  # “湖南省医保局网上大厅” names a platform, not the body
@@ -250,21 +256,52 @@ def _bodies(
             placed.add(mention.start, entity)
 
 
+def _speaking_place(governing: Entity | None, named: list[Entity]) -> Entity | None:
+    """The place a bare level word before a body speaks from ("市统计局"): the governing place, or its
+    parent when the article sets the governing place beside two or more of its siblings. A city's
+    report ranking its counties says "市统计局" of the city, even when its headline leads with the
+    county that came first (which keeps that county governing)."""
+    if governing is None:
+        return None
+    return _compared_parent(governing, named, "") or governing
+
+
+def _credited_bodies(text: str, taken: set[int], governing: Entity | None) -> list[tuple[int, int, Entity, bool]]:
+    """Bodies a source label names without a place or level word ("来源：热线办"): a report's credit
+    names its own place's office, so the body is the governing place's."""
+    region = gazetteer().regions.get(governing.key) if governing is not None and governing.type == "region" else None
+    if region is None:
+        return []
+    out = []
+    for start in credit_body_starts(text):
+        if start in taken or text[start : start + 1] in LEVEL_CHARS:
+            continue  # a place or a level word opens the name: read above
+        match = known_body_after(text, start)
+        if match is not None:
+            out.append((start, match.end, _body_entity(region, None, match), True))
+    return out
+
+
 def _bare_place(
-    level: str, at: int, sentence_start: int, placed: _Placed, governing: Entity | None, known: dict[str, Entity]
+    level: str,
+    at: int,
+    sentence_start: int,
+    placed: _Placed,
+    homes: tuple[Entity | None, Entity | None],
+    known: dict[str, Entity],
 ) -> Entity | None:
     """The place a bare level word before a body stands for ("市就业局"): a place of that level named
-    earlier in the same sentence ("A市委、市政府"), else the article's own place or its ancestor of
-    that level (a report's "市热线办" is its city's, not the county-level city its last paragraph
-    named), else the nearest place of that level named before."""
+    earlier in the same sentence ("A市委、市政府"), else the place the article speaks from or the
+    article's own place, or their ancestor of that level (a report's "市热线办" is its city's, not the
+    county-level city its last paragraph named), else the nearest place of that level named before."""
     start, entity = placed.nearest_at(level, at)
     if entity is not None and start >= sentence_start:
         return entity
-    if governing is not None:
-        for region in [gazetteer().regions.get(governing.key), *governing.parents]:
+    for home in homes:
+        for region in [gazetteer().regions.get(home.key), *home.parents] if home is not None else []:
             if region is not None and _region_fits(region, level):
                 return known.get(region.code) or region_entity(region)
-    return _resolve(level, at, placed, governing, known)
+    return _resolve(level, at, placed, homes[-1], known)
 
 
 def _chain_start(hits: list[RegionHit], i: int) -> int:

@@ -53,6 +53,9 @@ SIGNATURE = re.compile(
     rf"(?:^|(?<=[。！？!?”’」』…]))\s*[（(]\s*(?P<names>(?:(?:通讯员|通訊員|记者|記者)\s*)?{_NAME}{{1,4}}"
     rf"(?:\s*[、\s]\s*{_NAME}{{1,4}}){{0,7}})\s*[）)]\s*$"
 )
+# A credit in brackets names where the story came from ("（来源：县人民政府网）"): the story's own text,
+# not a heading of the next one.
+SOURCE_CREDIT = re.compile(r"^[（(]\s*(?:信息|稿件|文章)?来源\s*[:：][^（()）]{1,40}[）)]$")
 DATELINE = re.compile(
     rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|報|台|网|網|社|中心|融媒|新闻|新聞))(?P<place>[{CJK}]{{0,6}}?)"
     r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*(?:讯|訊|电|電)|讯|訊)"
@@ -140,7 +143,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
     if size <= 40 and text.endswith(_CREDIT_ENDS) and _tail(text, CREDIT, 40) or CREDIT_START.match(squeezed):
         return Kind.CREDIT
     commas = squeezed.count("，") + squeezed.count(",")
-    if ended or commas > 1:  # headings carry at most one comma
+    if ended or commas > 1 or SOURCE_CREDIT.match(squeezed):  # headings carry at most one comma
         return Kind.BODY
     # From here on a bulleted line cannot occur: it was a heading above unless too long or ended.
     dateline = DATELINE_MARK.search(squeezed) is not None and DATELINE.match(squeezed) is not None

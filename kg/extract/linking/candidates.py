@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract.agencies import credited, informs
 from kg.extract.entities import region_entity
 from kg.extract.gazetteer import gazetteer
 from kg.extract.linking.context import (
@@ -239,7 +240,8 @@ def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
 
 def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
     """Bodies named before and after the number in its sentence, first in its paragraph, in the
-    headline, the article's most named body, and bodies named in the paragraph's earlier sentences."""
+    headline, the article's most named body, bodies named in the paragraph's earlier sentences, and
+    the bodies the article credits or learned its figures from."""
     ix, sentence, number = site.index, site.sentence, site.number_raw
     pool = _Pool()
     if not ix.by_kind.get("agency") and ix.headline_agency is None:
@@ -248,6 +250,8 @@ def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
     before = [m for m in here if m.end <= number]
     if before:
         pool.add(ix.entity(before[-1]), "nearest_before")
+        if len(_GAP.sub("", ix.page.raw[before[-1].end : number])) <= _ADJACENT:
+            pool.add(ix.entity(before[-1]), "adjacent")
     for m in before:
         pool.add(ix.entity(m), "sentence_before", *(("clause",) if m.start >= site.clause_raw[0] else ()))
     for m in here:
@@ -263,9 +267,29 @@ def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
             pool.add(ix.entity(m), "paragraph_before")
     pool.add(ix.headline_agency, "headline")
     pool.add(ix.main_body, "main_body")
+    for entity, fact in _article_bodies(ix):
+        pool.add(entity, fact)
     for c in pool.by_key.values():
         c.facts.update(_agency_facts(c.entity, region))
     return pool.done(*(() if ix.by_kind.get("agency") else ("no_body_named",)))
+
+
+def _article_bodies(ix: ArticleIndex) -> list[tuple[Entity, str]]:
+    """The bodies the article credits ("来源：县统计局", "（市交通运输局）") and those it learned its
+    figures from ("记者从市医保局获悉", "省环保厅发布"), read once per article: a report's figures are
+    its source's, wherever in the article the source is named."""
+    found = ix.cache.get("article_bodies")
+    if found is None:
+        found = []
+        raw = ix.page.raw
+        for m in ix.by_kind.get("agency", []):
+            before, after = squash(raw[max(0, m.start - 8) : m.start]), squash(raw[m.end : m.end + 6])
+            if credited(before, after):
+                found.append((ix.entity(m), "credited"))
+            if informs(before, after):
+                found.append((ix.entity(m), "informant"))
+        ix.cache["article_bodies"] = found
+    return found  # type: ignore[return-value]
 
 
 def _agency_facts(agency: Entity | None, region: Entity | None) -> tuple[str, ...]:
