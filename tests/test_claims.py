@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from kg.extract.claims import find_claims
+from kg.extract.entities import region_entity
+from kg.extract.gazetteer import gazetteer
 from kg.extract.linking.scorer import choosing
 from kg.extract.periods import resolve_period
 from kg.model import Article, Entity, Mention, Page, Sentence
@@ -367,7 +369,8 @@ def test_a_bare_number_before_a_noun_for_people_counts_people() -> None:
 
 
 def test_a_body_of_the_claims_own_place_comes_before_one_of_a_place_above_it() -> None:
-    town = Entity("region", "431003000000/五盖山镇", "五盖山镇")
+    # the town's node with its parent chain, as the entity reader makes it: the county body is one of a place above
+    town = region_entity(gazetteer().regions["431003000000/五盖山镇"])
     town_body = Entity("agency", "431003000000/五盖山镇/党委", "五盖山镇党委", region="431003000000/五盖山镇")
     county_body = Entity("agency", "431003000000/区委统战部", "苏仙区委统战部", region="431003000000")
     _, claims = claims_of(
@@ -379,8 +382,9 @@ def test_a_body_of_the_claims_own_place_comes_before_one_of_a_place_above_it() -
 
 def test_a_working_body_comes_before_the_leadership_named_beside_it() -> None:
     committee = Entity("agency", "431003000000/区委", "苏仙区委", region="431003000000")
+    # the lead names the working body as the reporter's source; the committee comes right before the figure
     _, claims = claims_of(
-        "苏仙区自然资源局召开部署会。\n苏仙区委高度重视耕地保护。全区今年整治耕地1200亩。",
+        "记者从苏仙区自然资源局获悉，全区耕地保护成效明显。\n苏仙区委高度重视耕地保护。全区今年整治耕地1200亩。",
         REGION, AGENCY, committee,
     )
     assert [(c.quantity.value, c.agency) for c in claims] == [(1200, "苏仙区自然资源局")]
