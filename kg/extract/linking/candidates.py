@@ -228,13 +228,15 @@ def _is_reference(m: Mention) -> bool:
 
 
 def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
-    """What the words around a place mention say of it: an origin or a comparison."""
-    facts = []
-    before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
-    after = squash(ix.page.raw[m.end : m.end + 4])
-    if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after):
-        facts.append("origin")
-    return tuple(facts)
+    """What the words around a place mention say of it: an origin or a comparison (read once per
+    mention, however many numbers follow it in its sentence)."""
+    key = f"facts:{m.start}"
+    found = ix.cache.get(key)
+    if found is None:
+        before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
+        after = squash(ix.page.raw[m.end : m.end + 4])
+        found = ix.cache[key] = ("origin",) if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after) else ()
+    return found  # type: ignore[return-value]
 
 
 def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
