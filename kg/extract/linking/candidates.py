@@ -77,8 +77,9 @@ class _Pool:
             return
         found = self.by_key.get(entity.key)
         if found is None:
-            found = self.by_key[entity.key] = Candidate(entity)
-        found.facts.update(facts)
+            self.by_key[entity.key] = Candidate(entity, set(facts))
+        else:
+            found.facts.update(facts)
 
     def done(self, *none_facts: str) -> list[Candidate]:
         return [*self.by_key.values(), Candidate(None, {"none", *none_facts})]

@@ -90,11 +90,8 @@ def _in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
 def _distance_bucket(site: Site, c: Candidate) -> str | None:
     if c.entity is None:
         return None
-    ix = site.index
-    at = ix.last_before(c.entity.key, site.number_raw)
-    if at is None:
-        return "never"
-    return _in_range(_DISTANCES, ix.sentence_of(site.number_raw) - ix.sentence_of(at))
+    d = site.index.sentences_since(c.entity.key, site.number_raw)
+    return "never" if d is None else _in_range(_DISTANCES, d)
 
 
 def _distance(name: str) -> Feature:
