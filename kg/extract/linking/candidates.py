@@ -155,11 +155,22 @@ def region_candidates(site: Site) -> list[Candidate]:
     if actor is not None:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
     for candidate in list(pool.by_key.values()):
-        for parent in candidate.entity.parents if candidate.entity else []:
-            # a town or village above a named one, named nowhere itself, is not what a report speaks of
-            if parent.level in _PARENT_LEVELS or ix.count(parent.code):
-                pool.add(_region(ix, parent.code), "parent")
+        if candidate.entity is not None:
+            for parent in _parents(ix, candidate.entity):
+                pool.add(parent, "parent")
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
+
+
+def _parents(ix: ArticleIndex, entity: Entity) -> list[Entity | None]:
+    """The places above a candidate that may be proposed as its parents (read once per article and
+    place): a town or village above a named one, named nowhere itself, is not what a report speaks of."""
+    key = f"parents:{entity.key}"
+    found = ix.cache.get(key)
+    if found is None:
+        found = ix.cache[key] = [
+            _region(ix, p.code) for p in entity.parents if p.level in _PARENT_LEVELS or ix.count(p.code)
+        ]
+    return found  # type: ignore[return-value]
 
 
 def _respective(ix: ArticleIndex, site: Site, places: list[Mention]) -> Mention | None:
