@@ -18,6 +18,7 @@ import cProfile
 import pstats
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import ROOT, load_average, median
 from bench.corpus import parse_size
@@ -55,7 +56,7 @@ def _jieba_cpu(texts: list[str]) -> float:
     return time.process_time() - started
 
 
-def extraction_vs_jieba(paths: list[Path], rounds: int = 1) -> dict[str, float]:
+def extraction_vs_jieba(paths: list[Path], rounds: int = 1) -> dict[str, Any]:
     """MB per CPU-second of extraction and of jieba's precise cut over the same pages, rounds alternating
     (the median round of each); the dictionaries of both are loaded before the timing."""
     import jieba
