@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from bench import ROOT, PeakRSS, load_average, machine, median, percentile
 from bench.corpus import parse_size
+from bench.extraction_speed import extraction_vs_jieba, sample
 from bench.ingest_scale import corpus_of
 from bench.load import stop_process
 
@@ -50,7 +51,6 @@ LIGHT = "SELECT ?s WHERE { ?s a <https://kg.example.org/ontology#Region> } LIMIT
 BUSY = """SELECT ?x (COUNT(?c) AS ?n) WHERE {
   { SELECT ?c WHERE { ?c a <https://kg.example.org/ontology#Claim> } LIMIT 2000 }
   ?c <https://kg.example.org/ontology#%s> ?x } GROUP BY ?x ORDER BY DESC(?n) LIMIT 1"""
-SAMPLE_BYTES = 1_000_000  # text the extraction and jieba anchors run over
 
 
 def free_port() -> int:
@@ -201,34 +201,6 @@ def throughput(port: int, path: str, params: dict[str, str], clients: int, secon
     for t in threads:
         t.join()
     return sum(counts) / seconds
-
-
-def extraction_vs_jieba(corpus: Path) -> dict[str, float]:
-    """CPU seconds of extraction and of jieba's precise cut over the same ~1 MB of pages (one process)."""
-    import jieba
-
-    from kg.pipeline import process_file
-    from kg.text import read_page
-
-    paths, size = [], 0
-    for path in sorted(corpus.rglob("*.txt")):
-        paths.append(path)
-        size += path.stat().st_size
-        if size >= SAMPLE_BYTES:
-            break
-    texts = [read_page(p).raw for p in paths]
-    jieba.lcut(texts[0])  # loads the dictionary outside the timing
-    process_file(paths[0])
-    started = time.process_time()
-    for text in texts:
-        jieba.lcut(text)
-    jieba_cpu = time.process_time() - started
-    started = time.process_time()
-    for path in paths:
-        process_file(path)
-    extract_cpu = time.process_time() - started
-    mb = size / 1e6
-    return {"mb": mb, "extract_mb_per_cpu_s": mb / extract_cpu, "jieba_mb_per_cpu_s": mb / jieba_cpu}
 
 
 def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
@@ -397,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
     elif not args.reuse:
         report["ingest"] = ingest(corpus, store, args.jobs)
         print(json.dumps(report["ingest"]), file=sys.stderr)
-        report["extraction"] = extraction_vs_jieba(corpus)
+        report["extraction"] = extraction_vs_jieba(sample(corpus))
     with servers(store) as (kg_port, ox_port):
         report["sparql"] = {name: time_sparql(kg_port, ox_port, text, args.runs, args.timeout)
                             for name, text in editor_queries().items()}

@@ -228,7 +228,8 @@ def _bodies(
     found: list[tuple[int, int, Entity, bool]] = []
     for n, hit in enumerate(region_hits):
         nxt = region_hits[n + 1].start if n + 1 < len(region_hits) else len(text)
-        match = body_after(text[:nxt], hit.end) or quoted_body_after(text[:nxt], hit.end)
+        upto = text[:nxt]
+        match = body_after(upto, hit.end) or quoted_body_after(upto, hit.end)
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))

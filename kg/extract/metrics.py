@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import islice
 
 from kg.extract.agencies import known_body_after
@@ -110,6 +111,7 @@ def _starts(phrase: str) -> set[int]:
     return starts
 
 
+@lru_cache(maxsize=8192)  # these three: functions of their strings alone, called again on repeated phrases
 def _fit(phrase: str, size: int = METRIC_MAX, keep: str = "tail") -> str:
     """The phrase cut to `size` characters at word boundaries, keeping its head or its tail
     ("各类医保宣传活动布置政策宣传海报数" drops 各类, not 各)."""
@@ -186,6 +188,7 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     return before
 
 
+@lru_cache(maxsize=8192)
 def _strip_trail(phrase: str) -> str:
     """Without the linking words the phrase ends with, cut where a word ends ("违法行为" keeps 为)."""
     m = _TRAIL.search(phrase)
@@ -197,6 +200,7 @@ def _strip_trail(phrase: str) -> str:
     return phrase
 
 
+@lru_cache(maxsize=8192)
 def _noun_after(tail: str) -> tuple[str, str]:
     """The noun phrase a measure word introduces, and the words after it:
     "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
@@ -424,6 +428,7 @@ def _final_verb(phrase: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a function of its strings alone, and a page's metrics repeat
 def metric_key(metric: str, unit: str) -> str:
     """A key under which the same measure compares across regions and articles: the phrase without
     whose it is (a place, a level word, a body: "安仁县城镇新增就业人数", "市级办件量"), scope and tally

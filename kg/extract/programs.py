@@ -51,6 +51,8 @@ _HEAD_WINDOW = 8
 _UNQUOTED_MAX = 24
 _NAME_BREAKS = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
+# the last character before a position that no name runs across: 和, 及, or any non-name character
+_LAST_NAME_STOP = re.compile(r"(?s:.*)(?:[和及]|[^\u4e00-\u9fff0-9A-Za-z+])")
 _HEAD_LEAD = 4
 _EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
@@ -225,11 +227,8 @@ def _quote_runs(text: str) -> list[list[re.Match[str]]]:
 def _name_start(text: str, head: int) -> int:
     """Where an unquoted name ending at a strong head begins: after a verb, a function word or a clause break."""
     lo = max(0, head - _UNQUOTED_MAX)
-    start = lo
-    for i in range(head - 1, lo - 1, -1):
-        if text[i] in _CLAUSE_END or text[i] in '和及“”"' or not _NAME_CHAR.match(text[i]):
-            start = i + 1
-            break
+    stop = _LAST_NAME_STOP.match(text, lo, head)
+    start = stop.end() if stop else lo
     for verb in (*cues().name_verbs, *_NAME_BREAKS):
         i = text.rfind(verb, start, head)
         if i != -1:

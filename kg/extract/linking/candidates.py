@@ -78,8 +78,9 @@ class _Pool:
             return
         found = self.by_key.get(entity.key)
         if found is None:
-            found = self.by_key[entity.key] = Candidate(entity)
-        found.facts.update(facts)
+            self.by_key[entity.key] = Candidate(entity, set(facts))
+        else:
+            found.facts.update(facts)
 
     def done(self, *none_facts: str) -> list[Candidate]:
         return [*self.by_key.values(), Candidate(None, {"none", *none_facts})]
@@ -155,11 +156,22 @@ def region_candidates(site: Site) -> list[Candidate]:
     if actor is not None:
         pool.add(_region(ix, ix.entity(actor).region), "actor_region")
     for candidate in list(pool.by_key.values()):
-        for parent in candidate.entity.parents if candidate.entity else []:
-            # a town or village above a named one, named nowhere itself, is not what a report speaks of
-            if parent.level in _PARENT_LEVELS or ix.count(parent.code):
-                pool.add(_region(ix, parent.code), "parent")
+        if candidate.entity is not None:
+            for parent in _parents(ix, candidate.entity):
+                pool.add(parent, "parent")
     return pool.done(*(() if ix.by_kind.get("region") else ("no_place_named",)))
+
+
+def _parents(ix: ArticleIndex, entity: Entity) -> list[Entity | None]:
+    """The places above a candidate that may be proposed as its parents (read once per article and
+    place): a town or village above a named one, named nowhere itself, is not what a report speaks of."""
+    key = f"parents:{entity.key}"
+    found = ix.cache.get(key)
+    if found is None:
+        found = ix.cache[key] = [
+            _region(ix, p.code) for p in entity.parents if p.level in _PARENT_LEVELS or ix.count(p.code)
+        ]
+    return found  # type: ignore[return-value]
 
 
 def _respective(ix: ArticleIndex, site: Site, places: list[Mention]) -> Mention | None:
@@ -229,13 +241,15 @@ def _is_reference(m: Mention) -> bool:
 
 
 def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
-    """What the words around a place mention say of it: an origin or a comparison."""
-    facts = []
-    before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
-    after = squash(ix.page.raw[m.end : m.end + 4])
-    if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after):
-        facts.append("origin")
-    return tuple(facts)
+    """What the words around a place mention say of it: an origin or a comparison (read once per
+    mention, however many numbers follow it in its sentence)."""
+    key = f"facts:{m.start}"
+    found = ix.cache.get(key)
+    if found is None:
+        before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
+        after = squash(ix.page.raw[m.end : m.end + 4])
+        found = ix.cache[key] = ("origin",) if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after) else ()
+    return found  # type: ignore[return-value]
 
 
 def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:

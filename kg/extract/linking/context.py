@@ -152,19 +152,19 @@ class ArticleIndex:
         """Mentions of any kind inside raw [start, end)."""
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 
-    def sentence_of(self, position: int) -> int:
-        """Index of the article sentence holding raw `position` (-1 before the first: the headline)."""
-        return bisect_right(self.sentence_starts, position) - 1
-
     def count(self, key: str) -> int:
         """How often the article names the entity."""
         return len(self.key_starts.get(key, ()))
 
-    def last_before(self, key: str, position: int) -> int | None:
-        """Raw start of the entity's last mention before `position`, None when it is named only later."""
+    def sentences_since(self, key: str, position: int) -> int | None:
+        """How many sentences back from raw `position` the entity was last named (0: in the same one; the
+        headline counts as the sentence before the first), None when it is named only later."""
         starts = self.key_starts.get(key, [])
         i = bisect_left(starts, position)
-        return starts[i - 1] if i else None
+        if not i:
+            return None
+        sentences = self.sentence_starts
+        return bisect_right(sentences, position) - bisect_right(sentences, starts[i - 1])
 
     def within(self, kind: str, start: int, end: int) -> list[Mention]:
         """Mentions of `kind` inside raw [start, end), in order."""

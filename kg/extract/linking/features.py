@@ -75,8 +75,7 @@ _DISTANCES = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 def _count_bucket(site: Site, c: Candidate) -> str | None:
     if c.entity is None:
         return None
-    n = site.index.count(c.entity.key)
-    return next(name for low, high, name in _COUNTS if low <= n <= high)
+    return _in_range(_COUNTS, site.index.count(c.entity.key))
 
 
 def _count(name: str) -> Feature:
@@ -84,14 +83,19 @@ def _count(name: str) -> Feature:
     return _bucket(_count_bucket, name, f"The article names it {low} to {high} times: its subject is named often.")
 
 
+def _in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
+    """The name of the range holding n (a loop: called per candidate, cheaper than a generator)."""
+    for low, high, name in ranges:
+        if low <= n <= high:
+            return name
+    return None
+
+
 def _distance_bucket(site: Site, c: Candidate) -> str | None:
     if c.entity is None:
         return None
-    at = site.index.last_before(c.entity.key, site.number_raw)
-    if at is None:
-        return "never"
-    d = site.index.sentence_of(site.number_raw) - site.index.sentence_of(at)
-    return next(name for low, high, name in _DISTANCES if low <= d <= high)
+    d = site.index.sentences_since(c.entity.key, site.number_raw)
+    return "never" if d is None else _in_range(_DISTANCES, d)
 
 
 def _distance(name: str) -> Feature:
@@ -102,11 +106,16 @@ def _distance(name: str) -> Feature:
 
 def _proposal(site: Site, c: Candidate) -> str | None:
     """How narrowly the candidate was proposed: only as a parent, or only as a yardstick."""
-    if c.facts == {"parent"}:
+    facts = c.facts
+    if facts == _PARENT_ONLY:
         return "only_parent"
-    if "yardstick" in c.facts and not c.facts & {"clause", "sentence_before", "after_number"}:
+    if "yardstick" in facts and facts.isdisjoint(_AS_SUBJECT):
         return "only_yardstick"
     return None
+
+
+_PARENT_ONLY = frozenset({"parent"})
+_AS_SUBJECT = frozenset({"clause", "sentence_before", "after_number"})
 
 
 # The levels a scope word's level character speaks of: 全市 of a city (or a county-level city), 全区 of a
@@ -359,13 +368,16 @@ def _plan(table: dict[str, Feature]) -> _Plan:
 _PLANS = {slot: _plan(table) for slot, table in FEATURES.items()}
 
 
-def _columns(site: Site, c: Candidate, groups, others) -> list[int]:
-    out = []
+def _columns(site: Site, c: Candidate, groups, others, out: list[int]) -> list[int]:
+    """`out` extended by the columns of the groups' and the other features that fire."""
     for group, columns in groups:
         i = columns.get(group(site, c))
         if i is not None:
             out.append(i)
-    return out + [i for i, f in others if f(site, c)]
+    for i, f in others:
+        if f(site, c):
+            out.append(i)
+    return out
 
 
 def fired(site: Site, candidate: Candidate, slot: str) -> list[int]:
@@ -373,13 +385,16 @@ def fired(site: Site, candidate: Candidate, slot: str) -> list[int]:
     values as calling every registry function, with one call per group, and the features of the
     entity alone computed once per article."""
     plan = _PLANS[slot]
-    out = [i for f in candidate.facts if (i := plan.facts.get(f)) is not None]
+    get = plan.facts.get
+    out = [i for f in candidate.facts if (i := get(f)) is not None]
     cache = site.index.feature_cache
-    key = (slot, candidate.entity.key if candidate.entity else None)
+    entity = candidate.entity
+    key = (slot, entity.key if entity is not None else None)
     known = cache.get(key)
     if known is None:
-        known = cache[key] = _columns(site, candidate, plan.entity_groups, plan.entity_others)
-    return out + known + _columns(site, candidate, plan.groups, plan.others)
+        known = cache[key] = _columns(site, candidate, plan.entity_groups, plan.entity_others, [])
+    out += known
+    return _columns(site, candidate, plan.groups, plan.others, out)
 
 
 def vector(site: Site, candidate: Candidate, slot: str) -> list[float]:

@@ -52,8 +52,7 @@ class SlotWeights:
 
     def score(self, fired: list[int]) -> float:
         """The score of a candidate whose features in columns `fired` are 1 (all others 0)."""
-        coef = self.coef
-        return self.intercept + sum(coef[i] for i in fired)
+        return self.intercept + sum(map(self.coef.__getitem__, fired))
 
 
 def read_weights(path: Path) -> dict[str, SlotWeights]:
@@ -88,7 +87,7 @@ def weights() -> dict[str, SlotWeights]:
 
 def best(scores: list[float]) -> int:
     """The highest score's index; a tie goes to the candidate generated first."""
-    return max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return scores.index(max(scores))
 
 
 def weighted(table: dict[str, SlotWeights]) -> Chooser:
@@ -102,8 +101,9 @@ def weighted(table: dict[str, SlotWeights]) -> Chooser:
 
 
 def _shipped(slot: str, site: Site, candidates: list[Candidate], rows: list[list[int]]) -> int:
-    w = weights()[slot]
-    return best([w.score(row) for row in rows])
+    if len(rows) == 1:  # a lone candidate: nothing to rank
+        return 0
+    return best(list(map(weights()[slot].score, rows)))
 
 
 _CHOOSER: ContextVar[Chooser] = ContextVar("linking_chooser", default=_shipped)
