@@ -19,7 +19,7 @@ from functools import lru_cache
 from kg.extract.linking.candidates import site_for
 from kg.extract.linking.context import CLAUSE_BREAK, ArticleIndex, PageEntities, squash
 from kg.extract.linking.scorer import link
-from kg.extract.metrics import metric_key, metric_phrase
+from kg.extract.metrics import frame_topic, metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.extract.periods import ArticleTimes
@@ -173,6 +173,7 @@ def find_claims(
         ctx.earlier_place, earlier_place = earlier_place, ctx.governing or earlier_place
         times = ArticleTimes.of(article.headline, article.year)
         current_paragraph = None
+        topic = ""
         paragraph_sentences: list[Sentence] = []
         deck = _deck_paragraph(article)
         for sentence in article.sentences:
@@ -183,6 +184,7 @@ def find_claims(
                 paragraph_sentences = ctx.paragraphs[sentence.paragraph]
                 first = paragraph_sentences[0].text
                 times.paragraph(first, _clause_bounds(first, 0, 0)[1])
+                topic = frame_topic(first)
             times.sentence(sentence.text)
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
@@ -197,7 +199,7 @@ def find_claims(
                 if not is_claim(sentence.text, q, clause_start):
                     continue
                 clause = (clause_start, clause_end, measure_start)
-                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause))
+                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause, topic))
             times.sentence_done()
     return claims
 
@@ -249,15 +251,17 @@ def _build(
     times: ArticleTimes,
     q: Quantity,
     clause: tuple[int, int, int],
+    topic: str,
 ) -> Claim:
     """One claim for the number `q` (offsets into the sentence's text) in its clause
-    (start, end, and where the words naming its measure may begin)."""
+    (start, end, and where the words naming its measure may begin); `topic` is the measure
+    its paragraph announces."""
     clause_start, clause_end, measure_start = clause
     page, article = ctx.page, ctx.article
     text = sentence.text
     q_at, q_end = q.start, q.end
     before_clause = text[clause_start:q_at]
-    metric = metric_phrase(text, measure_start, clause_end, q, ctx.names_in(sentence))
+    metric = metric_phrase(text, measure_start, clause_end, q, ctx.names_in(sentence), topic)
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)

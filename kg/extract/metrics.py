@@ -4,9 +4,12 @@ Chinese reports put the measure before the number ("整改图斑面积达1784.61
 "城镇新增就业5511人") or, with a measure word, after it ("302个问题图斑").
 The phrase is the noun/verb–object run that governs the number, with scope
 words, time expressions, adverbs and linking verbs stripped. A count is named
-as a count ("…人数", "…次数", "…数"), a change in a rate as a rise or fall
-("…增幅", "…降幅"). jieba's dictionary decides word boundaries and which
-words are verbs.
+as a count ("…人数", "…次数", "…数"), an area, length or mass as one ("…面积",
+"…长度", "…量"), a percentage change as a rise or fall ("…增幅", "…降幅"), a
+share of a target as a 完成率. A figure that names nothing but its place takes
+the measure from its context: a "respectively" list, the sentence's earlier
+measures, or a topic the sentence or paragraph announces ("从工业产值看，…").
+jieba's dictionary decides word boundaries and which words are verbs.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ _LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已
 # Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
 _LEAD_WORDS = frozenset(
     "就 也 还 都 均 再 又 才 仅 对 向 为 而 但 这 这些 其 率先 先后 逐步 进一步 积极 有效 深入 主动 共 已 "
-    "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少".split()
+    "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少 有 共有".split()
 )
 _TRAIL = re.compile(
     r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|还|也|就|都|均|从|和|及|以及|"
@@ -43,7 +46,7 @@ _AFTER_STOP = re.compile(
     r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|以及|和|及|等|中|[、，,。；;：:]|\d"
 )
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
-_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s]")
+_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s●○◎■□▲△◆◇★☆•※]")  # quotes, list commas, bullets
 _PARENS = re.compile(r"[()（）]")
 # Words before a count that leave its predicate to the words after the counted noun:
 # prepositions ("对18处线路进行蹲守"), "there are" ("全市有14家机构实施…"), pivot verbs ("引导300家组织参与…").
@@ -60,12 +63,22 @@ _COUNTED = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展�
 _VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
 # A phrase that already names a quantity takes no count word.
 _NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准)$")
+_AMOUNT_WORDS = {"area": "面积", "length": "长度", "mass": "量"}
+_NAMES_AMOUNT = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
 _RISE = ("增长", "提高", "上升", "增加", "提升")
 _FALL = ("下降", "降低", "减少")
 _ADJUST = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
 _CHANGE_VERB = "|".join(_RISE + _FALL + _ADJUST)
 _LEVEL = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
 _CHANGE = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
+_COMPARED_CHANGE = re.compile(rf"(?:同比|环比)(?P<verb>{'|'.join(_RISE + _FALL)})$")
+# A comparison with the same time a year before, however worded, is 同比 ("较去年同期下降").
+_SAME_PERIOD = re.compile(
+    r"(?:较|比|与)(?:去年|上年|上一年)同期(?:相比)?|(?:较|比)(?:去年|上年|上一年)(?=[增下提降减上])"
+)
+_CHANGE_VERB_RE = re.compile(_CHANGE_VERB)
+_NAMED_CHANGE = re.compile(r"(?:增速|增幅|降幅|幅度)$")
+_CHANGE_NAMED = re.compile(rf"(?:{_CHANGE_VERB}|增幅|降幅)$")
 _CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
 _NUMBER = re.compile(r"[\d０-９]")
 _NUMBERS = re.compile(r"[\d０-９][\d０-９.．]*")
@@ -81,10 +94,29 @@ _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)[\d.]+[万亿]?[\u4e00-\u9fff]{0,2}的")
 _SHARE_SPAN = 24
+# Topic frames and rankings that name the measure of the figures after them (see frame_topic).
+_FRAME = re.compile(
+    r"(?:^|[，,。；;：:])(?:从|就)([^，,。；;：:“”]{2,12}?)(?:来|上)?看[，,：:]"
+    r"|(?:^|[，,。；;：:])再看([^，,。；;：:“”]{2,12}?)[，,：:]"
+    r"|(?:^|[，,。；;：:])([^，,。；;：:“”]{2,12}?)方面[，,：:]"
+    r"|([^，,。；;：:“”]{2,16}?)(?:排在|排名|位居|位列|居)前[一二三四五六七八九十\d]+(?:位|名)?的?(?:是|为|有|依次为)[：:]?"
+)
+_AMONG = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
+_RESPECTIVE_SPAN = 80
+_ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
+_LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
+_COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
+# A measure word that names no thing of its own ("增速为8%", "这一增速"): the topic supplies the thing.
+_BARE = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
+_COMPLETION = re.compile(
+    r"(?:完成|为)(?P<what>[\u4e00-\u9fff]{0,4}?)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?"
+    r"(?P<task>目标任务|任务|目标|计划)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?的"
+)
 # Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
 _KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
 _COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
 _MONEY_TAILS = ("总金额", "金额", "总额", "额")
+_AMOUNT_TAILS = {"area": ("总面积", "面积"), "length": ("总长度", "长度"), "mass": ("总量", "重量", "量")}
 _OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
 _LEVEL_ENDS = "省市州盟县区旗镇乡村道"
 
@@ -161,7 +193,7 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     A list ("提供前期指导、产品注册等服务") is named by its verb and head noun; a list
     that ends at the number ("A、B等20家企业") names nothing before it.
     """
-    raw = raw.replace("的基础上", "")
+    raw = _ASIDE.sub("", _SAME_PERIOD.sub("同比", raw.replace("的基础上", "")))
     at = raw.rfind("等")
     if at >= 0 and _is_boundary(raw, at) and _is_boundary(raw, at + 1):  # 等 as a word, not 平等 or 等级
         examples, head = raw[:at], raw[at + 1 :]
@@ -258,12 +290,35 @@ def _count_word(phrase: str, q: Quantity) -> str:
     return "数"
 
 
+def _noun_count_word(noun: str, q: Quantity) -> str:
+    """What a count named by the noun after its number is called: 次数, 场次; people and households
+    counted by a noun that does not name them ("扶持368人创业") 人数, 户数, as a count named before its
+    number is; else 数."""
+    if q.unit in _COUNTED:
+        return _COUNTED[q.unit]
+    people = q.unit in ("人", "户") and not noun.endswith((q.unit, "人员"))
+    return q.unit + "数" if people else "数"
+
+
+def _amount_word(phrase: str, q: Quantity) -> str:
+    """An area, a length or a mass named by what was built, laid or bought is that thing's 面积,
+    长度 or 量 ("新建污水管网40公里" -> 新建污水管网长度): the name says it is a measure, as 数 does for a count."""
+    word = _AMOUNT_WORDS.get(q.dimension or "", "")
+    return word if word and phrase and not _NAMES_AMOUNT.search(phrase) else ""
+
+
 def _as_change(phrase: str, q: Quantity) -> str:
     """A rate that rose or fell by the number is named as that rise or fall:
     "报销比例提高" -> 报销比例增幅; "下调贷款利率" -> 贷款利率下调."""
-    if q.dimension not in ("rate", "rate_change") or re.search(r"(?:同比|环比)\w{2}$", phrase):
+    if q.dimension not in ("rate", "rate_change"):
         return phrase
-    m = re.search(_CHANGE_VERB, phrase)
+    if m := _COMPARED_CHANGE.search(phrase):  # "产值同比增长" -> 产值同比增幅, a percentage change
+        if q.unit != "%":
+            return phrase
+        return phrase[: m.start("verb")] + ("增幅" if m.group("verb") in _RISE else "降幅")
+    if _NAMED_CHANGE.search(phrase):
+        return phrase
+    m = next((v for v in _CHANGE_VERB_RE.finditer(phrase) if _is_boundary(phrase, v.end())), None)  # 增加值: no 增加
     if not m:
         return phrase
     verb, subject, obj = m.group(), phrase[: m.start()], phrase[m.end() :]
@@ -308,17 +363,19 @@ def _is_unit(words: str) -> bool:
 
 
 def metric_phrase(
-    text: str, clause_start: int, clause_end: int, q: Quantity, names: tuple[str, ...] = ()
+    text: str, clause_start: int, clause_end: int, q: Quantity, names: tuple[str, ...] = (), topic: str = ""
 ) -> str | None:
     """What the number at `q` (offsets into `text`) measures, at most 16 characters.
 
     `names` are the places and bodies named in the sentence: they say whose
-    measure it is, not what is measured, and are left out.
+    measure it is, not what is measured, and are left out. `topic` is the measure
+    the paragraph announces (`frame_topic` of its first sentence).
     """
-    share = _share_of(text, clause_start, q, names)
+    share = _share_of(text, clause_start, q, names) or _completion_of(text, clause_start, q, names)
     if share:
         return share
     raw = text[_name_start(text, clause_start) : q.start]
+    raw = _respective(text, q, raw, names) or raw
     tail = text[q.end : clause_end]
     noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
     if noun:
@@ -330,8 +387,12 @@ def metric_phrase(
     before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
     if not before and not noun and not _named_nothing(raw, names):
         before = _list_measure(text, clause_start, q, names)
+    bare = _BARE.fullmatch(before) if before else None
+    if not noun and (not before or bare) and (topic := _topic(text, clause_start, topic)):
+        word = bare.group("word") if bare else ""
+        before = topic if topic.endswith(word) else topic + word
     if noun:
-        counted = _COUNTED.get(q.unit, "数")
+        counted = _noun_count_word(noun, q)
         if not before or _WEAK_END.search(_clean(raw)):
             predicate = _predicate(rest, METRIC_MAX - len(noun) - len(counted))
             if predicate:
@@ -341,8 +402,25 @@ def metric_phrase(
             head = verb if verb and len(before) > 6 else _LEAD.sub("", before)
             return _fit(_clean(head + noun) + counted)
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
-    suffix = _count_word(phrase, q) or _money_word(phrase, q)
+    suffix = _count_word(phrase, q) or _money_word(phrase, q) or _amount_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def frame_topic(text: str, end: int | None = None) -> str:
+    """The measure a sentence announces for the numbers after it, the last before `end`: a topic frame
+    ("从工业产值看，…", "再看工业产值，…", "工业产值方面，…") or a ranking ("各镇中产值排在前三位的是：…").
+    A report that lists places with one figure each names the measure once, in such a frame."""
+    frames = list(_FRAME.finditer(text, 0, len(text) if end is None else end))
+    if not frames:
+        return ""
+    last = frames[-1]
+    topic = _clean(next(g for g in last.groups() if g))
+    return _SCOPE.sub("", _AMONG.sub("", topic))
+
+
+def _topic(text: str, clause_start: int, paragraph_topic: str) -> str:
+    """The topic the sentence announces before the clause, else the paragraph's."""
+    return frame_topic(text, clause_start) or paragraph_topic
 
 
 def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
@@ -355,6 +433,61 @@ def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...])
         return ""
     subject = next(_earlier_measures(text, m.start(), names), "")
     return _fit(_clean(f"{subject}占{m.group(1)}比例"))
+
+
+def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
+    """A percentage of a target reached ("引进资金30亿元，完成全年目标任务的75%"): the measure of the
+    amount before it (not a change told in between), then the target, then 完成率 (引进资金目标完成率);
+    the year is the period."""
+    if q.unit != "%":
+        return ""
+    m = _COMPLETION.search(text, max(0, clause_start - _SHARE_SPAN), q.start)
+    if m is None or m.end() != q.start:
+        return ""
+    what = m.group("what")
+    what = period_pattern(what).sub("", what) if what else ""
+    subject = next((e for e in _earlier_measures(text, m.start(), names) if not _CHANGE_NAMED.search(e)), "")
+    task = "目标" if "目标" in m.group("task") else m.group("task")
+    return _fit(_clean(f"{subject}{what}{task}完成率"))
+
+
+def _respective(text: str, q: Quantity, raw: str, names: tuple[str, ...]) -> str:
+    """The words naming the k-th number of a "respectively" list (分别): the k-th of the items listed
+    before 分别 ("甲、乙和丙补贴分别达到3万元、2万元和1万元" -> 乙补贴), or, when nothing is listed there,
+    the k-th of the measures the sentence gave before ("产值8亿元，税收1亿元，同比分别增长5%、3%" ->
+    税收同比增长); followed by the verb after 分别. Items that lack the list's head noun take it from
+    the last item ("甲、乙和丙补贴": 甲补贴). "" when the number is not in such a list."""
+    at = text.rfind("分别", max(0, q.start - _RESPECTIVE_SPAN), q.start)
+    if at < 0 or _CLAUSE_END.search(text, at, q.start) or not (k_zero := not _NUMBER.search(text, at, q.start)) \
+            and not _CONNECTOR.match(raw):
+        return ""
+    numbers = list(_NUMBERS.finditer(text, at, m.start() if (m := _CLAUSE_END.search(text, q.end)) else len(text)))
+    k = sum(n.start() < q.start for n in numbers)
+    verb = text[at + 2 : numbers[0].start()] if numbers else ""
+    breaks = list(_CLAUSE_END.finditer(text, 0, at))
+    head_start = breaks[-1].end() if breaks else 0
+    head = _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(text).sub("", text[head_start:at]), names)))
+    head = _ASIDE.sub("", head)
+    items = [i for i in _LIST_SPLIT.split(head) if i]
+    if len(numbers) < 2 or (not k_zero and k == 0):
+        return ""
+    if len(items) == len(numbers):
+        last = list(dictionary_words(items[-1]))
+        if not items[0].endswith(last[-1]) and len(last) > 1:  # the head noun is written once, at the end
+            shared = next((j for j in range(len(last) - 1, 0, -1) if items[0].endswith(last[j - 1])), 1)
+            items = [i + "".join(last[shared:]) for i in items[:-1]] + items[-1:]
+        return items[k] + verb
+    if _COMPARISON_ONLY.fullmatch(head):
+        earlier = list(islice(_earlier_measures(text, head_start, names), len(numbers)))
+        if len(earlier) == len(numbers):
+            return earlier[len(numbers) - 1 - k] + head + verb
+    return ""
+
+
+def _drop_names(words: str, names: tuple[str, ...]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        words = words.replace(name, "")
+    return words
 
 
 def _named_nothing(raw: str, names: tuple[str, ...]) -> bool:
@@ -428,12 +561,18 @@ def metric_key(metric: str, unit: str) -> str:
     """A key under which the same measure compares across regions and articles: the phrase without
     whose it is (a place, a level word, a body: "安仁县城镇新增就业人数", "市级办件量"), scope and tally
     words (全县, 累计, 共), brackets, and the word that only says it is counted or summed in the unit
-    the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money): 城镇新增就业|人,
-    办件|件, 参保率|%."""
+    the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money; …面积, …长度,
+    …量 for areas, lengths, masses): 城镇新增就业|人, 办件|件, 参保率|%, 新建管网|公里."""
     core = _SCOPE.sub("", _owner_free(_PARENS.sub("", _clean(metric))))
     core = _KEY_LEAD.sub("", _LEAD.sub("", core))
     dimension = (unit_of.dimension or "") if (unit_of := lookup(unit)) else ""
-    tails = _COUNT_TAILS if dimension in _COUNTS else _MONEY_TAILS if dimension.startswith("money") else ()
+    tails = (
+        _COUNT_TAILS
+        if dimension in _COUNTS
+        else _MONEY_TAILS
+        if dimension.startswith("money")
+        else _AMOUNT_TAILS.get(dimension, ())
+    )
     cut = next((core[: -len(t)] for t in tails if core.endswith(t) and len(core) - len(t) >= 2), core)
     return f"{cut or metric}|{unit}"
 
