@@ -110,7 +110,7 @@ def test_lists_names_and_places_before_the_number(sentence: str, expected: list[
         ),
         ("门诊量同比增长8%，较上月增加500人次。", ["门诊量同比增幅", "门诊量较上月增加人次"]),
         # A bare rate after a count is a rate of the count's object.
-        ("全县完成各类审批事项1.2万件，办结率99.5%。", ["完成各类审批事项数", "各类审批事项办结率"]),
+        ("全县完成各类审批事项1.2万件，办结率99.5%。", ["完成审批事项数", "审批事项办结率"]),
         # A share of a whole.
         ("全县35个村开通网上办事，占全部行政村总数60%。", ["开通网上办事村数", "行政村占比"]),
     ],
@@ -200,7 +200,8 @@ def metrics_named(body: str) -> list[str | None]:
             "新建排水管网12公里，建设高标准农田3000亩，收购茶叶20吨。",
             ["新建排水管网长度", "建设高标准农田面积", "收购茶叶量"],
         ),
-        # A bullet and "there are" are not part of the name.
+        # A bullet, "there are", "all kinds of" and the actor before a tally adverb are not part of the name.
+        ("全县热线共受理各类诉求3200件。", ["受理诉求数"]),
         ("●全镇有留守儿童120人。", ["留守儿童人数"]),
         # A comparison with the same time last year, however worded, is 同比; a percentage change is a 增幅.
         ("工业产值较去年同期增长12%，销售额比上年增长8%。", ["工业产值同比增幅", "销售额同比增幅"]),

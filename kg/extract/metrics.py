@@ -28,7 +28,7 @@ from kg.text.words import dictionary_words, frequencies, is_verb, tags
 METRIC_MAX = 16
 _NOUN_MAX = 14
 _SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
-_LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共|共计|累计|全年|今年|通过|目前|此外|另外|分别)+")
+_LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共计|共|累计|全年|今年|通过|目前|此外|另外|分别)+")
 # Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
 _LEAD_WORDS = frozenset(
     "就 也 还 都 均 再 又 才 仅 对 向 为 而 但 这 这些 其 率先 先后 逐步 进一步 积极 有效 深入 主动 共 已 "
@@ -86,7 +86,10 @@ _QUOTED_END = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
 _SHARE = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
 _DATE_WORDS = ("年", "月", "日", "号")
 _PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
-_ASPECT = re.compile(r"已经|已|分别|均|都")  # "图斑已举证销号": aspect, not part of a measure's name
+# "图斑已举证销号": aspect, not part of a measure's name; nor are "all kinds of" quantifiers (各类培训).
+_ASPECT = re.compile(r"已经|已|分别|均|都|各类|各项|各种")
+# A tally adverb inside the words before a number ("热线共受理诉求"): the actor is before it, the measure after.
+_TALLY = re.compile(r"总共|共计|合计|累计|共")
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
@@ -208,14 +211,20 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
         before = before.replace(name, "")
     before = _clean(before)
     for m in reversed(list(_ASPECT.finditer(before))):
-        if _is_boundary(before, m.start()) and _is_boundary(before, m.end()):
+        if _is_word(before, m):
             before = before[: m.start()] + before[m.end() :]
-    before = _SCOPE.sub("", before)
+    tally = next((m for m in _TALLY.finditer(before, 2, len(before) - 2) if _is_word(before, m)), None)
+    before = _SCOPE.sub("", before[tally.end() :] if tally else before)
     led = _strip_trail(_LEAD.sub("", before))
     before = led if len(led) > 2 or not before.startswith("累计") else _strip_trail("累计" + led)
     if before:
         before = _strip_trail(_strip_lead_words(_drop_locative(before)))
     return before
+
+
+def _is_word(phrase: str, m: re.Match[str]) -> bool:
+    """Whether the match is a word of its own in the phrase, not part of one (公共 holds no 共)."""
+    return _is_boundary(phrase, m.start()) and _is_boundary(phrase, m.end())
 
 
 def _strip_trail(phrase: str) -> str:
