@@ -171,7 +171,10 @@ def test_a_key_keeps_what_is_measured() -> None:
         # The unit of a list's previous number is not the next number's measure.
         ("征收排污费分别为3200万元、1500万元、800万元。", ["征收排污费", "征收排污费", "征收排污费"]),
         # A share against a base count: the count's measure, 占, the base, 比例.
-        ("全镇改造危房120户，占任务数300户的40%。", ["改造危房户数", "占任务数", "改造危房占任务数比例"]),
+        # The share's base is a count of the same thing: its measure, the base's noun, a count word.
+        ("全镇改造危房120户，占任务数300户的40%。", ["改造危房户数", "改造危房任务户数", "改造危房占任务数比例"]),
+        # A total or an area named by no thing is the total of what was counted just before.
+        ("全市新开工项目128个，投资总额450亿元。", ["新开工项目数", "新开工项目投资总额"]),
         # A number right after another counts the same thing in another unit.
         ("全镇共救助困难对象120户356人。", ["救助困难对象户数", "救助困难对象人数"]),
     ],
@@ -240,6 +243,17 @@ def test_a_topic_names_the_measure_of_bare_figures(body: str, expected: list[str
         ),
         # Items that each carry the head noun are whole.
         ("工业总产值、农业总产值分别增长9%、4%。", ["工业总产值增幅", "农业总产值增幅"]),
+        # Only an act before a second 分别: the items of the list before, with that act.
+        (
+            "养老、医疗和失业保险参保人数分别达到3万人、2万人和1万人，征缴基金分别为5亿元、3亿元和1亿元。",
+            ["养老保险参保人数", "医疗保险参保人数", "失业保险参保人数"]
+            + ["养老征缴基金", "医疗征缴基金", "失业征缴基金"],
+        ),
+        # A new subject before the second 分别 is its own measure.
+        (
+            "城镇、农村低保标准分别提高至600元和500元，困难补贴分别提高至90元和80元。",
+            ["城镇低保标准", "农村低保标准", "困难补贴金额", "困难补贴金额"],
+        ),
         # Nothing listed before 分别: the sentence's earlier measures, in order.
         ("工业产值8亿元，税收1亿元，同比分别增长5%、3%。", ["工业产值", "税收", "工业产值同比增幅", "税收同比增幅"]),
     ],

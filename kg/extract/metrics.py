@@ -106,9 +106,11 @@ _FRAME = re.compile(
 )
 _AMONG = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
 _RESPECTIVE_SPAN = 80
+_SHARE_BASE = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{1,8}?)(?:总数|数)?$")
 _ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
 _LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
 _COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
+_OF_THE_THING = re.compile(r"总投资|投资总额|总金额|总额|总面积|占地面积|建筑面积|总规模")
 # A measure word that names no thing of its own ("增速为8%", "这一增速"): the topic supplies the thing.
 _BARE = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
 _COMPLETION = re.compile(
@@ -384,6 +386,8 @@ def metric_phrase(
     if share:
         return share
     raw = text[_name_start(text, clause_start) : q.start]
+    if base := _base_of(text, clause_start, q, raw, names):
+        return base
     raw = _respective(text, q, raw, names) or raw
     tail = text[q.end : clause_end]
     noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
@@ -444,6 +448,18 @@ def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...])
     return _fit(_clean(f"{subject}占{m.group(1)}比例"))
 
 
+def _base_of(text: str, clause_start: int, q: Quantity, raw: str, names: tuple[str, ...]) -> str:
+    """The base count of a share ("改造危房120户，占任务数300户的40%"): the measure before it, then the
+    base's noun, named as a count (改造危房任务户数)."""
+    if q.dimension not in _COUNTS or not (m := _SHARE_BASE.search(raw)) or not _NUMBER.match(text, q.end + 1):
+        return ""
+    if text[q.end : q.end + 1] != "的":
+        return ""
+    subject = next((e for e in _earlier_measures(text, clause_start, names) if not _CHANGE_NAMED.search(e)), "")
+    noun = m.group(1)
+    return _fit(_clean(subject + noun + (_count_word(noun, q) or "数")))
+
+
 def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
     """A percentage of a target reached ("引进资金30亿元，完成全年目标任务的75%"): the measure of the
     amount before it (not a change told in between), then the target, then 完成率 (引进资金目标完成率);
@@ -464,33 +480,55 @@ def _respective(text: str, q: Quantity, raw: str, names: tuple[str, ...]) -> str
     """The words naming the k-th number of a "respectively" list (分别): the k-th of the items listed
     before 分别 ("甲、乙和丙补贴分别达到3万元、2万元和1万元" -> 乙补贴), or, when nothing is listed there,
     the k-th of the measures the sentence gave before ("产值8亿元，税收1亿元，同比分别增长5%、3%" ->
-    税收同比增长); followed by the verb after 分别. Items that lack the list's head noun take it from
-    the last item ("甲、乙和丙补贴": 甲补贴). "" when the number is not in such a list."""
+    税收同比增长), or, when only an act is named there, the k-th item of the sentence's previous
+    list of as many items with that act ("…，发放资金分别为…" -> 乙发放资金); followed by the verb
+    after 分别. Items that lack the list's head noun take it from the last item ("甲、乙和丙补贴":
+    甲补贴). "" when the number is not in such a list."""
     at = text.rfind("分别", max(0, q.start - _RESPECTIVE_SPAN), q.start)
-    if at < 0 or _CLAUSE_END.search(text, at, q.start) or not (k_zero := not _NUMBER.search(text, at, q.start)) \
-            and not _CONNECTOR.match(raw):
+    if at < 0 or _CLAUSE_END.search(text, at, q.start):
+        return ""
+    k_zero = not _NUMBER.search(text, at, q.start)
+    if not k_zero and not _CONNECTOR.match(raw):
         return ""
     numbers = list(_NUMBERS.finditer(text, at, m.start() if (m := _CLAUSE_END.search(text, q.end)) else len(text)))
     k = sum(n.start() < q.start for n in numbers)
-    verb = text[at + 2 : numbers[0].start()] if numbers else ""
-    breaks = list(_CLAUSE_END.finditer(text, 0, at))
-    head_start = breaks[-1].end() if breaks else 0
-    head = _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(text).sub("", text[head_start:at]), names)))
-    head = _ASIDE.sub("", head)
-    items = [i for i in _LIST_SPLIT.split(head) if i]
     if len(numbers) < 2 or (not k_zero and k == 0):
         return ""
+    verb = text[at + 2 : numbers[0].start()]
+    head_start, head, items, bare = _listed(text, at, names)
     if len(items) == len(numbers):
-        last = list(dictionary_words(items[-1]))
-        if not items[0].endswith(last[-1]) and len(last) > 1:  # the head noun is written once, at the end
-            shared = next((j for j in range(len(last) - 1, 0, -1) if items[0].endswith(last[j - 1])), 1)
-            items = [i + "".join(last[shared:]) for i in items[:-1]] + items[-1:]
         return items[k] + verb
     if _COMPARISON_ONLY.fullmatch(head):
         earlier = list(islice(_earlier_measures(text, head_start, names), len(numbers)))
         if len(earlier) == len(numbers):
             return earlier[len(numbers) - 1 - k] + head + verb
+    elif (
+        len(items) == 1
+        and is_verb(next(iter(dictionary_words(head)), ""))  # an act on the earlier items, not a new subject
+        and (prior := text.rfind("分别", max(0, head_start - _RESPECTIVE_SPAN), head_start)) >= 0
+    ):
+        bare = _listed(text, prior, names)[3]
+        if len(bare) == len(numbers):
+            return bare[k] + head + verb
     return ""
+
+
+def _listed(text: str, at: int, names: tuple[str, ...]) -> tuple[int, str, list[str], list[str]]:
+    """The clause before the 分别 at `at`: where it starts, its words, its items with the list's head
+    noun, and its items without it."""
+    breaks = list(_CLAUSE_END.finditer(text, 0, at))
+    head_start = breaks[-1].end() if breaks else 0
+    head = text[head_start:at]
+    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(head).sub("", head), names))))
+    items = bare = [i for i in _LIST_SPLIT.split(head) if i]
+    last = list(dictionary_words(items[-1])) if items else []
+    if len(items) > 1 and len(last) > 1 and not items[0].endswith(last[-1]):  # the head noun is written once
+        shared = next((j for j in range(len(last) - 1, 0, -1) if items[0].endswith(last[j - 1])), 1)
+        tail = "".join(last[shared:])
+        items = [i + tail for i in items[:-1]] + items[-1:]
+        bare = items[:-1] + ["".join(last[:shared])]
+        bare = [i.removesuffix(tail) for i in bare]
+    return head_start, head, items, bare
 
 
 def _drop_names(words: str, names: tuple[str, ...]) -> str:
@@ -532,7 +570,8 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
     takes the previous number's measure, and so does a new level in the same clause
     ("从2%降低到0.4%"); a short repeat ("参保人数达…,参保率达…") its head, a bare rate
     ("办结率") its object; a share ("占全部村总数83.3%") is a 占比; an amount of a noun after it
-    ("1万元的助学补贴") is that noun.
+    ("1万元的助学补贴") is that noun; an amount named only as a total or an area ("投资总额", "总面积")
+    is the total of the thing counted just before.
     """
     if "/" not in q.unit:
         before = _PER_PERIOD.sub("", before)
@@ -540,6 +579,8 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
         return next(earlier, "")
     if _CHANGE.match(before):
         return re.sub(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$", "", next(earlier, "")) + before.lstrip("再又")
+    if _OF_THE_THING.fullmatch(before) and (prior := next(earlier, "")):
+        return prior + before  # "新开工项目128个，投资总额450亿元" -> 新开工项目投资总额
     if before and len(before) <= 4:
         for n, measure in enumerate(islice(earlier, 3)):
             at = measure.find(before[:2], 0, len(measure) - 1)
