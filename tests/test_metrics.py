@@ -265,3 +265,27 @@ def test_a_respectively_list_pairs_items_and_numbers(sentence: str, expected: li
 def test_a_key_leaves_out_the_word_that_only_names_the_dimension() -> None:
     assert metric_key("新建排水管网长度", "公里") == metric_key("全县新建排水管网", "公里") == "新建排水管网|公里"
     assert metric_key("建设高标准农田面积", "亩") == metric_key("累计建设高标准农田", "亩")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A change after a share of a target is a change of the amount before the share.
+        (
+            "引进资金30亿元，完成全年目标任务的75%，同比增长12%。",
+            ["引进资金", "引进资金目标完成率", "引进资金同比增幅"],
+        ),
+        # A relative clause before 的 is passed over to the counted noun.
+        ("对27家存在违规行为的药店进行约谈。", ["约谈药店数"]),
+        # A breakdown after 其中 named by an act or a level takes the head noun of the whole.
+        ("全市共受理诉求7万件。其中，投诉3万件、求助2万件。", ["受理诉求数", "投诉诉求数", "求助诉求数"]),
+        ("编制服务事项目录共900项，其中市级500项、县级400项。", ["编制服务事项目录数", "市级目录数", "县级目录数"]),
+        # Only a preposition before the number: what is done for or to it names it.
+        ("为300人提供政策咨询服务。", ["提供政策咨询服务人数"]),
+        ("将40公里一线堤防进行加固。", ["加固一线堤防长度"]),
+        # A share's unnamed base is a count of the same thing.
+        ("已开工230户，占460户的50%。", ["开工户数", "开工户数", "开工占比例"]),
+    ],
+)
+def test_measures_completed_from_the_sentence_and_paragraph(body: str, expected: list[str]) -> None:
+    assert metrics_of(body) == expected

@@ -15,7 +15,7 @@ jieba's dictionary decides word boundaries and which words are verbs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from kg.extract.agencies import known_body_after
@@ -77,6 +77,8 @@ _SAME_PERIOD = re.compile(
     r"(?:较|比|与)(?:去年|上年|上一年)同期(?:相比)?|(?:较|比)(?:去年|上年|上一年)(?=[增下提降减上])"
 )
 _CHANGE_VERB_RE = re.compile(_CHANGE_VERB)
+_CHANGE_END = re.compile(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$")
+_SHARE_MEASURE = re.compile(r"^(?:完成|占)")  # "完成全年任务的60%": a share of a target, not an amount
 _NAMED_CHANGE = re.compile(r"(?:增速|增幅|降幅|幅度)$")
 _CHANGE_NAMED = re.compile(rf"(?:{_CHANGE_VERB}|增幅|降幅)$")
 _CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
@@ -106,7 +108,10 @@ _FRAME = re.compile(
 )
 _AMONG = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
 _RESPECTIVE_SPAN = 80
-_SHARE_BASE = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{1,8}?)(?:总数|数)?$")
+_PART_BREAK = re.compile(r"[；;。]")
+_KIND_ENDS = ("级", "类")
+_CHANGE_WORDS = re.compile(rf"同比|环比|{_CHANGE_VERB}|增幅|降幅|增速")
+_SHARE_BASE = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{0,8}?)(?:总数|数)?$")
 _ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
 _LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
 _COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
@@ -243,7 +248,8 @@ def _strip_trail(phrase: str) -> str:
 def _noun_after(tail: str) -> tuple[str, str]:
     """The noun phrase a measure word introduces, and the words after it:
     "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
-    only where a word begins ("许可" is not "可")."""
+    only where a word begins ("许可" is not "可"). A relative clause before 的 is passed over
+    ("家存在违规的药店被约谈" -> (药店, 被约谈))."""
     clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
     end = len(tail)
     for m in _AFTER_STOP.finditer(tail):
@@ -253,6 +259,10 @@ def _noun_after(tail: str) -> tuple[str, str]:
                 continue  # "许可" is not 可, "中心" not 中
         end = m.start()
         break
+    if tail[end : end + 1] == "的" and end and is_verb(next(iter(dictionary_words(tail[:end])))):
+        noun, rest = _noun_after(tail[end + 1 :])  # "家存在问题的药店": a relative clause, the noun follows it
+        if noun:
+            return noun, rest
     return _fit(_clean(tail[:end]), _NOUN_MAX, keep="head"), tail[end:]
 
 
@@ -374,13 +384,20 @@ def _is_unit(words: str) -> bool:
 
 
 def metric_phrase(
-    text: str, clause_start: int, clause_end: int, q: Quantity, names: tuple[str, ...] = (), topic: str = ""
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    q: Quantity,
+    names: tuple[str, ...] = (),
+    topic: str = "",
+    before_text: Sequence[tuple[int, str, str]] = (),
 ) -> str | None:
     """What the number at `q` (offsets into `text`) measures, at most 16 characters.
 
     `names` are the places and bodies named in the sentence: they say whose
     measure it is, not what is measured, and are left out. `topic` is the measure
-    the paragraph announces (`frame_topic` of its first sentence).
+    the paragraph announces (`frame_topic` of its first sentence). `before_text` holds
+    the paragraph's measures so far as (offset into `text`, negative before it; metric; unit).
     """
     share = _share_of(text, clause_start, q, names) or _completion_of(text, clause_start, q, names)
     if share:
@@ -400,10 +417,16 @@ def metric_phrase(
     before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
     if not before and not noun and not _named_nothing(raw, names):
         before = _list_measure(text, clause_start, q, names)
+    before = _part_of(text, q, before, before_text) or before
     bare = _BARE.fullmatch(before) if before else None
     if not noun and (not before or bare) and (topic := _topic(text, clause_start, topic)):
         word = bare.group("word") if bare else ""
         before = topic if topic.endswith(word) else topic + word
+    if not noun and len(before) <= 1 and _WEAK_END.search(_clean(raw)):  # "为300人提供咨询", "将40公里堤防进行加固"
+        thing, rest = _noun_after(tail) if q.dimension in _AMOUNT_WORDS else ("", tail)
+        word = _amount_word(thing, q) if thing else _noun_count_word("", q) if q.dimension in _COUNTS else ""
+        if (thing or word) and (predicate := _predicate(rest, METRIC_MAX - len(thing) - len(word))):
+            return _fit(_clean(predicate + thing) + word)
     if noun:
         counted = _noun_count_word(noun, q)
         if not before or _WEAK_END.search(_clean(raw)):
@@ -417,6 +440,24 @@ def metric_phrase(
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
     suffix = _count_word(phrase, q) or _money_word(phrase, q) or _amount_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def _part_of(text: str, q: Quantity, item: str, wholes: Sequence[tuple[int, str, str]]) -> str:
+    """An item of a breakdown after 其中 named only by an act or a level ("受理诉求7万件。其中，投诉3万件、
+    求助2万件", "目录共900项，其中市级500项"): the item with the head noun of the whole it is part of
+    (投诉诉求, 市级目录), the whole being the paragraph's last measure before 其中 in the same unit."""
+    at = text.rfind("其中", 0, q.start) if q.dimension in _COUNTS else -1  # a count's head noun is what it counts
+    if at < 0 or not item or len(item) > 5 or _PART_BREAK.search(text, at, q.start):
+        return ""
+    last = list(dictionary_words(item))[-1]
+    if not (is_verb(last) or last.endswith(_KIND_ENDS) or len(item) <= 2):
+        return ""
+    whole = next(
+        (m for pos, m, unit in reversed(wholes) if pos < at and unit == q.unit and not _CHANGE_WORDS.search(m)), ""
+    )
+    words = list(dictionary_words(next((whole[: -len(t)] for t in _COUNT_TAILS if whole.endswith(t)), whole)))
+    head = words[-1] if len(words) > 1 else ""  # the object of the whole's verb, or its last noun
+    return item + head if len(head) >= 2 and not item.endswith(head) else ""
 
 
 def frame_topic(text: str, end: int | None = None) -> str:
@@ -457,7 +498,7 @@ def _base_of(text: str, clause_start: int, q: Quantity, raw: str, names: tuple[s
         return ""
     subject = next((e for e in _earlier_measures(text, clause_start, names) if not _CHANGE_NAMED.search(e)), "")
     noun = m.group(1)
-    return _fit(_clean(subject + noun + (_count_word(noun, q) or "数")))
+    return _fit(_clean(subject + noun + _noun_count_word(noun, q)))
 
 
 def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
@@ -578,7 +619,8 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
     if _CONNECTOR.match(raw) or (not before and _LEVEL.search(raw) and joined):  # "查验率从2%降低到0.4%"
         return next(earlier, "")
     if _CHANGE.match(before):
-        return re.sub(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$", "", next(earlier, "")) + before.lstrip("再又")
+        base = next((e for e in earlier if not _SHARE_MEASURE.match(e)), "")  # the amount, not its share of a target
+        return _CHANGE_END.sub("", base) + before.lstrip("再又")
     if _OF_THE_THING.fullmatch(before) and (prior := next(earlier, "")):
         return prior + before  # "新开工项目128个，投资总额450亿元" -> 新开工项目投资总额
     if before and len(before) <= 4:
