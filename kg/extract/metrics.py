@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import islice
 
 from kg.extract.agencies import known_body_after
@@ -116,6 +117,7 @@ _ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(
 _LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
 _COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
 _OF_THE_THING = re.compile(r"总投资|投资总额|总金额|总额|总面积|占地面积|建筑面积|总规模")
+_FRAME_HINT = re.compile(r"看|方面|前[一二三四五六七八九十\d]")
 # A measure word that names no thing of its own ("增速为8%", "这一增速"): the topic supplies the thing.
 _BARE = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
 _COMPLETION = re.compile(
@@ -143,13 +145,14 @@ def _is_boundary(phrase: str, pos: int) -> bool:
     return True
 
 
-def _starts(phrase: str) -> set[int]:
-    """Where the phrase's words begin."""
+@lru_cache(maxsize=256)
+def _starts(phrase: str) -> frozenset[int]:
+    """Where the phrase's words begin (cached: a phrase's boundaries are asked for in turn)."""
     starts, pos = set(), 0
     for w in dictionary_words(phrase):
         starts.add(pos)
         pos += len(w)
-    return starts
+    return frozenset(starts)
 
 
 def _fit(phrase: str, size: int = METRIC_MAX, keep: str = "tail") -> str:
@@ -203,7 +206,11 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     A list ("提供前期指导、产品注册等服务") is named by its verb and head noun; a list
     that ends at the number ("A、B等20家企业") names nothing before it.
     """
-    raw = _ASIDE.sub("", _SAME_PERIOD.sub("同比", raw.replace("的基础上", "")))
+    raw = raw.replace("的基础上", "")
+    if "年" in raw:
+        raw = _SAME_PERIOD.sub("同比", raw)
+    if "(" in raw or "（" in raw:
+        raw = _ASIDE.sub("", raw)
     at = raw.rfind("等")
     if at >= 0 and _is_boundary(raw, at) and _is_boundary(raw, at + 1):  # 等 as a word, not 平等 or 等级
         examples, head = raw[:at], raw[at + 1 :]
@@ -464,7 +471,10 @@ def frame_topic(text: str, end: int | None = None) -> str:
     """The measure a sentence announces for the numbers after it, the last before `end`: a topic frame
     ("从工业产值看，…", "再看工业产值，…", "工业产值方面，…") or a ranking ("各镇中产值排在前三位的是：…").
     A report that lists places with one figure each names the measure once, in such a frame."""
-    frames = list(_FRAME.finditer(text, 0, len(text) if end is None else end))
+    end = len(text) if end is None else end
+    if not _FRAME_HINT.search(text, 0, end):  # most sentences frame nothing: a literal scan, not the frame regex
+        return ""
+    frames = list(_FRAME.finditer(text, 0, end))
     if not frames:
         return ""
     last = frames[-1]
@@ -492,9 +502,9 @@ def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...])
 def _base_of(text: str, clause_start: int, q: Quantity, raw: str, names: tuple[str, ...]) -> str:
     """The base count of a share ("改造危房120户，占任务数300户的40%"): the measure before it, then the
     base's noun, named as a count (改造危房任务户数)."""
-    if q.dimension not in _COUNTS or not (m := _SHARE_BASE.search(raw)) or not _NUMBER.match(text, q.end + 1):
+    if text[q.end : q.end + 1] != "的" or q.dimension not in _COUNTS or not _NUMBER.match(text, q.end + 1):
         return ""
-    if text[q.end : q.end + 1] != "的":
+    if not (m := _SHARE_BASE.search(raw)):
         return ""
     subject = next((e for e in _earlier_measures(text, clause_start, names) if not _CHANGE_NAMED.search(e)), "")
     noun = m.group(1)

@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.linking.candidates import Candidate, Site
 from kg.extract.linking.context import squash
@@ -136,12 +137,19 @@ def _clause_scope(site: Site, c: Candidate) -> str | None:
     e = c.entity
     if e is None or e.type != "region":
         return None
-    words = _CLAUSE_SCOPE_WORD.findall(squash(site.index.page.raw[site.clause_raw[0] : site.number_raw]))
-    if not words:
+    word = _scope_word(site.index.page.raw[site.clause_raw[0] : site.number_raw])
+    if word is None:
         return None
-    if words[-1] == "市" and e.level == "county" and e.label.endswith("市"):
+    if word == "市" and e.level == "county" and e.label.endswith("市"):
         return "fits"
-    return "fits" if e.level in _SCOPE_LEVELS.get(words[-1], ()) else "misfit"
+    return "fits" if e.level in _SCOPE_LEVELS.get(word, ()) else "misfit"
+
+
+@lru_cache(maxsize=64)
+def _scope_word(clause: str) -> str | None:
+    """The level character of the last scope word in a clause: one scan per clause, not per candidate."""
+    words = _CLAUSE_SCOPE_WORD.findall(squash(clause))
+    return words[-1] if words else None
 
 
 _NOT_BEFORE = _bucket(_distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
