@@ -203,6 +203,8 @@ def metrics_named(body: str) -> list[str | None]:
             "新建排水管网12公里，建设高标准农田3000亩，收购茶叶20吨。",
             ["新建排水管网长度", "建设高标准农田面积", "收购茶叶量"],
         ),
+        # A road's length is its 里程; a population (人口) is already a count of people.
+        ("新建村道12公里，受益人口3万人。", ["新建村道里程", "受益人口"]),
         # A bullet, "there are", "all kinds of" and the actor before a tally adverb are not part of the name.
         ("全县热线共受理各类诉求3200件。", ["受理诉求数"]),
         ("●全镇有留守儿童120人。", ["留守儿童人数"]),
@@ -265,6 +267,7 @@ def test_a_respectively_list_pairs_items_and_numbers(sentence: str, expected: li
 def test_a_key_leaves_out_the_word_that_only_names_the_dimension() -> None:
     assert metric_key("新建排水管网长度", "公里") == metric_key("全县新建排水管网", "公里") == "新建排水管网|公里"
     assert metric_key("建设高标准农田面积", "亩") == metric_key("累计建设高标准农田", "亩")
+    assert metric_key("新建村道里程", "公里") == metric_key("新建村道", "公里")
 
 
 @pytest.mark.parametrize(

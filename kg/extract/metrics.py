@@ -63,8 +63,9 @@ _COUNTS = ("count", "people", "households")
 _COUNTED = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
 _VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
 # A phrase that already names a quantity takes no count word.
-_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准)$")
+_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准|人口)$")
 _AMOUNT_WORDS = {"area": "面积", "length": "长度", "mass": "量"}
+_ROADS = ("道", "路", "公路")
 _NAMES_AMOUNT = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
 _RISE = ("增长", "提高", "上升", "增加", "提升")
 _FALL = ("下降", "降低", "减少")
@@ -128,7 +129,11 @@ _COMPLETION = re.compile(
 _KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
 _COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
 _MONEY_TAILS = ("总金额", "金额", "总额", "额")
-_AMOUNT_TAILS = {"area": ("总面积", "面积"), "length": ("总长度", "长度"), "mass": ("总量", "重量", "量")}
+_AMOUNT_TAILS = {
+    "area": ("总面积", "面积"),
+    "length": ("总长度", "长度", "总里程", "里程"),
+    "mass": ("总量", "重量", "量"),
+}
 _OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
 _LEVEL_ENDS = "省市州盟县区旗镇乡村道"
 
@@ -330,8 +335,11 @@ def _noun_count_word(noun: str, q: Quantity) -> str:
 
 def _amount_word(phrase: str, q: Quantity) -> str:
     """An area, a length or a mass named by what was built, laid or bought is that thing's 面积,
-    长度 or 量 ("新建污水管网40公里" -> 新建污水管网长度): the name says it is a measure, as 数 does for a count."""
+    长度 (of a road, 里程) or 量 ("新建污水管网40公里" -> 新建污水管网长度): the name says it is a
+    measure, as 数 does for a count."""
     word = _AMOUNT_WORDS.get(q.dimension or "", "")
+    if word == "长度" and phrase.endswith(_ROADS):
+        word = "里程"  # a road's length is its 里程 ("新建村道12公里" -> 新建村道里程)
     return word if word and phrase and not _NAMES_AMOUNT.search(phrase) else ""
 
 
