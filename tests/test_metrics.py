@@ -267,7 +267,7 @@ def test_a_respectively_list_pairs_items_and_numbers(sentence: str, expected: li
 def test_a_key_leaves_out_the_word_that_only_names_the_dimension() -> None:
     assert metric_key("新建排水管网长度", "公里") == metric_key("全县新建排水管网", "公里") == "新建排水管网|公里"
     assert metric_key("建设高标准农田面积", "亩") == metric_key("累计建设高标准农田", "亩")
-    assert metric_key("新建村道里程", "公里") == metric_key("新建村道", "公里")
+    assert metric_key("改造农村公路里程", "公里") == metric_key("改造农村公路", "公里")
 
 
 @pytest.mark.parametrize(
