@@ -159,6 +159,10 @@ CASES = [
      ("苏仙区召开会议。全区新建公园5个。", (SX,), "郴州市", {})),
     ("region", "scope_misfit", ("苏仙区召开会议。全区新建公园5个。", (SX,), "郴州市", {}),
      ("苏仙区召开会议。全区新建公园5个。", (SX,), "苏仙区", {})),
+    ("region", "clause_scope_fits", ("苏仙区召开会议，全区新建公园5个。", (SX,), "苏仙区", {}),
+     ("全区召开会议，苏仙区新建公园5个。", (SX,), "苏仙区", {})),
+    ("region", "clause_scope_misfit", ("苏仙区召开会议，全区新建公园5个。", (SX,), "郴州市", {}),
+     ("全区召开会议，苏仙区新建公园5个。", (SX,), "郴州市", {})),
     ("region", "contains_governing", (S, (SX,), "郴州市", {}), (S, (SX,), "苏仙区", {})),
     ("region", "under_governing", ("苏仙区召开会议。苏仙区表示。五盖山镇新建公园5个。", (SX, TOWN), "五盖山镇", {}),
      ("苏仙区召开会议。苏仙区表示。五盖山镇新建公园5个。", (SX, TOWN), "苏仙区", {})),
@@ -291,3 +295,9 @@ def test_a_town_named_nowhere_is_not_proposed_as_a_villages_parent() -> None:
     assert value("region", "parent", body, (SX, VILLAGE), "苏仙区") == 1.0
     with pytest.raises(AssertionError, match="no candidate"):
         value("region", "parent", body, (SX, VILLAGE), "五盖山镇")
+
+
+def test_a_place_joined_by_and_with_its_own_figure_is_a_list_member_not_a_comparison() -> None:
+    body = "新建公园：苏仙区(5个)和北湖区(3个)。"
+    assert value("region", "origin", body, (SX, BH), "北湖区", claim=1) == 0.0
+    assert value("region", "origin", "与北湖区相比，苏仙区新建公园5个。", (SX, BH), "北湖区") == 1.0

@@ -19,7 +19,7 @@ from functools import lru_cache
 from kg.extract.linking.candidates import site_for
 from kg.extract.linking.context import CLAUSE_BREAK, ArticleIndex, PageEntities, squash
 from kg.extract.linking.scorer import link
-from kg.extract.metrics import metric_key, metric_phrase
+from kg.extract.metrics import frame_topic, metric_key, metric_phrase
 from kg.extract.numbers import mask_names, parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.extract.periods import ArticleTimes
@@ -30,6 +30,7 @@ _LAST_BREAK = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
 _TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
 _THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
 EVIDENCE_MAX = 60
+_PART_WINDOW = 12  # how many of the paragraph's latest measures a breakdown (其中) looks back over
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
 _DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
@@ -173,6 +174,7 @@ def find_claims(
         ctx.earlier_place, earlier_place = earlier_place, ctx.governing or earlier_place
         times = ArticleTimes.of(article.headline, article.year)
         current_paragraph = None
+        topic = ""
         paragraph_sentences: list[Sentence] = []
         deck = _deck_paragraph(article)
         for sentence in article.sentences:
@@ -183,6 +185,8 @@ def find_claims(
                 paragraph_sentences = ctx.paragraphs[sentence.paragraph]
                 first = paragraph_sentences[0].text
                 times.paragraph(first, _clause_bounds(first, 0, 0)[1])
+                topic = frame_topic(first)
+                measures: list[tuple[int, str, str]] = []  # the paragraph's (page offset, metric, unit)
             times.sentence(sentence.text)
             masked = masked_page[sentence.text_start : sentence.text_start + len(sentence.text)]
             previous_end = 0  # a measure named before a number ends where the previous number does
@@ -197,7 +201,11 @@ def find_claims(
                 if not is_claim(sentence.text, q, clause_start):
                     continue
                 clause = (clause_start, clause_end, measure_start)
-                claims.append(_build(ctx, sentence, paragraph_sentences, times, q, clause))
+                at = sentence.text_start + q.start
+                claim = _build(ctx, sentence, paragraph_sentences, times, q, clause, (topic, measures))
+                claims.append(claim)
+                if claim.metric:
+                    measures.append((at, claim.metric, claim.quantity.unit))
             times.sentence_done()
     return claims
 
@@ -249,15 +257,19 @@ def _build(
     times: ArticleTimes,
     q: Quantity,
     clause: tuple[int, int, int],
+    context: tuple[str, list[tuple[int, str, str]]],
 ) -> Claim:
     """One claim for the number `q` (offsets into the sentence's text) in its clause
-    (start, end, and where the words naming its measure may begin)."""
+    (start, end, and where the words naming its measure may begin); `context` is the measure
+    its paragraph announces and the paragraph's measures so far (page offset, metric, unit)."""
     clause_start, clause_end, measure_start = clause
     page, article = ctx.page, ctx.article
     text = sentence.text
     q_at, q_end = q.start, q.end
     before_clause = text[clause_start:q_at]
-    metric = metric_phrase(text, measure_start, clause_end, q, ctx.names_in(sentence))
+    topic, measures = context
+    shifted = [(at - sentence.text_start, metric, unit) for at, metric, unit in measures[-_PART_WINDOW:]]
+    metric = metric_phrase(text, measure_start, clause_end, q, ctx.names_in(sentence), topic, shifted)
     number_raw = page.raw_span(sentence.text_start + q.start, sentence.text_start + q.end)[0]
 
     ev_start, ev_end = _evidence_span(text, q, clause_start, clause_end)

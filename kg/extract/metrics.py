@@ -4,15 +4,18 @@ Chinese reports put the measure before the number ("整改图斑面积达1784.61
 "城镇新增就业5511人") or, with a measure word, after it ("302个问题图斑").
 The phrase is the noun/verb–object run that governs the number, with scope
 words, time expressions, adverbs and linking verbs stripped. A count is named
-as a count ("…人数", "…次数", "…数"), a change in a rate as a rise or fall
-("…增幅", "…降幅"). jieba's dictionary decides word boundaries and which
-words are verbs.
+as a count ("…人数", "…次数", "…数"), an area, length or mass as one ("…面积",
+"…长度", "…量"), a percentage change as a rise or fall ("…增幅", "…降幅"), a
+share of a target as a 完成率. A figure that names nothing but its place takes
+the measure from its context: a "respectively" list, the sentence's earlier
+measures, or a topic the sentence or paragraph announces ("从工业产值看，…").
+jieba's dictionary decides word boundaries and which words are verbs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 
@@ -26,11 +29,11 @@ from kg.text.words import dictionary_words, frequencies, is_verb, tags
 METRIC_MAX = 16
 _NOUN_MAX = 14
 _SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
-_LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共|共计|累计|全年|今年|通过|目前|此外|另外|分别)+")
+_LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共计|共|累计|全年|今年|通过|目前|此外|另外|分别)+")
 # Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
 _LEAD_WORDS = frozenset(
     "就 也 还 都 均 再 又 才 仅 对 向 为 而 但 这 这些 其 率先 先后 逐步 进一步 积极 有效 深入 主动 共 已 "
-    "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少".split()
+    "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少 有 共有".split()
 )
 _TRAIL = re.compile(
     r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|还|也|就|都|均|从|和|及|以及|"
@@ -44,7 +47,7 @@ _AFTER_STOP = re.compile(
     r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|以及|和|及|等|中|[、，,。；;：:]|\d"
 )
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
-_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s]")
+_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s●○◎■□▲△◆◇★☆•※]")  # quotes, list commas, bullets
 _PARENS = re.compile(r"[()（）]")
 # Words before a count that leave its predicate to the words after the counted noun:
 # prepositions ("对18处线路进行蹲守"), "there are" ("全市有14家机构实施…"), pivot verbs ("引导300家组织参与…").
@@ -60,13 +63,26 @@ _COUNTS = ("count", "people", "households")
 _COUNTED = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
 _VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
 # A phrase that already names a quantity takes no count word.
-_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准)$")
+_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准|人口)$")
+_AMOUNT_WORDS = {"area": "面积", "length": "长度", "mass": "量"}
+_ROADS = ("道", "路", "公路")
+_NAMES_AMOUNT = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
 _RISE = ("增长", "提高", "上升", "增加", "提升")
 _FALL = ("下降", "降低", "减少")
 _ADJUST = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
 _CHANGE_VERB = "|".join(_RISE + _FALL + _ADJUST)
 _LEVEL = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
 _CHANGE = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
+_COMPARED_CHANGE = re.compile(rf"(?:同比|环比)(?P<verb>{'|'.join(_RISE + _FALL)})$")
+# A comparison with the same time a year before, however worded, is 同比 ("较去年同期下降").
+_SAME_PERIOD = re.compile(
+    r"(?:较|比|与)(?:去年|上年|上一年)同期(?:相比)?|(?:较|比)(?:去年|上年|上一年)(?=[增下提降减上])"
+)
+_CHANGE_VERB_RE = re.compile(_CHANGE_VERB)
+_CHANGE_END = re.compile(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$")
+_SHARE_MEASURE = re.compile(r"^(?:完成|占)")  # "完成全年任务的60%": a share of a target, not an amount
+_NAMED_CHANGE = re.compile(r"(?:增速|增幅|降幅|幅度)$")
+_CHANGE_NAMED = re.compile(rf"(?:{_CHANGE_VERB}|增幅|降幅)$")
 _CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
 _NUMBER = re.compile(r"[\d０-９]")
 _NUMBERS = re.compile(r"[\d０-９][\d０-９.．]*")
@@ -74,7 +90,10 @@ _QUOTED_END = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
 _SHARE = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
 _DATE_WORDS = ("年", "月", "日", "号")
 _PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
-_ASPECT = re.compile(r"已经|已|分别|均|都")  # "图斑已举证销号": aspect, not part of a measure's name
+# "图斑已举证销号": aspect, not part of a measure's name; nor are "all kinds of" quantifiers (各类培训).
+_ASPECT = re.compile(r"已经|已|分别|均|都|各类|各项|各种")
+# A tally adverb inside the words before a number ("热线共受理诉求"): the actor is before it, the measure after.
+_TALLY = re.compile(r"总共|共计|合计|累计|共")
 _HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
@@ -82,10 +101,39 @@ _NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条
 _PER_PERIOD = re.compile(r"^每[月年天日周]")
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)[\d.]+[万亿]?[\u4e00-\u9fff]{0,2}的")
 _SHARE_SPAN = 24
+# Topic frames and rankings that name the measure of the figures after them (see frame_topic).
+_FRAME = re.compile(
+    r"(?:^|[，,。；;：:])(?:从|就)([^，,。；;：:“”]{2,12}?)(?:来|上)?看[，,：:]"
+    r"|(?:^|[，,。；;：:])再看([^，,。；;：:“”]{2,12}?)[，,：:]"
+    r"|(?:^|[，,。；;：:])([^，,。；;：:“”]{2,12}?)方面[，,：:]"
+    r"|([^，,。；;：:“”]{2,16}?)(?:排在|排名|位居|位列|居)前[一二三四五六七八九十\d]+(?:位|名)?的?(?:是|为|有|依次为)[：:]?"
+)
+_AMONG = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
+_RESPECTIVE_SPAN = 80
+_PART_BREAK = re.compile(r"[；;。]")
+_KIND_ENDS = ("级", "类")
+_CHANGE_WORDS = re.compile(rf"同比|环比|{_CHANGE_VERB}|增幅|降幅|增速")
+_SHARE_BASE = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{0,8}?)(?:总数|数)?$")
+_ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
+_LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
+_COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
+_OF_THE_THING = re.compile(r"总投资|投资总额|总金额|总额|总面积|占地面积|建筑面积|总规模")
+_FRAME_HINT = re.compile(r"看|方面|前[一二三四五六七八九十\d]")
+# A measure word that names no thing of its own ("增速为8%", "这一增速"): the topic supplies the thing.
+_BARE = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
+_COMPLETION = re.compile(
+    r"(?:完成|为)(?P<what>[\u4e00-\u9fff]{0,4}?)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?"
+    r"(?P<task>目标任务|任务|目标|计划)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?的"
+)
 # Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
 _KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
 _COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
 _MONEY_TAILS = ("总金额", "金额", "总额", "额")
+_AMOUNT_TAILS = {
+    "area": ("总面积", "面积"),
+    "length": ("总长度", "长度", "总里程", "里程"),
+    "mass": ("总量", "重量", "量"),
+}
 _OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
 _LEVEL_ENDS = "省市州盟县区旗镇乡村道"
 
@@ -102,13 +150,14 @@ def _is_boundary(phrase: str, pos: int) -> bool:
     return True
 
 
-def _starts(phrase: str) -> set[int]:
-    """Where the phrase's words begin."""
+@lru_cache(maxsize=256)
+def _starts(phrase: str) -> frozenset[int]:
+    """Where the phrase's words begin (cached: a phrase's boundaries are asked for in turn)."""
     starts, pos = set(), 0
     for w in dictionary_words(phrase):
         starts.add(pos)
         pos += len(w)
-    return starts
+    return frozenset(starts)
 
 
 @lru_cache(maxsize=8192)  # these three: functions of their strings alone, called again on repeated phrases
@@ -164,6 +213,10 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     that ends at the number ("A、B等20家企业") names nothing before it.
     """
     raw = raw.replace("的基础上", "")
+    if "年" in raw:
+        raw = _SAME_PERIOD.sub("同比", raw)
+    if "(" in raw or "（" in raw:
+        raw = _ASIDE.sub("", raw)
     at = raw.rfind("等")
     if at >= 0 and _is_boundary(raw, at) and _is_boundary(raw, at + 1):  # 等 as a word, not 平等 or 等级
         examples, head = raw[:at], raw[at + 1 :]
@@ -178,14 +231,20 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
         before = before.replace(name, "")
     before = _clean(before)
     for m in reversed(list(_ASPECT.finditer(before))):
-        if _is_boundary(before, m.start()) and _is_boundary(before, m.end()):
+        if _is_word(before, m):
             before = before[: m.start()] + before[m.end() :]
-    before = _SCOPE.sub("", before)
+    tally = next((m for m in _TALLY.finditer(before, 2, len(before) - 2) if _is_word(before, m)), None)
+    before = _SCOPE.sub("", before[tally.end() :] if tally else before)
     led = _strip_trail(_LEAD.sub("", before))
     before = led if len(led) > 2 or not before.startswith("累计") else _strip_trail("累计" + led)
     if before:
         before = _strip_trail(_strip_lead_words(_drop_locative(before)))
     return before
+
+
+def _is_word(phrase: str, m: re.Match[str]) -> bool:
+    """Whether the match is a word of its own in the phrase, not part of one (公共 holds no 共)."""
+    return _is_boundary(phrase, m.start()) and _is_boundary(phrase, m.end())
 
 
 @lru_cache(maxsize=8192)
@@ -204,7 +263,8 @@ def _strip_trail(phrase: str) -> str:
 def _noun_after(tail: str) -> tuple[str, str]:
     """The noun phrase a measure word introduces, and the words after it:
     "个'非农化'问题图斑已举证" -> (非农化非粮化问题图斑, 已举证). A stop word counts
-    only where a word begins ("许可" is not "可")."""
+    only where a word begins ("许可" is not "可"). A relative clause before 的 is passed over
+    ("家存在违规的药店被约谈" -> (药店, 被约谈))."""
     clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
     end = len(tail)
     for m in _AFTER_STOP.finditer(tail):
@@ -214,6 +274,10 @@ def _noun_after(tail: str) -> tuple[str, str]:
                 continue  # "许可" is not 可, "中心" not 中
         end = m.start()
         break
+    if tail[end : end + 1] == "的" and end and is_verb(next(iter(dictionary_words(tail[:end])))):
+        noun, rest = _noun_after(tail[end + 1 :])  # "家存在问题的药店": a relative clause, the noun follows it
+        if noun:
+            return noun, rest
     return _fit(_clean(tail[:end]), _NOUN_MAX, keep="head"), tail[end:]
 
 
@@ -262,12 +326,38 @@ def _count_word(phrase: str, q: Quantity) -> str:
     return "数"
 
 
+def _noun_count_word(noun: str, q: Quantity) -> str:
+    """What a count named by the noun after its number is called: 次数, 场次; people and households
+    counted by a noun that does not name them ("扶持368人创业") 人数, 户数, as a count named before its
+    number is; else 数."""
+    if q.unit in _COUNTED:
+        return _COUNTED[q.unit]
+    people = q.unit in ("人", "户") and not noun.endswith((q.unit, "人员"))
+    return q.unit + "数" if people else "数"
+
+
+def _amount_word(phrase: str, q: Quantity) -> str:
+    """An area, a length or a mass named by what was built, laid or bought is that thing's 面积,
+    长度 (of a road, 里程) or 量 ("新建污水管网40公里" -> 新建污水管网长度): the name says it is a
+    measure, as 数 does for a count."""
+    word = _AMOUNT_WORDS.get(q.dimension or "", "")
+    if word == "长度" and phrase.endswith(_ROADS):
+        word = "里程"  # a road's length is its 里程 ("新建村道12公里" -> 新建村道里程)
+    return word if word and phrase and not _NAMES_AMOUNT.search(phrase) else ""
+
+
 def _as_change(phrase: str, q: Quantity) -> str:
     """A rate that rose or fell by the number is named as that rise or fall:
     "报销比例提高" -> 报销比例增幅; "下调贷款利率" -> 贷款利率下调."""
-    if q.dimension not in ("rate", "rate_change") or re.search(r"(?:同比|环比)\w{2}$", phrase):
+    if q.dimension not in ("rate", "rate_change"):
         return phrase
-    m = re.search(_CHANGE_VERB, phrase)
+    if m := _COMPARED_CHANGE.search(phrase):  # "产值同比增长" -> 产值同比增幅, a percentage change
+        if q.unit != "%":
+            return phrase
+        return phrase[: m.start("verb")] + ("增幅" if m.group("verb") in _RISE else "降幅")
+    if _NAMED_CHANGE.search(phrase):
+        return phrase
+    m = next((v for v in _CHANGE_VERB_RE.finditer(phrase) if _is_boundary(phrase, v.end())), None)  # 增加值: no 增加
     if not m:
         return phrase
     verb, subject, obj = m.group(), phrase[: m.start()], phrase[m.end() :]
@@ -312,17 +402,28 @@ def _is_unit(words: str) -> bool:
 
 
 def metric_phrase(
-    text: str, clause_start: int, clause_end: int, q: Quantity, names: tuple[str, ...] = ()
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    q: Quantity,
+    names: tuple[str, ...] = (),
+    topic: str = "",
+    before_text: Sequence[tuple[int, str, str]] = (),
 ) -> str | None:
     """What the number at `q` (offsets into `text`) measures, at most 16 characters.
 
     `names` are the places and bodies named in the sentence: they say whose
-    measure it is, not what is measured, and are left out.
+    measure it is, not what is measured, and are left out. `topic` is the measure
+    the paragraph announces (`frame_topic` of its first sentence). `before_text` holds
+    the paragraph's measures so far as (offset into `text`, negative before it; metric; unit).
     """
-    share = _share_of(text, clause_start, q, names)
+    share = _share_of(text, clause_start, q, names) or _completion_of(text, clause_start, q, names)
     if share:
         return share
     raw = text[_name_start(text, clause_start) : q.start]
+    if base := _base_of(text, clause_start, q, raw, names):
+        return base
+    raw = _respective(text, q, raw, names) or raw
     tail = text[q.end : clause_end]
     noun, rest = ("", "") if q.dimension in _AMOUNTS else _noun_after(tail)
     if noun:
@@ -334,8 +435,18 @@ def metric_phrase(
     before = _in_context(_measure_before(raw, names), raw, tail, q, earlier, joined)
     if not before and not noun and not _named_nothing(raw, names):
         before = _list_measure(text, clause_start, q, names)
+    before = _part_of(text, q, before, before_text) or before
+    bare = _BARE.fullmatch(before) if before else None
+    if not noun and (not before or bare) and (topic := _topic(text, clause_start, topic)):
+        word = bare.group("word") if bare else ""
+        before = topic if topic.endswith(word) else topic + word
+    if not noun and len(before) <= 1 and _WEAK_END.search(_clean(raw)):  # "为300人提供咨询", "将40公里堤防进行加固"
+        thing, rest = _noun_after(tail) if q.dimension in _AMOUNT_WORDS else ("", tail)
+        word = _amount_word(thing, q) if thing else _noun_count_word("", q) if q.dimension in _COUNTS else ""
+        if (thing or word) and (predicate := _predicate(rest, METRIC_MAX - len(thing) - len(word))):
+            return _fit(_clean(predicate + thing) + word)
     if noun:
-        counted = _COUNTED.get(q.unit, "数")
+        counted = _noun_count_word(noun, q)
         if not before or _WEAK_END.search(_clean(raw)):
             predicate = _predicate(rest, METRIC_MAX - len(noun) - len(counted))
             if predicate:
@@ -345,8 +456,46 @@ def metric_phrase(
             head = verb if verb and len(before) > 6 else _LEAD.sub("", before)
             return _fit(_clean(head + noun) + counted)
     phrase = _as_change(before, q) if len(before) > 1 else ""  # one character names nothing ("500强2个")
-    suffix = _count_word(phrase, q) or _money_word(phrase, q)
+    suffix = _count_word(phrase, q) or _money_word(phrase, q) or _amount_word(phrase, q)
     return _fit(_clean(phrase + suffix)) or None
+
+
+def _part_of(text: str, q: Quantity, item: str, wholes: Sequence[tuple[int, str, str]]) -> str:
+    """An item of a breakdown after 其中 named only by an act or a level ("受理诉求7万件。其中，投诉3万件、
+    求助2万件", "目录共900项，其中市级500项"): the item with the head noun of the whole it is part of
+    (投诉诉求, 市级目录), the whole being the paragraph's last measure before 其中 in the same unit."""
+    at = text.rfind("其中", 0, q.start) if q.dimension in _COUNTS else -1  # a count's head noun is what it counts
+    if at < 0 or not item or len(item) > 5 or _PART_BREAK.search(text, at, q.start):
+        return ""
+    last = list(dictionary_words(item))[-1]
+    if not (is_verb(last) or last.endswith(_KIND_ENDS) or len(item) <= 2):
+        return ""
+    whole = next(
+        (m for pos, m, unit in reversed(wholes) if pos < at and unit == q.unit and not _CHANGE_WORDS.search(m)), ""
+    )
+    words = list(dictionary_words(next((whole[: -len(t)] for t in _COUNT_TAILS if whole.endswith(t)), whole)))
+    head = words[-1] if len(words) > 1 else ""  # the object of the whole's verb, or its last noun
+    return item + head if len(head) >= 2 and not item.endswith(head) else ""
+
+
+def frame_topic(text: str, end: int | None = None) -> str:
+    """The measure a sentence announces for the numbers after it, the last before `end`: a topic frame
+    ("从工业产值看，…", "再看工业产值，…", "工业产值方面，…") or a ranking ("各镇中产值排在前三位的是：…").
+    A report that lists places with one figure each names the measure once, in such a frame."""
+    end = len(text) if end is None else end
+    if not _FRAME_HINT.search(text, 0, end):  # most sentences frame nothing: a literal scan, not the frame regex
+        return ""
+    frames = list(_FRAME.finditer(text, 0, end))
+    if not frames:
+        return ""
+    last = frames[-1]
+    topic = _clean(next(g for g in last.groups() if g))
+    return _SCOPE.sub("", _AMONG.sub("", topic))
+
+
+def _topic(text: str, clause_start: int, paragraph_topic: str) -> str:
+    """The topic the sentence announces before the clause, else the paragraph's."""
+    return frame_topic(text, clause_start) or paragraph_topic
 
 
 def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
@@ -359,6 +508,95 @@ def _share_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...])
         return ""
     subject = next(_earlier_measures(text, m.start(), names), "")
     return _fit(_clean(f"{subject}占{m.group(1)}比例"))
+
+
+def _base_of(text: str, clause_start: int, q: Quantity, raw: str, names: tuple[str, ...]) -> str:
+    """The base count of a share ("改造危房120户，占任务数300户的40%"): the measure before it, then the
+    base's noun, named as a count (改造危房任务户数)."""
+    if text[q.end : q.end + 1] != "的" or q.dimension not in _COUNTS or not _NUMBER.match(text, q.end + 1):
+        return ""
+    if not (m := _SHARE_BASE.search(raw)):
+        return ""
+    subject = next((e for e in _earlier_measures(text, clause_start, names) if not _CHANGE_NAMED.search(e)), "")
+    noun = m.group(1)
+    return _fit(_clean(subject + noun + _noun_count_word(noun, q)))
+
+
+def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, ...]) -> str:
+    """A percentage of a target reached ("引进资金30亿元，完成全年目标任务的75%"): the measure of the
+    amount before it (not a change told in between), then the target, then 完成率 (引进资金目标完成率);
+    the year is the period."""
+    if q.unit != "%":
+        return ""
+    m = _COMPLETION.search(text, max(0, clause_start - _SHARE_SPAN), q.start)
+    if m is None or m.end() != q.start:
+        return ""
+    what = m.group("what")
+    what = period_pattern(what).sub("", what) if what else ""
+    subject = next((e for e in _earlier_measures(text, m.start(), names) if not _CHANGE_NAMED.search(e)), "")
+    task = "目标" if "目标" in m.group("task") else m.group("task")
+    return _fit(_clean(f"{subject}{what}{task}完成率"))
+
+
+def _respective(text: str, q: Quantity, raw: str, names: tuple[str, ...]) -> str:
+    """The words naming the k-th number of a "respectively" list (分别): the k-th of the items listed
+    before 分别 ("甲、乙和丙补贴分别达到3万元、2万元和1万元" -> 乙补贴), or, when nothing is listed there,
+    the k-th of the measures the sentence gave before ("产值8亿元，税收1亿元，同比分别增长5%、3%" ->
+    税收同比增长), or, when only an act is named there, the k-th item of the sentence's previous
+    list of as many items with that act ("…，发放资金分别为…" -> 乙发放资金); followed by the verb
+    after 分别. Items that lack the list's head noun take it from the last item ("甲、乙和丙补贴":
+    甲补贴). "" when the number is not in such a list."""
+    at = text.rfind("分别", max(0, q.start - _RESPECTIVE_SPAN), q.start)
+    if at < 0 or _CLAUSE_END.search(text, at, q.start):
+        return ""
+    k_zero = not _NUMBER.search(text, at, q.start)
+    if not k_zero and not _CONNECTOR.match(raw):
+        return ""
+    numbers = list(_NUMBERS.finditer(text, at, m.start() if (m := _CLAUSE_END.search(text, q.end)) else len(text)))
+    k = sum(n.start() < q.start for n in numbers)
+    if len(numbers) < 2 or (not k_zero and k == 0):
+        return ""
+    verb = text[at + 2 : numbers[0].start()]
+    head_start, head, items, bare = _listed(text, at, names)
+    if len(items) == len(numbers):
+        return items[k] + verb
+    if _COMPARISON_ONLY.fullmatch(head):
+        earlier = list(islice(_earlier_measures(text, head_start, names), len(numbers)))
+        if len(earlier) == len(numbers):
+            return earlier[len(numbers) - 1 - k] + head + verb
+    elif (
+        len(items) == 1
+        and is_verb(next(iter(dictionary_words(head)), ""))  # an act on the earlier items, not a new subject
+        and (prior := text.rfind("分别", max(0, head_start - _RESPECTIVE_SPAN), head_start)) >= 0
+    ):
+        bare = _listed(text, prior, names)[3]
+        if len(bare) == len(numbers):
+            return bare[k] + head + verb
+    return ""
+
+
+def _listed(text: str, at: int, names: tuple[str, ...]) -> tuple[int, str, list[str], list[str]]:
+    """The clause before the 分别 at `at`: where it starts, its words, its items with the list's head
+    noun, and its items without it."""
+    breaks = list(_CLAUSE_END.finditer(text, 0, at))
+    head_start = breaks[-1].end() if breaks else 0
+    head = text[head_start:at]
+    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(head).sub("", head), names))))
+    items = bare = [i for i in _LIST_SPLIT.split(head) if i]
+    last = list(dictionary_words(items[-1])) if items else []
+    if len(items) > 1 and len(last) > 1 and not items[0].endswith(last[-1]):  # the head noun is written once
+        shared = next((j for j in range(len(last) - 1, 0, -1) if items[0].endswith(last[j - 1])), 1)
+        tail = "".join(last[shared:])
+        items = [i + tail for i in items[:-1]] + items[-1:]
+        bare = items[:-1] + ["".join(last[:shared])]
+        bare = [i.removesuffix(tail) for i in bare]
+    return head_start, head, items, bare
+
+
+def _drop_names(words: str, names: tuple[str, ...]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        words = words.replace(name, "")
+    return words
 
 
 def _named_nothing(raw: str, names: tuple[str, ...]) -> bool:
@@ -394,14 +632,18 @@ def _in_context(before: str, raw: str, tail: str, q: Quantity, earlier: Iterator
     takes the previous number's measure, and so does a new level in the same clause
     ("从2%降低到0.4%"); a short repeat ("参保人数达…,参保率达…") its head, a bare rate
     ("办结率") its object; a share ("占全部村总数83.3%") is a 占比; an amount of a noun after it
-    ("1万元的助学补贴") is that noun.
+    ("1万元的助学补贴") is that noun; an amount named only as a total or an area ("投资总额", "总面积")
+    is the total of the thing counted just before.
     """
     if "/" not in q.unit:
         before = _PER_PERIOD.sub("", before)
     if _CONNECTOR.match(raw) or (not before and _LEVEL.search(raw) and joined):  # "查验率从2%降低到0.4%"
         return next(earlier, "")
     if _CHANGE.match(before):
-        return re.sub(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$", "", next(earlier, "")) + before.lstrip("再又")
+        base = next((e for e in earlier if not _SHARE_MEASURE.match(e)), "")  # the amount, not its share of a target
+        return _CHANGE_END.sub("", base) + before.lstrip("再又")
+    if _OF_THE_THING.fullmatch(before) and (prior := next(earlier, "")):
+        return prior + before  # "新开工项目128个，投资总额450亿元" -> 新开工项目投资总额
     if before and len(before) <= 4:
         for n, measure in enumerate(islice(earlier, 3)):
             at = measure.find(before[:2], 0, len(measure) - 1)
@@ -433,12 +675,18 @@ def metric_key(metric: str, unit: str) -> str:
     """A key under which the same measure compares across regions and articles: the phrase without
     whose it is (a place, a level word, a body: "安仁县城镇新增就业人数", "市级办件量"), scope and tally
     words (全县, 累计, 共), brackets, and the word that only says it is counted or summed in the unit
-    the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money): 城镇新增就业|人,
-    办件|件, 参保率|%."""
+    the key carries anyway (…人数, …数量, …数, …量 for counts; …金额, …总额 for money; …面积, …长度,
+    …量 for areas, lengths, masses): 城镇新增就业|人, 办件|件, 参保率|%, 新建管网|公里."""
     core = _SCOPE.sub("", _owner_free(_PARENS.sub("", _clean(metric))))
     core = _KEY_LEAD.sub("", _LEAD.sub("", core))
     dimension = (unit_of.dimension or "") if (unit_of := lookup(unit)) else ""
-    tails = _COUNT_TAILS if dimension in _COUNTS else _MONEY_TAILS if dimension.startswith("money") else ()
+    tails = (
+        _COUNT_TAILS
+        if dimension in _COUNTS
+        else _MONEY_TAILS
+        if dimension.startswith("money")
+        else _AMOUNT_TAILS.get(dimension, ())
+    )
     cut = next((core[: -len(t)] for t in tails if core.endswith(t) and len(core) - len(t) >= 2), core)
     return f"{cut or metric}|{unit}"
 

@@ -39,6 +39,8 @@ _SCOPE_WORD = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
 # A place named as where someone or something comes from, or what is compared with.
 _ORIGIN_BEFORE = re.compile(r"(?:来自|赴|从|与|同|和|比|较|对标|学习|考察|引进)$")
 _ORIGIN_AFTER = re.compile(r"^(?:籍|客商|商会|企业家|的企业|投资|来|等地|等省|经验|做法)")
+_CONJUNCTION_END = re.compile(r"[与同和]$")
+_OWN_FIGURE = re.compile(r"^[（(]?[\d０-９]")  # a place with its own number right after it
 _GAP = re.compile(r"[\s（(“”\"]")
 _ADJACENT = 1  # characters (besides spaces, brackets and quotes) between a place and its own number
 _RESPECTIVELY = "分别"
@@ -241,14 +243,17 @@ def _is_reference(m: Mention) -> bool:
 
 
 def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
-    """What the words around a place mention say of it: an origin or a comparison (read once per
-    mention, however many numbers follow it in its sentence)."""
+    """What the words around a place mention say of it: an origin or a comparison, unless 和/与 joins it
+    to a list of places each with its own figure ("A县(300件)和B县(200件)"). Read once per mention, however
+    many numbers follow it in its sentence."""
     key = f"facts:{m.start}"
     found = ix.cache.get(key)
     if found is None:
         before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
         after = squash(ix.page.raw[m.end : m.end + 4])
-        found = ix.cache[key] = ("origin",) if _ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after) else ()
+        own_figure = _CONJUNCTION_END.search(before) and _OWN_FIGURE.match(after)  # "…和C县(300件)": a list member
+        origin = (_ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after)) and not own_figure
+        found = ix.cache[key] = ("origin",) if origin else ()
     return found  # type: ignore[return-value]
 
 

@@ -13,8 +13,10 @@ are fitted again.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.agencies import body_fields
 from kg.extract.gazetteer import gazetteer
@@ -136,6 +138,30 @@ def _scope(site: Site, c: Candidate) -> str | None:
     if site.scope == "市" and e.level == "county" and e.label.endswith("市"):
         return "fits"
     return "fits" if e.level in _SCOPE_LEVELS.get(site.scope, ()) else "misfit"
+
+
+_CLAUSE_SCOPE_WORD = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
+
+
+def _clause_scope(site: Site, c: Candidate) -> str | None:
+    """How the candidate stands to a scope word in the number's own clause before it ("全市…还有上千户"):
+    nearer than a scope word earlier in a long sentence, it says whose the figure is."""
+    e = c.entity
+    if e is None or e.type != "region":
+        return None
+    word = _scope_word(site.index.page.raw[site.clause_raw[0] : site.number_raw])
+    if word is None:
+        return None
+    if word == "市" and e.level == "county" and e.label.endswith("市"):
+        return "fits"
+    return "fits" if e.level in _SCOPE_LEVELS.get(word, ()) else "misfit"
+
+
+@lru_cache(maxsize=64)
+def _scope_word(clause: str) -> str | None:
+    """The level character of the last scope word in a clause: one scan per clause, not per candidate."""
+    words = _CLAUSE_SCOPE_WORD.findall(squash(clause))
+    return words[-1] if words else None
 
 
 _NOT_BEFORE = _bucket(_distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
@@ -281,6 +307,8 @@ REGION: dict[str, Feature] = {
     "under_governing": _under_governing,
     "other_province": _other_province,
     **{f"level_{level}": _level(level) for level in ("province", "city", "county", "zone", "town", "village")},
+    "clause_scope_fits": _bucket(_clause_scope, "fits", "The number's own clause says 全县/全市 of the candidate."),
+    "clause_scope_misfit": _bucket(_clause_scope, "misfit", "The number's own clause says 全县/全市 of another level."),
 }
 
 AGENCY: dict[str, Feature] = {
