@@ -175,3 +175,26 @@ def test_removed_page_is_gone(remote: Store) -> None:
     assert remote.remove_graph(graph)
     assert graph_triples(remote, graph) == set()
     assert graph not in remote.graphs()
+
+
+def test_union_default_graph_is_asked_in_one_request(remote: Store) -> None:
+    """A query naming no graph sees every page's claims, in one request: listing the graphs
+    first (a scan of the store) before every query would cost more than most queries."""
+    docs = ("one_request_a.txt", "one_request_b.txt")
+    claims = set()
+    for doc in docs:
+        quads = to_quads(sample_extraction(doc))
+        remote.replace_graph(graph_iri(doc), quads)
+        claims |= {q.subject for q in quads if q.object == ox.NamedNode("https://kg.example.org/ontology#Claim")}
+    assert len(claims) == 2
+    remote.graphs()  # the server is identified by then, as a long-running client's would be
+    sent: list[str] = []
+    hook = lambda response, *args, **kwargs: sent.append(response.request.method)  # noqa: E731
+    remote.session.hooks["response"].append(hook)  # type: ignore[attr-defined]
+    try:
+        rows = remote.query("SELECT ?claim WHERE { ?claim a <https://kg.example.org/ontology#Claim> }")
+    finally:
+        remote.session.hooks["response"].remove(hook)  # type: ignore[attr-defined]
+    assert isinstance(rows, list)
+    assert claims <= {r["claim"] for r in rows}
+    assert sent == ["POST"]
