@@ -325,7 +325,8 @@ def _times(found: dict[str, Any], name: str) -> str:
 def render(report: dict[str, Any]) -> str:
     d = report["load"]
     text = report["text_mb"]
-    lines = [f"### Virtuoso, {report['size']} ({report['when']}, load average {report['load_average']:.1f})", ""]
+    lines = [f"#### Virtuoso, {report['size']} (started {report['when']}; load average "
+             f"{report['load_average_after_load']:.1f} after the loads, {report['load_average']:.1f} at the end)", ""]
     if "replicated" in report:
         r = report["replicated"]
         lines += [f"Oxigraph store built by replication in this run: {r['pages']:,} pages, {r['quads']:,} quads, "
@@ -349,7 +350,7 @@ def render(report: dict[str, Any]) -> str:
     for name, q in report["sparql"].items():
         rows = f"{q['rows'].get('oxigraph', '—')} / {q['rows'].get('virtuoso', '—')}"
         if q.get("virtuoso_differs"):
-            rows += f" ({q['virtuoso_differs']} rows differ)"
+            rows += f" ({q['virtuoso_differs']} rows not in both)"
         lines.append(f"| {name} | {rows} | " + " | ".join(_times(q, s) for s in SERVERS) + " |")
     lines += ["", "| graph-API call (as the browser sends it) | `kg serve` (embedded) p50 / p95 ms | "
               "`kg serve` on Virtuoso p50 / p95 ms | answer bytes (embedded / Virtuoso) |", "|---|---|---|---|"]
