@@ -295,13 +295,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         running.callback(stop_process, remote)
         servers = {"oxigraph": (ox_port, "/query", {"union-default-graph": ""}), "virtuoso": (http, "/sparql", {}),
                    "kg": (kg_port, "/sparql", {}), "kg-virtuoso": (remote_port, "/sparql", {})}
+        # The graph API first: a query a client gives up on goes on running inside Virtuoso, and the
+        # browser's whole-store aggregates do time out at 20x (it slowed every later call there ~10x).
+        report["graph_api"] = time_calls({"kg": kg_port, "kg-virtuoso": remote_port},
+                                         graph_calls(Client(kg_port, 300)), args.runs, args.timeout)
         report["sparql"] = {}
         for name, text in editor_queries().items():
             report["sparql"][name] = time_query(servers, text, args.runs, args.timeout)
             print(name, json.dumps(report["sparql"][name]), file=sys.stderr)
         report["sparql"]["a light query (per-request overhead)"] = time_query(servers, LIGHT, 20, 60)
-        report["graph_api"] = time_calls({"kg": kg_port, "kg-virtuoso": remote_port},
-                                         graph_calls(Client(kg_port, 300)), args.runs, args.timeout)
         report["throughput"] = {
             "oxigraph": throughput(ox_port, "/query", {"query": LIGHT, "union-default-graph": ""}, args.clients,
                                    args.seconds),
