@@ -257,20 +257,17 @@ def write_section(path: Path, size: str, section: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
-    """A store `factor` times the size of `source`: its page graphs copied under new document names (page,
+def replicated_nquads(source: Path, factor: int, nquads: Path) -> int:
+    """Write `source`'s quads with its page graphs copied `factor` times under new document names (page,
     article, claim and graph IRIs change), its shared graph once, as years of the same papers would name
-    the same places; bulk-loaded and compacted. For query figures at a size extraction here cannot reach."""
+    the same places; returns the number of pages copied."""
     from kg.rdf import iris
-    from kg.rdf.store import EmbeddedStore
 
     shared = iris.shared_graph_iri()
     db = ox.Store.read_only(str(source))
     docs = {q.object.value: q.graph_name.value for q in db.quads_for_pattern(
         None, ox.NamedNode("https://schema.org/name"), None, None)
         if q.subject.value.startswith(iris.base() + "page/")}
-    nquads = out.with_suffix(".nq")
-    shutil.rmtree(out, ignore_errors=True)
     with nquads.open("wb") as stream:
         stream.write(ox.serialize(db.quads_for_pattern(None, None, None, ox.NamedNode(shared)),
                                   format=ox.RdfFormat.N_QUADS))
@@ -279,7 +276,17 @@ def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
                                 format=ox.RdfFormat.N_QUADS)
             for copy in range(factor):
                 stream.write(page.replace(doc.encode(), f"r{copy:03d}-{doc}".encode()) if copy else page)
-    del db
+    return len(docs)
+
+
+def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
+    """A store `factor` times the size of `source` (replicated_nquads), bulk-loaded and compacted: for query
+    figures at a size extraction here cannot reach."""
+    from kg.rdf.store import EmbeddedStore
+
+    nquads = out.with_suffix(".nq")
+    shutil.rmtree(out, ignore_errors=True)
+    pages = replicated_nquads(source, factor, nquads)
     started = time.perf_counter()
     with PeakRSS(interval=0.5) as rss:
         with EmbeddedStore(out) as store:
@@ -289,7 +296,7 @@ def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
             quads = len(store)
     seconds = time.perf_counter() - started
     nquads.unlink()
-    return {"factor": factor, "pages": len(docs) * factor, "quads": quads, "load_s": seconds,
+    return {"factor": factor, "pages": pages * factor, "quads": quads, "load_s": seconds,
             "peak_rss_mib": rss.mib, "store_mb": sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6}
 
 

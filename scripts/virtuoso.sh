@@ -4,6 +4,9 @@
 #   scripts/virtuoso.sh install              apt-get install (needs root), once per machine
 #   scripts/virtuoso.sh start DIR HTTP SQL   database in DIR, SPARQL on 127.0.0.1:HTTP, ISQL on 127.0.0.1:SQL
 #   scripts/virtuoso.sh stop DIR             stop the server started in DIR
+#   scripts/virtuoso.sh bulk-load DIR FILE.. load RDF files (N-Quads keep their graphs) with Virtuoso's
+#                                            bulk loader into the server started in DIR, then checkpoint;
+#                                            the files must lie inside DIR (the server reads only there)
 #
 # `start` returns once http://127.0.0.1:HTTP/sparql answers, with SPARQL Update and the
 # Graph Store Protocol (/sparql-graph-crud) open to anonymous clients: loopback only, test use only.
@@ -106,9 +109,41 @@ stop() {
     kill -9 "$pid" 2>/dev/null || true
 }
 
+# The bulk loader (ld_dir + rdf_loader_run) parses files in the server itself, without the
+# transaction log; the checkpoint makes the load durable. Triples files (.nt, .ttl) go into
+# graph $BULK_GRAPH; a file already loaded into this database is not loaded again. Exits 5
+# naming each file the loader refused.
+bulk_load() {
+    local dir=$1 sql file path graph=${BULK_GRAPH:-urn:kg:bulk} sqlq
+    shift
+    dir=$(cd "$dir" && pwd)
+    sql=$(sed -n 's/^ServerPort = 127\.0\.0\.1://p' "$dir/virtuoso.ini" | head -1)
+    [ -n "$sql" ] || { echo "$dir/virtuoso.ini: no server started in $dir" >&2; exit 2; }
+    local commands="" names=""
+    for file in "$@"; do
+        path=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
+        [ -f "$path" ] || { echo "$file: no such file" >&2; exit 2; }
+        case "$path" in "$dir"/*) ;; *) echo "$file: not inside $dir, which the server may read" >&2; exit 2 ;; esac
+        sqlq=${path//\'/\'\'}
+        commands+="ld_dir('$(dirname "$sqlq")', '$(basename "$sqlq")', '$graph'); "
+        names+="'$sqlq', "
+    done
+    "$ISQL" "$sql" dba dba exec="${commands} rdf_loader_run(); checkpoint;" >"$dir/bulk-load.log" 2>&1 \
+        || { echo "bulk load failed; see $dir/bulk-load.log" >&2; exit 5; }
+    local errors
+    errors=$("$ISQL" "$sql" dba dba exec="SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST
+        WHERE ll_file IN (${names%, }) AND (ll_error IS NOT NULL OR ll_state <> 2);" 2>&1 | grep -F "$dir/" || true)
+    if [ -n "$errors" ]; then
+        echo "the bulk loader refused:" >&2
+        echo "$errors" >&2
+        exit 5
+    fi
+}
+
 case "${1:-}" in
     install) install ;;
     start) shift; start "$@" ;;
     stop) shift; stop "$@" ;;
-    *) echo "usage: $0 install | start DIR HTTP_PORT SQL_PORT | stop DIR" >&2; exit 2 ;;
+    bulk-load) shift; [ $# -ge 2 ] || { echo "usage: $0 bulk-load DIR FILE..." >&2; exit 2; }; bulk_load "$@" ;;
+    *) echo "usage: $0 install | start DIR HTTP_PORT SQL_PORT | stop DIR | bulk-load DIR FILE..." >&2; exit 2 ;;
 esac

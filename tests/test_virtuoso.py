@@ -53,8 +53,14 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    folder = tmp_path_factory.mktemp("virtuoso")
+def virtuoso_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's Virtuoso keeps its database (and reads bulk-loaded files from)."""
+    return tmp_path_factory.mktemp("virtuoso")
+
+
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_folder: Path) -> Iterator[Store]:
+    folder = virtuoso_folder
     install = subprocess.run([str(VIRTUOSO_SCRIPT), "install"], capture_output=True, text=True, timeout=900)
     if install.returncode != 0:
         pytest.skip(f"Virtuoso cannot be installed here: {install.stderr.strip()[-300:]}")
@@ -175,3 +181,58 @@ def test_removed_page_is_gone(remote: Store) -> None:
     assert remote.remove_graph(graph)
     assert graph_triples(remote, graph) == set()
     assert graph not in remote.graphs()
+
+
+def test_union_default_graph_is_asked_in_one_request(remote: Store) -> None:
+    """A query naming no graph sees every page's claims, in one request: listing the graphs
+    first (a scan of the store) before every query would cost more than most queries."""
+    docs = ("one_request_a.txt", "one_request_b.txt")
+    claims = set()
+    for doc in docs:
+        quads = to_quads(sample_extraction(doc))
+        remote.replace_graph(graph_iri(doc), quads)
+        claims |= {q.subject for q in quads if q.object == ox.NamedNode("https://kg.example.org/ontology#Claim")}
+    assert len(claims) == 2
+    remote.graphs()  # the server is identified by then, as a long-running client's would be
+    sent: list[str] = []
+    hook = lambda response, *args, **kwargs: sent.append(response.request.method)  # noqa: E731
+    remote.session.hooks["response"].append(hook)  # type: ignore[attr-defined]
+    try:
+        rows = remote.query("SELECT ?claim WHERE { ?claim a <https://kg.example.org/ontology#Claim> }")
+    finally:
+        remote.session.hooks["response"].remove(hook)  # type: ignore[attr-defined]
+    assert isinstance(rows, list)
+    assert claims <= {r["claim"] for r in rows}
+    assert sent == ["POST"]
+
+
+def test_bulk_load_keeps_each_quads_graph_and_names_refused_files(virtuoso: Store, virtuoso_folder: Path,
+                                                                  tmp_path: Path) -> None:
+    """scripts/virtuoso.sh bulk-load: N-Quads land in their own graphs; a file the loader refuses is named
+    with a failing exit, and a file outside the database folder (which the server may not read) is refused."""
+    files = virtuoso_folder / "bulk"
+    files.mkdir(exist_ok=True)
+    good = files / "good.nq"
+    good.write_text('<urn:ex:s> <urn:ex:p> "一"@zh <urn:ex:bulk-a> .\n'
+                    '<urn:ex:s> <urn:ex:p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:ex:bulk-b> .\n',
+                    encoding="utf-8")
+    loaded = subprocess.run([str(VIRTUOSO_SCRIPT), "bulk-load", str(virtuoso_folder), str(good)],
+                            capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert graph_triples(virtuoso, "urn:ex:bulk-a") == {
+        ox.Triple(ox.NamedNode("urn:ex:s"), ox.NamedNode("urn:ex:p"), ox.Literal("一", language="zh"))}
+    assert len(graph_triples(virtuoso, "urn:ex:bulk-b")) == 1
+
+    bad = files / "bad.nq"
+    bad.write_text('<urn:ex:s> <urn:ex:p> "unterminated <urn:ex:bulk-c> .\n', encoding="utf-8")
+    refused = subprocess.run([str(VIRTUOSO_SCRIPT), "bulk-load", str(virtuoso_folder), str(bad)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 5
+    assert "bad.nq" in refused.stderr
+
+    outside = tmp_path / "outside.nq"
+    outside.write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
+    kept_out = subprocess.run([str(VIRTUOSO_SCRIPT), "bulk-load", str(virtuoso_folder), str(outside)],
+                              capture_output=True, text=True, timeout=120)
+    assert kept_out.returncode == 2
+    assert "not inside" in kept_out.stderr

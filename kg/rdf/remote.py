@@ -3,8 +3,11 @@
 Page graphs are replaced with one Graph Store Protocol PUT (atomic on the
 server), removed with DELETE and streamed out with a dataset GET. The union
 default graph is asked for with Oxigraph's ``union-default-graph`` parameter
-when the server is Oxigraph, else by naming every graph as ``default-graph-uri``
-(plain SPARQL 1.1 Protocol, which every endpoint understands).
+when the server is Oxigraph; Virtuoso's default graph is already the union of
+all its graphs (a triple in two graphs matches twice, as in Oxigraph's union),
+so it is asked nothing; any other endpoint gets every graph named as
+``default-graph-uri`` (plain SPARQL 1.1 Protocol), at the cost of listing the
+graphs before each query.
 """
 
 from __future__ import annotations
@@ -72,20 +75,21 @@ class RemoteStore(Store):
     def _is_oxigraph(self) -> bool:
         return self._server_name().startswith("oxigraph")
 
+    def _is_virtuoso(self) -> bool:
+        return self._server_name().startswith("virtuoso")
+
     @property
     def update_url(self) -> str:
         """Given, else Virtuoso's own (updates go to /sparql), else the Oxigraph-style /update."""
         if self._update_url is None:
-            virtuoso = self._server_name().startswith("virtuoso")
-            self._update_url = self.query_url if virtuoso else self._root + "/update"
+            self._update_url = self.query_url if self._is_virtuoso() else self._root + "/update"
         return self._update_url
 
     @property
     def store_url(self) -> str:
         """Given, else Virtuoso's /sparql-graph-crud, else the Oxigraph-style /store."""
         if self._store_url is None:
-            virtuoso = self._server_name().startswith("virtuoso")
-            self._store_url = self._root + ("/sparql-graph-crud" if virtuoso else "/store")
+            self._store_url = self._root + ("/sparql-graph-crud" if self._is_virtuoso() else "/store")
         return self._store_url
 
     def _post_query(self, sparql: str, accept: str, default_graph: list[str] | None,
@@ -97,7 +101,7 @@ class RemoteStore(Store):
         elif union:
             if self._is_oxigraph():
                 form.append(("union-default-graph", ""))
-            else:
+            elif not self._is_virtuoso():
                 form += [("default-graph-uri", g) for g in self.graphs()]
         form += [("named-graph-uri", g) for g in named_graphs or []]
         response = self.session.post(self.query_url, data=form, headers={"Accept": accept}, timeout=self.timeout,
