@@ -28,6 +28,7 @@ import os
 import pickle
 import queue
 import resource
+import select
 import signal
 import socket
 import threading
@@ -317,12 +318,18 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self._readable = select.poll()  # kept: multiprocessing's Connection.poll builds a selector each call
+        self._readable.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout: float) -> bool:
+        """True once the pipe can be read (an answer, or end of file when the worker died) within `timeout` s."""
+        return bool(self._readable.poll(max(timeout, 0.0) * 1000))
 
     def wait_ready(self) -> bool:
         """Wait (up to BOOT_SECONDS) for the worker to have started and warmed; False when it did not."""
         if not self.ready:
             try:
-                self.ready = self.conn.poll(BOOT_SECONDS) and self.conn.recv() == READY
+                self.ready = self.answered(BOOT_SECONDS) and self.conn.recv() == READY
             except (EOFError, OSError):
                 return False
         return self.ready
@@ -377,14 +384,14 @@ class WorkerPool:
                               {"Retry-After": "5"}) from None
         done = False
         try:
-            if worker.ready and worker.conn.poll(0):  # an idle worker's pipe reads only if it died: replace it
+            if worker.ready and worker.answered(0):  # an idle worker's pipe reads only if it died: replace it
                 worker, _ = self._fresh(worker)
             if not worker.wait_ready():  # a replacement still starting: its boot is not the call's time
                 worker, _ = self._fresh(worker)
                 done = True
                 raise QueryFailed(503, "a query worker could not be started; try again", {"Retry-After": "5"})
             worker.conn.send((function, args))
-            if not worker.conn.poll(timeout):
+            if not worker.answered(timeout):
                 worker, _ = self._fresh(worker)
                 done = True
                 raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {timeout:g} s "
