@@ -1,12 +1,14 @@
 """Run SPARQL queries where a runaway one can be killed.
 
 pyoxigraph's Python API cannot interrupt a query, so each query runs in a
-worker process of a pebble pool; past the time limit pebble kills that worker
-(SIGTERM, which the worker leaves at its default so it dies at once, even
-inside Rust code) and starts a fresh one, and the server itself never stops
-answering. The worker first parses the text with rdflib (kg.web.guard): what
-it may reach and whether it names its own dataset are read from the parse
-tree, in a process that may die of a hostile text. Each worker has an address
+worker process (WorkerPool: one pipe per worker, waited on by the request's own
+thread); past the time limit the worker is killed (at once, even inside Rust
+code) and a fresh one started, and the server itself never stops answering.
+The worker first parses the text with rdflib (kg.web.guard): what it may reach
+and whether it names its own dataset are read from the parse tree, in a
+process that may die of a hostile text; the pass comes back with the answer
+and is kept per exact text (guard.Verdicts), so the next job of the same text
+carries it and skips the parse. Each worker has an address
 space ceiling (RLIMIT_AS), so one query cannot take the machine's memory; a
 worker that passes it dies and the client is told which limit it hit.
 Workers read the store folder through a `Store.read_only` view, kept between
@@ -188,8 +190,9 @@ def _answer_counting_first(store: ox.Store, job: QueryJob, kwargs: dict[str, obj
 
 
 def _worker_init(memory_mb: int) -> None:
-    """Let the pool's SIGTERM end a worker at once, even in the middle of a Rust call; cap its
-    address space; let rdflib's parser recurse as deep as the guard allows."""
+    """Let SIGTERM (a service manager stopping the server's process group) end a worker at once, even
+    in the middle of a Rust call; cap its address space; let rdflib's parser recurse as deep as the
+    guard allows."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
