@@ -33,6 +33,7 @@ import resource
 import select
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -197,13 +198,7 @@ def _worker_init(memory_mb: int) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import sys
-
     sys.setrecursionlimit(PARSER_RECURSION)
-
-
-def _ready() -> bool:
-    return True
 
 
 # This worker process's read-only view: (folder, store version it was opened at, view).
