@@ -359,6 +359,7 @@ class WorkerPool:
         self._context = context
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._closed = False
+        self._workers: set[_Worker] = set()
         workers = [self._start() for _ in range(size)]
         for worker in workers:  # every worker up before the first query, so no time limit is spent booting
             if not worker.wait_ready():
@@ -366,10 +367,13 @@ class WorkerPool:
             self._idle.put(worker)
 
     def _start(self) -> _Worker:
-        return _Worker(self._context, self.memory_mb, self.location, self.version())
+        worker = _Worker(self._context, self.memory_mb, self.location, self.version())
+        self._workers.add(worker)
+        return worker
 
     def _fresh(self, old: _Worker) -> tuple[_Worker, int | None]:
         exitcode = old.stop()
+        self._workers.discard(old)
         return (old if self._closed else self._start()), exitcode
 
     def call(self, function: Callable[..., T], args: tuple, *, timeout: float, what: str) -> T:
@@ -410,12 +414,10 @@ class WorkerPool:
             self._idle.put(worker)
 
     def close(self) -> None:
+        """Kill every worker, busy ones too (a runaway query ends with the server)."""
         self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        for worker in list(self._workers):
+            worker.stop()
 
 
 class QueryExecutor:
