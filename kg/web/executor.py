@@ -278,9 +278,8 @@ def _stopped(exitcode: int | None) -> QueryFailed:
 
 
 def _warm(location: str, version: int) -> None:
-    """What a worker's first query would otherwise pay: pyparsing readies rdflib's grammar on its first
-    parse (hundreds of milliseconds), and the store's read-only view is opened."""
-    check_query("ASK {}")
+    """Open the store's read-only view before the first query needs it (rdflib's grammar comes ready
+    from the forkserver: kg.web.parser_warmup)."""
     with contextlib.suppress(OSError, RuntimeError):  # the writer moving files: the first query retries
         _read_view(location, version)
 
@@ -348,7 +347,9 @@ class WorkerPool:
     query costs one round trip and no thread hand-offs (pebble's pool passed
     each task through two manager threads and a shared queue: ~1.5 ms a call
     here against ~0.3 ms). A call that outlives its time limit gets its worker
-    killed and replaced; a worker that dies is replaced and its exit code read.
+    killed; a worker that dies is read by its exit code. Either is replaced by
+    a fresh worker that joins the idle ones only once it says it is ready, so
+    no caller waits on a booting worker while a ready one is idle.
     """
 
     def __init__(self, size: int, memory_mb: int, context: multiprocessing.context.BaseContext, location: str,
@@ -371,47 +372,60 @@ class WorkerPool:
         self._workers.add(worker)
         return worker
 
-    def _fresh(self, old: _Worker) -> tuple[_Worker, int | None]:
+    def _replace(self, old: _Worker) -> int | None:
+        """Kill `old` and start its replacement in the background; `old`'s exit code."""
         exitcode = old.stop()
         self._workers.discard(old)
-        return (old if self._closed else self._start()), exitcode
+        if not self._closed:
+            threading.Thread(target=self._admit, args=(self._start(),), daemon=True).start()
+        return exitcode
+
+    def _admit(self, worker: _Worker) -> None:
+        if worker.wait_ready():
+            self._idle.put(worker)
+        elif not self._closed:
+            time.sleep(1.0)  # a worker that cannot start: try again, not in a tight loop
+            self._replace(worker)
+
+    def _take(self, what: str) -> _Worker:
+        """An idle worker (one found dead while idle is replaced), or 503 after QUEUE_GRACE."""
+        deadline = time.monotonic() + QUEUE_GRACE
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
+            except queue.Empty:
+                raise QueryFailed(503, f"busy: the {what} waited {QUEUE_GRACE:g} s for a free worker; try again",
+                                  {"Retry-After": "5"}) from None
+            if not worker.answered(0):  # an idle worker's pipe reads only when it has died
+                return worker
+            self._replace(worker)
 
     def call(self, function: Callable[..., T], args: tuple, *, timeout: float, what: str) -> T:
         """`function(*args)` in a worker, or QueryFailed 503: no worker free within QUEUE_GRACE, past
         `timeout` (counted from when the worker got the call), or the worker died."""
+        worker = self._take(what)
+        settled = False
         try:
-            worker = self._idle.get(timeout=QUEUE_GRACE)
-        except queue.Empty:
-            raise QueryFailed(503, f"busy: the {what} waited {QUEUE_GRACE:g} s for a free worker; try again",
-                              {"Retry-After": "5"}) from None
-        done = False
-        try:
-            if worker.ready and worker.answered(0):  # an idle worker's pipe reads only if it died: replace it
-                worker, _ = self._fresh(worker)
-            if not worker.wait_ready():  # a replacement still starting: its boot is not the call's time
-                worker, _ = self._fresh(worker)
-                done = True
-                raise QueryFailed(503, "a query worker could not be started; try again", {"Retry-After": "5"})
-            worker.conn.send((function, args))
-            if not worker.answered(timeout):
-                worker, _ = self._fresh(worker)
-                done = True
-                raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {timeout:g} s "
-                                       "and was stopped", {"Retry-After": "1"})
             try:
+                worker.conn.send((function, args))
+                if not worker.answered(timeout):
+                    self._replace(worker)
+                    settled = True
+                    raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {timeout:g} s "
+                                           "and was stopped", {"Retry-After": "1"})
                 ok, value = worker.conn.recv()
             except (EOFError, OSError):
-                worker, exitcode = self._fresh(worker)
-                done = True
+                exitcode = self._replace(worker)
+                settled = True
                 raise _stopped(exitcode) from None
-            done = True
+            self._idle.put(worker)
+            settled = True
             if not ok:
                 raise value  # type: ignore[misc]
             return value  # type: ignore[return-value]
         finally:
-            if not done:  # interrupted mid-call: the pipe may still hold an answer meant for this caller
-                worker, _ = self._fresh(worker)
-            self._idle.put(worker)
+            if not settled:  # interrupted mid-call: the pipe may still hold an answer meant for this caller
+                self._replace(worker)
 
     def close(self) -> None:
         """Kill every worker, busy ones too (a runaway query ends with the server)."""
@@ -433,7 +447,7 @@ class QueryExecutor:
         # Workers fork from a clean, single-threaded server process that has already
         # imported pyoxigraph, so a killed worker is replaced in milliseconds.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, "kg.web.parser_warmup"])
         size = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
         self.memory_mb = _memory_mb()
         self._pool = WorkerPool(size, self.memory_mb, context, location, version)
