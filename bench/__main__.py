@@ -63,8 +63,9 @@ NOTES = """\
   worker keeps until the server writes; a SELECT is evaluated once, serialised into a bounded buffer and
   then counted against the result cap. rdflib's parse for the guard (tens to hundreds of milliseconds)
   is paid once per distinct text: the pass is kept and sent with the next job of the same text. What
-  remains is about a millisecond of the server's CPU per request (waitress and Flask, ~0.6 of it for
-  any route), which caps one server process at a few hundred requests/s on this shared machine.
+  remains is 0.87 ms of the server process's CPU per light request (0.51 ms of it waitress and Flask,
+  as for any route: `/healthz`) and 0.35 ms in the worker, against 0.11 ms for the whole request in
+  `oxigraph serve-read-only`: one server process stays far below its throughput (bench/RESULTS.md).
 - The graph view (kg/web/graph_view.py) reads the store per request: a neighbourhood is read ring by
   ring, one SPARQL query per ring with constant predicates (index lookups), type and label read only
   for the nodes returned; nothing of the whole store is held in memory.
