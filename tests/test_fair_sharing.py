@@ -101,3 +101,46 @@ def test_a_query_past_the_memory_ceiling_is_stopped_naming_it(small_server) -> N
     assert status == 503 and "memory limit" in message and "768 MB" in message
     status, _, body, _ = call(small_server, "/sparql", client="127.0.0.4", query=LIGHT)
     assert status == 200, body
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid` (query workers are children of the server's forkserver), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_stopping_the_server_stops_the_queries_it_runs(server_factory: Callable,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    """SIGTERM to the server kills its query workers too, a runaway one included (60 s limit here)."""
+    from test_hostile import kg_ingest
+
+    store = tmp_path_factory.mktemp("stop") / "store"
+    kg_ingest([SEED], store)
+    server = server_factory(store, timeout=60.0)
+    threading.Thread(target=call, args=(server, "/sparql"), kwargs={"query": RUNAWAY, "client": "127.0.0.5"},
+                     daemon=True).start()
+    time.sleep(1.5)
+    below = _descendants(server.process.pid)
+    assert below
+    server.process.terminate()
+    server.process.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in below if _alive(pid)]

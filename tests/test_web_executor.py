@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,7 @@ from kg.rdf.remote import RemoteStore
 from kg.rdf.store import EmbeddedStore
 from kg.web import executor
 from kg.web.executor import QueryFailed, QueryJob, RemoteQueryExecutor, answer
+from kg.web.guard import Checked
 
 JSON = "application/sparql-results+json"
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
@@ -176,6 +178,56 @@ def test_time_limit_counts_from_when_the_query_starts(tmp_path: Path) -> None:
         thread.join(timeout=30)
         assert light.kind == "boolean" and waited > 0.8  # it waited for the worker, and still answered
         assert failures and "time limit" in failures[0].message
+    finally:
+        runner.close()
+        store.close()
+
+
+def test_a_passed_text_is_not_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard's pass rides with the job: the worker evaluates without rdflib's parse (which costs more
+    than a light query), and a text it refuses is never kept."""
+    store = _store(tmp_path, 3)
+    runner = executor.QueryExecutor(str(store.path), timeout=10, workers=1, version=lambda: store.version)
+    try:
+        job = QueryJob(SELECT_ALL, JSON, "text/turtle")
+        assert runner.run(job, public=True).checked == Checked("SELECT", False)
+        assert runner.verdicts.get(SELECT_ALL, frozenset()) == Checked("SELECT", False)
+        again = runner.run(job, public=True)
+        assert len(list(ox.parse_query_results(again.body, format=ox.QueryResultsFormat.JSON))) == 3
+        hostile = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        for _ in range(2):
+            with pytest.raises(QueryFailed, match="SERVICE"):
+                runner.run(QueryJob(hostile, JSON, "text/turtle"), public=True)
+        assert runner.verdicts.get(hostile, frozenset()) is None
+    finally:
+        runner.close()
+        store.close()
+
+    def no_parse(*_: object) -> None:
+        raise AssertionError("parsed although the job carried a pass")
+
+    monkeypatch.setattr(executor, "check_query", no_parse)
+    kept = QueryJob(SELECT_ALL, JSON, "text/turtle", checked=Checked("SELECT", False))
+    assert answer(_store(tmp_path / "again", 2).store, kept).kind == "solutions"
+
+
+def test_a_dying_worker_is_reported_and_replaced(tmp_path: Path) -> None:
+    """A worker that exits mid-call, or is killed while idle, leaves a pool that answers the next query."""
+    store = _store(tmp_path, 3)
+    runner = executor.QueryExecutor(str(store.path), timeout=10, workers=1, version=lambda: store.version)
+    job = QueryJob(SELECT_ALL, JSON, "text/turtle")
+    try:
+        with pytest.raises(QueryFailed, match="stopped unexpectedly") as failed:
+            runner.call(os._exit, 3)
+        assert failed.value.status == 503
+        assert runner.run(job, public=True).kind == "solutions"
+        with pytest.raises(ValueError, match="invalid literal"):  # an exception in the worker is the caller's
+            runner.call(int, "x")
+        idle = runner._pool._idle.get()
+        idle.process.kill()
+        idle.process.join()
+        runner._pool._idle.put(idle)
+        assert runner.run(job, public=True).kind == "solutions"
     finally:
         runner.close()
         store.close()

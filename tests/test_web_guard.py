@@ -9,6 +9,7 @@ from kg.web.guard import (
     MAX_NESTING,
     Checked,
     Refused,
+    Verdicts,
     add_using,
     check_query,
     check_update,
@@ -127,3 +128,18 @@ def test_data_blocks_are_read_as_plain_data_not_by_rdflib() -> None:
             check_update(text)
     with pytest.raises((Refused, SyntaxError)):
         check_update("INSERT DATA { ?s <urn:b> <urn:c> }")  # a variable is no data
+
+
+def test_verdicts_keep_the_most_recent_passes_within_a_character_budget() -> None:
+    verdicts = Verdicts(budget_chars=60)
+    first, second, third = ("SELECT * { ?a ?b ?c }", "SELECT * { ?d ?e ?f }", "SELECT * { ?g ?h ?i }")
+    for text in (first, second):
+        verdicts.put(text, ALLOWED, check_query(text, ALLOWED))
+    assert verdicts.get(first, ALLOWED) == Checked("SELECT", False)  # now the most recent of the two
+    assert verdicts.get(first, frozenset()) is None  # another allow-list: parsed afresh
+    assert verdicts.get(first + " ", ALLOWED) is None  # one character more: another text
+    verdicts.put(third, ALLOWED, check_query(third, ALLOWED))  # 63 characters: the oldest goes
+    assert verdicts.get(second, ALLOWED) is None
+    assert verdicts.get(first, ALLOWED) is not None and verdicts.get(third, ALLOWED) is not None
+    verdicts.put("ASK {}" * 20, ALLOWED, Checked("ASK", False))  # longer than the whole budget: not kept
+    assert verdicts.get("ASK {}" * 20, ALLOWED) is None

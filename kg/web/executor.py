@@ -1,12 +1,14 @@
 """Run SPARQL queries where a runaway one can be killed.
 
 pyoxigraph's Python API cannot interrupt a query, so each query runs in a
-worker process of a pebble pool; past the time limit pebble kills that worker
-(SIGTERM, which the worker leaves at its default so it dies at once, even
-inside Rust code) and starts a fresh one, and the server itself never stops
-answering. The worker first parses the text with rdflib (kg.web.guard): what
-it may reach and whether it names its own dataset are read from the parse
-tree, in a process that may die of a hostile text. Each worker has an address
+worker process (WorkerPool: one pipe per worker, waited on by the request's own
+thread); past the time limit the worker is killed (at once, even inside Rust
+code) and a fresh one started, and the server itself never stops answering.
+The worker first parses the text with rdflib (kg.web.guard): what it may reach
+and whether it names its own dataset are read from the parse tree, in a
+process that may die of a hostile text; the pass comes back with the answer
+and is kept per exact text (guard.Verdicts), so the next job of the same text
+carries it and skips the parse. Each worker has an address
 space ceiling (RLIMIT_AS), so one query cannot take the machine's memory; a
 worker that passes it dies and the client is told which limit it hit.
 Workers read the store folder through a `Store.read_only` view, kept between
@@ -25,22 +27,25 @@ import csv
 import io
 import multiprocessing
 import os
+import pickle
+import queue
 import resource
+import select
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import CancelledError
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 import pyoxigraph as ox
 import requests
-from pebble import ProcessExpired, ProcessPool
 
 from kg.rdf.remote import RemoteError, RemoteStore
-from kg.web.guard import PARSER_RECURSION, Checked, Refused, check_query, check_update
+from kg.web.guard import PARSER_RECURSION, Checked, Refused, Verdicts, check_query, check_update
 
 DEFAULT_WORKERS = 4
 # Address space one query worker may map ($KG_QUERY_MEMORY_MB); a worker idles at about 0.5 GB of it.
@@ -50,6 +55,9 @@ READ_ATTEMPTS = 4
 # How long a query may wait for a free worker, beyond its own time limit, before it is given up:
 # under a burst the queue drains at the workers' pace; clients wait rather than fail.
 QUEUE_GRACE = 30.0
+# How long a worker may take to start; its "ready" message says it has.
+BOOT_SECONDS = 60.0
+READY = "ready"
 
 
 # An answer is serialised once and then counted against the result cap; one larger than this is
@@ -69,6 +77,7 @@ class QueryJob:
     base_iri: str | None = None
     max_results: int = 10_000
     allowed_services: frozenset[str] = frozenset()
+    checked: Checked | None = None  # the guard's pass on this very text, when it has parsed it before
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class QueryAnswer:
     media_type: str
     body: bytes
     kind: str  # boolean, solutions, graph
+    checked: Checked | None = None  # the guard's pass, for the server to keep
 
 
 class QueryFailed(Exception):
@@ -113,14 +123,21 @@ def _too_many(limit: int) -> QueryFailed:
 
 
 def answer(store: ox.Store, job: QueryJob) -> QueryAnswer:
-    """Check `job` with kg.web.guard, evaluate it on `store` and serialise it.
+    """Check `job` with kg.web.guard (unless it carries the guard's pass on its text), evaluate it on
+    `store` and serialise it; the answer carries the pass.
 
     SyntaxError and QueryFailed pass through; a refusal is a QueryFailed 400.
     """
-    try:
-        checked = check_query(job.query, job.allowed_services)
-    except Refused as error:
-        raise QueryFailed(400, str(error)) from None
+    checked = job.checked
+    if checked is None:
+        try:
+            checked = check_query(job.query, job.allowed_services)
+        except Refused as error:
+            raise QueryFailed(400, str(error)) from None
+    return replace(_evaluate(store, job, checked), checked=checked)
+
+
+def _evaluate(store: ox.Store, job: QueryJob, checked: Checked) -> QueryAnswer:
     kwargs = _dataset_kwargs(job, checked)
     result = store.query(job.query, base_iri=job.base_iri, **kwargs)
     if isinstance(result, ox.QueryBoolean):
@@ -174,19 +191,14 @@ def _answer_counting_first(store: ox.Store, job: QueryJob, kwargs: dict[str, obj
 
 
 def _worker_init(memory_mb: int) -> None:
-    """Let the pool's SIGTERM end a worker at once, even in the middle of a Rust call; cap its
-    address space; let rdflib's parser recurse as deep as the guard allows."""
+    """Let SIGTERM (a service manager stopping the server's process group) end a worker at once, even
+    in the middle of a Rust call; cap its address space; let rdflib's parser recurse as deep as the
+    guard allows."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import sys
-
     sys.setrecursionlimit(PARSER_RECURSION)
-
-
-def _ready() -> bool:
-    return True
 
 
 # This worker process's read-only view: (folder, store version it was opened at, view).
@@ -256,17 +268,174 @@ def _try_update(text: str, allowed: frozenset[str]) -> QueryFailed | None:
     return None
 
 
-def _stopped(error: ProcessExpired) -> QueryFailed:
+def _stopped(exitcode: int | None) -> QueryFailed:
     """Why a worker died: an allocation past RLIMIT_AS aborts a Rust worker (SIGABRT)."""
-    if error.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
-        return _out_of_memory() if error.exitcode == -signal.SIGABRT else QueryFailed(
+    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+        return _out_of_memory() if exitcode == -signal.SIGABRT else QueryFailed(
             503, "the query worker crashed on this request (too deep or too large?); it was abandoned",
             {"Retry-After": "1"})
     return QueryFailed(503, "the query worker stopped unexpectedly; the query was abandoned", {"Retry-After": "1"})
 
 
+def _warm(location: str, version: int) -> None:
+    """Open the store's read-only view before the first query needs it (rdflib's grammar comes ready
+    from the forkserver: kg.web.parser_warmup)."""
+    with contextlib.suppress(OSError, RuntimeError):  # the writer moving files: the first query retries
+        _read_view(location, version)
+
+
+def _serve(conn: Connection, memory_mb: int, location: str, version: int) -> None:
+    """A worker's loop: warmed, it says so, then takes one (function, args) at a time from the pipe and
+    sends back its result (or exception)."""
+    _worker_init(memory_mb)
+    _warm(location, version)
+    conn.send(READY)
+    while True:
+        try:
+            function, args = conn.recv()
+        except EOFError:  # the server closed its end
+            return
+        try:
+            reply: tuple[bool, object] = (True, function(*args))
+        except Exception as error:  # noqa: BLE001 (handed to the caller, who raises it)
+            reply = (False, error)
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            conn.send((False, RuntimeError(f"the worker's answer could not be sent back: {error}")))
+
+
+class _Worker:
+    """One worker process and the server's end of its pipe."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, memory_mb: int, location: str,
+                 version: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory_mb, location, version), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self._readable = select.poll()  # kept: multiprocessing's Connection.poll builds a selector each call
+        self._readable.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout: float) -> bool:
+        """True once the pipe can be read (an answer, or end of file when the worker died) within `timeout` s."""
+        return bool(self._readable.poll(max(timeout, 0.0) * 1000))
+
+    def wait_ready(self) -> bool:
+        """Wait (up to BOOT_SECONDS) for the worker to have started and warmed; False when it did not."""
+        if not self.ready:
+            try:
+                self.ready = self.answered(BOOT_SECONDS) and self.conn.recv() == READY
+            except (EOFError, OSError):
+                return False
+        return self.ready
+
+    def stop(self) -> int | None:
+        """Kill the process (at once, even inside Rust code) and answer its exit code."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+        return self.process.exitcode
+
+
+class WorkerPool:
+    """Killable worker processes, each on a pipe of its own, handed out one request at a time.
+
+    The request's own server thread sends the call and waits on the pipe, so a
+    query costs one round trip and no thread hand-offs (pebble's pool passed
+    each task through two manager threads and a shared queue: ~1.5 ms a call
+    here against ~0.3 ms). A call that outlives its time limit gets its worker
+    killed; a worker that dies is read by its exit code. Either is replaced by
+    a fresh worker that joins the idle ones only once it says it is ready, so
+    no caller waits on a booting worker while a ready one is idle.
+    """
+
+    def __init__(self, size: int, memory_mb: int, context: multiprocessing.context.BaseContext, location: str,
+                 version: Callable[[], int]) -> None:
+        self.memory_mb = memory_mb
+        self.location = location
+        self.version = version
+        self._context = context
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
+        self._closed = False
+        self._workers: set[_Worker] = set()
+        workers = [self._start() for _ in range(size)]
+        for worker in workers:  # every worker up before the first query, so no time limit is spent booting
+            if not worker.wait_ready():
+                raise RuntimeError(f"a query worker did not start within {BOOT_SECONDS} s")
+            self._idle.put(worker)
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._context, self.memory_mb, self.location, self.version())
+        self._workers.add(worker)
+        return worker
+
+    def _replace(self, old: _Worker) -> int | None:
+        """Kill `old` and start its replacement in the background; `old`'s exit code."""
+        exitcode = old.stop()
+        self._workers.discard(old)
+        if not self._closed:
+            threading.Thread(target=self._admit, args=(self._start(),), daemon=True).start()
+        return exitcode
+
+    def _admit(self, worker: _Worker) -> None:
+        if worker.wait_ready():
+            self._idle.put(worker)
+        elif not self._closed:
+            time.sleep(1.0)  # a worker that cannot start: try again, not in a tight loop
+            self._replace(worker)
+
+    def _take(self, what: str) -> _Worker:
+        """An idle worker (one found dead while idle is replaced), or 503 after QUEUE_GRACE."""
+        deadline = time.monotonic() + QUEUE_GRACE
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
+            except queue.Empty:
+                raise QueryFailed(503, f"busy: the {what} waited {QUEUE_GRACE:g} s for a free worker; try again",
+                                  {"Retry-After": "5"}) from None
+            if not worker.answered(0):  # an idle worker's pipe reads only when it has died
+                return worker
+            self._replace(worker)
+
+    def call(self, function: Callable[..., T], args: tuple, *, timeout: float, what: str) -> T:
+        """`function(*args)` in a worker, or QueryFailed 503: no worker free within QUEUE_GRACE, past
+        `timeout` (counted from when the worker got the call), or the worker died."""
+        worker = self._take(what)
+        settled = False
+        try:
+            try:
+                worker.conn.send((function, args))
+                if not worker.answered(timeout):
+                    self._replace(worker)
+                    settled = True
+                    raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {timeout:g} s "
+                                           "and was stopped", {"Retry-After": "1"})
+                ok, value = worker.conn.recv()
+            except (EOFError, OSError):
+                exitcode = self._replace(worker)
+                settled = True
+                raise _stopped(exitcode) from None
+            self._idle.put(worker)
+            settled = True
+            if not ok:
+                raise value  # type: ignore[misc]
+            return value  # type: ignore[return-value]
+        finally:
+            if not settled:  # interrupted mid-call: the pipe may still hold an answer meant for this caller
+                self._replace(worker)
+
+    def close(self) -> None:
+        """Kill every worker, busy ones too (a runaway query ends with the server)."""
+        self._closed = True
+        for worker in list(self._workers):
+            worker.stop()
+
+
 class QueryExecutor:
-    """A pool of killable worker processes answering queries on one store folder."""
+    """Killable worker processes answering queries on one store folder."""
 
     def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None,
                  version: Callable[[], int] = lambda: 0) -> None:
@@ -274,68 +443,51 @@ class QueryExecutor:
         self.location = location
         self.version = version
         self.timeout = timeout
+        self.verdicts = Verdicts()
         # Workers fork from a clean, single-threaded server process that has already
         # imported pyoxigraph, so a killed worker is replaced in milliseconds.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, "kg.web.parser_warmup"])
         size = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
         self.memory_mb = _memory_mb()
-        pool = {"initializer": _worker_init, "initargs": (self.memory_mb,), "context": context}
-        self._pool = ProcessPool(max_workers=size, **pool)
+        self._pool = WorkerPool(size, self.memory_mb, context, location, version)
         # The server's own queries (graph API) have a worker of their own: /sparql never delays them.
-        self._internal = ProcessPool(max_workers=1, **pool)
-        # Start every worker now, so the first queries' time limits are not spent booting them.
-        for started in [self._pool.schedule(_ready) for _ in range(size)] + [self._internal.schedule(_ready)]:
-            started.result(timeout=60)
-
-    def _outcome(self, future, what: str) -> object:
-        """The worker's answer; 503 past the time limit (counted from when the worker started it),
-        when the pool's queue held it past QUEUE_GRACE, or when the worker died."""
-        try:
-            return future.result(timeout=self.timeout + QUEUE_GRACE)
-        except TimeoutError:  # pebble's (the task ran past its limit: worker killed) or our wait's
-            if not future.done() and not future.running():
-                future.cancel()
-                raise QueryFailed(503, f"busy: the {what} waited {QUEUE_GRACE:g} s for a free worker; try again",
-                                  {"Retry-After": "5"}) from None
-            future.cancel()
-            raise QueryFailed(503, f"time limit exceeded: the {what} ran longer than {self.timeout:g} s "
-                                   "and was stopped", {"Retry-After": "1"}) from None
-        except ProcessExpired as error:
-            raise _stopped(error) from None
-        except CancelledError:
-            raise QueryFailed(503, f"the {what} was abandoned; try again", {"Retry-After": "1"}) from None
+        self._internal = WorkerPool(1, self.memory_mb, context, location, version)
 
     def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past a limit).
 
         `public` queries (/sparql) share the pool; the server's own (graph API)
         use their own worker. The time limit counts from the moment a worker
-        starts the query; one that cannot even start within QUEUE_GRACE is
-        given up too (pebble kills the worker of a cancelled running task).
+        gets the query; one that cannot even start within QUEUE_GRACE is given
+        up. A text the guard passed before is sent with its verdict, so the
+        worker skips rdflib's parse; a first pass is kept for the next time.
         """
+        checked = self.verdicts.get(job.query, job.allowed_services)
+        if checked is not None:
+            job = replace(job, checked=checked)
         pool = self._pool if public else self._internal
-        future = pool.schedule(_run_in_worker, args=(self.location, self.version(), job), timeout=self.timeout)
-        outcome = self._outcome(future, "query")
+        outcome = pool.call(_run_in_worker, (self.location, self.version(), job), timeout=self.timeout,
+                            what="query")
         if isinstance(outcome, QueryFailed):
             raise outcome
-        return outcome  # type: ignore[return-value]
+        if checked is None and outcome.checked is not None:
+            self.verdicts.put(job.query, job.allowed_services, outcome.checked)
+        return outcome
 
     def check_update(self, text: str, allowed: frozenset[str]) -> None:
         """Refuse (QueryFailed) an update that reaches outside or does not parse, deciding in a worker."""
-        future = self._pool.schedule(_try_update, args=(text, allowed), timeout=self.timeout)
-        outcome = self._outcome(future, "update check")
+        outcome = self._pool.call(_try_update, (text, allowed), timeout=self.timeout, what="update check")
         if isinstance(outcome, QueryFailed):
             raise outcome
 
     def call(self, function: Callable[..., T], *args: object, timeout: float = 120.0) -> T:
         """Run a picklable function in a worker: heavy Python work kept off the server's GIL."""
-        return self._pool.schedule(function, args=args, timeout=timeout).result(timeout=timeout + QUEUE_GRACE)
+        return self._pool.call(function, args, timeout=timeout, what="call")
 
     def close(self) -> None:
         for pool in (self._pool, self._internal):
-            pool.stop()
-            pool.join(timeout=5)
+            pool.close()
 
 
 # A mark every solution after the first begins with in each results syntax; it may also occur inside a
@@ -392,6 +544,7 @@ class RemoteQueryExecutor:
 
     def __init__(self, store: RemoteStore, *, timeout: float = 10.0) -> None:
         self.timeout = timeout
+        self.verdicts = Verdicts()
         # A handle of its own whose HTTP timeout is the query time limit; writes keep the store's.
         self._remote = RemoteStore(store.query_url, timeout=timeout)
         self._remote.session.headers.update(store.session.headers)
@@ -442,12 +595,13 @@ class RemoteQueryExecutor:
 
     def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit or endpoint down)."""
-        try:
-            check_query(job.query, job.allowed_services)
-        except Refused as error:
-            raise QueryFailed(400, str(error)) from None
-        except SyntaxError as error:
-            raise QueryFailed(400, f"syntax error: {error}") from None
+        if self.verdicts.get(job.query, job.allowed_services) is None:
+            try:
+                self.verdicts.put(job.query, job.allowed_services, check_query(job.query, job.allowed_services))
+            except Refused as error:
+                raise QueryFailed(400, str(error)) from None
+            except SyntaxError as error:
+                raise QueryFailed(400, f"syntax error: {error}") from None
         query = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
         accept = f"{job.tabular_format}, {job.graph_format};q=0.9"
         deadline = time.monotonic() + self.timeout

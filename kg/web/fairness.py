@@ -33,42 +33,54 @@ class Admission:
         self._running: Counter[str] = Counter()
         self._waiting: Counter[str] = Counter()
         self._held = 0
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        # One condition per client with requests waiting: a slot that comes free wakes one of that
+        # client's waiters, not every waiting thread of every client.
+        self._turns: dict[str, threading.Condition] = {}
 
     def _refuse(self, client: str, why: str) -> ApiError:
         return ApiError(429, f"too many concurrent queries from {client}: {why}; at most {self.per_client} "
                              "run at a time per client", {"Retry-After": str(max(int(self.wait // 4), 1))})
 
+    def _await_turn(self, client: str) -> None:
+        """Wait (holding the lock between wakes) until one of `client`'s slots is free, or refuse."""
+        turn = self._turns.setdefault(client, threading.Condition(self._lock))
+        self._waiting[client] += 1
+        deadline = time.monotonic() + self.wait
+        try:
+            while self._running[client] >= self.per_client:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._held -= 1
+                    if self._running[client] < self.per_client:  # a wake meant for this leaver passes on
+                        turn.notify()
+                    raise self._refuse(client, f"none of its slots came free within {self.wait:g} s")
+                turn.wait(remaining)
+        finally:
+            self._waiting[client] -= 1
+            if not self._waiting[client]:
+                del self._waiting[client], self._turns[client]
+
     @contextmanager
     def slot(self, client: str) -> Iterator[None]:
         """Hold one of `client`'s query slots for the duration of the block."""
-        with self._changed:
+        with self._lock:
             if self._held >= self.capacity:
                 raise ApiError(503, f"busy: {self.capacity} SPARQL requests are already in progress; try again",
                                {"Retry-After": "2"})
             if self._running[client] >= self.per_client and self._waiting[client] >= self.per_client_waiting:
                 raise self._refuse(client, f"{self._waiting[client]} more are already waiting")
             self._held += 1
-            self._waiting[client] += 1
-            deadline = time.monotonic() + self.wait
-            try:
-                while self._running[client] >= self.per_client:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        self._held -= 1
-                        raise self._refuse(client, f"none of its slots came free within {self.wait:g} s")
-                    self._changed.wait(remaining)
-            finally:
-                self._waiting[client] -= 1
-                if not self._waiting[client]:
-                    del self._waiting[client]
+            if self._running[client] >= self.per_client:
+                self._await_turn(client)
             self._running[client] += 1
         try:
             yield
         finally:
-            with self._changed:
+            with self._lock:
                 self._running[client] -= 1
                 if not self._running[client]:
                     del self._running[client]
                 self._held -= 1
-                self._changed.notify_all()
+                if client in self._turns:
+                    self._turns[client].notify()

@@ -21,6 +21,8 @@ The same tokens place the `USING` clauses a protocol `using-graph-uri` asks for.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -183,6 +185,44 @@ def check_query(text: str, allowed: frozenset[str] = frozenset()) -> Checked:
     prologue, body = parsed[0], parsed[1]
     _reach(body, translatePrologue(prologue, None), allowed)
     return Checked(FORMS[body.name], "datasetClause" in body)  # CompValue.get answers its key when absent
+
+
+class Verdicts:
+    """The guard's passes on query texts it has parsed, the most recently used kept.
+
+    rdflib's parser takes tens to hundreds of milliseconds on an ordinary query,
+    often more than evaluating it, and the editor's examples and the browser's
+    own queries are sent again and again. A pass is still read from the parse
+    tree, once per distinct text and allow-list: a text that differs by one
+    character is parsed afresh, and a refused text is parsed every time it is
+    sent. The texts kept are bounded in characters, not count (a text may be
+    MAX_QUERY_CHARS long).
+    """
+
+    def __init__(self, budget_chars: int = 4_000_000) -> None:
+        self.budget_chars = budget_chars
+        self._kept: OrderedDict[tuple[str, frozenset[str]], Checked] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, text: str, allowed: frozenset[str]) -> Checked | None:
+        with self._lock:
+            checked = self._kept.get((text, allowed))
+            if checked is not None:
+                self._kept.move_to_end((text, allowed))
+            return checked
+
+    def put(self, text: str, allowed: frozenset[str], checked: Checked) -> None:
+        if len(text) > self.budget_chars:
+            return
+        with self._lock:
+            if (text, allowed) in self._kept:
+                return
+            self._kept[(text, allowed)] = checked
+            self._chars += len(text)
+            while self._chars > self.budget_chars:
+                (old, _), _ = self._kept.popitem(last=False)
+                self._chars -= len(old)
 
 
 def _data_blocks(text: str) -> list[tuple[int, int]]:

@@ -13,6 +13,8 @@ itself carries the same security headers as the app's.
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 
 from waitress import create_server
 from waitress.channel import HTTPChannel
@@ -88,5 +90,8 @@ def serve(location: str, *, host: str = "127.0.0.1", port: int = 8000, update_to
     for listener in listeners.values() if isinstance(listeners, dict) else [server]:
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = _Channel
+    # SIGTERM (a service manager's stop, a test's terminate) ends the server as Ctrl-C does, through the exit
+    # handlers: they kill the query workers, which would otherwise finish a runaway query on their own.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("kg").info("serving %s on http://%s:%d/", location, host, port)
     server.run()
