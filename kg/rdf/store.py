@@ -103,6 +103,11 @@ class Store(ABC):
         backend keeps no index, and the caller scans labels with SPARQL."""
         return None
 
+    def shared_labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str]] | None:
+        """(kind, label) of the shared nodes among `iris` from the text index's names (kg.rdf.labels.LabelIndex.named);
+        None when the backend keeps no index."""
+        return None
+
     def summaries(self) -> Summaries | None:
         """The claim figures kept at ingest (kg.rdf.summaries), brought up to date; None when the backend keeps
         none, and the caller aggregates with SPARQL."""
@@ -344,6 +349,11 @@ class EmbeddedStore(Store):
         if self.labels.stale:
             self.rebuild_labels()
         return self.labels.search(query, limit)
+
+    def shared_labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str]] | None:
+        if self.labels.stale:
+            self.rebuild_labels()
+        return self.labels.named(iris)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -36,13 +36,14 @@ from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
 STARTING = {KG.region.value: "region", KG.agency.value: "agency", KG.program.value: "program"}
 ANY = ""  # the pred of a node's count of claims linking to it by any of LINKS
+REGIONAL = "regional"  # the pred of a metric's count of claims that name a region too
 _KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metric, KG.metricLabel,
               SCHEMA.temporalCoverage, SCHEMA.unitText, SCHEMA.value)
 PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS)))
 
 # The same figures as whole-store SPARQL aggregates: what the summaries replace (and the tests compare with).
 SPARQL = {
-    "comparable": f"""SELECT ?metric ?label (COUNT(DISTINCT ?region) AS ?regions) (COUNT(?claim) AS ?claims)
+    "comparable": f"""SELECT ?metric ?label (COUNT(DISTINCT ?region) AS ?regions) (COUNT(DISTINCT ?claim) AS ?claims)
 WHERE {{ ?claim a {KG.Claim} ; {KG.metric} ?metric ; {KG.region} ?region . ?metric {SKOS.prefLabel} ?label }}
 GROUP BY ?metric ?label HAVING (COUNT(DISTINCT ?region) > 1)
 ORDER BY DESC(?regions) DESC(?claims) ?label LIMIT %d""",
@@ -108,7 +109,7 @@ class ClaimRecord:
     keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
 
     def pairs(self) -> set[tuple[str, str]]:
-        """(metric, region) pairs: a claim counts once for each (COUNT(?claim) over its solutions)."""
+        """(metric, region) pairs the claim reports."""
         metrics = [n for p, n in self.links if p == KG.metric.value]
         regions = [n for p, n in self.links if p == KG.region.value]
         return set(itertools.product(metrics, regions))
@@ -278,6 +279,8 @@ class Summaries:
                 nodes[(node, ANY)] += sign
             for pair in record.pairs():
                 pairs[pair] += sign
+            for metric in {m for m, _ in record.pairs()}:
+                nodes[(metric, REGIONAL)] += sign
         if sign > 0:
             db.executemany("INSERT OR REPLACE INTO claim VALUES (?, ?)", [(r.iri, graph) for r in found])
             db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)",
@@ -360,10 +363,11 @@ class Summaries:
         """Metrics that two or more regions report, most regions first, then most claims, then by label."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT metric, name.text, COUNT(*) AS regions, SUM(claims) AS total FROM metric_region "
+                "SELECT metric, name.text, regions, node_count.claims AS total FROM "
+                "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
+                "JOIN node_count ON node_count.node = metric AND node_count.pred = ? "
                 "JOIN node ON node.iri = metric JOIN name ON name.node = node.id AND name.field = 'label' "
-                "GROUP BY metric, name.text HAVING COUNT(*) > 1 "
-                "ORDER BY regions DESC, total DESC, name.text, metric LIMIT ?", (limit,)).fetchall()
+                "ORDER BY regions DESC, total DESC, name.text, metric LIMIT ?", (REGIONAL, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
     def conflicts(self, limit: int = 100) -> list[Conflict]:
