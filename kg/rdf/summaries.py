@@ -20,6 +20,7 @@ removals.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import sqlite3
 import threading
@@ -37,6 +38,7 @@ LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
 STARTING = {KG.region.value: "region", KG.agency.value: "agency", KG.program.value: "program"}
 ANY = ""  # the pred of a node's count of claims linking to it by any of LINKS
 REGIONAL = "regional"  # the pred of a metric's count of claims that name a region too
+_REMEMBERED = {ANY, REGIONAL, *(p.value for p in LINKS)}
 _KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metric, KG.metricLabel,
               SCHEMA.temporalCoverage, SCHEMA.unitText, SCHEMA.value)
 PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS)))
@@ -68,31 +70,33 @@ WHERE {{
 ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 }
 
+# IRIs of nodes, predicates and graphs are interned as integers (`term`), which keeps the file a fraction of
+# the store's size; claim IRIs stay text in `claim_link`, whose key then orders a node's claims by IRI.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS claim (iri TEXT PRIMARY KEY, graph TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
+                                  links TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
-CREATE TABLE IF NOT EXISTS claim_link (node TEXT NOT NULL, claim TEXT NOT NULL, pred TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim TEXT NOT NULL, pred INTEGER NOT NULL,
                                        PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS claim_link_claim ON claim_link (claim);
-CREATE TABLE IF NOT EXISTS node_count (node TEXT NOT NULL, pred TEXT NOT NULL, claims INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT NULL, claims INTEGER NOT NULL,
                                        PRIMARY KEY (node, pred)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
-CREATE TABLE IF NOT EXISTS metric_region (metric TEXT NOT NULL, region TEXT NOT NULL, claims INTEGER NOT NULL,
-                                          PRIMARY KEY (metric, region)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, metric TEXT NOT NULL,
-    period TEXT NOT NULL, unit TEXT NOT NULL, subject_text TEXT NOT NULL, metric_text TEXT NOT NULL,
-    period_text TEXT NOT NULL, unit_text TEXT NOT NULL, n_values INTEGER NOT NULL, claims INTEGER NOT NULL,
-    UNIQUE (subject, metric, period, unit));
+CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
+                                          claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
+    subject_text TEXT NOT NULL, metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL,
+    n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS conflict_order ON conflict_group (subject_text, metric_text, period_text, unit_text)
     WHERE n_values > 1;
 CREATE TABLE IF NOT EXISTS conflict_value (grp INTEGER NOT NULL, value TEXT NOT NULL, number REAL,
                                            claims INTEGER NOT NULL, PRIMARY KEY (grp, value)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS conflict_claim (claim TEXT NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS conflict_claim (claim INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
                                            PRIMARY KEY (claim, grp, value)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conflict_claim_group ON conflict_claim (grp, claim);
 CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-_TABLES = ("claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
+_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
            "conflict_claim", "summary_meta")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -107,12 +111,6 @@ class ClaimRecord:
     iri: str
     links: frozenset[tuple[str, str]] = frozenset()  # (predicate, node IRI)
     keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
-
-    def pairs(self) -> set[tuple[str, str]]:
-        """(metric, region) pairs the claim reports."""
-        metrics = [n for p, n in self.links if p == KG.metric.value]
-        regions = [n for p, n in self.links if p == KG.region.value]
-        return set(itertools.product(metrics, regions))
 
 
 def _number(term: Term) -> float | None:
@@ -204,6 +202,7 @@ class Summaries:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
+        self._ids: dict[str, int] = {}
         self.created = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'summary_meta'").fetchone() is None
         self._db.executescript(_SCHEMA)
 
@@ -214,16 +213,8 @@ class Summaries:
     # -- writing ---------------------------------------------------------------------------------------------
 
     def add(self, graph: str, found: Iterable[ClaimRecord]) -> None:
-        """Count a page's claims (a page already counted is replaced: `remove` first)."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._remove(graph)
-                self._count(graph, list(found), 1)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        """Count a page's claims (a page already counted is replaced)."""
+        self.add_many([(graph, found)])
 
     def add_many(self, pages: Iterable[tuple[str, Iterable[ClaimRecord]]]) -> None:
         """`add` for many pages in one transaction (the bulk loader's batches)."""
@@ -232,10 +223,11 @@ class Summaries:
             try:
                 for graph, found in pages:
                     self._remove(graph)
-                    self._count(graph, list(found), 1)
+                    self._add(graph, list(found))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._ids.clear()
                 raise
 
     def remove(self, graph: str) -> None:
@@ -247,70 +239,91 @@ class Summaries:
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._ids.clear()
                 raise
 
-    def _remove(self, graph: str) -> None:
-        """Subtract the page's records as stored (the store's page graph may already be gone)."""
-        db = self._db
-        iris = [row[0] for row in db.execute("SELECT iri FROM claim WHERE graph = ?", (graph,))]
-        if not iris:
-            return
-        stored = []
-        for iri in iris:
-            links = frozenset(db.execute("SELECT pred, node FROM claim_link WHERE claim = ?", (iri,)).fetchall())
-            keys = frozenset(
-                ((g[0], g[1], g[2], g[3]), (g[4], g[5], g[6], g[7]), value, number)
-                for *g, value, number in db.execute(
-                    "SELECT subject, metric, period, unit, subject_text, metric_text, period_text, unit_text, "
-                    "conflict_claim.value, number FROM conflict_claim JOIN conflict_group ON id = conflict_claim.grp "
-                    "JOIN conflict_value ON conflict_value.grp = id AND conflict_value.value = conflict_claim.value "
-                    "WHERE claim = ?", (iri,)))
-            stored.append(ClaimRecord(iri, links, keys))
-        self._count(graph, stored, -1)
+    def _id(self, text: str) -> int:
+        """The interned id of an IRI (node, predicate or graph); the few predicates' ids are remembered."""
+        if text in self._ids:
+            return self._ids[text]
+        self._db.execute("INSERT OR IGNORE INTO term (text) VALUES (?)", (text,))
+        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()[0]
+        if text in _REMEMBERED:
+            self._ids[text] = found
+        return found
 
-    def _count(self, graph: str, found: list[ClaimRecord], sign: int) -> None:
+    def _term(self, text: str) -> int | None:
+        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
+        return found[0] if found else None
+
+    def _add(self, graph: str, found: list[ClaimRecord]) -> None:
         db = self._db
-        nodes: Counter[tuple[str, str]] = Counter()
-        pairs: Counter[tuple[str, str]] = Counter()
+        graph_id = self._id(graph)
+        ids = {text: self._id(text) for r in found for link in r.links for text in link}
         for record in found:
-            for pred, node in record.links:
-                nodes[(node, pred)] += sign
-            for node in {n for _, n in record.links}:
-                nodes[(node, ANY)] += sign
-            for pair in record.pairs():
-                pairs[pair] += sign
-            for metric in {m for m, _ in record.pairs()}:
-                nodes[(metric, REGIONAL)] += sign
+            links = {(ids[p], ids[n]) for p, n in record.links}
+            cursor = db.execute("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?) ON CONFLICT (iri) DO NOTHING",
+                                (record.iri, graph_id, " ".join(f"{p}:{n}" for p, n in sorted(links))))
+            if not cursor.rowcount:
+                continue  # a claim IRI another page already states: counted once, with that page
+            claim = cursor.lastrowid
+            self._links(record.iri, links, 1)
+            for key, texts, value, number in record.keys:
+                ident = hashlib.blake2b("\n".join(key).encode(), digest_size=16).digest()
+                db.execute("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
+                           "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)", (ident, *texts))
+                (grp,) = db.execute("SELECT id FROM conflict_group WHERE ident = ?", (ident,)).fetchone()
+                db.execute("INSERT INTO conflict_claim VALUES (?, ?, ?)", (claim, grp, value))
+                db.execute("INSERT INTO conflict_value VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
+                           (grp, value, number))
+                self._value(grp, value, 1)
+
+    def _remove(self, graph: str) -> None:
+        """Subtract the page's claims as counted (the store's page graph may already be gone)."""
+        db = self._db
+        graph_id = self._term(graph)
+        if graph_id is None:
+            return
+        for claim, iri, text in db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall():
+            links = {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())}
+            self._links(iri, links, -1)
+            for grp, value in db.execute("SELECT grp, value FROM conflict_claim WHERE claim = ?", (claim,)).fetchall():
+                db.execute("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", (claim, grp, value))
+                self._value(grp, value, -1)
+        db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
+
+    def _links(self, claim: str, links: set[tuple[int, int]], sign: int) -> None:
+        """Add or take away one claim's links (predicate id, node id) and the counts they make."""
+        db = self._db
+        counts = Counter((node, pred) for pred, node in links)
+        counts.update((node, self._any) for node in {n for _, n in links})
+        metric, region = self._id(KG.metric.value), self._id(KG.region.value)
+        pairs = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
+        counts.update((m, self._regional) for m in {m for m, _ in pairs})
         if sign > 0:
-            db.executemany("INSERT OR REPLACE INTO claim VALUES (?, ?)", [(r.iri, graph) for r in found])
-            db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)",
-                           [(node, r.iri, pred) for r in found for pred, node in r.links])
+            db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", [(n, claim, p) for p, n in links])
         else:
-            db.executemany("DELETE FROM claim_link WHERE claim = ?", [(r.iri,) for r in found])
-            db.executemany("DELETE FROM claim WHERE iri = ?", [(r.iri,) for r in found])
+            db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?",
+                           [(n, claim, p) for p, n in links])
         db.executemany("INSERT INTO node_count VALUES (?, ?, ?) "
                        "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
-                       [(node, pred, n) for (node, pred), n in nodes.items()])
-        db.execute("DELETE FROM node_count WHERE claims <= 0")
+                       [(node, pred, sign * n) for (node, pred), n in counts.items()])
+        db.executemany("DELETE FROM node_count WHERE node = ? AND pred = ? AND claims <= 0", list(counts))
         db.executemany("INSERT INTO metric_region VALUES (?, ?, ?) "
-                       "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
-                       [(m, r, n) for (m, r), n in pairs.items()])
-        db.execute("DELETE FROM metric_region WHERE claims <= 0")
-        for record in found:
-            for key, texts, value, number in record.keys:
-                self._count_value(record.iri, key, texts, value, number, sign)
+                       "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims", [(*pair, sign) for pair in pairs])
+        db.executemany("DELETE FROM metric_region WHERE metric = ? AND region = ? AND claims <= 0", list(pairs))
 
-    def _count_value(self, claim: str, key: Key, texts: Texts, value: str, number: float | None, sign: int) -> None:
+    @property
+    def _any(self) -> int:
+        return self._id(ANY)
+
+    @property
+    def _regional(self) -> int:
+        return self._id(REGIONAL)
+
+    def _value(self, grp: int, value: str, sign: int) -> None:
+        """One claim more (or fewer) with this value in the group: the group's count of distinct values follows."""
         db = self._db
-        db.execute("INSERT OR IGNORE INTO conflict_group (subject, metric, period, unit, subject_text, metric_text, "
-                   "period_text, unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)", (*key, *texts))
-        (grp,) = db.execute("SELECT id FROM conflict_group WHERE subject = ? AND metric = ? AND period = ? "
-                            "AND unit = ?", key).fetchone()
-        if sign > 0:
-            db.execute("INSERT INTO conflict_claim VALUES (?, ?, ?)", (claim, grp, value))
-            db.execute("INSERT INTO conflict_value VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING", (grp, value, number))
-        else:
-            db.execute("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", (claim, grp, value))
         db.execute("UPDATE conflict_value SET claims = claims + ? WHERE grp = ? AND value = ?", (sign, grp, value))
         gone = db.execute("DELETE FROM conflict_value WHERE grp = ? AND value = ? AND claims <= 0",
                           (grp, value)).rowcount
@@ -323,6 +336,7 @@ class Summaries:
 
     def clear(self) -> None:
         with self._lock:
+            self._ids.clear()
             self._db.execute("BEGIN")
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
@@ -352,22 +366,27 @@ class Summaries:
         """The regions, agencies and programs with the most claims (each label of a node its own row, as the
         aggregate groups by label); ties by label."""
         with self._lock:
+            preds = {self._term(p): kind for p, kind in STARTING.items()}
+            preds.pop(None, None)
+            if not preds:
+                return []
             rows = self._db.execute(
-                "SELECT nc.node, name.text, nc.pred, nc.claims FROM node_count nc "
-                "JOIN node ON node.iri = nc.node JOIN name ON name.node = node.id AND name.field = 'label' "
-                f"WHERE nc.pred IN ({', '.join('?' * len(STARTING))}) "
-                "ORDER BY nc.claims DESC, name.text, nc.node, nc.pred LIMIT ?", (*STARTING, limit)).fetchall()
-        return [Entity(node, label, STARTING[pred], claims) for node, label, pred, claims in rows]
+                "SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc JOIN term ON term.id = nc.node "
+                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
+                f"WHERE nc.pred IN ({', '.join('?' * len(preds))}) "
+                "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?", (*preds, limit)).fetchall()
+        return [Entity(node, label, preds[pred], claims) for node, label, pred, claims in rows]
 
     def comparable(self, limit: int = 60) -> list[Metric]:
         """Metrics that two or more regions report, most regions first, then most claims, then by label."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT metric, name.text, regions, node_count.claims AS total FROM "
+                "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
                 "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
-                "JOIN node_count ON node_count.node = metric AND node_count.pred = ? "
-                "JOIN node ON node.iri = metric JOIN name ON name.node = node.id AND name.field = 'label' "
-                "ORDER BY regions DESC, total DESC, name.text, metric LIMIT ?", (REGIONAL, limit)).fetchall()
+                "JOIN node_count ON node_count.node = metric "
+                "AND node_count.pred = (SELECT id FROM term WHERE text = ?) JOIN term ON term.id = metric "
+                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
+                "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
     def conflicts(self, limit: int = 100) -> list[Conflict]:
@@ -381,7 +400,8 @@ class Summaries:
             out = []
             for grp, subject, metric, period, unit, values in groups:
                 claims = [r[0] for r in self._db.execute(
-                    "SELECT DISTINCT claim FROM conflict_claim WHERE grp = ? ORDER BY claim", (grp,))]
+                    "SELECT DISTINCT claim.iri FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim "
+                    "WHERE grp = ? ORDER BY claim.iri", (grp,))]
                 low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
                                              (grp,)).fetchone()
                 out.append(Conflict(subject, metric, period, unit, claims, values, low, high))
@@ -391,22 +411,26 @@ class Summaries:
         """The first `limit` claims by IRI linking to `node` by any of the predicates, and how many there are:
         an index range read up to the limit and a kept count (a count over the range for a predicate set
         not counted on its own)."""
-        chosen = sorted(set(predicates))
-        marks = ", ".join("?" * len(chosen))
+        names = sorted(set(predicates))
         with self._lock:
+            node_id = self._term(node)
+            chosen = [i for i in (self._term(p) for p in names) if i is not None]
+            if node_id is None or not chosen:
+                return [], 0
+            marks = ", ".join("?" * len(chosen))
             rows = self._db.execute(
                 f"SELECT DISTINCT claim FROM claim_link WHERE node = ? AND pred IN ({marks}) ORDER BY claim LIMIT ?",
-                (node, *chosen, limit)).fetchall()
+                (node_id, *chosen, limit)).fetchall()
             if len(rows) < limit:
                 return [r[0] for r in rows], len(rows)
-            kept = ANY if set(chosen) == {p.value for p in LINKS} else chosen[0] if len(chosen) == 1 else None
+            kept = ANY if set(names) == {p.value for p in LINKS} else names[0] if len(names) == 1 else None
             if kept is not None:
                 found = self._db.execute("SELECT claims FROM node_count WHERE node = ? AND pred = ?",
-                                         (node, kept)).fetchone()
+                                         (node_id, self._term(kept))).fetchone()
                 total = found[0] if found else 0
             else:
                 total = self._db.execute(f"SELECT COUNT(DISTINCT claim) FROM claim_link WHERE node = ? "
-                                         f"AND pred IN ({marks})", (node, *chosen)).fetchone()[0]
+                                         f"AND pred IN ({marks})", (node_id, *chosen)).fetchone()[0]
         return [r[0] for r in rows], total
 
 
