@@ -38,7 +38,6 @@ LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
 STARTING = {KG.region.value: "region", KG.agency.value: "agency", KG.program.value: "program"}
 ANY = ""  # the pred of a node's count of claims linking to it by any of LINKS
 REGIONAL = "regional"  # the pred of a metric's count of claims that name a region too
-_REMEMBERED = {ANY, REGIONAL, *(p.value for p in LINKS)}
 _KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metric, KG.metricLabel,
               SCHEMA.temporalCoverage, SCHEMA.unitText, SCHEMA.value)
 PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS)))
@@ -118,6 +117,11 @@ def _number(term: Term) -> float | None:
         return float(term.value)
     except ValueError:
         return None
+
+
+def _ident(key: Key) -> bytes:
+    """A conflict group's identity: a digest of its four terms."""
+    return hashlib.blake2b("\n".join(key).encode(), digest_size=16).digest()
 
 
 def _first_of(props: dict[str, list[Term]], *predicates: ox.NamedNode) -> list[Term]:
@@ -202,7 +206,6 @@ class Summaries:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        self._ids: dict[str, int] = {}
         self.created = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'summary_meta'").fetchone() is None
         self._db.executescript(_SCHEMA)
 
@@ -217,17 +220,18 @@ class Summaries:
         self.add_many([(graph, found)])
 
     def add_many(self, pages: Iterable[tuple[str, Iterable[ClaimRecord]]]) -> None:
-        """`add` for many pages in one transaction (the bulk loader's batches)."""
+        """`add` for many pages in one transaction (the bulk loader's batches), their counts summed in Python
+        and written with one statement per table."""
+        chosen = [(graph, list(found)) for graph, found in pages]
         with self._lock:
             self._db.execute("BEGIN")
             try:
-                for graph, found in pages:
+                for graph, _ in chosen:
                     self._remove(graph)
-                    self._add(graph, list(found))
+                self._add(chosen)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
-                self._ids.clear()
                 raise
 
     def remove(self, graph: str) -> None:
@@ -239,44 +243,52 @@ class Summaries:
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
-                self._ids.clear()
                 raise
 
-    def _id(self, text: str) -> int:
-        """The interned id of an IRI (node, predicate or graph); the few predicates' ids are remembered."""
-        if text in self._ids:
-            return self._ids[text]
-        self._db.execute("INSERT OR IGNORE INTO term (text) VALUES (?)", (text,))
-        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()[0]
-        if text in _REMEMBERED:
-            self._ids[text] = found
-        return found
+    def _ids(self, texts: Iterable[str]) -> dict[str, int]:
+        """The interned ids of IRIs (nodes, predicates, graphs), interning the new ones."""
+        chosen = sorted(set(texts))
+        self._db.executemany("INSERT OR IGNORE INTO term (text) VALUES (?)", [(t,) for t in chosen])
+        return dict(self._select_in("SELECT text, id FROM term WHERE text IN ({})", chosen))
+
+    def _select_in(self, sql: str, values: list, *before: object) -> list[tuple]:
+        """Rows of `sql` with its IN list filled by `values`, asked in chunks SQLite's parameter limit allows."""
+        rows: list[tuple] = []
+        for start in range(0, len(values), 500):
+            part = values[start:start + 500]
+            rows += self._db.execute(sql.format(", ".join("?" * len(part))), (*before, *part)).fetchall()
+        return rows
 
     def _term(self, text: str) -> int | None:
         found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
         return found[0] if found else None
 
-    def _add(self, graph: str, found: list[ClaimRecord]) -> None:
+    def _add(self, pages: list[tuple[str, list[ClaimRecord]]]) -> None:
         db = self._db
-        graph_id = self._id(graph)
-        ids = {text: self._id(text) for r in found for link in r.links for text in link}
-        for record in found:
-            links = {(ids[p], ids[n]) for p, n in record.links}
-            cursor = db.execute("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?) ON CONFLICT (iri) DO NOTHING",
-                                (record.iri, graph_id, " ".join(f"{p}:{n}" for p, n in sorted(links))))
-            if not cursor.rowcount:
-                continue  # a claim IRI another page already states: counted once, with that page
-            claim = cursor.lastrowid
-            self._links(record.iri, links, 1)
-            for key, texts, value, number in record.keys:
-                ident = hashlib.blake2b("\n".join(key).encode(), digest_size=16).digest()
-                db.execute("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
-                           "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)", (ident, *texts))
-                (grp,) = db.execute("SELECT id FROM conflict_group WHERE ident = ?", (ident,)).fetchone()
-                db.execute("INSERT INTO conflict_claim VALUES (?, ?, ?)", (claim, grp, value))
-                db.execute("INSERT INTO conflict_value VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
-                           (grp, value, number))
-                self._value(grp, value, 1)
+        texts = {text for _, found in pages for r in found for link in r.links for text in link}
+        ids = self._ids(texts | {graph for graph, _ in pages} | {ANY, REGIONAL, KG.metric.value, KG.region.value})
+        claimed = {r.iri for _, found in pages for r in found}
+        taken = {row[0] for row in self._select_in("SELECT iri FROM claim WHERE iri IN ({})", sorted(claimed))}
+        fresh: dict[str, tuple[ClaimRecord, set[tuple[int, int]]]] = {}
+        rows = []
+        for graph, found in pages:
+            for record in found:
+                if record.iri in taken or record.iri in fresh:
+                    continue  # a claim IRI another page already states: counted once, with that page
+                links = {(ids[p], ids[n]) for p, n in record.links}
+                fresh[record.iri] = (record, links)
+                rows.append((record.iri, ids[graph], " ".join(f"{p}:{n}" for p, n in sorted(links))))
+        db.executemany("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?)", rows)
+        claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
+        keys = {ident: texts for record, _ in fresh.values() for ident, texts in
+                ((_ident(key), texts) for key, texts, _, _ in record.keys)}
+        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
+                       "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)",
+                       [(ident, *texts) for ident, texts in keys.items()])
+        groups = dict(self._select_in("SELECT ident, id FROM conflict_group WHERE ident IN ({})", list(keys)))
+        self._count(ids, [(claim_ids[iri], iri, links,
+                           [(groups[_ident(key)], value, number) for key, _, value, number in record.keys])
+                          for iri, (record, links) in fresh.items()], 1)
 
     def _remove(self, graph: str) -> None:
         """Subtract the page's claims as counted (the store's page graph may already be gone)."""
@@ -284,59 +296,70 @@ class Summaries:
         graph_id = self._term(graph)
         if graph_id is None:
             return
-        for claim, iri, text in db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall():
-            links = {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())}
-            self._links(iri, links, -1)
-            for grp, value in db.execute("SELECT grp, value FROM conflict_claim WHERE claim = ?", (claim,)).fetchall():
-                db.execute("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", (claim, grp, value))
-                self._value(grp, value, -1)
+        claims = db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
+        if not claims:
+            return
+        values: dict[int, list[tuple[int, str, float | None]]] = {}
+        for claim, grp, value, number in self._select_in(
+                "SELECT claim, conflict_claim.grp, conflict_claim.value, number FROM conflict_claim "
+                "JOIN conflict_value ON conflict_value.grp = conflict_claim.grp "
+                "AND conflict_value.value = conflict_claim.value WHERE claim IN ({})", [c[0] for c in claims]):
+            values.setdefault(claim, []).append((grp, value, number))
+        ids = self._ids([ANY, REGIONAL, KG.metric.value, KG.region.value])
+        self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
+                           values.get(claim, [])) for claim, iri, text in claims], -1)
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
 
-    def _links(self, claim: str, links: set[tuple[int, int]], sign: int) -> None:
-        """Add or take away one claim's links (predicate id, node id) and the counts they make."""
+    def _count(self, ids: dict[str, int],
+               claims: list[tuple[int, str, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
+               sign: int) -> None:
+        """Add (sign 1) or take away (-1) claims: (id, IRI, links as (predicate id, node id), conflict values as
+        (group id, value, number)); the counts they make are summed here and written once per table."""
         db = self._db
-        counts = Counter((node, pred) for pred, node in links)
-        counts.update((node, self._any) for node in {n for _, n in links})
-        metric, region = self._id(KG.metric.value), self._id(KG.region.value)
-        pairs = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
-        counts.update((m, self._regional) for m in {m for m, _ in pairs})
+        metric, region, any_link, regional = (ids[KG.metric.value], ids[KG.region.value], ids[ANY], ids[REGIONAL])
+        nodes: Counter[tuple[int, int]] = Counter()
+        pairs: Counter[tuple[int, int]] = Counter()
+        values: Counter[tuple[int, str]] = Counter()
+        numbers: dict[tuple[int, str], float | None] = {}
+        for _, _, links, found in claims:
+            nodes.update((node, pred) for pred, node in links)
+            nodes.update((node, any_link) for node in {n for _, n in links})
+            both = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
+            pairs.update(both)
+            nodes.update((m, regional) for m in {m for m, _ in both})
+            for grp, value, number in found:
+                values[(grp, value)] += 1
+                numbers[(grp, value)] = number
+        links_rows = [(n, iri, p) for _, iri, links, _ in claims for p, n in links]
+        members = [(claim, grp, value) for claim, _, _, found in claims for grp, value, _ in found]
         if sign > 0:
-            db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", [(n, claim, p) for p, n in links])
+            db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", links_rows)
+            db.executemany("INSERT INTO conflict_claim VALUES (?, ?, ?)", members)
         else:
-            db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?",
-                           [(n, claim, p) for p, n in links])
-        db.executemany("INSERT INTO node_count VALUES (?, ?, ?) "
+            db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?", links_rows)
+            db.executemany("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", members)
+        for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs)):
+            db.executemany(f"INSERT INTO {table} ({columns}, claims) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
+                           [(*key, sign * n) for key, n in counts.items()])
+            if sign < 0:
+                first, second = columns.split(", ")
+                db.executemany(f"DELETE FROM {table} WHERE {first} = ? AND {second} = ? AND claims <= 0", list(counts))
+        db.executemany("INSERT INTO conflict_value (grp, value, number, claims) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
-                       [(node, pred, sign * n) for (node, pred), n in counts.items()])
-        db.executemany("DELETE FROM node_count WHERE node = ? AND pred = ? AND claims <= 0", list(counts))
-        db.executemany("INSERT INTO metric_region VALUES (?, ?, ?) "
-                       "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims", [(*pair, sign) for pair in pairs])
-        db.executemany("DELETE FROM metric_region WHERE metric = ? AND region = ? AND claims <= 0", list(pairs))
-
-    @property
-    def _any(self) -> int:
-        return self._id(ANY)
-
-    @property
-    def _regional(self) -> int:
-        return self._id(REGIONAL)
-
-    def _value(self, grp: int, value: str, sign: int) -> None:
-        """One claim more (or fewer) with this value in the group: the group's count of distinct values follows."""
-        db = self._db
-        db.execute("UPDATE conflict_value SET claims = claims + ? WHERE grp = ? AND value = ?", (sign, grp, value))
-        gone = db.execute("DELETE FROM conflict_value WHERE grp = ? AND value = ? AND claims <= 0",
-                          (grp, value)).rowcount
-        (claims,) = db.execute("SELECT claims FROM conflict_value WHERE grp = ? AND value = ?",
-                               (grp, value)).fetchone() or (0,)
-        new = 1 if sign > 0 and claims == 1 else -1 if gone else 0
-        db.execute("UPDATE conflict_group SET n_values = n_values + ?, claims = claims + ? WHERE id = ?",
-                   (new, sign, grp))
-        db.execute("DELETE FROM conflict_group WHERE id = ? AND claims <= 0", (grp,))
+                       [(grp, value, numbers[(grp, value)], sign * n) for (grp, value), n in values.items()])
+        if sign < 0:
+            db.executemany("DELETE FROM conflict_value WHERE grp = ? AND value = ? AND claims <= 0", list(values))
+        # Each touched group's distinct values and claims, counted again from its (few) values.
+        db.executemany("UPDATE conflict_group SET n_values = (SELECT COUNT(*) FROM conflict_value WHERE grp = id), "
+                       "claims = (SELECT COALESCE(SUM(claims), 0) FROM conflict_value WHERE grp = id) WHERE id = ?",
+                       [(grp,) for grp in {g for g, _ in values}])
+        if sign < 0:
+            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0",
+                           [(grp,) for grp in {g for g, _ in values}])
 
     def clear(self) -> None:
         with self._lock:
-            self._ids.clear()
             self._db.execute("BEGIN")
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
