@@ -393,11 +393,20 @@ class Summaries:
             preds.pop(None, None)
             if not preds:
                 return []
-            rows = self._db.execute(
-                "SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc JOIN term ON term.id = nc.node "
-                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
-                f"WHERE nc.pred IN ({', '.join('?' * len(preds))}) "
-                "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?", (*preds, limit)).fetchall()
+            marks = ", ".join("?" * len(preds))
+            # The limit-th largest count, from the index alone: the answer is among the nodes counted at least
+            # that much, unless some of those have no label (then every node is ranked).
+            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_count "
+                                     f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
+                                     (*preds, limit)).fetchone()[0] or 0
+            ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
+                      "JOIN term ON term.id = nc.node JOIN node ON node.iri = term.text "
+                      "JOIN name ON name.node = node.id AND name.field = 'label' "
+                      f"WHERE nc.pred IN ({marks}) AND nc.claims >= ? "
+                      "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?")
+            rows = self._db.execute(ranked, (*preds, least, limit)).fetchall()
+            if len(rows) < limit and least > 0:
+                rows = self._db.execute(ranked, (*preds, 0, limit)).fetchall()
         return [Entity(node, label, preds[pred], claims) for node, label, pred, claims in rows]
 
     def comparable(self, limit: int = 60) -> list[Metric]:
@@ -459,4 +468,6 @@ class Summaries:
 
 def store_records(store, graph: ox.NamedNode) -> list[ClaimRecord]:
     """A stored page's claim records, read predicate by predicate (an index range each) from its graph."""
-    return records(q for p in PREDICATES for q in store.quads_for_pattern(None, p, None, graph))
+    claims = store.quads_for_pattern(None, RDF.type, KG.Claim, graph)
+    return records(itertools.chain(claims, (q for p in PREDICATES if p != RDF.type
+                                            for q in store.quads_for_pattern(None, p, None, graph))))

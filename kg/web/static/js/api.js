@@ -45,7 +45,7 @@ export const api = {
   claims: (iri, { key, year, limit } = {}) => getJson("/api/graph/claims", { iri, key, year, limit }),
   boundaries: (code) => getJson("/api/geo/boundaries", { code }),
   neighborhood: (iri, depth = 1, limit = 200) => getJson("/api/graph/neighborhood", { iri, depth, limit }),
-  compare: (metric) => getJson("/api/graph/compare", { metric }),
+  compare: (metric, limit) => getJson("/api/graph/compare", { metric, limit }),
   programs: (iri) => getJson("/api/graph/programs", { iri }),
   conflicts: () => getJson("/api/graph/conflicts/dated", {}),
 };
