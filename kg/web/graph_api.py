@@ -1,7 +1,10 @@
 """`/api/graph/...`: the JSON the graph browser and outside tools read (docs/graph-api.md).
 
 Every answer is read from the store per request by kg.web.graph_view, with work
-bounded by what it returns; no parameter ever becomes query text.
+bounded by what it returns; figures over every claim (the start page's, the
+conflicts, a node's claim count) come from the summaries the store keeps at
+ingest (kg.rdf.summaries), or from SPARQL aggregates on a store that keeps none.
+No parameter ever becomes query text.
 """
 
 from __future__ import annotations
