@@ -39,9 +39,9 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
     comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
                   for m in summaries.comparable(1000)]
     assert comparable == _rows(store, "comparable", 1000)
-    conflicts = [(c.subject, c.metric, c.period, c.unit, sorted(c.claims)) for c in summaries.conflicts(1000)]
-    expected = [(r["subject"], r["metric"], r["period"], r["unit"], sorted(set(r["claims"].split())))
-                for r in _rows(store, "conflicts", 1000)]
+    conflicts = [(c.subject, c.metric, c.period, c.unit, c.claims, c.total) for c in summaries.conflicts(1000)]
+    expected = [(r["subject"], r["metric"], r["period"], r["unit"], sorted(set(r["claims"].split())),
+                 len(set(r["claims"].split()))) for r in _rows(store, "conflicts", 1000)]
     assert conflicts == expected
     nodes = {e.iri for e in summaries.busiest(1000)} | {m.iri for m in summaries.comparable(1000)}
     for node in nodes:
@@ -110,6 +110,11 @@ def test_invented_conflicts_follow_adds_replacements_and_removals(tmp_path: Path
         assert (conflict.subject, conflict.period, conflict.values, conflict.low, conflict.high) == (
             COUNTY.value, "2023年", 2, 100.0, 120.0)
         assert [(m.label, m.regions, m.claims) for m in store.summaries().comparable()] == [("参保人数", 2, 4)]
+        store.replace_graph(*page("c.txt", [(COUNTY, "2023年", "100"), (COUNTY, "2023年", "100")]))
+        [big] = store.summaries().conflicts(per_group=2)  # four claims, two values: one of each shown
+        assert big.total == 4 and len(big.claims) == 2 and big.claims == sorted(big.claims)
+        assert big.claims[0].endswith("a.txt/0") and "b.txt" in big.claims[1], "the 100 and the 120"
+        store.remove_graph(iris.graph_iri("c.txt"))
         store.replace_graph(*page("b.txt", [(COUNTY, "2023年", "100")]))  # now they agree
         assert assert_equal_to_sparql(store).conflicts() == []
         store.remove_graph(first[0])

@@ -191,8 +191,9 @@ class Conflict:
     metric: str
     period: str
     unit: str
-    claims: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)  # at most `per_group` of them, every value shown
     values: int = 0  # distinct values
+    total: int = 0  # claims in the group
     low: float | None = None  # the spread of the numeric values
     high: float | None = None
 
@@ -421,9 +422,10 @@ class Summaries:
                 "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
-    def conflicts(self, limit: int = 100) -> list[Conflict]:
+    def conflicts(self, limit: int = 100, per_group: int | None = None) -> list[Conflict]:
         """The first `limit` groups with more than one value, ordered by subject, metric, period and unit text,
-        each with its claims (sorted) and the spread of its values."""
+        each with the spread of its values and its claims, sorted: with `per_group`, at most that many, the
+        least IRI of each value first (so the disagreement shows), then the least IRIs."""
         with self._lock:
             groups = self._db.execute(
                 "SELECT id, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_group "
@@ -431,12 +433,25 @@ class Summaries:
                 (limit,)).fetchall()
             out = []
             for grp, subject, metric, period, unit, values in groups:
-                claims = [r[0] for r in self._db.execute(
-                    "SELECT DISTINCT claim.iri FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim "
-                    "WHERE grp = ? ORDER BY claim.iri", (grp,))]
+                members = "FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim WHERE grp = ?"
+                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim.iri) {members}", (grp,)).fetchone()
+                if per_group is None or total <= per_group:
+                    claims = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri",
+                                                             (grp,))]
+                else:
+                    shown = sorted({r[0] for r in self._db.execute(
+                        f"SELECT MIN(claim.iri) {members} GROUP BY value", (grp,))})[:per_group]
+                    rest = self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri LIMIT ?",
+                                            (grp, per_group)).fetchall()
+                    chosen = set(shown)
+                    for (iri,) in rest:
+                        if len(chosen) >= per_group:
+                            break
+                        chosen.add(iri)
+                    claims = sorted(chosen)
                 low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
                                              (grp,)).fetchone()
-                out.append(Conflict(subject, metric, period, unit, claims, values, low, high))
+                out.append(Conflict(subject, metric, period, unit, claims, values, total, low, high))
         return out
 
     def claims_of(self, node: str, predicates: Iterable[str], limit: int) -> tuple[list[str], int]:

@@ -28,6 +28,7 @@ MAX_LIMIT = 1000
 MAX_PARAM_CHARS = 2000
 CLAIM_LIMIT, MAX_CLAIM_LIMIT = 500, 5000
 CONFLICT_LIMIT = 100
+CONFLICT_CLAIMS = 20  # claims shown per conflict group (every value among them)
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -195,13 +196,15 @@ def _conflict_groups() -> tuple[list[dict[str, Any]], bool]:
     keep them (the first CONFLICT_LIMIT in key order, read in one index range), else one aggregate."""
     summaries = _view().store.summaries()
     if summaries is not None:
-        found = summaries.conflicts(CONFLICT_LIMIT + 1)
-        groups = [{"subject": c.subject, "metric": c.metric, "period": c.period, "unit": c.unit,
-                   "claims": c.claims, "spread": [c.low, c.high] if c.low is not None else None} for c in found]
+        found = summaries.conflicts(CONFLICT_LIMIT + 1, CONFLICT_CLAIMS)
+        groups = [{"subject": c.subject, "metric": c.metric, "period": c.period, "unit": c.unit, "claims": c.claims,
+                   "total": c.total, "spread": [c.low, c.high] if c.low is not None else None} for c in found]
     else:
-        groups = [{**{k: b.get(k, "") for k in ("subject", "metric", "period", "unit")},
-                   "claims": sorted(set(b.get("claims", "").split())), "spread": None}
-                  for b in _aggregate("conflicts", CONFLICT_LIMIT + 1)]
+        groups = []
+        for b in _aggregate("conflicts", CONFLICT_LIMIT + 1):
+            claims = sorted(set(b.get("claims", "").split()))
+            groups.append({**{k: b.get(k, "") for k in ("subject", "metric", "period", "unit")},
+                           "claims": claims, "total": len(claims), "spread": None})
     return groups[:CONFLICT_LIMIT], len(groups) > CONFLICT_LIMIT
 
 
@@ -215,7 +218,7 @@ def conflicts() -> dict[str, Any]:
     labels = view.labels(_iris(groups))
     found = []
     for group in groups:
-        members = [rows[c] for c in group["claims"] if c in rows]
+        members = _shown([rows[c] for c in group["claims"] if c in rows])
         if len({c["value"] for c in members}) > 1:
             found.append({
                 "subject": labels.get(group["subject"], group["subject"]),
@@ -224,6 +227,7 @@ def conflicts() -> dict[str, Any]:
                 "unit": group["unit"],
                 "spread": group["spread"],
                 "claims": [public(c) for c in members],
+                "claims_total": group["total"],
             })
     return {"conflicts": found, "capped": capped}
 
@@ -245,6 +249,22 @@ def overview() -> dict[str, Any]:
         "metrics": [{"iri": r["metric"], "label": r["label"], "regions": int(r["regions"]),
                      "claims": int(r["claims"])} for r in _aggregate("comparable", metrics)] if metrics else [],
     }
+
+
+def _shown(members: list[Claim]) -> list[Claim]:
+    """At most CONFLICT_CLAIMS of a group's claims (sorted by IRI): the first of each value, then the first by
+    IRI, so a big group still shows every value it disagrees on (the summaries pick the same way)."""
+    if len(members) <= CONFLICT_CLAIMS:
+        return members
+    first: dict[Any, Claim] = {}
+    for claim in members:
+        first.setdefault(claim["value"], claim)
+    chosen = {c["iri"] for c in list(first.values())[:CONFLICT_CLAIMS]}
+    for claim in members:
+        if len(chosen) >= CONFLICT_CLAIMS:
+            break
+        chosen.add(claim["iri"])
+    return [c for c in members if c["iri"] in chosen]
 
 
 def _iris(groups: list[dict[str, Any]]) -> set[str]:
