@@ -28,7 +28,7 @@ MAX_LIMIT = 1000
 MAX_PARAM_CHARS = 2000
 CLAIM_LIMIT, MAX_CLAIM_LIMIT = 500, 5000
 CONFLICT_LIMIT = 100
-CONFLICT_CLAIMS = 20  # claims shown per conflict group (every value among them)
+CONFLICT_CLAIMS = 5  # claims shown per conflict group (every value among them, up to five)
 JSON_RESULTS = "application/sparql-results+json"
 
 
