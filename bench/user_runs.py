@@ -109,10 +109,16 @@ def servers(store: Path):
 
 
 def editor_queries() -> dict[str, str]:
-    """The SPARQL editor's examples and the browser's own SELECTs (from js/api.js), by name."""
+    """The SPARQL editor's examples, any SELECT the browser sends itself (from js/api.js), and the whole-store
+    aggregates the summaries kept at ingest replace (kg.rdf.summaries.SPARQL: the start page's and the
+    conflicts view's figures), by name."""
+    from kg.rdf.summaries import SPARQL
+
     found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(QUERIES.glob("*.rq"))}
     for name, text in re.findall(r"const (\w+) = `([^`]*)`", API_JS.read_text(encoding="utf-8")):
         found[f"browser: {name}"] = text
+    for name, limit in (("busiest", 15), ("comparable", 60), ("conflicts", 101)):
+        found[f"aggregate: {name} (what the summaries replace)"] = SPARQL[name] % limit
     return found
 
 
@@ -162,6 +168,9 @@ def graph_calls(kg: Client) -> dict[str, tuple[str, dict[str, Any]]]:
         "compare (a busy metric)": ("/api/graph/compare", {"metric": busy["metric"]}),
         "programs (a busy program)": ("/api/graph/programs", {"iri": busy["program"]}),
         "conflicts": ("/api/graph/conflicts", {}),
+        "overview: busiest entities (start page)": ("/api/graph/overview", {"metrics": 0}),
+        "overview: comparable metrics (start page)": ("/api/graph/overview", {"entities": 0}),
+        "claims (a busy region, 500)": ("/api/graph/claims", {"iri": busy["region"], "limit": 500}),
     }
 
 
@@ -301,6 +310,7 @@ def replicated_store(source: Path, factor: int, out: Path) -> dict[str, Any]:
             store.load_nquads(nquads)
             store.optimize()
             store.rebuild_labels()
+            store.rebuild_summaries()
             quads = len(store)
     seconds = time.perf_counter() - started
     nquads.unlink()

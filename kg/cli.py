@@ -272,8 +272,10 @@ def migrate(store: str) -> None:
 
     Each page graph is rewritten in one transaction (shared nodes move to the
     shared graph, evidence loses what the article text already holds), the
-    label-search index is rebuilt, and the store is compacted. Running it
-    again changes nothing.
+    label-search index and the claim summaries (kg.rdf.summaries) are
+    rebuilt, and the store is compacted. Running it again changes nothing
+    but rebuilding them, which is how a store from before the summaries gets
+    them (else the first read counts them).
     """
     from kg.rdf.layout import migrate as run_migration
     from kg.rdf.store import EmbeddedStore
@@ -282,6 +284,7 @@ def migrate(store: str) -> None:
     report = run_migration(target)
     if isinstance(target, EmbeddedStore):
         target.rebuild_labels()
+        target.rebuild_summaries()
     target.optimize()
     target.close()
     click.echo(f"migrated {report.graphs} page graph(s): {report.quads_before} quads before, "

@@ -25,6 +25,7 @@ from kg.model import InputError
 from kg.pipeline import process_file
 from kg.rdf.iris import graph_iri
 from kg.rdf.mapping import to_quads
+from kg.rdf.summaries import ClaimRecord, records
 
 DEFAULT_PAGE_TIMEOUT = 600.0
 PAGES_IN_FLIGHT_PER_WORKER = 4
@@ -42,6 +43,13 @@ class PageQuads:
     count: int = 0  # quads in both
     claims: int = 0
     problem: str | None = None
+    records: tuple[ClaimRecord, ...] | None = None  # the page's claims as the store's summaries count them
+
+    def claim_records(self) -> list[ClaimRecord]:
+        """The page's claim records: as the worker made them, else read from its N-Quads."""
+        if self.records is not None:
+            return list(self.records)
+        return records(ox.parse(self.nquads or b"", format=ox.RdfFormat.N_QUADS))
 
     def quads(self) -> list[ox.Quad]:
         """The page's quads as objects (for a backend without a bulk path)."""
@@ -64,7 +72,8 @@ def map_page(path: str) -> PageQuads:
     own = [q for q in quads if q.graph_name.value == graph]
     shared = [q for q in quads if q.graph_name.value != graph]
     return PageQuads(path, graph, ox.serialize(own, format=ox.RdfFormat.N_QUADS),
-                     ox.serialize(shared, format=ox.RdfFormat.N_QUADS), len(quads), len(extraction.claims))
+                     ox.serialize(shared, format=ox.RdfFormat.N_QUADS), len(quads), len(extraction.claims),
+                     records=tuple(records(own)))
 
 
 def _outcome(path: str, future: Future, page_timeout: float) -> PageQuads:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import LiveServer
 
+from kg.rdf.summaries import SPARQL
+
 B = "https://kg.example.org/"
 SUXIAN = B + "region/431003"
 BEIHU = B + "region/431002"
@@ -76,6 +78,30 @@ def test_conflicts_same_subject_metric_period(live_server: LiveServer) -> None:
     assert len(people) == 1
     assert people[0]["subject"] == "苏仙区" and people[0]["period"] == "2023年"
     assert sorted(c["value"] for c in people[0]["claims"]) == [3280, 3300]
+    assert people[0]["unit"] == "人" and people[0]["spread"] == [3280, 3300]
+
+
+def _aggregate(live_server: LiveServer, name: str, limit: int) -> list[dict[str, str]]:
+    answer = live_server.get("/sparql", params={"query": SPARQL[name] % limit},
+                             headers={"Accept": "application/sparql-results+json"}).json()
+    return [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
+
+
+def test_overview_equals_the_whole_store_aggregates(live_server: LiveServer) -> None:
+    """The start page's figures come from the summaries kept beside the store (rebuilt here at first read: the
+    sample store was bulk-loaded) and equal the SPARQL aggregates they replace."""
+    body = live_server.get("/api/graph/overview", params={"entities": 200, "metrics": 500}).json()
+    assert [(e["iri"], e["label"], e["type"], e["claims"]) for e in body["entities"]] == [
+        (r["entity"], r["label"], r["class"].rsplit("#", 1)[-1].lower(), int(r["claims"]))
+        for r in _aggregate(live_server, "busiest", 200)]
+    assert [(m["iri"], m["label"], m["regions"], m["claims"]) for m in body["metrics"]] == [
+        (r["metric"], r["label"], int(r["regions"]), int(r["claims"]))
+        for r in _aggregate(live_server, "comparable", 500)]
+    assert body["entities"] and body["metrics"], "the sample names busy regions and a metric two districts report"
+    assert SUXIAN in {e["iri"] for e in body["entities"]}
+    short = live_server.get("/api/graph/overview", params={"entities": 1, "metrics": 0}).json()
+    assert short == {"entities": body["entities"][:1], "metrics": []}
+    assert live_server.get("/api/graph/overview", params={"entities": 201}).status_code == 400
 
 
 def test_programs(live_server: LiveServer) -> None:

@@ -159,6 +159,21 @@ class LabelIndex:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
+    def named(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """(kind, preferred label) of the indexed nodes among `iris` that have both; the least label when a
+        node has several, as kg.web.graph_view.Info.label takes it."""
+        chosen = sorted(set(iris))
+        found: dict[str, tuple[str, str]] = {}
+        with self._lock:
+            for start in range(0, len(chosen), 500):
+                part = chosen[start:start + 500]
+                rows = self._db.execute(
+                    "SELECT node.iri, node.kind, MIN(name.text) FROM node JOIN name ON name.node = node.id "
+                    f"AND name.field = 'label' WHERE node.iri IN ({', '.join('?' * len(part))}) "
+                    "AND node.kind IS NOT NULL GROUP BY node.id", part).fetchall()
+                found.update((iri, (kind, label)) for iri, kind, label in rows)
+        return found
+
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Nodes with a name holding the query: exact names first, then prefixes, then the rest; shorter
         labels first within each."""

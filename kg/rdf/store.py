@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 
 from kg.rdf import iris, layout
 from kg.rdf.labels import FILE_NAME, KINDS, LabelIndex
+from kg.rdf.summaries import Summaries, records, store_records
 from kg.rdf.vocab import RDF
 
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
@@ -99,6 +101,16 @@ class Store(ABC):
     def search_labels(self, query: str, limit: int = 20) -> list | None:
         """Shared nodes whose names hold `query` from a text index (kg.rdf.labels.Hit); None when the
         backend keeps no index, and the caller scans labels with SPARQL."""
+        return None
+
+    def shared_labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str]] | None:
+        """(kind, label) of the shared nodes among `iris` from the text index's names (kg.rdf.labels.LabelIndex.named);
+        None when the backend keeps no index."""
+        return None
+
+    def summaries(self) -> Summaries | None:
+        """The claim figures kept at ingest (kg.rdf.summaries), brought up to date; None when the backend keeps
+        none, and the caller aggregates with SPARQL."""
         return None
 
     def _references(self, graph_iri: str) -> set[str]:
@@ -200,8 +212,14 @@ class EmbeddedStore(Store):
         self._store: ox.Store | None = ox.Store(str(path))
         indexed = (self.path / FILE_NAME).exists()
         self.labels = LabelIndex(self.path / FILE_NAME)
-        if not indexed and next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
-            self.labels.mark_stale()  # a store written by other means (bulk_load, an older kg): index at first search
+        self._summaries = Summaries(self.path / FILE_NAME)
+        self._summaries_lock = threading.Lock()
+        if next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
+            # A store written by other means (bulk_load, an older kg): index and count at first read.
+            if not indexed:
+                self.labels.mark_stale()
+            if self._summaries.created:
+                self._summaries.mark_stale()
         self.version = 0
         self.flush_writes = False
 
@@ -245,6 +263,7 @@ class EmbeddedStore(Store):
             self._written()
             described = self._described(triples)
             self.labels.add(new_shared + [t for t in triples if t.subject.value in described])
+            self._summaries.add(graph_iri, records(triples))
             return
         if current == set(triples) and not new_shared:
             return
@@ -260,6 +279,7 @@ class EmbeddedStore(Store):
         self._written()
         self.labels.add(new_shared)
         self._reindex(dropped | self._described(current) | self._described(triples))
+        self._summaries.add(graph_iri, records(triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
@@ -275,24 +295,27 @@ class EmbeddedStore(Store):
             self.store.remove_graph(node)
         self._written()
         self._reindex(refs | described)
+        self._summaries.remove(graph_iri)
         return True
 
     def add_pages(self, pages: list) -> None:
         """New pages go to the bulk loader together as N-Quads bytes, parsed in Rust (no transaction: an
         interrupted load is redone by ingesting again, which replaces); pages already stored are replaced one
         by one. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
-        fresh: list[bytes] = []
+        fresh = []
         for page in pages:
             if self.store.contains_named_graph(ox.NamedNode(page.graph)):
                 self.replace_graph(page.graph, page.quads())
             else:
-                fresh += [page.nquads, page.shared]
+                fresh.append(page)
         if fresh:
             try:
-                self.store.bulk_load(b"".join(fresh), format=ox.RdfFormat.N_QUADS)
+                self.store.bulk_load(b"".join(part for page in fresh for part in (page.nquads, page.shared)),
+                                     format=ox.RdfFormat.N_QUADS)
             finally:
                 self._written()
             self.labels.add(q for page in pages for q in page.shared_quads())
+            self._summaries.add_many((page.graph, page.claim_records()) for page in fresh)
 
     def optimize(self) -> None:
         self.store.flush()
@@ -308,10 +331,29 @@ class EmbeddedStore(Store):
                  if iris.is_shared(q.subject.value))
         self.labels.rebuild(itertools.chain(types, names))
 
+    def rebuild_summaries(self) -> None:
+        """Count every page's claims anew (after writes the summaries did not see), page graph by page graph."""
+        shared = iris.shared_graph_iri()
+        self._summaries.rebuild((g.value, store_records(self.store, g)) for g in self.store.named_graphs()
+                                if isinstance(g, ox.NamedNode) and g.value != shared)
+
+    def summaries(self) -> Summaries:
+        with self._summaries_lock:  # one rebuild however many requests find them stale
+            if self.labels.stale:  # the summaries take their labels from the label index
+                self.rebuild_labels()
+            if self._summaries.stale:
+                self.rebuild_summaries()
+        return self._summaries
+
     def search_labels(self, query: str, limit: int = 20) -> list | None:
         if self.labels.stale:
             self.rebuild_labels()
         return self.labels.search(query, limit)
+
+    def shared_labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str]] | None:
+        if self.labels.stale:
+            self.rebuild_labels()
+        return self.labels.named(iris)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -338,6 +380,7 @@ class EmbeddedStore(Store):
         """A write the label index did not see: the next search rebuilds it."""
         self._written()
         self.labels.mark_stale()
+        self._summaries.mark_stale()
 
     def update(self, sparql: str) -> None:
         try:
@@ -379,6 +422,7 @@ class EmbeddedStore(Store):
             self._store.flush()
             self._store = None
             self.labels.close()
+            self._summaries.close()
             gc.collect()  # RocksDB releases its lock only when the handle is freed
 
 

@@ -1,7 +1,10 @@
 """`/api/graph/...`: the JSON the graph browser and outside tools read (docs/graph-api.md).
 
 Every answer is read from the store per request by kg.web.graph_view, with work
-bounded by what it returns; no parameter ever becomes query text.
+bounded by what it returns; figures over every claim (the start page's, the
+conflicts, a node's claim count) come from the summaries the store keeps at
+ingest (kg.rdf.summaries), or from SPARQL aggregates on a store that keeps none.
+No parameter ever becomes query text.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, current_app, request
 
-from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+from kg.rdf.summaries import SPARQL as SUMMARY_SPARQL
+from kg.rdf.vocab import KG, SCHEMA, SKOS
 from kg.web.errors import ApiError
 from kg.web.executor import QueryFailed, QueryJob
-from kg.web.graph_view import CLAIM_LINKS, Claim, GraphView, Info
+from kg.web.graph_view import CLAIM_LINKS, Claim, GraphView, Info, local_name
 
 bp = Blueprint("graph_api", __name__, url_prefix="/api/graph")
 
@@ -24,6 +28,7 @@ MAX_LIMIT = 1000
 MAX_PARAM_CHARS = 2000
 CLAIM_LIMIT, MAX_CLAIM_LIMIT = 500, 5000
 CONFLICT_LIMIT = 100
+CONFLICT_CLAIMS = 5  # claims shown per conflict group (every value among them, up to five)
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -173,31 +178,33 @@ def compare() -> dict[str, Any]:
     return {"metric": label, "rows": out, "total": total, "capped": capped}
 
 
-def _conflict_groups() -> tuple[list[dict[str, Any]], bool]:
-    """Groups of claims on one subject, metric, period and unit with more than one value: one aggregate,
-    run where queries run (a worker or the endpoint) under the query time limit."""
-    sparql = f"""SELECT ?subject ?metric ?period ?unit (GROUP_CONCAT(STR(?claim); separator=" ") AS ?claims)
-    WHERE {{
-      ?claim {RDF.type} {KG.Claim} ; {SCHEMA.temporalCoverage} ?period ; {SCHEMA.value} ?value .
-      OPTIONAL {{ ?claim {SCHEMA.unitText} ?u }} OPTIONAL {{ ?claim {SCHEMA.about} ?about }}
-      OPTIONAL {{ ?claim {KG.region} ?region }} OPTIONAL {{ ?claim {KG.subjectLabel} ?sl }}
-      OPTIONAL {{ ?claim {KG.regionLabel} ?rl }} OPTIONAL {{ ?claim {KG.metric} ?m }}
-      OPTIONAL {{ ?claim {KG.metricLabel} ?ml }}
-      BIND(COALESCE(?about, ?region, ?sl, ?rl) AS ?subject) BIND(COALESCE(?m, ?ml) AS ?metric)
-      BIND(COALESCE(?u, "") AS ?unit)
-      FILTER(BOUND(?subject) && BOUND(?metric))
-    }} GROUP BY ?subject ?metric ?period ?unit HAVING (COUNT(DISTINCT ?value) > 1)
-    ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT {CONFLICT_LIMIT + 1}"""
+def _aggregate(name: str, limit: int) -> list[dict[str, str]]:
+    """A whole-store aggregate of kg.rdf.summaries.SPARQL, for a store that keeps no summaries (a remote
+    endpoint): run where queries run (a worker or the endpoint) under the query time limit."""
     settings = current_app.extensions["kg.sparql"]
-    job = QueryJob(sparql, tabular_format=JSON_RESULTS, graph_format="application/n-triples",
-                   max_results=CONFLICT_LIMIT + 1)
+    job = QueryJob(SUMMARY_SPARQL[name] % limit, tabular_format=JSON_RESULTS, graph_format="application/n-triples",
+                   max_results=limit)
     try:
         answer = settings.executor.run(job)
     except QueryFailed as error:
-        raise ApiError(error.status, f"conflicts could not be computed: {error.message}", error.headers) from None
-    bindings = json.loads(answer.body)["results"]["bindings"]
-    groups = [{key: b[key]["value"] if key in b else "" for key in ("subject", "metric", "period", "unit", "claims")}
-              for b in bindings]
+        raise ApiError(error.status, f"{name} could not be computed: {error.message}", error.headers) from None
+    return [{key: value["value"] for key, value in b.items()} for b in json.loads(answer.body)["results"]["bindings"]]
+
+
+def _conflict_groups() -> tuple[list[dict[str, Any]], bool]:
+    """Groups of claims on one subject, metric, period and unit with more than one value, as the summaries
+    keep them (the first CONFLICT_LIMIT in key order, read in one index range), else one aggregate."""
+    summaries = _view().store.summaries()
+    if summaries is not None:
+        found = summaries.conflicts(CONFLICT_LIMIT + 1, CONFLICT_CLAIMS)
+        groups = [{"subject": c.subject, "metric": c.metric, "period": c.period, "unit": c.unit, "claims": c.claims,
+                   "total": c.total, "spread": [c.low, c.high] if c.low is not None else None} for c in found]
+    else:
+        groups = []
+        for b in _aggregate("conflicts", CONFLICT_LIMIT + 1):
+            claims = sorted(set(b.get("claims", "").split()))
+            groups.append({**{k: b.get(k, "") for k in ("subject", "metric", "period", "unit")},
+                           "claims": claims, "total": len(claims), "spread": None})
     return groups[:CONFLICT_LIMIT], len(groups) > CONFLICT_LIMIT
 
 
@@ -206,20 +213,58 @@ def conflicts() -> dict[str, Any]:
     """Claims on one subject, metric, period and unit that disagree (values in different units never do)."""
     view = _view()
     groups, capped = _conflict_groups()
-    claims = sorted({c for g in groups for c in g["claims"].split()})
+    claims = sorted({c for g in groups for c in g["claims"]})
     rows = {c["iri"]: c for c in view.claim_rows(claims)}
     labels = view.labels(_iris(groups))
     found = []
     for group in groups:
-        members = sorted((rows[c] for c in set(group["claims"].split()) if c in rows), key=lambda c: c["iri"])
+        members = _shown([rows[c] for c in group["claims"] if c in rows])
         if len({c["value"] for c in members}) > 1:
             found.append({
                 "subject": labels.get(group["subject"], group["subject"]),
                 "metric": labels.get(group["metric"], group["metric"]),
                 "period": group["period"],
+                "unit": group["unit"],
+                "spread": group["spread"],
                 "claims": [public(c) for c in members],
+                "claims_total": group["total"],
             })
     return {"conflicts": found, "capped": capped}
+
+
+@bp.get("/overview")
+def overview() -> dict[str, Any]:
+    """The start page's figures: the regions, agencies and programs with the most claims, and the metrics that
+    two or more regions report. Read from the summaries kept at ingest (no work over the claims), else two
+    whole-store aggregates."""
+    entities = _int("entities", 15, 0, 200)
+    metrics = _int("metrics", 60, 0, 500)
+    summaries = _view().store.summaries()
+    if summaries is not None:
+        return {"entities": [vars(e) for e in summaries.busiest(entities)],
+                "metrics": [vars(m) for m in summaries.comparable(metrics)]}
+    return {
+        "entities": [{"iri": r["entity"], "label": r["label"], "type": local_name(r["class"]).lower(),
+                      "claims": int(r["claims"])} for r in _aggregate("busiest", entities)] if entities else [],
+        "metrics": [{"iri": r["metric"], "label": r["label"], "regions": int(r["regions"]),
+                     "claims": int(r["claims"])} for r in _aggregate("comparable", metrics)] if metrics else [],
+    }
+
+
+def _shown(members: list[Claim]) -> list[Claim]:
+    """At most CONFLICT_CLAIMS of a group's claims (sorted by IRI): the first of each value, then the first by
+    IRI, so a big group still shows every value it disagrees on (the summaries pick the same way)."""
+    if len(members) <= CONFLICT_CLAIMS:
+        return members
+    first: dict[Any, Claim] = {}
+    for claim in members:
+        first.setdefault(claim["value"], claim)
+    chosen = {c["iri"] for c in list(first.values())[:CONFLICT_CLAIMS]}
+    for claim in members:
+        if len(chosen) >= CONFLICT_CLAIMS:
+            break
+        chosen.add(claim["iri"])
+    return [c for c in members if c["iri"] in chosen]
 
 
 def _iris(groups: list[dict[str, Any]]) -> set[str]:

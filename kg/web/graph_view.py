@@ -64,6 +64,7 @@ LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.
 CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
                KG.metric, KG.metricLabel, SCHEMA.temporalCoverage, KG.modality, KG.change, SCHEMA.about,
                KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel)
+DIRECT_PREDICATES = 8  # up to this many, a node is read by index lookups per predicate on the embedded store
 FEW_PREDICATES = 4  # up to this many, a node is read by index lookups per predicate; else by one scan
 CHUNK = 50  # constant-subject union branches per query: Oxigraph plans long unions slowly
 INDEX_MAX_AGE = 60.0  # seconds before the search index is rebuilt in the background (writes elsewhere)
@@ -198,6 +199,9 @@ class GraphView:
         wanted = sorted(set(iris))
         found = {i: Info(i) for i in wanted}
         predicates = tuple(predicates)
+        if isinstance(self.store, EmbeddedStore):
+            self._read_direct(found, predicates)
+            return found
         if len(predicates) <= FEW_PREDICATES:
             # One index lookup per node and predicate, each IRI parsed once.
             for chunk in _chunks(wanted, 500):
@@ -212,6 +216,42 @@ class GraphView:
                 s, p, o = row["s"], row["p"], row["o"]
                 if s is not None and p is not None and o is not None:
                     found[chunk[int(s.value)]].props.setdefault(p.value, []).append(o)
+        return found
+
+    def _read_direct(self, found: dict[str, Info], predicates: tuple[ox.NamedNode, ...]) -> None:
+        """`describe` on the embedded store: each node's statements read from its subject index range (one
+        range per predicate when they are few), with no query to parse and plan; several times faster than the
+        same reads as SPARQL (500 claims' 19 properties: 0.36 s against 1.0-1.5 s, measured on the 5 MB store)."""
+        store = self.store.store  # type: ignore[attr-defined]
+        allowed = {p.value for p in predicates}
+        for iri, info in found.items():
+            term = as_term(iri)
+            if term is None:
+                continue
+            quads = (q for p in predicates for q in store.quads_for_pattern(term, p, None, None)) \
+                if len(predicates) <= DIRECT_PREDICATES else store.quads_for_pattern(term, None, None, None)
+            for q in quads:
+                if q.predicate.value in allowed:
+                    values = info.props.setdefault(q.predicate.value, [])
+                    if q.object not in values:
+                        values.append(q.object)
+
+    def _subjects(self, predicate: ox.NamedNode, objects: list[str]) -> dict[str, str]:
+        """For each object, a subject linking to it by `predicate` (an index lookup each on the embedded store,
+        VALUES lists in chunks elsewhere)."""
+        found: dict[str, str] = {}
+        if isinstance(self.store, EmbeddedStore):
+            for iri in objects:
+                term = as_term(iri)
+                for q in self.store.store.quads_for_pattern(None, predicate, term, None) if term else ():
+                    if isinstance(q.subject, ox.NamedNode):
+                        found.setdefault(iri, q.subject.value)
+                        break
+            return found
+        for chunk in _chunks(objects, 200):
+            for row in self._select(f"SELECT ?a ?c WHERE {{ VALUES ?c {{ {_values(chunk)} }} ?a {predicate} ?c }}"):
+                if isinstance(row["a"], ox.NamedNode) and row["c"] is not None:
+                    found.setdefault(row["c"].value, row["a"].value)
         return found
 
     def info(self, iri: str) -> Info | None:
@@ -385,7 +425,12 @@ class GraphView:
                     label: str | None = None) -> tuple[list[str], int]:
         """The first `limit` claims by IRI linking to `iri` by any of the predicates (or, with `label`, whose
         metric is only written as that text), and how many there are. The engine sorts and cuts, and counts the
-        rest without returning them: a node with a million claims costs a sort and a count, not a list."""
+        rest without returning them: a node with a million claims costs a sort and a count, not a list. A store
+        that keeps summaries (kg.rdf.summaries) answers from their index of claims by node and their counts:
+        `limit` keys read in order, whatever the node's number of claims."""
+        summaries = self.store.summaries() if iri is not None else None
+        if summaries is not None and iri is not None:
+            return summaries.claims_of(iri, [p.value for p in predicates], limit)
         if iri is not None:
             term = ox.NamedNode(iri)
             union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in predicates)
@@ -407,21 +452,24 @@ class GraphView:
         evidence = self._evidence(iris)
         sources = {c.first(PROV.wasDerivedFrom) for c in claims.values()} - {None}
         linked = {o for c in claims.values() for p in CLAIM_LINKS for o in c.all(p)}
-        nodes = self.describe(sources | linked, (RDF.type, *LABELS, SCHEMA.isPartOf))  # type: ignore[arg-type]
+        nodes = self._shared_nodes(linked)
+        nodes |= self.describe((sources | linked) - set(nodes), (RDF.type, *LABELS, SCHEMA.isPartOf))  # type: ignore
         pages = {e["page"] for e in evidence.values() if e["page"]}
         pages |= {n.first(SCHEMA.isPartOf) for n in nodes.values() if n.kind == "article"} - {None}  # type: ignore
         docs = {i: n.first(SCHEMA.name) for i, n in self.describe(pages, (SCHEMA.name,)).items()}
         return [self._row(claims[i], evidence.get(i, {}), nodes, docs) for i in iris]
 
+    def _shared_nodes(self, iris: Iterable[str]) -> dict[str, Info]:
+        """Kind and label of the shared nodes (regions, agencies, programs, metrics) among `iris` from the store's
+        text index of their names, one SQLite read for all; those it does not name are left to `describe`."""
+        named = self.store.shared_labels(iris) or {}
+        return {i: Info(i, {SKOS.prefLabel.value: [ox.Literal(label)]}, known=kind)
+                for i, (kind, label) in named.items()}
+
     def _evidence(self, iris: list[str]) -> dict[str, dict[str, Any]]:
         """Each claim's evidence quote, offsets and page, through its Web Annotation, read level by level
         (a join of the whole chain leads Oxigraph's planner to scan every annotation)."""
-        bodies: dict[str, str] = {}
-        for chunk in _chunks(iris, 200):
-            rows = self._select(f"SELECT ?a ?c WHERE {{ VALUES ?c {{ {_values(chunk)} }} ?a {OA.hasBody} ?c }}")
-            for row in rows:
-                if isinstance(row["a"], ox.NamedNode) and row["c"] is not None:
-                    bodies.setdefault(row["c"].value, row["a"].value)
+        bodies = self._subjects(OA.hasBody, iris)
         annotations = self.describe(bodies.values(), (OA.hasTarget,))
         targets = self.describe({t for a in annotations.values() for t in a.all(OA.hasTarget)},
                                 (OA.hasSource, OA.hasSelector))

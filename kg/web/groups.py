@@ -225,6 +225,9 @@ def claims() -> dict[str, Any]:
     found = _entity()
     limit = _limit(CLAIM_LIMIT)
     key, year = _arg("key"), _arg("year")
+    if not key and not year:  # the first `limit` by IRI and the count, as the claim lists of `node` (bounded)
+        iris, total = _view().claims_page(found.iri, CLAIM_LINKS, limit)
+        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit}
     where = [_claims_of(ox.NamedNode(found.iri))]
     if key:
         where.append(_key_pattern(found.kind, key))

@@ -467,6 +467,8 @@ async function showComparable() {
   }
 }
 
+const COMPARE_ROWS = 500; // rows of a comparison (the API's default)
+
 // A metric named by text is first resolved to the metric node it labels.
 async function metricIri(metric) {
   if (metric.includes("://")) return metric;
@@ -475,11 +477,12 @@ async function metricIri(metric) {
   return (found.results || []).find((result) => result.type === "metric" && named(result))?.iri || null;
 }
 
-// The metric's claims with resolved periods and region levels, which the comparison rows lack.
+// The metric's claims with resolved periods and region levels, which the comparison rows lack: the same first
+// COMPARE_ROWS claims by IRI as /api/graph/compare returns, so no row is read that the page does not show.
 async function metricClaims(metric) {
   const iri = await metricIri(metric);
   if (!iri) return new Map();
-  const answer = await api.claims(iri, { limit: 2000 });
+  const answer = await api.claims(iri, { limit: COMPARE_ROWS });
   return new Map(answer.claims.map((claim) => [claim.iri, claim]));
 }
 
@@ -487,7 +490,10 @@ async function openCompare(metric, next) {
   const target = byId("compare-result");
   fill(target, el("p", { class: "loading" }, "正在比较 …"));
   try {
-    const [answer, claims] = await Promise.all([api.compare(metric), metricClaims(metric).catch(() => new Map())]);
+    const [answer, claims] = await Promise.all([
+      api.compare(metric, COMPARE_ROWS),
+      metricClaims(metric).catch(() => new Map()),
+    ]);
     for (const row of answer.rows || []) {
       const claim = claims.get(row.claim);
       if (claim) Object.assign(row, { ...claim, ...row, modality: claim.modality, evidence: claim.evidence });

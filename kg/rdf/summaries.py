@@ -1,0 +1,488 @@
+"""Figures over every claim, kept at ingest in SQLite beside the store, so reading them costs the same at any size.
+
+The browser's start page (the entities with the most claims, the metrics that
+two or more regions report), the conflicts view (claims on one subject, metric,
+period and unit that disagree) and the claim lists of a busy node (the first
+`limit` claims by IRI and how many there are) would otherwise aggregate or sort
+every claim in the store on each request, which grows with the store. Here
+they are counters and ordered keys in `labels.sqlite` (kg.rdf.labels, whose
+names give the labels), written by the same store calls that write a page:
+each page's claims are reduced to `ClaimRecord`s from its quads, and adding,
+replacing or removing a page adds or subtracts its records' counts in one
+transaction. A write the store cannot follow (a SPARQL update, a bulk load)
+marks them stale, and the next read rebuilds them from the store's claim
+statements, read predicate by predicate and graph by graph.
+
+What is counted is exactly what the SPARQL aggregates in `SPARQL` count over the
+union of the page graphs; tests hold the two equal after adds, replacements and
+removals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+
+# A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
+LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
+STARTING = {KG.region.value: "region", KG.agency.value: "agency", KG.program.value: "program"}
+ANY = ""  # the pred of a node's count of claims linking to it by any of LINKS
+REGIONAL = "regional"  # the pred of a metric's count of claims that name a region too
+_KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metric, KG.metricLabel,
+              SCHEMA.temporalCoverage, SCHEMA.unitText, SCHEMA.value)
+PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS)))
+
+# The same figures as whole-store SPARQL aggregates: what the summaries replace (and the tests compare with).
+SPARQL = {
+    "comparable": f"""SELECT ?metric ?label (COUNT(DISTINCT ?region) AS ?regions) (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {{ ?claim a {KG.Claim} ; {KG.metric} ?metric ; {KG.region} ?region . ?metric {SKOS.prefLabel} ?label }}
+GROUP BY ?metric ?label HAVING (COUNT(DISTINCT ?region) > 1)
+ORDER BY DESC(?regions) DESC(?claims) ?label LIMIT %d""",
+    "busiest": f"""SELECT ?entity ?label ?class (COUNT(DISTINCT ?claim) AS ?claims)
+WHERE {{
+  VALUES (?link ?class) {{ ({KG.region} {KG.Region}) ({KG.agency} {KG.Agency}) ({KG.program} {KG.Program}) }}
+  ?claim a {KG.Claim} ; ?link ?entity . ?entity {SKOS.prefLabel} ?label .
+}}
+GROUP BY ?entity ?label ?class
+ORDER BY DESC(?claims) ?label LIMIT %d""",
+    "conflicts": f"""SELECT ?subject ?metric ?period ?unit (GROUP_CONCAT(STR(?claim); separator=" ") AS ?claims)
+WHERE {{
+  ?claim {RDF.type} {KG.Claim} ; {SCHEMA.temporalCoverage} ?period ; {SCHEMA.value} ?value .
+  OPTIONAL {{ ?claim {SCHEMA.unitText} ?u }} OPTIONAL {{ ?claim {SCHEMA.about} ?about }}
+  OPTIONAL {{ ?claim {KG.region} ?region }} OPTIONAL {{ ?claim {KG.subjectLabel} ?sl }}
+  OPTIONAL {{ ?claim {KG.regionLabel} ?rl }} OPTIONAL {{ ?claim {KG.metric} ?m }}
+  OPTIONAL {{ ?claim {KG.metricLabel} ?ml }}
+  BIND(COALESCE(?about, ?region, ?sl, ?rl) AS ?subject) BIND(COALESCE(?m, ?ml) AS ?metric)
+  BIND(COALESCE(?u, "") AS ?unit)
+  FILTER(BOUND(?subject) && BOUND(?metric))
+}} GROUP BY ?subject ?metric ?period ?unit HAVING (COUNT(DISTINCT ?value) > 1)
+ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
+}
+
+# IRIs of nodes, predicates and graphs are interned as integers (`term`), which keeps the file a fraction of
+# the store's size; claim IRIs stay text in `claim_link`, whose key then orders a node's claims by IRI.
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
+                                  links TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
+CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim TEXT NOT NULL, pred INTEGER NOT NULL,
+                                       PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT NULL, claims INTEGER NOT NULL,
+                                       PRIMARY KEY (node, pred)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
+CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
+                                          claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
+    subject_text TEXT NOT NULL, metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL,
+    n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS conflict_order ON conflict_group (subject_text, metric_text, period_text, unit_text)
+    WHERE n_values > 1;
+CREATE TABLE IF NOT EXISTS conflict_value (grp INTEGER NOT NULL, value TEXT NOT NULL, number REAL,
+                                           claims INTEGER NOT NULL, PRIMARY KEY (grp, value)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conflict_claim (claim INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+                                           PRIMARY KEY (claim, grp, value)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conflict_claim_group ON conflict_claim (grp, claim);
+CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
+           "conflict_claim", "summary_meta")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Key = tuple[str, str, str, str]  # subject, metric, period, unit: N-Triples terms (the group's identity)
+Texts = tuple[str, str, str, str]  # their string values (the order and the answer)
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """What the summaries count of one claim: its links to nodes and its conflict keys with their values."""
+
+    iri: str
+    links: frozenset[tuple[str, str]] = frozenset()  # (predicate, node IRI)
+    keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
+
+
+def _number(term: Term) -> float | None:
+    try:
+        return float(term.value)
+    except ValueError:
+        return None
+
+
+def _ident(key: Key) -> bytes:
+    """A conflict group's identity: a digest of its four terms."""
+    return hashlib.blake2b("\n".join(key).encode(), digest_size=16).digest()
+
+
+def _first_of(props: dict[str, list[Term]], *predicates: ox.NamedNode) -> list[Term]:
+    """The values of the first of the predicates that has any."""
+    for predicate in predicates:
+        if props.get(predicate.value):
+            return props[predicate.value]
+    return []
+
+
+def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
+    """The claim records among a page's statements (subjects typed kg:Claim; other statements are ignored).
+    Conflict keys follow the SPARQL aggregate: subject = about, else region, else the written subject or
+    region; metric = the metric node, else its written name; unit = the unit, else ""; one key per
+    combination of values when a property has several."""
+    props: dict[str, dict[str, list[Term]]] = {}
+    claims: set[str] = set()
+    wanted = {p.value for p in PREDICATES}
+    for t in triples:
+        s, p, o = t.subject, t.predicate, t.object
+        if not isinstance(s, ox.NamedNode) or p.value not in wanted:
+            continue
+        if p == RDF.type:
+            if o == KG.Claim:
+                claims.add(s.value)
+            continue
+        values = props.setdefault(s.value, {}).setdefault(p.value, [])
+        if o not in values:
+            values.append(o)  # type: ignore[arg-type]
+    out = []
+    for iri in sorted(claims):
+        found = props.get(iri, {})
+        links = frozenset((p.value, o.value) for p in LINKS for o in found.get(p.value, [])
+                          if isinstance(o, ox.NamedNode))
+
+        # COALESCE per solution: the first bound of each OPTIONAL's values, whole lists when several.
+        subjects = _first_of(found, SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel)
+        metrics = _first_of(found, KG.metric, KG.metricLabel)
+        units = found.get(SCHEMA.unitText.value) or [ox.Literal("")]
+        keys = frozenset(
+            ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), str(v), _number(v))
+            for s, m, p, u, v in itertools.product(subjects, metrics, found.get(SCHEMA.temporalCoverage.value, []),
+                                                   units, found.get(SCHEMA.value.value, [])))
+        out.append(ClaimRecord(iri, links, keys))
+    return out
+
+
+@dataclass
+class Entity:
+    iri: str
+    label: str
+    type: str
+    claims: int
+
+
+@dataclass
+class Metric:
+    iri: str
+    label: str
+    regions: int
+    claims: int
+
+
+@dataclass
+class Conflict:
+    subject: str  # the string value of the subject node or written name
+    metric: str
+    period: str
+    unit: str
+    claims: list[str] = field(default_factory=list)  # at most `per_group` of them, every value shown
+    values: int = 0  # distinct values
+    total: int = 0  # claims in the group
+    low: float | None = None  # the spread of the numeric values
+    high: float | None = None
+
+
+class Summaries:
+    """The summary tables in the label index's SQLite file (whose names they join for labels); one connection
+    of their own, one lock, like LabelIndex. `created` says the tables were new (an older store's file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self.created = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'summary_meta'").fetchone() is None
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def add(self, graph: str, found: Iterable[ClaimRecord]) -> None:
+        """Count a page's claims (a page already counted is replaced)."""
+        self.add_many([(graph, found)])
+
+    def add_many(self, pages: Iterable[tuple[str, Iterable[ClaimRecord]]]) -> None:
+        """`add` for many pages in one transaction (the bulk loader's batches), their counts summed in Python
+        and written with one statement per table."""
+        chosen = [(graph, list(found)) for graph, found in pages]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for graph, _ in chosen:
+                    self._remove(graph)
+                self._add(chosen)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def remove(self, graph: str) -> None:
+        """Stop counting a page's claims."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._remove(graph)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _ids(self, texts: Iterable[str]) -> dict[str, int]:
+        """The interned ids of IRIs (nodes, predicates, graphs), interning the new ones."""
+        chosen = sorted(set(texts))
+        self._db.executemany("INSERT OR IGNORE INTO term (text) VALUES (?)", [(t,) for t in chosen])
+        return dict(self._select_in("SELECT text, id FROM term WHERE text IN ({})", chosen))
+
+    def _select_in(self, sql: str, values: list, *before: object) -> list[tuple]:
+        """Rows of `sql` with its IN list filled by `values`, asked in chunks SQLite's parameter limit allows."""
+        rows: list[tuple] = []
+        for start in range(0, len(values), 500):
+            part = values[start:start + 500]
+            rows += self._db.execute(sql.format(", ".join("?" * len(part))), (*before, *part)).fetchall()
+        return rows
+
+    def _term(self, text: str) -> int | None:
+        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
+        return found[0] if found else None
+
+    def _add(self, pages: list[tuple[str, list[ClaimRecord]]]) -> None:
+        db = self._db
+        texts = {text for _, found in pages for r in found for link in r.links for text in link}
+        ids = self._ids(texts | {graph for graph, _ in pages} | {ANY, REGIONAL, KG.metric.value, KG.region.value})
+        claimed = {r.iri for _, found in pages for r in found}
+        taken = {row[0] for row in self._select_in("SELECT iri FROM claim WHERE iri IN ({})", sorted(claimed))}
+        fresh: dict[str, tuple[ClaimRecord, set[tuple[int, int]]]] = {}
+        rows = []
+        for graph, found in pages:
+            for record in found:
+                if record.iri in taken or record.iri in fresh:
+                    continue  # a claim IRI another page already states: counted once, with that page
+                links = {(ids[p], ids[n]) for p, n in record.links}
+                fresh[record.iri] = (record, links)
+                rows.append((record.iri, ids[graph], " ".join(f"{p}:{n}" for p, n in sorted(links))))
+        db.executemany("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?)", rows)
+        claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
+        keys = {ident: texts for record, _ in fresh.values() for ident, texts in
+                ((_ident(key), texts) for key, texts, _, _ in record.keys)}
+        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
+                       "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)",
+                       [(ident, *texts) for ident, texts in keys.items()])
+        groups = dict(self._select_in("SELECT ident, id FROM conflict_group WHERE ident IN ({})", list(keys)))
+        self._count(ids, [(claim_ids[iri], iri, links,
+                           [(groups[_ident(key)], value, number) for key, _, value, number in record.keys])
+                          for iri, (record, links) in fresh.items()], 1)
+
+    def _remove(self, graph: str) -> None:
+        """Subtract the page's claims as counted (the store's page graph may already be gone)."""
+        db = self._db
+        graph_id = self._term(graph)
+        if graph_id is None:
+            return
+        claims = db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
+        if not claims:
+            return
+        values: dict[int, list[tuple[int, str, float | None]]] = {}
+        for claim, grp, value, number in self._select_in(
+                "SELECT claim, conflict_claim.grp, conflict_claim.value, number FROM conflict_claim "
+                "JOIN conflict_value ON conflict_value.grp = conflict_claim.grp "
+                "AND conflict_value.value = conflict_claim.value WHERE claim IN ({})", [c[0] for c in claims]):
+            values.setdefault(claim, []).append((grp, value, number))
+        ids = self._ids([ANY, REGIONAL, KG.metric.value, KG.region.value])
+        self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
+                           values.get(claim, [])) for claim, iri, text in claims], -1)
+        db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
+
+    def _count(self, ids: dict[str, int],
+               claims: list[tuple[int, str, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
+               sign: int) -> None:
+        """Add (sign 1) or take away (-1) claims: (id, IRI, links as (predicate id, node id), conflict values as
+        (group id, value, number)); the counts they make are summed here and written once per table."""
+        db = self._db
+        metric, region, any_link, regional = (ids[KG.metric.value], ids[KG.region.value], ids[ANY], ids[REGIONAL])
+        nodes: Counter[tuple[int, int]] = Counter()
+        pairs: Counter[tuple[int, int]] = Counter()
+        values: Counter[tuple[int, str]] = Counter()
+        numbers: dict[tuple[int, str], float | None] = {}
+        for _, _, links, found in claims:
+            nodes.update((node, pred) for pred, node in links)
+            nodes.update((node, any_link) for node in {n for _, n in links})
+            both = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
+            pairs.update(both)
+            nodes.update((m, regional) for m in {m for m, _ in both})
+            for grp, value, number in found:
+                values[(grp, value)] += 1
+                numbers[(grp, value)] = number
+        links_rows = [(n, iri, p) for _, iri, links, _ in claims for p, n in links]
+        members = [(claim, grp, value) for claim, _, _, found in claims for grp, value, _ in found]
+        if sign > 0:
+            db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", links_rows)
+            db.executemany("INSERT INTO conflict_claim VALUES (?, ?, ?)", members)
+        else:
+            db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?", links_rows)
+            db.executemany("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", members)
+        for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs)):
+            db.executemany(f"INSERT INTO {table} ({columns}, claims) VALUES (?, ?, ?) "
+                           "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
+                           [(*key, sign * n) for key, n in counts.items()])
+            if sign < 0:
+                first, second = columns.split(", ")
+                db.executemany(f"DELETE FROM {table} WHERE {first} = ? AND {second} = ? AND claims <= 0", list(counts))
+        db.executemany("INSERT INTO conflict_value (grp, value, number, claims) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
+                       [(grp, value, numbers[(grp, value)], sign * n) for (grp, value), n in values.items()])
+        if sign < 0:
+            db.executemany("DELETE FROM conflict_value WHERE grp = ? AND value = ? AND claims <= 0", list(values))
+        # Each touched group's distinct values and claims, counted again from its (few) values.
+        db.executemany("UPDATE conflict_group SET n_values = (SELECT COUNT(*) FROM conflict_value WHERE grp = id), "
+                       "claims = (SELECT COALESCE(SUM(claims), 0) FROM conflict_value WHERE grp = id) WHERE id = ?",
+                       [(grp,) for grp in {g for g, _ in values}])
+        if sign < 0:
+            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0",
+                           [(grp,) for grp in {g for g, _ in values}])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            for table in _TABLES:
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("COMMIT")
+
+    def mark_stale(self) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('stale', '1')")
+
+    @property
+    def stale(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM summary_meta WHERE key = 'stale'").fetchone() is not None
+
+    def rebuild(self, pages: Iterator[tuple[str, list[ClaimRecord]]], batch: int = 200) -> None:
+        """Count anew from every page's records (a store written by other means)."""
+        self.clear()
+        self.mark_stale()  # until every page is counted
+        for chunk in iter(lambda: list(itertools.islice(pages, batch)), []):
+            self.add_many(chunk)
+        with self._lock:
+            self._db.execute("DELETE FROM summary_meta WHERE key = 'stale'")
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def busiest(self, limit: int = 15) -> list[Entity]:
+        """The regions, agencies and programs with the most claims (each label of a node its own row, as the
+        aggregate groups by label); ties by label."""
+        with self._lock:
+            preds = {self._term(p): kind for p, kind in STARTING.items()}
+            preds.pop(None, None)
+            if not preds:
+                return []
+            marks = ", ".join("?" * len(preds))
+            # The limit-th largest count, from the index alone: the answer is among the nodes counted at least
+            # that much, unless some of those have no label (then every node is ranked).
+            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_count "
+                                     f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
+                                     (*preds, limit)).fetchone()[0] or 0
+            ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
+                      "JOIN term ON term.id = nc.node JOIN node ON node.iri = term.text "
+                      "JOIN name ON name.node = node.id AND name.field = 'label' "
+                      f"WHERE nc.pred IN ({marks}) AND nc.claims >= ? "
+                      "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?")
+            rows = self._db.execute(ranked, (*preds, least, limit)).fetchall()
+            if len(rows) < limit and least > 0:
+                rows = self._db.execute(ranked, (*preds, 0, limit)).fetchall()
+        return [Entity(node, label, preds[pred], claims) for node, label, pred, claims in rows]
+
+    def comparable(self, limit: int = 60) -> list[Metric]:
+        """Metrics that two or more regions report, most regions first, then most claims, then by label."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
+                "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
+                "JOIN node_count ON node_count.node = metric "
+                "AND node_count.pred = (SELECT id FROM term WHERE text = ?) JOIN term ON term.id = metric "
+                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
+                "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
+        return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
+
+    def conflicts(self, limit: int = 100, per_group: int | None = None) -> list[Conflict]:
+        """The first `limit` groups with more than one value, ordered by subject, metric, period and unit text,
+        each with the spread of its values and its claims, sorted: with `per_group`, at most that many, the
+        least IRI of each value first (so the disagreement shows), then the least IRIs."""
+        with self._lock:
+            groups = self._db.execute(
+                "SELECT id, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_group "
+                "WHERE n_values > 1 ORDER BY subject_text, metric_text, period_text, unit_text, id LIMIT ?",
+                (limit,)).fetchall()
+            out = []
+            for grp, subject, metric, period, unit, values in groups:
+                members = "FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim WHERE grp = ?"
+                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim.iri) {members}", (grp,)).fetchone()
+                if per_group is None or total <= per_group:
+                    claims = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri",
+                                                             (grp,))]
+                else:
+                    shown = sorted({r[0] for r in self._db.execute(
+                        f"SELECT MIN(claim.iri) {members} GROUP BY value", (grp,))})[:per_group]
+                    rest = self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri LIMIT ?",
+                                            (grp, per_group)).fetchall()
+                    chosen = set(shown)
+                    for (iri,) in rest:
+                        if len(chosen) >= per_group:
+                            break
+                        chosen.add(iri)
+                    claims = sorted(chosen)
+                low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
+                                             (grp,)).fetchone()
+                out.append(Conflict(subject, metric, period, unit, claims, values, total, low, high))
+        return out
+
+    def claims_of(self, node: str, predicates: Iterable[str], limit: int) -> tuple[list[str], int]:
+        """The first `limit` claims by IRI linking to `node` by any of the predicates, and how many there are:
+        an index range read up to the limit and a kept count (a count over the range for a predicate set
+        not counted on its own)."""
+        names = sorted(set(predicates))
+        with self._lock:
+            node_id = self._term(node)
+            chosen = [i for i in (self._term(p) for p in names) if i is not None]
+            if node_id is None or not chosen:
+                return [], 0
+            marks = ", ".join("?" * len(chosen))
+            rows = self._db.execute(
+                f"SELECT DISTINCT claim FROM claim_link WHERE node = ? AND pred IN ({marks}) ORDER BY claim LIMIT ?",
+                (node_id, *chosen, limit)).fetchall()
+            if len(rows) < limit:
+                return [r[0] for r in rows], len(rows)
+            kept = ANY if set(names) == {p.value for p in LINKS} else names[0] if len(names) == 1 else None
+            if kept is not None:
+                found = self._db.execute("SELECT claims FROM node_count WHERE node = ? AND pred = ?",
+                                         (node_id, self._term(kept))).fetchone()
+                total = found[0] if found else 0
+            else:
+                total = self._db.execute(f"SELECT COUNT(DISTINCT claim) FROM claim_link WHERE node = ? "
+                                         f"AND pred IN ({marks})", (node_id, *chosen)).fetchone()[0]
+        return [r[0] for r in rows], total
+
+
+def store_records(store, graph: ox.NamedNode) -> list[ClaimRecord]:
+    """A stored page's claim records, read predicate by predicate (an index range each) from its graph."""
+    claims = store.quads_for_pattern(None, RDF.type, KG.Claim, graph)
+    return records(itertools.chain(claims, (q for p in PREDICATES if p != RDF.type
+                                            for q in store.quads_for_pattern(None, p, None, graph))))

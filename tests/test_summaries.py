@@ -1,0 +1,136 @@
+"""The claim figures kept at ingest (kg.rdf.summaries) equal the whole-store SPARQL aggregates they replace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.ingest import map_pages
+from kg.rdf import iris
+from kg.rdf.store import EmbeddedStore
+from kg.rdf.summaries import LINKS, SPARQL, Summaries
+from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SHARED = ox.NamedNode(iris.shared_graph_iri())
+
+
+def _rows(store: EmbeddedStore, name: str, limit: int) -> list[dict[str, str]]:
+    rows = store.query(SPARQL[name] % limit)
+    assert isinstance(rows, list)
+    return [{k: v.value for k, v in row.items() if v is not None} for row in rows]
+
+
+def _claims_of(store: EmbeddedStore, node: str, predicates: tuple[ox.NamedNode, ...]) -> list[str]:
+    union = " UNION ".join(f"{{ ?c {p} {ox.NamedNode(node)} }}" for p in predicates)
+    rows = store.query(f"SELECT DISTINCT ?c WHERE {{ {union} }} ORDER BY ?c")
+    assert isinstance(rows, list)
+    return [r["c"].value for r in rows]
+
+
+def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
+    """Every summary answer equals the SPARQL aggregate over the union of the page graphs."""
+    summaries = store.summaries()
+    for limit in (1, 2, 5, 1000):  # a short list is cut at the limit-th count first
+        busiest = [{"entity": e.iri, "label": e.label, "class": KG[e.type.capitalize()].value,
+                    "claims": str(e.claims)} for e in summaries.busiest(limit)]
+        assert busiest == _rows(store, "busiest", limit)
+    comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
+                  for m in summaries.comparable(1000)]
+    assert comparable == _rows(store, "comparable", 1000)
+    conflicts = [(c.subject, c.metric, c.period, c.unit, c.claims, c.total) for c in summaries.conflicts(1000)]
+    expected = [(r["subject"], r["metric"], r["period"], r["unit"], sorted(set(r["claims"].split())),
+                 len(set(r["claims"].split()))) for r in _rows(store, "conflicts", 1000)]
+    assert conflicts == expected
+    nodes = {e.iri for e in summaries.busiest(1000)} | {m.iri for m in summaries.comparable(1000)}
+    for node in nodes:
+        for predicates in (LINKS, (KG.metric,), (KG.program,), (KG.region, KG.agency)):
+            every = _claims_of(store, node, predicates)
+            for limit in (1, 3, 10_000):
+                assert summaries.claims_of(node, [p.value for p in predicates], limit) == (every[:limit], len(every))
+    return summaries
+
+
+def test_seed_pages_counted_at_ingest_equal_the_aggregates(tmp_path: Path) -> None:
+    pages = [p for p in map_pages(str(path) for path in sorted(SEEDS.glob("*.txt"))) if p.problem is None]
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.add_pages(pages)
+        summaries = assert_equal_to_sparql(store)
+        assert summaries.busiest(5) and summaries.comparable(5), "the seed pages name busy regions and metrics"
+        store.remove_graph(pages[0].graph)  # type: ignore[arg-type]
+        assert_equal_to_sparql(store)
+        store.replace_graph(pages[0].graph, pages[0].quads())  # type: ignore[arg-type]
+        store.replace_graph(pages[1].graph, [q for q in pages[1].quads()  # type: ignore[arg-type]
+                                             if q.predicate != KG.region])
+        assert_equal_to_sparql(store)
+
+
+# -- invented claims: two pages that disagree, replaced and removed ------------------------------------------
+
+COUNTY = ox.NamedNode(iris.region_iri("990101"))
+TOWN = ox.NamedNode(iris.region_iri("990102"))
+METRIC = ox.NamedNode(iris.base() + "metric/invented-enrolment")
+
+
+def _shared() -> list[ox.Quad]:
+    out = []
+    named = ((COUNTY, KG.Region, "青石县"), (TOWN, KG.Region, "白沙镇"), (METRIC, KG.Metric, "参保人数"))
+    for node, kind, label in named:
+        out += [ox.Quad(node, RDF.type, kind, SHARED),
+                ox.Quad(node, SKOS.prefLabel, ox.Literal(label, language="zh"), SHARED)]
+    return out
+
+
+def page(doc: str, claims: list[tuple[ox.NamedNode, str, str]]) -> tuple[str, list[ox.Quad]]:
+    """A page graph whose claims are (region, period, value) of the invented metric."""
+    graph = ox.NamedNode(iris.graph_iri(doc))
+    page_node = ox.NamedNode(iris.page_iri(doc))
+    quads = [ox.Quad(page_node, RDF.type, KG.NewspaperPage, graph)]
+    for n, (region, period, value) in enumerate(claims):
+        claim = ox.NamedNode(f"{iris.base()}claim/{doc}/{n}")
+        quads += [ox.Quad(claim, RDF.type, KG.Claim, graph), ox.Quad(claim, KG.region, region, graph),
+                  ox.Quad(claim, KG.metric, METRIC, graph),
+                  ox.Quad(claim, SCHEMA.temporalCoverage, ox.Literal(period, language="zh"), graph),
+                  ox.Quad(claim, SCHEMA.value, ox.Literal(value, datatype=ox.NamedNode(
+                      "http://www.w3.org/2001/XMLSchema#decimal")), graph),
+                  ox.Quad(claim, SCHEMA.unitText, ox.Literal("人"), graph)]
+    quads += [ox.Quad(page_node, KG.uses, n, graph) for n in (COUNTY, TOWN, METRIC)]
+    return graph.value, quads + _shared()
+
+
+def test_invented_conflicts_follow_adds_replacements_and_removals(tmp_path: Path) -> None:
+    first = page("a.txt", [(COUNTY, "2023年", "100"), (TOWN, "2023年", "7")])
+    second = page("b.txt", [(COUNTY, "2023年", "120"), (COUNTY, "2022年", "90")])
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(*first)
+        assert store.summaries().conflicts() == []
+        store.replace_graph(*second)
+        [conflict] = assert_equal_to_sparql(store).conflicts()
+        assert (conflict.subject, conflict.period, conflict.values, conflict.low, conflict.high) == (
+            COUNTY.value, "2023年", 2, 100.0, 120.0)
+        assert [(m.label, m.regions, m.claims) for m in store.summaries().comparable()] == [("参保人数", 2, 4)]
+        store.replace_graph(*page("c.txt", [(COUNTY, "2023年", "100"), (COUNTY, "2023年", "100")]))
+        [big] = store.summaries().conflicts(per_group=2)  # four claims, two values: one of each shown
+        assert big.total == 4 and len(big.claims) == 2 and big.claims == sorted(big.claims)
+        assert big.claims[0].endswith("a.txt/0") and "b.txt" in big.claims[1], "the 100 and the 120"
+        store.remove_graph(iris.graph_iri("c.txt"))
+        store.replace_graph(*page("b.txt", [(COUNTY, "2023年", "100")]))  # now they agree
+        assert assert_equal_to_sparql(store).conflicts() == []
+        store.remove_graph(first[0])
+        assert assert_equal_to_sparql(store).comparable() == []
+        store.remove_graph(iris.graph_iri("b.txt"))
+        summaries = assert_equal_to_sparql(store)
+        assert summaries.busiest() == [] and summaries.claims_of(COUNTY.value, [KG.region.value], 5) == ([], 0)
+
+
+def test_a_store_written_behind_the_summaries_is_counted_at_first_read(tmp_path: Path) -> None:
+    graph, quads = page("a.txt", [(COUNTY, "2023年", "100"), (COUNTY, "2023年", "80")])
+    raw = ox.Store(str(tmp_path / "db"))
+    raw.extend(quads)
+    raw.flush()
+    del raw
+    with EmbeddedStore(tmp_path / "db") as store:  # no labels.sqlite yet: an older store
+        assert len(assert_equal_to_sparql(store).conflicts()) == 1
+        store.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?c {SCHEMA.value} ?v }} }}")
+        assert assert_equal_to_sparql(store).conflicts() == []
