@@ -1,6 +1,6 @@
 """Program names by cues, and national programs by name from kg/extract/data/national_programs.json."""
 
-from kg.extract.programs import canonical_program, find_programs, repeated_quotes
+from kg.extract.programs import canonical_program, find_programs, repeated_quotes, repeated_terms
 
 
 def _names(text: str) -> list[str]:
@@ -135,3 +135,12 @@ def test_an_unquoted_name_led_by_a_count_of_its_parts() -> None:
     assert _names("全面打好了三大攻坚战。") == ["三大攻坚战"]
     assert "五进活动" in _names("开展“进社区、进学校、进企业、进农村、进机关”五进活动。")
     assert _names("第三项改革任务完成。") == []  # an ordinal
+
+
+def test_a_bare_policy_term_the_article_repeats_is_a_program() -> None:
+    body = ["全镇异地扶贫搬迁安置点建成3处。", "异地扶贫搬迁群众就业800人。", "发放助学担保贷款500万元。"]
+    terms = repeated_terms("某县异地扶贫搬迁见闻", body)
+    assert terms == {"异地扶贫搬迁"}  # the longest repeated term, not its tail; a term said once is no name
+    assert [h.name for h in find_programs(body[1], frozenset(), terms)] == ["异地扶贫搬迁"]
+    assert repeated_terms("标题", ["推进林业协作。", "林业协作见效。", "协作单位3家。"]) == {"林业协作"}
+    assert repeated_terms("标题", ["加强合作。", "继续加强合作。"]) == frozenset()

@@ -61,6 +61,9 @@ _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|
 _CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL = 12
 _QUOTED_OFTEN = 3
+_TERM_FIELD = 6  # characters of field before a policy term's head ("易地" + "扶贫搬迁")
+_TERM_CHARS = re.compile(r"^[\u4e00-\u9fff]+")
+_TERM_OFTEN = 2
 # An unquoted name led by a count of its parts and ending on an initiative head: "五进活动", "六大工程",
 # "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
 _COUNTED_INITIATIVE = re.compile(
@@ -87,6 +90,7 @@ class Cues:
     initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…环境美化提升行动")
     quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
     head_set: frozenset[str]
+    term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
 
 
 @cache
@@ -105,6 +109,7 @@ def cues() -> Cues:
         re.compile("|".join(map(re.escape, sorted(data["initiative_heads"], key=len, reverse=True)))),
         tuple(data["quantifier_leads"]),
         frozenset(data["heads"]),
+        re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
     )
 
 
@@ -250,6 +255,28 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
     )
 
 
+def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
+    """Bare policy terms an article keeps repeating: two to six characters of field before a term head
+    ("…扶贫搬迁", "…担保贷款", "…帮扶"), whole words, the same term named twice or more. A report on a
+    national policy line names it bare, with neither quotes nor a launching verb; what it repeats is
+    its subject, a term said once is a topic in passing. Of the terms a head ends, the longest so
+    repeated is taken ("A扶贫搬迁" over "扶贫搬迁")."""
+    counts: Counter[str] = Counter()
+    heads = cues().term_heads
+    for text in (headline, *texts):
+        for m in heads.finditer(text):
+            lo = max(0, m.start() - _TERM_FIELD)
+            field = _TERM_CHARS.search(text[lo : m.start()][::-1])
+            run = field.end() if field else 0
+            counts.update(
+                text[s : m.end()]
+                for s in range(m.start() - run, m.start() - 1)
+                if _whole_words(text, s, m.end())
+            )
+    named = [t for t, n in counts.items() if n >= _TERM_OFTEN]
+    return frozenset(t for t in named if not any(t != u and t in u and counts[u] >= counts[t] for u in named))
+
+
 def _coded_head(text: str, m: re.Match[str]) -> str | None:
     """A quoted code and the words after it up to a head noun, as one name: "“246”产销对接机制" ->
     246产销对接机制 (the quotes mark the code, the head ends the name)."""
@@ -303,9 +330,12 @@ def _bare_head(name: str) -> bool:
     return name in cues().head_set or (name[1:] in cues().head_set and is_verb(name[0]))
 
 
-def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[ProgramHit]:
+def find_programs(
+    text: str, repeated: frozenset[str] = frozenset(), terms: frozenset[str] = frozenset()
+) -> list[ProgramHit]:
     """Program names in one sentence (offsets into `text`); `repeated` are the quoted names its
-    article uses more than once (`repeated_quotes`)."""
+    article uses more than once (`repeated_quotes`), `terms` the bare policy terms it repeats
+    (`repeated_terms`)."""
     hits: list[ProgramHit] = []
     heads = cues().heads
     for run in _quote_runs(text):
@@ -365,6 +395,12 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end("name"), name))
+    for term in sorted(terms, key=len, reverse=True):
+        at = text.find(term)
+        while at >= 0:
+            if not any(h.start < at + len(term) and at < h.end for h in hits):
+                hits.append(ProgramHit(at, at + len(term), term))
+            at = text.find(term, at + len(term))
     for m in _national().finditer(text):
         if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group(), national=True))

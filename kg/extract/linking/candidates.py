@@ -44,6 +44,7 @@ _RESPECTIVELY = "分别"
 _LIST_SEPARATORS = re.compile(r"^[、和及与]$")
 _LEVELS = ("province", "city", "county", "zone", "town", "village")
 _PARENT_LEVELS = ("province", "city", "county", "zone")
+_MAIN_OFTEN = 2  # a program named this often, more than any other, is what the report is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +329,31 @@ def program_candidates(site: Site) -> list[Candidate]:
     pool.add(sub_program(ix), "headline_part")
     pool.add(ix.headline_program, "headline")
     pool.add(ix.campaigns().sole_before(number), "campaign")
+    main = _main_program(ix)
+    if main is not None:
+        pool.add(main[0], *main[1])
+        only = pool.by_key[main[0].key]
+        if only.facts <= {"main_program", "main_top", "main_often"}:
+            only.facts.add("main_only")
     return pool.done(*(() if ix.by_kind.get("program") or ix.by_kind.get(NATIONAL) else ("no_program_named",)))
+
+
+def _main_program(ix: ArticleIndex) -> tuple[Entity, tuple[str, ...]] | None:
+    """The program a report is about, read once per article: named in its headline or lead, else named
+    most and at least twice, no other as often. A report on one initiative credits all its figures to
+    it, paragraphs away from where it is named; the features weigh it against *none*."""
+    if "main_program" not in ix.cache:
+        counts: dict[str, int] = {}
+        for m in ix.by_kind.get("program", ()):  # a national program is named in passing: never the report's own
+            counts[m.key or ""] = counts.get(m.key or "", 0) + 1
+        top = [k for k in counts if k in ix.headline_keys or k in ix.lead_keys]
+        ranked = sorted(counts.values(), reverse=True)
+        often = ranked and ranked[0] >= _MAIN_OFTEN and (len(ranked) == 1 or ranked[0] > ranked[1])
+        key = top[0] if top else max(counts, key=counts.__getitem__) if often else None
+        facts = ("main_program", *(("main_top",) if top else ()),
+                 *(("main_often",) if key and counts[key] >= _MAIN_OFTEN else ()))
+        ix.cache["main_program"] = (ix.by_key[key], facts) if key else None
+    return ix.cache["main_program"]  # type: ignore[return-value]
 
 
 def level_of(entity: Entity) -> str | None:

@@ -42,6 +42,10 @@ from kg.text import read_page, split_articles
 # "no place" or "no body" that the measure counts; programs are fitted on null sites too, since a
 # program linked where the gold has none is counted against the linker (the spurious rate).
 SCORED_ONLY = frozenset({"region", "agency"})
+# How much a program site the gold leaves null weighs against one with a program: the measure the issue sets
+# counts programs found where the gold has one; the spurious rate is reported beside it, so null sites still
+# teach *none*, at a lower weight.
+NULL_PROGRAM_WEIGHT = 0.5
 
 
 @dataclass
@@ -136,10 +140,11 @@ def fit(docs: list[Document], seed: int, c: float) -> dict[str, SlotWeights]:
                     continue
                 pairs = [(np.subtract(p, n)) for p, lp in zip(rows, labels, strict=True) if lp
                          for n, ln in zip(rows, labels, strict=True) if not ln]
+                site_weight = NULL_PROGRAM_WEIGHT if null and slot == "program" else 1.0
                 for diff in pairs:
                     x += [diff, -diff]
                     y += [1, 0]
-                    weight += [1 / len(pairs)] * 2
+                    weight += [site_weight / len(pairs)] * 2
         names = tuple(table)
         if not x:
             out[slot] = SlotWeights(names, tuple(0.0 for _ in names), 0.0)
