@@ -144,3 +144,17 @@ def test_a_bare_policy_term_the_article_repeats_is_a_program() -> None:
     assert [h.name for h in find_programs(body[1], frozenset(), terms)] == ["异地扶贫搬迁"]
     assert repeated_terms("标题", ["推进林业协作。", "林业协作见效。", "协作单位3家。"]) == {"林业协作"}
     assert repeated_terms("标题", ["加强合作。", "继续加强合作。"]) == frozenset()
+
+
+def test_a_quoted_name_coded_by_counted_parts() -> None:
+    assert _names("全市基本实现“三级三同”（市、县、乡）。") == ["三级三同"]
+    assert _names("完成重点区域森林“五化”面积300亩。") == ["五化"]
+    assert _names("群众点赞“一对一”。") == []
+
+
+def test_a_quoted_name_framed_as_the_aim_or_counted_as_built() -> None:
+    assert _names("某县以创建“省级文明示范县”为目标，不断强化管理。") == ["省级文明示范县"]
+    assert _names("已建成东山等3处“邻里暖心屋”，入住241户。") == ["邻里暖心屋"]
+    assert _names("把政务大厅打造成“便民商场”，让群众少跑腿。") == ["便民商场"]
+    assert _names("窗口跑出“加速度”，群众点赞。") == []
+    assert _names("创建“省级文明示范县”的经验值得推广。") == []

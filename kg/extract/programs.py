@@ -55,6 +55,10 @@ _HEAD_LEAD = 4
 _EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
+# A name coded by counted parts with no measure word: "三级三同" (a count per part), "五化" (N aims ending 化).
+_COUNTED_CODE = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
+# A count right before the quotes: "建成3处“…”", "对12家“…”药店": the quoted name is a facility or service brand.
+_COUNTED_BEFORE = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
 _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|工作法)")
@@ -86,10 +90,11 @@ class Cues:
     scope: tuple[str, ...]
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
-    verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
+    verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起", "打造成")
     initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…环境美化提升行动")
     quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
     head_set: frozenset[str]
+    aim: re.Pattern[str]  # "为目标", "为抓手" after the quotes of "以…“…”为目标"
     term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
 
 
@@ -105,10 +110,11 @@ def cues() -> Cues:
         tuple(data["scope_words"]),
         tuple(data["place_endings"]),
         _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
-        tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
+        tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起", "成")),
         re.compile("|".join(map(re.escape, sorted(data["initiative_heads"], key=len, reverse=True)))),
         tuple(data["quantifier_leads"]),
         frozenset(data["heads"]),
+        re.compile("为(?:" + "|".join(map(re.escape, data["aim_words"])) + ")"),
         re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
     )
 
@@ -203,6 +209,16 @@ def _head_after(text: str, end: int) -> bool:
             window = window[:i]
             break
     return any(0 <= window.find(h) <= _HEAD_LEAD for h in cues().heads)
+
+
+def _framed(text: str, start: int, end: int) -> bool:
+    """The quotes stand in a frame that names what the report works towards or counts as built:
+    "以创建“…”为目标", "以“…”为抓手" (an aim word after, 以 shortly before in the clause), or a count of
+    places right before ("建成3处“…”"): what is aimed at or built by the count is a named program, not
+    a figure of speech."""
+    if _COUNTED_BEFORE.search(text[max(0, start - 6) : start]):
+        return True
+    return cues().aim.match(text, end) is not None and "以" in _verb_window(text, start)
 
 
 def _clause_ends(text: str, end: int) -> bool:
@@ -349,6 +365,9 @@ def find_programs(
                 hits.append(ProgramHit(m.start(1), m.end() + len(coded) - len(m.group(1)), coded))
                 continue
             q = canonical_program(m.group(1))
+            if _COUNTED_CODE.fullmatch(q):
+                hits.append(ProgramHit(m.start(1), m.start(1) + len(q), q))
+                continue
             if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())) or _bare_head(q):
                 continue
             if q in repeated:
@@ -360,6 +379,7 @@ def find_programs(
                 or cued
                 or _head_after(text, m.end())
                 or _NUMBERED.fullmatch(q)
+                or _framed(text, m.start(), m.end())
             ):
                 offset = m.start(1)
                 for part in _split_series(q):

@@ -329,31 +329,35 @@ def program_candidates(site: Site) -> list[Candidate]:
     pool.add(sub_program(ix), "headline_part")
     pool.add(ix.headline_program, "headline")
     pool.add(ix.campaigns().sole_before(number), "campaign")
-    main = _main_program(ix)
-    if main is not None:
-        pool.add(main[0], *main[1])
-        only = pool.by_key[main[0].key]
-        if only.facts <= {"main_program", "main_top", "main_often"}:
-            only.facts.add("main_only")
+    for entity, facts in _main_programs(ix):
+        pool.add(entity, *facts)
+        main = pool.by_key[entity.key]
+        if main.facts <= {"main_program", "main_top", "main_often"}:
+            main.facts.add("main_only")
     return pool.done(*(() if ix.by_kind.get("program") or ix.by_kind.get(NATIONAL) else ("no_program_named",)))
 
 
-def _main_program(ix: ArticleIndex) -> tuple[Entity, tuple[str, ...]] | None:
-    """The program a report is about, read once per article: named in its headline or lead, else named
-    most and at least twice, no other as often. A report on one initiative credits all its figures to
-    it, paragraphs away from where it is named; the features weigh it against *none*."""
-    if "main_program" not in ix.cache:
+def _main_programs(ix: ArticleIndex) -> list[tuple[Entity, tuple[str, ...]]]:
+    """The programs a report is about, read once per article: those its headline or lead names, and the
+    one it names most, twice or more and more than any other (a lead may name the campaign, the body
+    keep repeating its short name). A report on one initiative credits all its figures to it,
+    paragraphs away from where it is named; the features weigh it against *none*."""
+    found = ix.cache.get("main_programs")
+    if found is None:
         counts: dict[str, int] = {}
         for m in ix.by_kind.get("program", ()):  # a national program is named in passing: never the report's own
             counts[m.key or ""] = counts.get(m.key or "", 0) + 1
-        top = [k for k in counts if k in ix.headline_keys or k in ix.lead_keys]
-        ranked = sorted(counts.values(), reverse=True)
-        often = ranked and ranked[0] >= _MAIN_OFTEN and (len(ranked) == 1 or ranked[0] > ranked[1])
-        key = top[0] if top else max(counts, key=counts.__getitem__) if often else None
-        facts = ("main_program", *(("main_top",) if top else ()),
-                 *(("main_often",) if key and counts[key] >= _MAIN_OFTEN else ()))
-        ix.cache["main_program"] = (ix.by_key[key], facts) if key else None
-    return ix.cache["main_program"]  # type: ignore[return-value]
+        ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+        often = ranked[0] if ranked and counts[ranked[0]] >= _MAIN_OFTEN and (
+            len(ranked) == 1 or counts[ranked[0]] > counts[ranked[1]]) else None
+        found = []
+        for key in counts:
+            facts = (*(("main_top",) if key in ix.headline_keys or key in ix.lead_keys else ()),
+                     *(("main_often",) if key == often else ()))
+            if facts:
+                found.append((ix.by_key[key], ("main_program", *facts)))
+        ix.cache["main_programs"] = found
+    return found  # type: ignore[return-value]
 
 
 def level_of(entity: Entity) -> str | None:
