@@ -158,3 +158,14 @@ def test_a_quoted_name_framed_as_the_aim_or_counted_as_built() -> None:
     assert _names("把政务大厅打造成“便民商场”，让群众少跑腿。") == ["便民商场"]
     assert _names("窗口跑出“加速度”，群众点赞。") == []
     assert _names("创建“省级文明示范县”的经验值得推广。") == []
+
+
+def test_a_quoted_one_x_service_brand() -> None:
+    assert _names("某市政务服务“一张网”已覆盖全市。") == ["一张网"]
+    assert _names("将事项纳入“一门式”政务服务改革。") == ["一门式"]
+    assert _names("医疗机构“一站式”备案。") == []  # a quality word, no head noun names it
+
+
+def test_an_unquoted_sweep_named_by_its_field_after_a_launching_verb() -> None:
+    assert _names("全领域全行业开展安全生产大检查，聚焦消防安全。") == ["安全生产大检查"]
+    assert _names("持续开展森林防火大排查。") == ["森林防火大排查"]

@@ -57,6 +57,9 @@ _EDGE = 3  # characters either side of a dictionary name that jieba reads to che
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
 # A name coded by counted parts with no measure word: "三级三同" (a count per part), "五化" (N aims ending 化).
 _COUNTED_CODE = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
+# A "one-X" service brand: one card, net, window, door, stop, visit, item, code ... for everything ("一卡通",
+# "一网办"); one ending in 式 ("一站式") is a quality word unless a head noun names it ("“一门式”政务服务改革").
+_ONE_LED = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-\u9fff]{1,3}")
 # A count right before the quotes: "建成3处“…”", "对12家“…”药店": the quoted name is a facility or service brand.
 _COUNTED_BEFORE = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
@@ -122,13 +125,18 @@ def cues() -> Cues:
 def _whole_words(text: str, start: int, end: int) -> bool:
     """jieba, reading a few characters either side, starts and ends words where the name does
     ("…“好差评定”" holds 评定, so 好差评 is not named there)."""
-    lo = max(0, start - _EDGE)
-    bounds, at = set(), lo
-    for word in dictionary_words(text[lo : end + _EDGE]):
-        bounds.add(at)
-        at += len(word)
-    bounds.add(at)
+    bounds = _word_bounds(text, start - _EDGE, end + _EDGE)
     return start in bounds and end in bounds
+
+
+def _word_bounds(text: str, lo: int, hi: int) -> set[int]:
+    """Offsets in `text` where jieba, reading text[lo:hi], starts or ends a word."""
+    lo = max(0, lo)
+    bounds, at = {lo}, lo
+    for word in dictionary_words(text[lo:hi]):
+        at += len(word)
+        bounds.add(at)
+    return bounds
 
 
 @cache
@@ -284,11 +292,9 @@ def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
             lo = max(0, m.start() - _TERM_FIELD)
             field = _TERM_CHARS.search(text[lo : m.start()][::-1])
             run = field.end() if field else 0
-            counts.update(
-                text[s : m.end()]
-                for s in range(m.start() - run, m.start() - 1)
-                if _whole_words(text, s, m.end())
-            )
+            bounds = _word_bounds(text, m.start() - run - _EDGE, m.end() + _EDGE)
+            if m.end() in bounds:
+                counts.update(text[s : m.end()] for s in range(m.start() - run, m.start() - 1) if s in bounds)
     named = [t for t, n in counts.items() if n >= _TERM_OFTEN]
     return frozenset(t for t in named if not any(t != u and t in u and counts[u] >= counts[t] for u in named))
 
@@ -365,7 +371,9 @@ def find_programs(
                 hits.append(ProgramHit(m.start(1), m.end() + len(coded) - len(m.group(1)), coded))
                 continue
             q = canonical_program(m.group(1))
-            if _COUNTED_CODE.fullmatch(q):
+            if _COUNTED_CODE.fullmatch(q) or (
+                _ONE_LED.fullmatch(q) and (not q.endswith("式") or _head_after(text, m.end()))
+            ):
                 hits.append(ProgramHit(m.start(1), m.start(1) + len(q), q))
                 continue
             if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())) or _bare_head(q):
