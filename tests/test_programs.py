@@ -144,6 +144,7 @@ def test_a_bare_policy_term_the_article_repeats_is_a_program() -> None:
     assert [h.name for h in find_programs(body[1], frozenset(), terms)] == ["异地扶贫搬迁"]
     assert repeated_terms("标题", ["推进林业协作。", "林业协作见效。", "协作单位3家。"]) == {"林业协作"}
     assert repeated_terms("标题", ["加强合作。", "继续加强合作。"]) == frozenset()
+    assert repeated_terms("标题", ["全县发放扶贫贷款300万元。", "今年发放扶贫贷款80万元。"]) == frozenset()
 
 
 def test_a_quoted_name_coded_by_counted_parts() -> None:

@@ -99,6 +99,7 @@ class Cues:
     head_set: frozenset[str]
     aim: re.Pattern[str]  # "为目标", "为抓手" after the quotes of "以…“…”为目标"
     term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
+    term_breaks: tuple[str, ...]  # predicates that open no policy term's field ("发放", "开展")
 
 
 @cache
@@ -119,6 +120,7 @@ def cues() -> Cues:
         frozenset(data["heads"]),
         re.compile("为(?:" + "|".join(map(re.escape, data["aim_words"])) + ")"),
         re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
+        tuple({*data["term_breaks"], *data["verbs"], *data["name_verbs"], *data["scope_words"]}),
     )
 
 
@@ -281,10 +283,10 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
 
 def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
     """Bare policy terms an article keeps repeating: two to six characters of field before a term head
-    ("…扶贫搬迁", "…担保贷款", "…帮扶"), whole words, the same term named twice or more. A report on a
-    national policy line names it bare, with neither quotes nor a launching verb; what it repeats is
-    its subject, a term said once is a topic in passing. Of the terms a head ends, the longest so
-    repeated is taken ("A扶贫搬迁" over "扶贫搬迁")."""
+    ("…扶贫搬迁", "…担保贷款", "…帮扶"), whole words not opened by a predicate ("发放…", "开展…"), the
+    same term named twice or more. A report on a national policy line names it bare, with neither
+    quotes nor a launching verb; what it repeats is its subject, a term said once is a topic in passing.
+    Of the terms a head ends, the longest so repeated is taken ("A扶贫搬迁" over "扶贫搬迁")."""
     counts: Counter[str] = Counter()
     heads = cues().term_heads
     for text in (headline, *texts):
@@ -294,7 +296,11 @@ def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
             run = field.end() if field else 0
             bounds = _word_bounds(text, m.start() - run - _EDGE, m.end() + _EDGE)
             if m.end() in bounds:
-                counts.update(text[s : m.end()] for s in range(m.start() - run, m.start() - 1) if s in bounds)
+                counts.update(
+                    text[s : m.end()]
+                    for s in range(m.start() - run, m.start() - 1)
+                    if s in bounds and not text.startswith(cues().term_breaks, s)
+                )
     named = [t for t, n in counts.items() if n >= _TERM_OFTEN]
     return frozenset(t for t in named if not any(t != u and t in u and counts[u] >= counts[t] for u in named))
 
