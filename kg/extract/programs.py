@@ -100,6 +100,8 @@ class Cues:
     aim: re.Pattern[str]  # "为目标", "为抓手" after the quotes of "以…“…”为目标"
     term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
     term_breaks: tuple[str, ...]  # predicates that open no policy term's field ("发放", "开展")
+    verb_any: re.Pattern[str]  # any policy verb: one search per quote instead of a scan per verb
+    head_any: re.Pattern[str]  # any head noun, longest first: the leftmost is the one that counts
 
 
 @cache
@@ -121,6 +123,8 @@ def cues() -> Cues:
         re.compile("为(?:" + "|".join(map(re.escape, data["aim_words"])) + ")"),
         re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
         tuple({*data["term_breaks"], *data["verbs"], *data["name_verbs"], *data["scope_words"]}),
+        re.compile("|".join(map(re.escape, data["verbs"]))),
+        re.compile("|".join(map(re.escape, sorted(data["heads"], key=len, reverse=True)))),
     )
 
 
@@ -193,8 +197,7 @@ def _verb_window(text: str, start: int) -> str:
 
 
 def _verb_before(text: str, start: int) -> bool:
-    window = _verb_window(text, start)
-    return any(v in window for v in cues().verbs)
+    return cues().verb_any.search(_verb_window(text, start)) is not None
 
 
 def _verb_object(text: str, start: int) -> bool:
@@ -218,7 +221,8 @@ def _head_after(text: str, end: int) -> bool:
         if ch in _CLAUSE_END:
             window = window[:i]
             break
-    return any(0 <= window.find(h) <= _HEAD_LEAD for h in cues().heads)
+    head = cues().head_any.search(window)
+    return head is not None and head.start() <= _HEAD_LEAD
 
 
 def _framed(text: str, start: int, end: int) -> bool:
