@@ -55,10 +55,10 @@ _HEAD_LEAD = 4
 _EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
-# A name coded by counted parts with no measure word: "三级三同" (a count per part), "五化" (N aims ending 化).
+# A name coded by counted parts with no measure word: "三级三同" (a count per part), "六化" (N aims ending 化).
 _COUNTED_CODE = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
-# A "one-X" service brand: one card, net, window, door, stop, visit, item, code ... for everything ("一卡通",
-# "一网办"); one ending in 式 ("一站式") is a quality word unless a head noun names it ("“一门式”政务服务改革").
+# A "one-X" service brand: one card, net, window, door, stop, visit, item, code ... for everything ("一码通",
+# "一证办"); one ending in 式 ("一站式") is a quality word unless a head noun names it ("“一窗式”受理改革").
 _ONE_LED = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-\u9fff]{1,3}")
 # A count right before the quotes: "建成3处“…”", "对12家“…”药店": the quoted name is a facility or service brand.
 _COUNTED_BEFORE = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
