@@ -170,3 +170,11 @@ def test_a_quoted_one_x_service_brand() -> None:
 def test_an_unquoted_sweep_named_by_its_field_after_a_launching_verb() -> None:
     assert _names("全领域全行业开展消防隐患大排查，聚焦居民楼。") == ["消防隐患大排查"]
     assert _names("持续开展森林防火大检查。") == ["森林防火大检查"]
+
+
+def test_a_quoted_body_name_or_honour_is_no_program() -> None:
+    repeated = frozenset({"惠民直通", "中国蜜柚之乡"})
+    assert [h.name for h in find_programs("市“惠民直通”服务中心共收到各类诉求。", repeated)] == []
+    assert [h.name for h in find_programs("某市被评为“中国蜜柚之乡”。", repeated)] == []
+    assert [h.name for h in find_programs("某市获“中国蜜柚之乡”称号。", repeated)] == []
+    assert [h.name for h in find_programs("推行“惠民直通”模式。", repeated)] == ["惠民直通"]

@@ -100,6 +100,8 @@ class Cues:
     aim: re.Pattern[str]  # "为目标", "为抓手" after the quotes of "以…“…”为目标"
     term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
     term_breaks: tuple[str, ...]  # predicates that open no policy term's field ("发放", "开展")
+    named_other: re.Pattern[str]  # a body noun or an honour word right after the quotes ("”服务中心", "”称号")
+    honour_before: tuple[str, ...]  # award verbs right before the quotes ("被评为“…”")
     verb_any: re.Pattern[str]  # any policy verb: one search per quote instead of a scan per verb
     head_any: re.Pattern[str]  # any head noun, longest first: the leftmost is the one that counts
 
@@ -123,6 +125,8 @@ def cues() -> Cues:
         re.compile("为(?:" + "|".join(map(re.escape, data["aim_words"])) + ")"),
         re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
         tuple({*data["term_breaks"], *data["verbs"], *data["name_verbs"], *data["scope_words"]}),
+        re.compile("|".join(map(re.escape, sorted(data["body_after"] + data["honour_after"], key=len, reverse=True)))),
+        tuple(data["honour_before"]),
         re.compile("|".join(map(re.escape, data["verbs"]))),
         re.compile("|".join(map(re.escape, sorted(data["heads"], key=len, reverse=True)))),
     )
@@ -233,6 +237,14 @@ def _framed(text: str, start: int, end: int) -> bool:
     if _COUNTED_BEFORE.search(text[max(0, start - 6) : start]):
         return True
     return cues().aim.match(text, end) is not None and "以" in _verb_window(text, start)
+
+
+def _names_other(text: str, start: int, end: int) -> bool:
+    """What the words around the quotes make the phrase: a body's name ("“…”服务中心共收到") or an
+    honour conferred ("被评为“…”", "授予“…”称号"), not a program a body runs."""
+    return cues().named_other.match(text, end) is not None or text[max(0, start - 4) : start].endswith(
+        cues().honour_before
+    )
 
 
 def _clause_ends(text: str, end: int) -> bool:
@@ -381,6 +393,8 @@ def find_programs(
                 hits.append(ProgramHit(m.start(1), m.end() + len(coded) - len(m.group(1)), coded))
                 continue
             q = canonical_program(m.group(1))
+            if _names_other(text, m.start(), m.end()):
+                continue
             if _COUNTED_CODE.fullmatch(q) or (
                 _ONE_LED.fullmatch(q) and (not q.endswith("式") or _head_after(text, m.end()))
             ):
