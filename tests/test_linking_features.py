@@ -217,6 +217,10 @@ CASES += [
 C = "通过“清河护岸”清理垃圾320吨。"
 FRAME = "开展“清河护岸”行动，清理垃圾320吨。"
 LISTED = "“清河护岸”“绿色家园”等活动清理垃圾320吨。"
+# the report's own program: named in its lead, or named more often than any other, paragraphs before the figure
+LEAD = "县里推行“清河护岸”。\n全年清理垃圾320吨。"
+CLAUSE = "县里推行“清河护岸”，清理垃圾320吨。"
+OFTEN = "今年起步。县里推行“清河护岸”。“清河护岸”见效。\n全年清理垃圾320吨。"
 CASES += [
     ("program", "none_no_program_named", ("今年清理垃圾320吨。", (), None, {}), (C, (P1,), None, {})),
     ("program", "clause_nearest", (C, (P1,), "清河护岸", {}), (FRAME, (P1,), "清河护岸", {})),
@@ -249,6 +253,10 @@ CASES += [
      (C, (P1,), "清河护岸", {})),
     ("program", "campaign", ("县水利局开展“清河护岸”专项行动。\n全年清理垃圾320吨。", (P1,), "清河护岸", {}),
      (C, (P1,), "清河护岸", {})),
+    ("program", "main_program", (LEAD, (P1,), "清河护岸", {}), ("今年起步。" + C, (P1,), "清河护岸", {})),
+    ("program", "main_top", (LEAD, (P1,), "清河护岸", {}), (OFTEN, (P1,), "清河护岸", {})),
+    ("program", "main_often", (OFTEN, (P1,), "清河护岸", {}), (LEAD, (P1,), "清河护岸", {})),
+    ("program", "main_only", (LEAD, (P1,), "清河护岸", {}), (CLAUSE, (P1,), "清河护岸", {})),
 ]
 
 

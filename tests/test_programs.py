@@ -1,6 +1,6 @@
 """Program names by cues, and national programs by name from kg/extract/data/national_programs.json."""
 
-from kg.extract.programs import canonical_program, find_programs, repeated_quotes
+from kg.extract.programs import canonical_program, find_programs, repeated_quotes, repeated_terms
 
 
 def _names(text: str) -> list[str]:
@@ -135,3 +135,46 @@ def test_an_unquoted_name_led_by_a_count_of_its_parts() -> None:
     assert _names("全面打好了三大攻坚战。") == ["三大攻坚战"]
     assert "五进活动" in _names("开展“进社区、进学校、进企业、进农村、进机关”五进活动。")
     assert _names("第三项改革任务完成。") == []  # an ordinal
+
+
+def test_a_bare_policy_term_the_article_repeats_is_a_program() -> None:
+    body = ["全镇山区扶贫搬迁安置点建成3处。", "山区扶贫搬迁群众就业800人。", "发放助学担保贷款500万元。"]
+    terms = repeated_terms("某县山区扶贫搬迁见闻", body)
+    assert terms == {"山区扶贫搬迁"}  # the longest repeated term, not its tail; a term said once is no name
+    assert [h.name for h in find_programs(body[1], frozenset(), terms)] == ["山区扶贫搬迁"]
+    assert repeated_terms("标题", ["推进林业协作。", "林业协作见效。", "协作单位3家。"]) == {"林业协作"}
+    assert repeated_terms("标题", ["加强合作。", "继续加强合作。"]) == frozenset()
+    assert repeated_terms("标题", ["全县发放扶贫资金300万元。", "今年发放扶贫资金80万元。"]) == frozenset()
+
+
+def test_a_quoted_name_coded_by_counted_parts() -> None:
+    assert _names("全市基本实现“三级三同”（市、县、乡）。") == ["三级三同"]
+    assert _names("完成重点区域森林“六化”面积300亩。") == ["六化"]
+    assert _names("群众点赞“一对一”。") == []
+
+
+def test_a_quoted_name_framed_as_the_aim_or_counted_as_built() -> None:
+    assert _names("某县以创建“市级卫生示范镇”为目标，不断强化管理。") == ["市级卫生示范镇"]
+    assert _names("已建成东山等3处“邻里暖心屋”，入住241户。") == ["邻里暖心屋"]
+    assert _names("把政务大厅打造成“便民商场”，让群众少跑腿。") == ["便民商场"]
+    assert _names("窗口跑出“加速度”，群众点赞。") == []
+    assert _names("创建“市级卫生示范镇”的经验值得推广。") == []
+
+
+def test_a_quoted_one_x_service_brand() -> None:
+    assert _names("某市政务服务“一码通”已覆盖全市。") == ["一码通"]
+    assert _names("将事项纳入“一窗式”政务服务改革。") == ["一窗式"]
+    assert _names("医疗机构“一站式”备案。") == []  # a quality word, no head noun names it
+
+
+def test_an_unquoted_sweep_named_by_its_field_after_a_launching_verb() -> None:
+    assert _names("全领域全行业开展消防隐患大排查，聚焦居民楼。") == ["消防隐患大排查"]
+    assert _names("持续开展森林防火大检查。") == ["森林防火大检查"]
+
+
+def test_a_quoted_body_name_or_honour_is_no_program() -> None:
+    repeated = frozenset({"惠民直通", "中国蜜柚之乡"})
+    assert [h.name for h in find_programs("市“惠民直通”服务中心共收到各类诉求。", repeated)] == []
+    assert [h.name for h in find_programs("某市被评为“中国蜜柚之乡”。", repeated)] == []
+    assert [h.name for h in find_programs("某市获“中国蜜柚之乡”称号。", repeated)] == []
+    assert [h.name for h in find_programs("推行“惠民直通”模式。", repeated)] == ["惠民直通"]

@@ -31,7 +31,7 @@ from kg.extract.agencies import (
     quoted_body_after,
 )
 from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
-from kg.extract.programs import find_programs, repeated_quotes
+from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
@@ -163,9 +163,10 @@ def find_entities(page: Page, articles: list[Article]) -> tuple[list[Entity], li
         governing = governing_region(article, named, named_entities)
         home = _speaking_place(governing, named_entities)
         repeated = repeated_quotes(article.headline, (s.text for s in article.sentences))
+        terms = repeated_terms(article.headline, (s.text for s in article.sentences))
         for text, sentence, region_hits in hits:
             _bodies(state, placed, article, text, sentence, region_hits, governing, home)
-            _programs(state, article, text, sentence, governing, repeated)
+            _programs(state, article, text, sentence, governing, repeated, terms)
             if sentence is not None:
                 _references(state, placed, article, sentence, governing)
     return list(state.entities.values()), state.mentions
@@ -330,8 +331,9 @@ def _programs(
     sentence: Sentence | None,
     governing: Entity | None,
     repeated: frozenset[str],
+    terms: frozenset[str],
 ) -> None:
-    for hit in find_programs(text, repeated):
+    for hit in find_programs(text, repeated, terms):
         if hit.national:  # a national program belongs to no one place
             entity = Entity("program", hit.name, hit.name, level="national")
         else:

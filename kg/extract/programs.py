@@ -57,12 +57,22 @@ _HEAD_LEAD = 4
 _EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
 _NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
+# A name coded by counted parts with no measure word: "三级三同" (a count per part), "六化" (N aims ending 化).
+_COUNTED_CODE = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
+# A "one-X" service brand: one card, net, window, door, stop, visit, item, code ... for everything ("一码通",
+# "一证办"); one ending in 式 ("一站式") is a quality word unless a head noun names it ("“一窗式”受理改革").
+_ONE_LED = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-\u9fff]{1,3}")
+# A count right before the quotes: "建成3处“…”", "对12家“…”药店": the quoted name is a facility or service brand.
+_COUNTED_BEFORE = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
 _CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|工作法)")
 _CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL = 12
 _QUOTED_OFTEN = 3
+_TERM_FIELD = 6  # characters of field before a policy term's head ("易地" + "扶贫搬迁")
+_TERM_CHARS = re.compile(r"^[\u4e00-\u9fff]+")
+_TERM_OFTEN = 2
 # An unquoted name led by a count of its parts and ending on an initiative head: "五进活动", "六大工程",
 # "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
 _COUNTED_INITIATIVE = re.compile(
@@ -85,10 +95,17 @@ class Cues:
     scope: tuple[str, ...]
     places: tuple[str, ...]  # a quoted room or counter is a place, not a program
     object_name: re.Pattern[str]  # a policy verb whose whole object is a name ("推行…一窗办理")
-    verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起")
+    verb_ends: tuple[str, ...]  # how a window that ends on a policy verb ends ("开展", "推出了", "兴起", "打造成")
     initiative: re.Pattern[str]  # heads that end an unquoted initiative's name ("…环境美化提升行动")
     quantifier_leads: tuple[str, ...]  # "各类宣传活动": a kind of activity, not a name
     head_set: frozenset[str]
+    aim: re.Pattern[str]  # "为目标", "为抓手" after the quotes of "以…“…”为目标"
+    term_heads: re.Pattern[str]  # heads of bare policy terms a report repeats ("…扶贫搬迁", "…担保贷款")
+    term_breaks: tuple[str, ...]  # predicates that open no policy term's field ("发放", "开展")
+    named_other: re.Pattern[str]  # a body noun or an honour word right after the quotes ("”服务中心", "”称号")
+    honour_before: tuple[str, ...]  # award verbs right before the quotes ("被评为“…”")
+    verb_any: re.Pattern[str]  # any policy verb: one search per quote instead of a scan per verb
+    head_any: re.Pattern[str]  # any head noun, longest first: the leftmost is the one that counts
 
 
 @cache
@@ -103,23 +120,35 @@ def cues() -> Cues:
         tuple(data["scope_words"]),
         tuple(data["place_endings"]),
         _object_pattern(data["object_verbs"], data["scope_words"], data["object_tails"]),
-        tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起")),
+        tuple(v + tail for v in data["verbs"] for tail in ("", "了", "起", "成")),
         re.compile("|".join(map(re.escape, sorted(data["initiative_heads"], key=len, reverse=True)))),
         tuple(data["quantifier_leads"]),
         frozenset(data["heads"]),
+        re.compile("为(?:" + "|".join(map(re.escape, data["aim_words"])) + ")"),
+        re.compile("|".join(map(re.escape, sorted(data["term_heads"], key=len, reverse=True)))),
+        tuple({*data["term_breaks"], *data["verbs"], *data["name_verbs"], *data["scope_words"]}),
+        re.compile("|".join(map(re.escape, sorted(data["body_after"] + data["honour_after"], key=len, reverse=True)))),
+        tuple(data["honour_before"]),
+        re.compile("|".join(map(re.escape, data["verbs"]))),
+        re.compile("|".join(map(re.escape, sorted(data["heads"], key=len, reverse=True)))),
     )
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
     """jieba, reading a few characters either side, starts and ends words where the name does
     ("…“好差评定”" holds 评定, so 好差评 is not named there)."""
-    lo = max(0, start - _EDGE)
-    bounds, at = set(), lo
-    for word in dictionary_words(text[lo : end + _EDGE]):
-        bounds.add(at)
-        at += len(word)
-    bounds.add(at)
+    bounds = _word_bounds(text, start - _EDGE, end + _EDGE)
     return start in bounds and end in bounds
+
+
+def _word_bounds(text: str, lo: int, hi: int) -> set[int]:
+    """Offsets in `text` where jieba, reading text[lo:hi], starts or ends a word."""
+    lo = max(0, lo)
+    bounds, at = {lo}, lo
+    for word in dictionary_words(text[lo:hi]):
+        at += len(word)
+        bounds.add(at)
+    return bounds
 
 
 @cache
@@ -174,8 +203,7 @@ def _verb_window(text: str, start: int) -> str:
 
 
 def _verb_before(text: str, start: int) -> bool:
-    window = _verb_window(text, start)
-    return any(v in window for v in cues().verbs)
+    return cues().verb_any.search(_verb_window(text, start)) is not None
 
 
 def _verb_object(text: str, start: int) -> bool:
@@ -199,7 +227,26 @@ def _head_after(text: str, end: int) -> bool:
         if ch in _CLAUSE_END:
             window = window[:i]
             break
-    return any(0 <= window.find(h) <= _HEAD_LEAD for h in cues().heads)
+    head = cues().head_any.search(window)
+    return head is not None and head.start() <= _HEAD_LEAD
+
+
+def _framed(text: str, start: int, end: int) -> bool:
+    """The quotes stand in a frame that names what the report works towards or counts as built:
+    "以创建“…”为目标", "以“…”为抓手" (an aim word after, 以 shortly before in the clause), or a count of
+    places right before ("建成3处“…”"): what is aimed at or built by the count is a named program, not
+    a figure of speech."""
+    if _COUNTED_BEFORE.search(text[max(0, start - 6) : start]):
+        return True
+    return cues().aim.match(text, end) is not None and "以" in _verb_window(text, start)
+
+
+def _names_other(text: str, start: int, end: int) -> bool:
+    """What the words around the quotes make the phrase: a body's name ("“…”服务中心共收到") or an
+    honour conferred ("被评为“…”", "授予“…”称号"), not a program a body runs."""
+    return cues().named_other.match(text, end) is not None or text[max(0, start - 4) : start].endswith(
+        cues().honour_before
+    )
 
 
 def _clause_ends(text: str, end: int) -> bool:
@@ -247,6 +294,30 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
         for q, n in counts.items()
         if (n >= _QUOTED_OFTEN or (n and q in titled)) and _looks_like_name(q) and q not in _idioms()
     )
+
+
+def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
+    """Bare policy terms an article keeps repeating: two to six characters of field before a term head
+    ("…扶贫搬迁", "…担保贷款", "…帮扶"), whole words not opened by a predicate ("发放…", "开展…"), the
+    same term named twice or more. A report on a national policy line names it bare, with neither
+    quotes nor a launching verb; what it repeats is its subject, a term said once is a topic in passing.
+    Of the terms a head ends, the longest so repeated is taken ("A扶贫搬迁" over "扶贫搬迁")."""
+    counts: Counter[str] = Counter()
+    heads = cues().term_heads
+    for text in (headline, *texts):
+        for m in heads.finditer(text):
+            lo = max(0, m.start() - _TERM_FIELD)
+            field = _TERM_CHARS.search(text[lo : m.start()][::-1])
+            run = field.end() if field else 0
+            bounds = _word_bounds(text, m.start() - run - _EDGE, m.end() + _EDGE)
+            if m.end() in bounds:
+                counts.update(
+                    text[s : m.end()]
+                    for s in range(m.start() - run, m.start() - 1)
+                    if s in bounds and not text.startswith(cues().term_breaks, s)
+                )
+    named = [t for t, n in counts.items() if n >= _TERM_OFTEN]
+    return frozenset(t for t in named if not any(t != u and t in u and counts[u] >= counts[t] for u in named))
 
 
 def _coded_head(text: str, m: re.Match[str]) -> str | None:
@@ -302,9 +373,12 @@ def _bare_head(name: str) -> bool:
     return name in cues().head_set or (name[1:] in cues().head_set and is_verb(name[0]))
 
 
-def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[ProgramHit]:
+def find_programs(
+    text: str, repeated: frozenset[str] = frozenset(), terms: frozenset[str] = frozenset()
+) -> list[ProgramHit]:
     """Program names in one sentence (offsets into `text`); `repeated` are the quoted names its
-    article uses more than once (`repeated_quotes`)."""
+    article uses more than once (`repeated_quotes`), `terms` the bare policy terms it repeats
+    (`repeated_terms`)."""
     hits: list[ProgramHit] = []
     heads = cues().heads
     for run in _quote_runs(text):
@@ -318,6 +392,13 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
                 hits.append(ProgramHit(m.start(1), m.end() + len(coded) - len(m.group(1)), coded))
                 continue
             q = canonical_program(m.group(1))
+            if _names_other(text, m.start(), m.end()):
+                continue
+            if _COUNTED_CODE.fullmatch(q) or (
+                _ONE_LED.fullmatch(q) and (not q.endswith("式") or _head_after(text, m.end()))
+            ):
+                hits.append(ProgramHit(m.start(1), m.start(1) + len(q), q))
+                continue
             if not _looks_like_name(q) or (q in _idioms() and not _head_after(text, m.end())) or _bare_head(q):
                 continue
             if q in repeated:
@@ -329,6 +410,7 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
                 or cued
                 or _head_after(text, m.end())
                 or _NUMBERED.fullmatch(q)
+                or _framed(text, m.start(), m.end())
             ):
                 offset = m.start(1)
                 for part in _split_series(q):
@@ -364,6 +446,12 @@ def find_programs(text: str, repeated: frozenset[str] = frozenset()) -> list[Pro
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end("name"), name))
+    for term in sorted(terms, key=len, reverse=True):
+        at = text.find(term)
+        while at >= 0:
+            if not any(h.start < at + len(term) and at < h.end for h in hits):
+                hits.append(ProgramHit(at, at + len(term), term))
+            at = text.find(term, at + len(term))
     for m in _national().finditer(text):
         if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group(), national=True))

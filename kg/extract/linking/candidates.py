@@ -47,6 +47,7 @@ _RESPECTIVELY = "分别"
 _LIST_SEPARATORS = re.compile(r"^[、和及与]$")
 _LEVELS = ("province", "city", "county", "zone", "town", "village")
 _PARENT_LEVELS = ("province", "city", "county", "zone")
+_MAIN_OFTEN = 2  # a program named this often, more than any other, is what the report is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +372,35 @@ def program_candidates(site: Site) -> list[Candidate]:
     pool.add(sub_program(ix), "headline_part")
     pool.add(ix.headline_program, "headline")
     pool.add(ix.campaigns().sole_before(number), "campaign")
+    for entity, facts in _main_programs(ix):
+        pool.add(entity, *facts)
+        main = pool.by_key[entity.key]
+        if main.facts <= {"main_program", "main_top", "main_often"}:
+            main.facts.add("main_only")
     return pool.done(*(() if ix.by_kind.get("program") or ix.by_kind.get(NATIONAL) else ("no_program_named",)))
+
+
+def _main_programs(ix: ArticleIndex) -> list[tuple[Entity, tuple[str, ...]]]:
+    """The programs a report is about, read once per article: those its headline or lead names, and the
+    one it names most, twice or more and more than any other (a lead may name the campaign, the body
+    keep repeating its short name). A report on one initiative credits all its figures to it,
+    paragraphs away from where it is named; the features weigh it against *none*."""
+    found = ix.cache.get("main_programs")
+    if found is None:
+        counts: dict[str, int] = {}
+        for m in ix.by_kind.get("program", ()):  # a national program is named in passing: never the report's own
+            counts[m.key or ""] = counts.get(m.key or "", 0) + 1
+        ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+        often = ranked[0] if ranked and counts[ranked[0]] >= _MAIN_OFTEN and (
+            len(ranked) == 1 or counts[ranked[0]] > counts[ranked[1]]) else None
+        found = []
+        for key in counts:
+            facts = (*(("main_top",) if key in ix.headline_keys or key in ix.lead_keys else ()),
+                     *(("main_often",) if key == often else ()))
+            if facts:
+                found.append((ix.by_key[key], ("main_program", *facts)))
+        ix.cache["main_programs"] = found
+    return found  # type: ignore[return-value]
 
 
 def level_of(entity: Entity) -> str | None:

@@ -359,6 +359,10 @@ PROGRAM: dict[str, Feature] = {
     "headline_part": _fact("headline_part", "The part a headline names after its parent (\"计划·路演\")."),
     "headline": _fact("headline", "The program the headline names."),
     "campaign": _fact("campaign", "The one campaign the article launched before the number."),
+    "main_program": _fact("main_program", "A program the report is about (headline, lead, or named most)."),
+    "main_top": _fact("main_top", "The report's program, named in the headline or the lead."),
+    "main_often": _fact("main_often", "The program the report names most, twice or more and more than any other."),
+    "main_only": _fact("main_only", "The report's program, proposed by nothing near the number."),
 }
 
 FEATURES: dict[str, dict[str, Feature]] = {"region": REGION, "agency": AGENCY, "program": PROGRAM}
