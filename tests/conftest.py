@@ -85,6 +85,17 @@ def load_store(folder: Path, *files: Path) -> Path:
     return folder
 
 
+def extraction_store(folder: Path, extraction: object) -> Path:
+    """A store folder holding an (invented) extraction's quads, as the mapping writes them."""
+    from kg.rdf.mapping import to_quads
+
+    store = ox.Store(str(folder))
+    store.bulk_extend(to_quads(extraction))  # type: ignore[arg-type]
+    store.flush()
+    del store
+    return folder
+
+
 def _wait_until_up(server: LiveServer) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

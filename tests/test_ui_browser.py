@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from conftest import extraction_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "data" / "ui" / "sample.trig"
@@ -87,14 +88,7 @@ def crowded_extraction():
 @pytest.fixture(scope="module")
 def crowded_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
     """The real server over a county whose neighbourhood holds a few hundred nodes."""
-    from kg.rdf.mapping import to_quads
-
-    folder = tmp_path_factory.mktemp("crowded") / "store"
-    store = ox.Store(str(folder))
-    store.bulk_extend(to_quads(crowded_extraction()))
-    store.flush()
-    del store
-    return server_factory(folder)
+    return server_factory(extraction_store(tmp_path_factory.mktemp("crowded") / "store", crowded_extraction()))
 
 
 # A city of invented reports: 株洲市 and its counties, figures for several years, one town, one agency and
@@ -193,14 +187,7 @@ def city_extraction():
 @pytest.fixture(scope="module")
 def city_server(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
     """The real server over the invented city (its counties, a town, two articles that disagree)."""
-    from kg.rdf.mapping import to_quads
-
-    folder = tmp_path_factory.mktemp("city") / "store"
-    store = ox.Store(str(folder))
-    store.bulk_extend(to_quads(city_extraction()))
-    store.flush()
-    del store
-    return server_factory(folder)
+    return server_factory(extraction_store(tmp_path_factory.mktemp("city") / "store", city_extraction()))
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,15 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from conftest import extraction_store
 from test_ui_browser import BASE, CITY, CITY_METRICS, COUNTIES, JOBS, YOU_XIAN, city_extraction
 
-from kg.rdf.mapping import to_quads
 from kg.web.boundaries import city_files
 
 
 @pytest.fixture(scope="module")
 def city(server_factory: Callable, tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("groups") / "store"
-    store = ox.Store(str(folder))
-    store.bulk_extend(to_quads(city_extraction()))
-    store.flush()
-    del store
-    return server_factory(folder)
+    return server_factory(extraction_store(tmp_path_factory.mktemp("groups") / "store", city_extraction()))
 
 
 def metric(name: str, unit: str) -> str:
