@@ -8,12 +8,13 @@ import time
 import pytest
 
 from kg.web.errors import ApiError
-from kg.web.fairness import Admission
+from kg.web.fairness import SHORT_SECONDS, Admission, ShortQueries
 
 
-def _hold(admission: Admission, client: str, seconds: float, log: list[object], running: list[int]) -> None:
+def _hold(admission: Admission, client: str, seconds: float, log: list[object], running: list[int],
+          short: bool = False) -> None:
     try:
-        with admission.slot(client):
+        with admission.slot(client, short=short):
             running.append(1)
             log.append(len(running))
             time.sleep(seconds)
@@ -74,3 +75,59 @@ def test_too_many_waiting_or_too_many_held_are_refused_at_once() -> None:
     for thread in threads:
         thread.join()
     assert sum(isinstance(entry, int) for entry in log) == 3  # the waiter ran once the first was done
+
+
+def test_short_queries_borrow_idle_workers_beyond_the_share_and_long_ones_do_not() -> None:
+    """Work-conserving sharing: one client's short queries use every idle worker (4 here), never more;
+    its long (or never seen) ones keep to its share of 2."""
+    for short, most in ((True, 4), (False, 2)):
+        admission = Admission(per_client=2, capacity=40, wait=10, workers=4)
+        log: list[object] = []
+        running: list[int] = []
+        threads = [threading.Thread(target=_hold, args=(admission, "10.0.0.1", 0.1, log, running, short))
+                   for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert len(log) == 10 and all(isinstance(n, int) for n in log), log
+        assert max(log) == most, (short, log)  # type: ignore[type-var]
+        assert not admission._running and admission._all_running == 0 and admission._held == 0
+
+
+def test_a_borrowing_client_leaves_other_clients_their_share() -> None:
+    """With every worker busy (2 own + 2 borrowed by one client), another client still runs its share at once:
+    borrowing takes idle workers, never another client's slots."""
+    admission = Admission(per_client=2, capacity=40, wait=0.2, workers=4)
+    release = threading.Event()
+
+    def hold() -> None:
+        with admission.slot("10.0.0.1", short=True):
+            release.wait(5)
+
+    threads = [threading.Thread(target=hold) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    assert admission._running["10.0.0.1"] == 4
+    with admission.slot("10.0.0.2"), admission.slot("10.0.0.2"):
+        assert admission._all_running == 6
+    with pytest.raises(ApiError) as refused, admission.slot("10.0.0.1", short=True):  # no worker idle: waits, 429
+        pass
+    assert refused.value.status == 429
+    release.set()
+    for thread in threads:
+        thread.join()
+
+
+def test_short_queries_are_remembered_by_text_and_dataset_until_a_long_run() -> None:
+    shorts = ShortQueries(budget_chars=20)
+    key = ("ASK {}", (), ())
+    assert not shorts.known(key)
+    shorts.ran(key, SHORT_SECONDS / 10)
+    assert shorts.known(key) and not shorts.known(("ASK {}", ("https://example.org/g",), ()))
+    shorts.ran(key, SHORT_SECONDS * 2)  # one slow run (the store grew, the machine was busy): no more borrowing
+    assert not shorts.known(key)
+    for n in range(5):  # the budget keeps the most recent texts, 20 characters in all
+        shorts.ran((f"ASK {{ {n} }}", (), ()), 0.0)
+    assert [shorts.known((f"ASK {{ {n} }}", (), ())) for n in range(5)] == [False, False, False, True, True]

@@ -20,7 +20,7 @@ from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
 from kg.web.executor import QUEUE_GRACE, QueryExecutor, RemoteQueryExecutor
-from kg.web.fairness import Admission
+from kg.web.fairness import Admission, ShortQueries
 from kg.web.graph_view import GraphView
 
 MAX_REQUEST_BYTES = 1_000_000
@@ -36,6 +36,8 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 CORS_PATHS = ("/sparql", "/api/", "/export.", "/openapi.yaml", "/store", "/update")
+CORS_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type", "Access-Control-Max-Age": "600"}
 
 
 def security_headers() -> dict[str, str]:
@@ -48,10 +50,8 @@ def _security_headers(response: Response) -> Response:
     for name, value in security_headers().items():
         response.headers.setdefault(name, value)
     if request.path.startswith(CORS_PATHS):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
-        response.headers["Access-Control-Max-Age"] = "600"
+        for name, value in CORS_HEADERS.items():
+            response.headers[name] = value
     return response
 
 
@@ -138,7 +138,9 @@ def create_app(
         update_lock=threading.Lock(),
         admission=Admission(per_client=int(os.environ.get("KG_CLIENT_QUERIES", DEFAULT_CLIENT_QUERIES)),
                             capacity=SPARQL_THREADS,
-                            wait=float(os.environ.get("KG_CLIENT_WAIT", query_timeout + QUEUE_GRACE))),
+                            wait=float(os.environ.get("KG_CLIENT_WAIT", query_timeout + QUEUE_GRACE)),
+                            workers=executor.workers),
+        short_queries=ShortQueries(),
     )
     register_error_handlers(app)
     app.before_request(_preflight)

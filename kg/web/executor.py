@@ -86,6 +86,7 @@ class QueryAnswer:
     body: bytes
     kind: str  # boolean, solutions, graph
     checked: Checked | None = None  # the guard's pass, for the server to keep
+    seconds: float = 0.0  # evaluating and writing it in the worker (the guard's parse not counted)
 
 
 class QueryFailed(Exception):
@@ -134,7 +135,9 @@ def answer(store: ox.Store, job: QueryJob) -> QueryAnswer:
             checked = check_query(job.query, job.allowed_services)
         except Refused as error:
             raise QueryFailed(400, str(error)) from None
-    return replace(_evaluate(store, job, checked), checked=checked)
+    began = time.perf_counter()
+    found = _evaluate(store, job, checked)
+    return replace(found, checked=checked, seconds=time.perf_counter() - began)
 
 
 def _evaluate(store: ox.Store, job: QueryJob, checked: Checked) -> QueryAnswer:
@@ -448,9 +451,9 @@ class QueryExecutor:
         # imported pyoxigraph, so a killed worker is replaced in milliseconds.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__, "kg.web.parser_warmup"])
-        size = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
+        self.workers = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
         self.memory_mb = _memory_mb()
-        self._pool = WorkerPool(size, self.memory_mb, context, location, version)
+        self._pool = WorkerPool(self.workers, self.memory_mb, context, location, version)
         # The server's own queries (graph API) have a worker of their own: /sparql never delays them.
         self._internal = WorkerPool(1, self.memory_mb, context, location, version)
 
@@ -545,6 +548,7 @@ class RemoteQueryExecutor:
     def __init__(self, store: RemoteStore, *, timeout: float = 10.0) -> None:
         self.timeout = timeout
         self.verdicts = Verdicts()
+        self.workers = 0  # no local workers: no query borrows beyond its client's share (kg.web.fairness)
         # A handle of its own whose HTTP timeout is the query time limit; writes keep the store's.
         self._remote = RemoteStore(store.query_url, timeout=timeout)
         self._remote.session.headers.update(store.session.headers)

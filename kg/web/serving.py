@@ -7,12 +7,15 @@ parser and error answers are given two things here: a body's size is checked
 against the limit of the path it is sent to as soon as its Content-Length is
 read (a 200 MB body to /sparql is refused before one byte of it is read, a
 chunked one as soon as it passes the limit), and every answer waitress writes
-itself carries the same security headers as the app's.
+itself carries the same security headers as the app's. /sparql queries the
+guard has passed before are answered by kg.web.sparql_lean's middleware,
+without Flask's per-request cost ($KG_LEAN_SPARQL=0 sends every one through Flask).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
@@ -26,6 +29,7 @@ from waitress.utilities import RequestEntityTooLarge
 from kg.rdf.store import open_store
 from kg.web.app import MAX_REQUEST_BYTES, SERVER_THREADS, create_app, security_headers
 from kg.web.graph_store import MAX_GRAPH_BYTES
+from kg.web.sparql_lean import LeanSparql
 
 # Paths that take large bodies (Graph Store Protocol uploads); every other path takes MAX_REQUEST_BYTES.
 LARGE_BODY_PATHS = ("/store",)
@@ -84,7 +88,8 @@ def serve(location: str, *, host: str = "127.0.0.1", port: int = 8000, update_to
     if hasattr(store, "flush_writes"):
         store.flush_writes = True  # so a query worker's fresh view never replays a write-ahead log
     app = create_app(store, update_token=update_token, query_timeout=query_timeout)
-    server = create_server(app, host=host, port=port, threads=threads, ident="kg",
+    wsgi = app if os.environ.get("KG_LEAN_SPARQL", "1") == "0" else LeanSparql(app)
+    server = create_server(wsgi, host=host, port=port, threads=threads, ident="kg",
                            max_request_body_size=MAX_GRAPH_BYTES + 1)
     listeners = getattr(server, "map", None)
     for listener in listeners.values() if isinstance(listeners, dict) else [server]:

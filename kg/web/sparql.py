@@ -22,7 +22,7 @@ from werkzeug.http import parse_accept_header
 
 from kg.web.errors import ApiError
 from kg.web.executor import QueryExecutor, QueryFailed, QueryJob, RemoteQueryExecutor
-from kg.web.fairness import Admission
+from kg.web.fairness import Admission, ShortQueries
 from kg.web.guard import Refused, add_using, has_dataset_clause, prescreen, tokens
 
 bp = Blueprint("sparql", __name__)
@@ -80,6 +80,7 @@ class SparqlSettings:
     max_results: int
     update_lock: threading.Lock
     admission: Admission
+    short_queries: ShortQueries
 
 
 def settings() -> SparqlSettings:
@@ -101,8 +102,9 @@ def _by_accept(accept: str) -> tuple[str, str]:
             GRAPH[graph] if graph else "text/turtle")
 
 
-def _formats() -> tuple[str, str]:
-    name = (request.args.get("format") or request.form.get("format") or "").strip().lower()
+def negotiated(format_name: str, accept: str) -> tuple[str, str]:
+    """(tabular, graph) media types from a `format` parameter when given, else from the Accept header."""
+    name = format_name.strip().lower()
     if name:
         if name in FORMAT_NAMES:
             return FORMAT_NAMES[name]
@@ -110,10 +112,14 @@ def _formats() -> tuple[str, str]:
         if media in TABULAR or media in GRAPH:
             return TABULAR.get(media, "application/sparql-results+json"), GRAPH.get(media, "text/turtle")
         raise ApiError(400, f"unknown format {name!r}; use json, xml, csv, tsv, turtle, ntriples, jsonld or rdfxml")
-    accept = request.headers.get("Accept", "")
     if len(accept) > MAX_KEPT_ACCEPT:  # a long header is matched, not kept
         return _by_accept.__wrapped__(accept)
     return _by_accept(accept)
+
+
+def _formats() -> tuple[str, str]:
+    return negotiated(request.args.get("format") or request.form.get("format") or "",
+                      request.headers.get("Accept", ""))
 
 
 def is_iri(text: str) -> bool:
@@ -121,7 +127,8 @@ def is_iri(text: str) -> bool:
     return bool(_IRI.match(text))
 
 
-def _iris(params: MultiDict, name: str) -> list[str]:
+def iris(params: MultiDict, name: str) -> list[str]:
+    """The values of parameter `name`, each checked to be an IRI (400 otherwise)."""
     values = params.getlist(name)
     for value in values:
         if not is_iri(value):
@@ -186,23 +193,36 @@ def _run_query(query: str, params: MultiDict) -> Response:
         except Refused as error:
             raise ApiError(400, str(error)) from None
     tabular, graph = _formats()
+    media, body = answer_query(conf, query, tabular, graph, iris(params, "default-graph-uri"),
+                               iris(params, "named-graph-uri"), _endpoint_iri(),
+                               request.remote_addr or "unknown")
+    return Response(body, content_type=media, headers={"Vary": "Accept"})
+
+
+def answer_query(conf: SparqlSettings, query: str, tabular: str, graph: str, default_graphs: list[str],
+                 named_graphs: list[str], base_iri: str, client: str) -> tuple[str, bytes]:
+    """(Content-Type, body) of a query's answer, run under `client`'s share (kg.web.fairness); ApiError if it
+    fails. Both /sparql paths come here: Flask's and the lean one (kg.web.sparql_lean)."""
     job = QueryJob(
         query=query,
         tabular_format=tabular,
         graph_format=graph,
-        default_graphs=_iris(params, "default-graph-uri") or None,
-        named_graphs=_iris(params, "named-graph-uri") or None,
-        base_iri=_endpoint_iri(),
+        default_graphs=default_graphs or None,
+        named_graphs=named_graphs or None,
+        base_iri=base_iri,
         max_results=conf.max_results,
         allowed_services=conf.allowed_services,
     )
+    key = (query, tuple(default_graphs), tuple(named_graphs))
     try:
-        with conf.admission.slot(request.remote_addr or "unknown"):
+        with conf.admission.slot(client, short=conf.short_queries.known(key)):
             found = conf.executor.run(job, public=True)
     except QueryFailed as error:
+        conf.short_queries.ran(key, float("inf"))  # a failed run (a time limit, a cap) never counts as short
         raise ApiError(error.status, error.message, error.headers) from None
+    conf.short_queries.ran(key, found.seconds)
     media = found.media_type if "charset" in found.media_type else f"{found.media_type}; charset=utf-8"
-    return Response(found.body, content_type=media, headers={"Vary": "Accept"})
+    return media, found.body
 
 
 def authorise_update() -> None:
@@ -223,7 +243,7 @@ def run_update(update: str, params: MultiDict) -> Response:
         prescreen(update)
     except Refused as error:
         raise ApiError(400, str(error)) from None
-    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    using, using_named = iris(params, "using-graph-uri"), iris(params, "using-named-graph-uri")
     if using or using_named:
         if has_dataset_clause(tokens(update)):
             raise ApiError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH")
