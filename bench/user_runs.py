@@ -90,12 +90,17 @@ def _wait(port: int, path: str, process: subprocess.Popen, params: dict[str, str
 
 
 @contextmanager
-def servers(store: Path):
-    """`kg serve` and `oxigraph serve-read-only` on the same store folder: yields (kg port, oxigraph port)."""
+def servers(store: Path, kg_env: dict[str, str] | None = None):
+    """`kg serve` (with `kg_env` added to its environment) and `oxigraph serve-read-only` on the same store
+    folder: yields (kg port, oxigraph port)."""
     kg_port, ox_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    kg = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(kg_port),
-                           "--timeout", "60"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_STORE": str(store), **(kg_env or {})}
+    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(kg_port),
+               "--timeout", "60"]
+    if any(name.startswith("GRANIAN_") for name in kg_env or {}):
+        command = [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--factory", "--no-ws",
+                   "--port", str(kg_port), "bench.user_runs:granian_app"]
+    kg = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     oxi = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -106,6 +111,19 @@ def servers(store: Path):
     finally:
         for process in (kg, oxi):
             stop_process(process)
+
+
+def granian_app():
+    """The app as `kg serve` serves it ($KG_STORE, the lean /sparql path in front), for granian (a Rust HTTP
+    server on PyPI) to serve in a comparison: a variant with a GRANIAN_* setting runs it. Bench only: waitress's
+    body limits by path and security headers on its own error answers (kg.web.serving) are not carried over."""
+    from kg.rdf.store import open_store
+    from kg.web.app import create_app
+    from kg.web.sparql_lean import LeanSparql
+
+    store = open_store(os.environ["KG_STORE"])
+    store.flush_writes = True  # type: ignore[attr-defined]
+    return LeanSparql(create_app(store, query_timeout=60.0))
 
 
 def editor_queries() -> dict[str, str]:
@@ -218,6 +236,45 @@ def throughput(port: int, path: str, params: dict[str, str], clients: int, secon
     for t in threads:
         t.join()
     return sum(counts) / seconds
+
+
+def serving(store: Path, variants: list[str], clients: int, seconds: float, rounds: int) -> list[dict[str, Any]]:
+    """The light query's latency and `clients`' throughput on `kg serve` beside `oxigraph serve-read-only`, for
+    each variant of the server's settings ("name" or "name:VAR=value,VAR=value"), each variant's servers
+    started afresh and measured in `rounds` turns (kg, oxigraph, kg, oxigraph …) with the load average."""
+    found = []
+    for variant in variants:
+        name, _, settings = variant.partition(":")
+        env = dict(pair.split("=", 1) for pair in settings.split(",") if pair)
+        with servers(store, env) as (kg_port, ox_port):
+            for _ in range(rounds):
+                light = time_sparql(kg_port, ox_port, LIGHT, 200, 60)
+                row: dict[str, Any] = {"variant": name, "env": env, "kg_p50": light["kg_p50"],
+                                       "ox_p50": light["ox_p50"]}
+                for distinct in (False, True):
+                    suffix = " distinct" if distinct else ""
+                    row["kg" + suffix] = throughput(kg_port, "/sparql", {"query": LIGHT}, clients, seconds, distinct)
+                    row["oxigraph" + suffix] = throughput(ox_port, "/query", {"query": LIGHT,
+                                                                              "union-default-graph": ""},
+                                                          clients, seconds, distinct)
+                row["load_average"] = load_average()
+                print(json.dumps(row), file=sys.stderr)
+                found.append(row)
+    return found
+
+
+def render_serving(rows: list[dict[str, Any]], clients: int, when: str) -> str:
+    lines = [f"Light query `{LIGHT}` ({when}); each row one turn, `kg serve` and `oxigraph serve-read-only` "
+             "measured in turn on the same store.", "",
+             f"| kg serve variant | light p50 kg / oxigraph ms | {clients} clients, one address, req/s kg / oxigraph "
+             f"(ratio) | {clients} clients, own addresses (ratio) | load average |", "|---|---|---|---|---|"]
+    for r in rows:
+        settings = ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"
+        lines.append(f"| {r['variant']} ({settings}) | {ms(r['kg_p50'])} / {ms(r['ox_p50'])} | "
+                     f"{r['kg']:.0f} / {r['oxigraph']:.0f} ({r['kg'] / r['oxigraph']:.2f}×) | "
+                     f"{r['kg distinct']:.0f} / {r['oxigraph distinct']:.0f} "
+                     f"({r['kg distinct'] / r['oxigraph distinct']:.2f}×) | {r['load_average']:.1f} |")
+    return "\n".join(lines)
 
 
 def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
@@ -381,10 +438,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", help="store folder (default: under --cache, rebuilt by ingest)")
     parser.add_argument("--reuse", action="store_true", help="query the store as it is: no ingest, no extraction")
     parser.add_argument("--replicate", type=int, help="build the store by copying --size's store this many times")
+    parser.add_argument("--serving", action="store_true",
+                        help="time only the light query's latency and the clients' throughput (on --store as it is)")
+    parser.add_argument("--variant", action="append",
+                        help="with --serving: a kg serve setting to measure, 'name:VAR=value,…' (repeatable)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --serving: turns per variant")
     parser.add_argument("--write", action="store_true",
                         help="put the Markdown section into bench/RESULTS.md (replacing this size's last one)")
     args = parser.parse_args(argv)
     cache = Path(args.cache)
+    if args.serving:
+        store = Path(args.store) if args.store else cache / f"store-{args.size}"
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        print(render_serving(serving(store, args.variant or ["lean"], args.clients, args.seconds, args.rounds),
+                             args.clients, when))
+        return
     corpus = corpus_of(parse_size(args.size), args.seed, cache)
     store = Path(args.store) if args.store else cache / f"store-{args.size}"
     report: dict[str, Any] = {"size": args.size, "machine": machine(), "clients": args.clients,
