@@ -194,3 +194,26 @@ def test_the_real_server_answers_the_same_with_the_lean_path_on_and_off(server_f
         assert all(answer == answers[0] for answer in answers), answers
         assert answers[0][2]["X-Content-Type-Options"] == "nosniff"
         assert answers[0][2]["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_client_past_its_share_is_refused_the_same_way(apps) -> None:
+    """The lean path runs under the same admission: with the client's slots held (and no worker to borrow),
+    both paths answer 429 with the same Retry-After and JSON."""
+    from contextlib import ExitStack
+
+    flask_client = apps[0]
+    admission = flask_client.application.extensions["kg.sparql"].admission
+    path = "/sparql?" + urlencode({"query": ASK})
+    assert flask_client.get(path).status_code == 200
+    saved = admission.wait, admission.workers
+    admission.wait, admission.workers = 0.05, 0
+    try:
+        with ExitStack() as held:
+            for _ in range(admission.per_client):
+                held.enter_context(admission.slot("10.1.2.3"))
+            flask, lean, passed = _both(apps, "GET", path, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        assert flask.status_code == 429 and "Retry-After" in flask.headers
+        _same(flask, lean)
+        assert passed == 0
+    finally:
+        admission.wait, admission.workers = saved
