@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pyoxigraph as ox
 
 from bench import ROOT, PeakRSS, load_average, machine, median, percentile
@@ -90,9 +91,9 @@ def _wait(port: int, path: str, process: subprocess.Popen, params: dict[str, str
 
 
 @contextmanager
-def servers(store: Path, kg_env: dict[str, str] | None = None):
+def servers(store: Path, kg_env: dict[str, str] | None = None, started: list[subprocess.Popen] | None = None):
     """`kg serve` (with `kg_env` added to its environment) and `oxigraph serve-read-only` on the same store
-    folder: yields (kg port, oxigraph port)."""
+    folder: yields (kg port, oxigraph port); their processes are appended to `started` when given."""
     kg_port, ox_port = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_STORE": str(store), **(kg_env or {})}
     command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(kg_port),
@@ -104,6 +105,8 @@ def servers(store: Path, kg_env: dict[str, str] | None = None):
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     oxi = subprocess.Popen([binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if started is not None:
+        started += [kg, oxi]
     try:
         _wait(kg_port, "/sparql", kg, {"query": "ASK {}"})
         _wait(ox_port, "/query", oxi, {"query": "ASK {}"})
@@ -238,6 +241,18 @@ def throughput(port: int, path: str, params: dict[str, str], clients: int, secon
     return sum(counts) / seconds
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(user + system CPU seconds of process `pid`, of its live descendants: kg serve's query workers)."""
+    root = psutil.Process(pid)
+    below = 0.0
+    for child in root.children(recursive=True):
+        try:
+            below += sum(child.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return sum(root.cpu_times()[:2]), below
+
+
 def serving(store: Path, variants: list[str], clients: int, seconds: float, rounds: int) -> list[dict[str, Any]]:
     """The light query's latency and `clients`' throughput on `kg serve` beside `oxigraph serve-read-only`, for
     each variant of the server's settings ("name" or "name:VAR=value,VAR=value"), each variant's servers
@@ -246,17 +261,27 @@ def serving(store: Path, variants: list[str], clients: int, seconds: float, roun
     for variant in variants:
         name, _, settings = variant.partition(":")
         env = dict(pair.split("=", 1) for pair in settings.split(",") if pair)
-        with servers(store, env) as (kg_port, ox_port):
+        started: list[subprocess.Popen] = []
+        with servers(store, env, started) as (kg_port, ox_port):
+            kg_pid, ox_pid = (process.pid for process in started)
             for _ in range(rounds):
                 light = time_sparql(kg_port, ox_port, LIGHT, 200, 60)
                 row: dict[str, Any] = {"variant": name, "env": env, "kg_p50": light["kg_p50"],
                                        "ox_p50": light["ox_p50"]}
                 for distinct in (False, True):
                     suffix = " distinct" if distinct else ""
+                    before = cpu_seconds(kg_pid)
                     row["kg" + suffix] = throughput(kg_port, "/sparql", {"query": LIGHT}, clients, seconds, distinct)
+                    after = cpu_seconds(kg_pid)
+                    ox_before = cpu_seconds(ox_pid)[0]
                     row["oxigraph" + suffix] = throughput(ox_port, "/query", {"query": LIGHT,
                                                                               "union-default-graph": ""},
                                                           clients, seconds, distinct)
+                    ox_cpu = cpu_seconds(ox_pid)[0] - ox_before
+                requests = {"kg": row["kg distinct"] * seconds, "oxigraph": row["oxigraph distinct"] * seconds}
+                row["kg_cpu_ms"] = (after[0] - before[0]) / requests["kg"] * 1e3
+                row["kg_workers_cpu_ms"] = (after[1] - before[1]) / requests["kg"] * 1e3
+                row["ox_cpu_ms"] = ox_cpu / requests["oxigraph"] * 1e3
                 row["load_average"] = load_average()
                 print(json.dumps(row), file=sys.stderr)
                 found.append(row)
@@ -267,13 +292,15 @@ def render_serving(rows: list[dict[str, Any]], clients: int, when: str) -> str:
     lines = [f"Light query `{LIGHT}` ({when}); each row one turn, `kg serve` and `oxigraph serve-read-only` "
              "measured in turn on the same store.", "",
              f"| kg serve variant | light p50 kg / oxigraph ms | {clients} clients, one address, req/s kg / oxigraph "
-             f"(ratio) | {clients} clients, own addresses (ratio) | load average |", "|---|---|---|---|---|"]
+             f"(ratio) | {clients} clients, own addresses (ratio) | CPU ms per request (own addresses): kg server "
+             "process + its workers / oxigraph | load average |", "|---|---|---|---|---|---|"]
     for r in rows:
         settings = ", ".join(f"{k}={v}" for k, v in r["env"].items()) or "defaults"
         lines.append(f"| {r['variant']} ({settings}) | {ms(r['kg_p50'])} / {ms(r['ox_p50'])} | "
                      f"{r['kg']:.0f} / {r['oxigraph']:.0f} ({r['kg'] / r['oxigraph']:.2f}×) | "
                      f"{r['kg distinct']:.0f} / {r['oxigraph distinct']:.0f} "
-                     f"({r['kg distinct'] / r['oxigraph distinct']:.2f}×) | {r['load_average']:.1f} |")
+                     f"({r['kg distinct'] / r['oxigraph distinct']:.2f}×) | {r['kg_cpu_ms']:.2f} + "
+                     f"{r['kg_workers_cpu_ms']:.2f} / {r['ox_cpu_ms']:.2f} | {r['load_average']:.1f} |")
     return "\n".join(lines)
 
 
