@@ -32,6 +32,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from kg.compiled import source_of
 from kg.model import Region
 
 T = TypeVar("T")
@@ -233,7 +234,7 @@ def _pair_code(pair: str) -> int:
 @cache
 def _code_stamp() -> str:
     """A checksum of the modules that build cached tables, so a code change rebuilds them."""
-    here = Path(__file__).parent
+    here = source_of(__name__).parent
     data = b"".join((here / name).read_bytes() for name in ("gazetteer.py", "regions.py"))
     return f"{zlib.crc32(data):08x}"
 

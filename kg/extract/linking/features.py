@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from kg.extract.agencies import body_fields
 from kg.extract.gazetteer import gazetteer
@@ -25,6 +26,7 @@ from kg.extract.linking.context import squash
 from kg.model import Entity
 
 Feature = Callable[[Site, Candidate], float]
+_Per = TypeVar("_Per", bound=Callable)
 
 
 def _fact(name: str, doc: str) -> Feature:
@@ -39,7 +41,7 @@ def _fact(name: str, doc: str) -> Feature:
     return feature
 
 
-def _per_entity(f: Feature) -> Feature:
+def _per_entity(f: _Per) -> _Per:
     """Mark a feature that depends on the candidate's entity and the article only, not on the claim:
     `fired` computes it once per article and entity."""
     f.per_entity = True  # type: ignore[attr-defined]
@@ -391,7 +393,7 @@ def _plan(table: dict[str, Feature]) -> _Plan:
         if hasattr(f, "fact"):
             facts[f.fact] = i
         elif hasattr(f, "group"):
-            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i
+            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i  # type: ignore[attr-defined]
         else:
             (entity_others if per_entity else others).append((i, f))
     return _Plan(facts, list(groups.items()), others, list(entity_groups.items()), entity_others)

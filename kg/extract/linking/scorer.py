@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kg.compiled import source_of
 from kg.extract.linking.candidates import (
     Candidate,
     Site,
@@ -32,7 +33,7 @@ from kg.extract.linking.candidates import (
 from kg.extract.linking.features import FEATURES, fired
 from kg.model import Entity
 
-WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "linking_weights.json"
+WEIGHTS_FILE = source_of(__name__).parent.parent / "data" / "linking_weights.json"
 FORMAT = 1
 
 # (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate;
