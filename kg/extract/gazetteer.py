@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -44,9 +44,10 @@ _GENERIC_STARTS = ("经济", "高新", "国家", "管理", "综合", "保税", "
 _ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
 
 
-@dataclass(frozen=True)
-class NameEntry:
-    """One way of writing a region: its full name, short name or a common alias."""
+class NameEntry(NamedTuple):
+    """One way of writing a region: its full name, short name or a common alias. A named tuple, not a
+    frozen dataclass: the pickled gazetteer must load both compiled and from source (kg/compiled.py),
+    and a compiled frozen class refuses the attribute setting unpickling does."""
 
     region: Region
     form: str  # "full", "short" or "alias"
