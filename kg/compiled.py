@@ -27,10 +27,14 @@ from types import ModuleType
 # editable install's finder reaches it.
 GROUP = "kg.native"
 
+# kg.model is in: the dataclasses every stage passes along, whose fields compiled code then reads
+# natively (the interpreter's attribute lookups were the largest cost left after the rest was compiled).
 # Left out: the package __init__ files (re-exports only); page_search (the web layer's search);
 # linking.features (its registry sets attributes on feature functions, which compiled functions
-# refuse); linking.train, evaluate and gold (fitting and evaluation, with scikit-learn).
+# refuse: linking.firing holds its per-candidate work); linking.train, evaluate and gold (fitting and
+# evaluation, with scikit-learn).
 MODULES = (
+    "kg.model",
     "kg.text.articles",
     "kg.text.blocks",
     "kg.text.continuations",
@@ -61,6 +65,7 @@ MODULES = (
     "kg.extract.units",
     "kg.extract.linking.candidates",
     "kg.extract.linking.context",
+    "kg.extract.linking.firing",
     "kg.extract.linking.scorer",
 )
 

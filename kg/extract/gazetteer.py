@@ -32,7 +32,7 @@ from typing import NamedTuple, TypeVar
 
 import numpy as np
 
-from kg.compiled import source_of
+from kg.compiled import compiled, source_of
 from kg.model import Region
 
 T = TypeVar("T")
@@ -253,6 +253,7 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
     in a fraction of that.  Older versions of the same table are removed; a
     cache that cannot be read or written is skipped.
     """
+    name = f"{name}-{'compiled' if compiled() else 'source'}"  # their classes pickle differently (kg/compiled.py)
     stat = source.stat()
     path = cache_dir() / f"{name}-{_code_stamp()}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
     try:

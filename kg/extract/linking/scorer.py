@@ -30,7 +30,8 @@ from kg.extract.linking.candidates import (
     program_candidates,
     region_candidates,
 )
-from kg.extract.linking.features import FEATURES, fired
+from kg.extract.linking.features import FEATURES, PLANS
+from kg.extract.linking.firing import fired
 from kg.model import Entity
 
 WEIGHTS_FILE = source_of(__name__).parent.parent / "data" / "linking_weights.json"
@@ -131,5 +132,6 @@ def candidates_for(slot: str, site: Site, region: Entity | None = None) -> list[
 def link(slot: str, site: Site, region: Entity | None = None) -> Entity | None:
     """The entity the site's `slot` links to (`region`: the region already chosen, for agencies)."""
     candidates = candidates_for(slot, site, region)
-    rows = [fired(site, c, slot) for c in candidates] if len(candidates) > 1 else [[]]  # a lone one needs none
+    plan = PLANS[slot]
+    rows = [fired(site, c, plan) for c in candidates] if len(candidates) > 1 else [[]]  # a lone one needs none
     return candidates[_CHOOSER.get()(slot, site, candidates, rows)].entity
