@@ -129,11 +129,16 @@ def install(modules: Sequence[str] = MODULES, root: Path = ROOT) -> bool:
     if reason:
         warnings.warn(f"{reason}: running the pure-Python sources (rebuild with `pip install -e .`)",
                       RuntimeWarning, stacklevel=2)
-    if not any(isinstance(f, _SourceFinder) for f in sys.meta_path):
+    if not _finder(modules, root):
         sys.meta_path.insert(0, _SourceFinder(modules, root))
     return False
 
 
+def _finder(modules: Sequence[str], root: Path) -> bool:
+    return any(isinstance(f, _SourceFinder) and f.modules == frozenset(modules) and f.root == root
+               for f in sys.meta_path)
+
+
 def compiled() -> bool:
-    """Whether this process runs the compiled build (asked by benchmarks and tests)."""
-    return not any(isinstance(f, _SourceFinder) for f in sys.meta_path)
+    """Whether this process runs the compiled build of kg (asked by benchmarks and tests)."""
+    return not _finder(MODULES, ROOT)
