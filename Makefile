@@ -60,3 +60,4 @@ bench: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) node_modules data build
 	find kg -name '*.so' -delete
+	rm -f kg/native.failed

@@ -34,12 +34,17 @@ def _extensions() -> list:
         sources = [str(listing.source_of(m, HERE).relative_to(HERE)) for m in listing.MODULES]
         extensions = mypycify(["--ignore-missing-imports", *sources], group_name=listing.GROUP, opt_level="2")
     except (ImportError, SystemExit, Exception) as error:  # mypyc exits on a type error it cannot compile
-        warnings.warn(f"kg: mypyc did not compile the extraction ({error!r}); the pure-Python sources will run",
-                      stacklevel=1)
+        _failed(listing, f"mypyc did not compile the extraction ({error!r})")
         return []
     for extension in extensions:
         extension.optional = True  # a C compiler failure leaves the sources running, not a failed install
     return extensions
+
+
+def _failed(listing, reason: str) -> None:
+    """Warn now (pip may hide it) and leave a note kg/compiled.py repeats at every run until a build succeeds."""
+    warnings.warn(f"kg: {reason}; the pure-Python sources will run", stacklevel=2)
+    (HERE / listing.FAILED_NOTE).write_text(reason + "\n", encoding="utf-8")
 
 
 class _BuildExt(build_ext):
@@ -48,15 +53,25 @@ class _BuildExt(build_ext):
     (kg/compiled.py compares these times with the sources')."""
 
     def run(self) -> None:
+        if not self.extensions:
+            return
+        listing = _listing()
         try:
             super().run()
         except Exception as error:
-            warnings.warn(f"kg: compiling the extraction failed ({error!r}); the pure-Python sources will run",
-                          stacklevel=1)
+            _failed(listing, f"compiling the extraction failed ({error!r})")
+            return
+        missing = []
         for extension in self.extensions:
             path = Path(self.get_ext_fullpath(extension.name))
             if path.exists():
                 path.touch()
+            else:
+                missing.append(extension.name)
+        if missing:
+            _failed(listing, f"the C compiler did not build {', '.join(missing)}")
+        else:
+            (HERE / listing.FAILED_NOTE).unlink(missing_ok=True)
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": _BuildExt})

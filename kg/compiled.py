@@ -70,6 +70,7 @@ MODULES = (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+FAILED_NOTE = "kg/native.failed"  # under ROOT: why the last install's build failed (setup.py writes it)
 
 
 def source_of(module: str, root: Path = ROOT) -> Path:
@@ -93,6 +94,9 @@ def why_source(modules: Sequence[str] = MODULES, root: Path = ROOT) -> str | Non
     which needs no warning)."""
     if os.environ.get("KG_PURE", "") not in ("", "0"):
         return ""
+    note = root / FAILED_NOTE
+    if note.exists():
+        return f"the compiled build failed at install: {note.read_text(encoding='utf-8').strip()}"
     builds = {m: build_of(m, root) for m in (*modules, GROUP + "__mypyc")}
     missing = [m for m, path in builds.items() if path is None]
     if len(missing) == len(builds):

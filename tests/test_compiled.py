@@ -70,6 +70,14 @@ def test_a_source_newer_than_its_build_runs_the_sources(tmp_path: Path, no_pure:
     assert reason and "beta.py is newer than its compiled build" in reason
 
 
+def test_a_failed_install_build_is_named(tmp_path: Path, no_pure: None) -> None:
+    """setup.py leaves a note when mypyc or the C compiler failed: every run says so, older builds are not used."""
+    _tree(tmp_path)
+    (tmp_path / compiled.FAILED_NOTE).write_text("mypyc did not compile the extraction (SystemExit(1))\n")
+    reason = compiled.why_source(MODULES, tmp_path)
+    assert reason == "the compiled build failed at install: mypyc did not compile the extraction (SystemExit(1))"
+
+
 def test_a_stale_build_warns_and_imports_the_sources(tmp_path: Path, no_pure: None) -> None:
     """The build files here cannot load: the import succeeds only if it reads the .py files."""
     _tree(tmp_path)
