@@ -13,11 +13,17 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
-	touch $@
+	touch $@ $(VENV)/.compiled
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
-	touch $(VENV)/.installed $@
+	touch $(VENV)/.installed $@ $(VENV)/.compiled
+
+# The extraction modules mypyc compiles (kg/compiled.py) are rebuilt when their sources change;
+# a stale build is never run (the sources are, with a warning), so this only restores the speed.
+$(VENV)/.compiled: setup.py kg/compiled.py $(wildcard kg/text/*.py kg/extract/*.py kg/extract/linking/*.py) | $(VENV)/.installed
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -28,11 +34,11 @@ node_modules/.installed: package.json package-lock.json
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi
 
-run: $(VENV)/.installed node_modules/.installed
+run: $(VENV)/.installed $(VENV)/.compiled node_modules/.installed
 	$(BIN)/kg ingest seeds --store $(STORE)
 	KG_STORE=$(STORE) PORT=$(PORT) $(BIN)/python server.py
 
-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+test: $(VENV)/.installed-test $(VENV)/.compiled node_modules/.installed /usr/bin/chromium
 	$(BIN)/ruff check kg tests bench server.py
 	$(BIN)/python -m pytest -q
 
@@ -52,4 +58,6 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules data
+	rm -rf $(VENV) node_modules data build
+	find kg -name '*.so' -delete
+	rm -f kg/native.failed

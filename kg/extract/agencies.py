@@ -24,11 +24,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from kg.compiled import source_of
 from kg.extract.regions import is_word
 
-_DATA = Path(__file__).with_name("data") / "agency_bodies.json"
+_DATA = source_of(__name__).with_name("data") / "agency_bodies.json"
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 LEVEL_CHARS = "省市县区镇乡"
 _LEVELS = tuple(LEVEL_CHARS)  # a tuple: the empty string past a window's end is not in it

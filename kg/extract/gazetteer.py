@@ -28,10 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
+from kg.compiled import compiled, source_of
 from kg.model import Region
 
 T = TypeVar("T")
@@ -43,9 +44,10 @@ _GENERIC_STARTS = ("经济", "高新", "国家", "管理", "综合", "保税", "
 _ZONE_WORDS = ("高新", "经济技术开发区", "经济开发区", "保税区")
 
 
-@dataclass(frozen=True)
-class NameEntry:
-    """One way of writing a region: its full name, short name or a common alias."""
+class NameEntry(NamedTuple):
+    """One way of writing a region: its full name, short name or a common alias. A named tuple, not a
+    frozen dataclass: the pickled gazetteer must load both compiled and from source (kg/compiled.py),
+    and a compiled frozen class refuses the attribute setting unpickling does."""
 
     region: Region
     form: str  # "full", "short" or "alias"
@@ -233,7 +235,7 @@ def _pair_code(pair: str) -> int:
 @cache
 def _code_stamp() -> str:
     """A checksum of the modules that build cached tables, so a code change rebuilds them."""
-    here = Path(__file__).parent
+    here = source_of(__name__).parent
     data = b"".join((here / name).read_bytes() for name in ("gazetteer.py", "regions.py"))
     return f"{zlib.crc32(data):08x}"
 
@@ -251,6 +253,7 @@ def cached(name: str, source: Path, build: Callable[[], T]) -> T:
     in a fraction of that.  Older versions of the same table are removed; a
     cache that cannot be read or written is skipped.
     """
+    name = f"{name}-{'compiled' if compiled() else 'source'}"  # their classes pickle differently (kg/compiled.py)
     stat = source.stat()
     path = cache_dir() / f"{name}-{_code_stamp()}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
     try:

@@ -33,12 +33,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from kg.compiled import source_of
 from kg.text.words import dictionary_words, is_verb, tags
 
-_DATA = Path(__file__).with_name("data") / "program_cues.json"
-_NATIONAL = Path(__file__).with_name("data") / "national_programs.json"
+_DATA = source_of(__name__).with_name("data") / "program_cues.json"
+_NATIONAL = source_of(__name__).with_name("data") / "national_programs.json"
 _QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")

@@ -145,7 +145,7 @@ def lookup(written: str) -> Unit | None:
     if written in _ALIASES:
         base, factor = _ALIASES[written]
     elif written in _COUNT_WORDS:
-        base, factor = written, 1
+        base, factor = written, 1.0
     else:
         return None
     dimension, standard, standard_factor = _BASES.get(base, ("count", None, None))

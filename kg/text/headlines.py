@@ -29,7 +29,7 @@ def share(blocks: list[Block], bodies: list[str], i: int, clusters: list[Cluster
     scores = [[coverage(cluster_text(page, c), bodies[k]) for c in clusters] for k in (i, i + 1)]
     best_k, best = 0, -1.0
     for k in range(len(clusters) + 1):
-        score = sum(scores[0][:k]) + sum(scores[1][k:])
+        score = sum(scores[0][:k], 0.0) + sum(scores[1][k:], 0.0)
         if k >= 1 and not (before.pre or before.mid):
             score += _NO_HEADLINE_BONUS
         if k < len(clusters) and after.body and not (after.pre or after.mid):

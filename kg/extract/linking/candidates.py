@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from kg.extract.agencies import credited, informs
 from kg.extract.entities import region_entity
@@ -169,12 +170,12 @@ def _parents(ix: ArticleIndex, entity: Entity) -> list[Entity | None]:
     """The places above a candidate that may be proposed as its parents (read once per article and
     place): a town or village above a named one, named nowhere itself, is not what a report speaks of."""
     key = f"parents:{entity.key}"
-    found = ix.cache.get(key)
+    found = cast("list[Entity | None] | None", ix.cache.get(key))
     if found is None:
         found = ix.cache[key] = [
             _region(ix, p.code) for p in entity.parents if p.level in _PARENT_LEVELS or ix.count(p.code)
         ]
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _respective(ix: ArticleIndex, site: Site, places: list[Mention]) -> Mention | None:
@@ -200,7 +201,7 @@ def _respective(ix: ArticleIndex, site: Site, places: list[Mention]) -> Mention 
 def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
     """The places the article as a whole proposes, read once per article: its governing place, its
     main body's place, the places of its headline and lead, and a headline's short place names."""
-    found = ix.cache.get("article_places")
+    found = cast("list[tuple[Entity | None, str]] | None", ix.cache.get("article_places"))
     if found is None:
         found = [(ix.governing, "governing"), (ix.body_region(), "body_region")]
         if ix.governing is None:  # a section the reader split off a story, or a page's next story
@@ -211,7 +212,7 @@ def _article_places(ix: ArticleIndex) -> list[tuple[Entity | None, str]]:
                 found.append((entity, "article_top"))
         found += [(entity, "headline_short") for entity in ix.headline_places()]
         ix.cache["article_places"] = found
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _own_place(ix: ArticleIndex) -> Entity | None:
@@ -248,14 +249,14 @@ def _mention_facts(ix: ArticleIndex, m: Mention) -> tuple[str, ...]:
     to a list of places each with its own figure ("A县(300件)和B县(200件)"). Read once per mention, however
     many numbers follow it in its sentence."""
     key = f"facts:{m.start}"
-    found = ix.cache.get(key)
+    found = cast("tuple[str, ...] | None", ix.cache.get(key))
     if found is None:
         before = squash(ix.page.raw[max(0, m.start - 4) : m.start])
         after = squash(ix.page.raw[m.end : m.end + 4])
         own_figure = _CONJUNCTION_END.search(before) and _OWN_FIGURE.match(after)  # "…和C县(300件)": a list member
         origin = (_ORIGIN_BEFORE.search(before) or _ORIGIN_AFTER.match(after)) and not own_figure
         found = ix.cache[key] = ("origin",) if origin else ()
-    return found  # type: ignore[return-value]
+    return found
 
 
 def agency_candidates(site: Site, region: Entity | None) -> list[Candidate]:
@@ -298,7 +299,7 @@ def _article_bodies(ix: ArticleIndex) -> list[tuple[Entity, str]]:
     """The bodies the article credits ("来源：县统计局", "（市交通运输局）") and those it learned its
     figures from ("记者从市医保局获悉", "省环保厅发布"), read once per article: a report's figures are
     its source's, wherever in the article the source is named."""
-    found = ix.cache.get("article_bodies")
+    found = cast("list[tuple[Entity, str]] | None", ix.cache.get("article_bodies"))
     if found is None:
         found = []
         raw = ix.page.raw
@@ -309,7 +310,7 @@ def _article_bodies(ix: ArticleIndex) -> list[tuple[Entity, str]]:
             if informs(before, after):
                 found.append((ix.entity(m), "informant"))
         ix.cache["article_bodies"] = found
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _agency_facts(agency: Entity | None, region: Entity | None) -> tuple[str, ...]:
@@ -385,7 +386,7 @@ def _main_programs(ix: ArticleIndex) -> list[tuple[Entity, tuple[str, ...]]]:
     one it names most, twice or more and more than any other (a lead may name the campaign, the body
     keep repeating its short name). A report on one initiative credits all its figures to it,
     paragraphs away from where it is named; the features weigh it against *none*."""
-    found = ix.cache.get("main_programs")
+    found = cast("list[tuple[Entity, tuple[str, ...]]] | None", ix.cache.get("main_programs"))
     if found is None:
         counts: dict[str, int] = {}
         for m in ix.by_kind.get("program", ()):  # a national program is named in passing: never the report's own
@@ -400,7 +401,7 @@ def _main_programs(ix: ArticleIndex) -> list[tuple[Entity, tuple[str, ...]]]:
             if facts:
                 found.append((ix.by_key[key], ("main_program", *facts)))
         ix.cache["main_programs"] = found
-    return found  # type: ignore[return-value]
+    return found
 
 
 def level_of(entity: Entity) -> str | None:

@@ -66,9 +66,9 @@ class ArticleIndex:
         self.programs = entities.programs
         self._programs_in: dict[str, Entity | None] = {}
         self._by_short_name: dict[str, Entity | None] = {}
-        named = {m.key: self.by_key[m.key or ""] for m in self.mentions if m.kind == "program"}
+        programs_named = {m.key: self.by_key[m.key or ""] for m in self.mentions if m.kind == "program"}
         article_programs = sorted(
-            (e for e in named.values() if len(e.label) >= 6), key=lambda e: len(e.label), reverse=True
+            (e for e in programs_named.values() if len(e.label) >= 6), key=lambda e: len(e.label), reverse=True
         )
         # the tails a long program goes by, in the order they are tried: longest program, longest tail first
         self.program_tails = [
@@ -98,9 +98,9 @@ class ArticleIndex:
         self.main_agency = _most_common(agencies)
         # the body the headline names ("大通湖区医疗保障局践行…") acts throughout the story
         headline = "".join(article.headline.split())
-        named = [e for e in self.by_key.values() if e.type == "agency" and any(
+        bodies_named = [e for e in self.by_key.values() if e.type == "agency" and any(
             n in headline for n in (e.label, *e.aliases))]
-        self.headline_agency = max(named, key=lambda e: len(e.label), default=None)
+        self.headline_agency = max(bodies_named, key=lambda e: len(e.label), default=None)
         self.main_body = self.entity(self.main_agency) if self.main_agency else None
         # per entity key: the raw starts of its mentions, and per sentence its start (for distances in sentences)
         self.key_starts: dict[str, list[int]] = {}

@@ -13,18 +13,19 @@ are fitted again.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import TypeVar
 
 from kg.extract.agencies import body_fields
 from kg.extract.gazetteer import gazetteer
 from kg.extract.linking.candidates import Candidate, Site
 from kg.extract.linking.context import squash
+from kg.extract.linking.firing import DISTANCES, Plan, clause_scope, distance_bucket, in_range, proposal, scope
+from kg.extract.linking.firing import fired as fire
 from kg.model import Entity
 
 Feature = Callable[[Site, Candidate], float]
+_Per = TypeVar("_Per", bound=Callable)
 
 
 def _fact(name: str, doc: str) -> Feature:
@@ -39,7 +40,7 @@ def _fact(name: str, doc: str) -> Feature:
     return feature
 
 
-def _per_entity(f: Feature) -> Feature:
+def _per_entity(f: _Per) -> _Per:
     """Mark a feature that depends on the candidate's entity and the article only, not on the claim:
     `fired` computes it once per article and entity."""
     f.per_entity = True  # type: ignore[attr-defined]
@@ -70,14 +71,13 @@ def _level(level: str) -> Feature:
 
 
 _COUNTS = ((0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"))
-_DISTANCES = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 
 
 @_per_entity
 def _count_bucket(site: Site, c: Candidate) -> str | None:
     if c.entity is None:
         return None
-    return _in_range(_COUNTS, site.index.count(c.entity.key))
+    return in_range(_COUNTS, site.index.count(c.entity.key))
 
 
 def _count(name: str) -> Feature:
@@ -85,93 +85,20 @@ def _count(name: str) -> Feature:
     return _bucket(_count_bucket, name, f"The article names it {low} to {high} times: its subject is named often.")
 
 
-def _in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
-    """The name of the range holding n (a loop: called per candidate, cheaper than a generator)."""
-    for low, high, name in ranges:
-        if low <= n <= high:
-            return name
-    return None
-
-
-def _distance_bucket(site: Site, c: Candidate) -> str | None:
-    if c.entity is None:
-        return None
-    d = site.index.sentences_since(c.entity.key, site.number_raw)
-    return "never" if d is None else _in_range(_DISTANCES, d)
-
-
 def _distance(name: str) -> Feature:
-    low, high = next((lo, hi) for lo, hi, n in _DISTANCES if n == name)
+    low, high = next((lo, hi) for lo, hi, n in DISTANCES if n == name)
     doc = f"Last named {low} to {high} sentences before the number's (the nearer, the likelier)."
-    return _bucket(_distance_bucket, name, doc)
+    return _bucket(distance_bucket, name, doc)
 
 
-def _proposal(site: Site, c: Candidate) -> str | None:
-    """How narrowly the candidate was proposed: only as a parent, or only as a yardstick."""
-    facts = c.facts
-    if facts == _PARENT_ONLY:
-        return "only_parent"
-    if "yardstick" in facts and facts.isdisjoint(_AS_SUBJECT):
-        return "only_yardstick"
-    return None
-
-
-_PARENT_ONLY = frozenset({"parent"})
-_AS_SUBJECT = frozenset({"clause", "sentence_before", "after_number"})
-
-
-# The levels a scope word's level character speaks of: 全市 of a city (or a county-level city), 全区 of a
-# district or a zone, 全县 of a county (or of a county now called a city, or a banner).
-_SCOPE_LEVELS = {"省": ("province",), "市": ("city",), "县": ("county",), "区": ("county", "zone"),
-                 "镇": ("town",), "乡": ("town",)}
-
-
-def _scope(site: Site, c: Candidate) -> str | None:
-    """How the candidate stands to the sentence's scope word (全县, 全市, 全省) before the number."""
-    e = c.entity
-    if not site.scope:
-        return None
-    if e is None:
-        return "none"
-    if e.type != "region":
-        return None
-    if site.scope == "市" and e.level == "county" and e.label.endswith("市"):
-        return "fits"
-    return "fits" if e.level in _SCOPE_LEVELS.get(site.scope, ()) else "misfit"
-
-
-_CLAUSE_SCOPE_WORD = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
-
-
-def _clause_scope(site: Site, c: Candidate) -> str | None:
-    """How the candidate stands to a scope word in the number's own clause before it ("全市…还有上千户"):
-    nearer than a scope word earlier in a long sentence, it says whose the figure is."""
-    e = c.entity
-    if e is None or e.type != "region":
-        return None
-    word = _scope_word(site.index.page.raw[site.clause_raw[0] : site.number_raw])
-    if word is None:
-        return None
-    if word == "市" and e.level == "county" and e.label.endswith("市"):
-        return "fits"
-    return "fits" if e.level in _SCOPE_LEVELS.get(word, ()) else "misfit"
-
-
-@lru_cache(maxsize=64)
-def _scope_word(clause: str) -> str | None:
-    """The level character of the last scope word in a clause: one scan per clause, not per candidate."""
-    words = _CLAUSE_SCOPE_WORD.findall(squash(clause))
-    return words[-1] if words else None
-
-
-_NOT_BEFORE = _bucket(_distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
+_NOT_BEFORE = _bucket(distance_bucket, "never", "Named nowhere before the number (only later, or only implied).")
 _ONLY_PARENT = _bucket(
-    _proposal, "only_parent", "Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely it.")
+    proposal, "only_parent", "Proposed only as the parent of another candidate: 湖南省 above 益阳市 is rarely it.")
 _ONLY_YARDSTICK = _bucket(
-    _proposal, "only_yardstick", "In the sentence only as a yardstick or list member (\"在全省率先\"), not as subject.")
-_SCOPE_FITS = _bucket(_scope, "fits", "The sentence's scope word (全县, 全市, 全省) names the candidate's level.")
-_SCOPE_MISFIT = _bucket(_scope, "misfit", "The sentence's scope word names another level (\"全县\" and a city).")
-_SCOPE_NONE = _bucket(_scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
+    proposal, "only_yardstick", "In the sentence only as a yardstick or list member (\"在全省率先\"), not as subject.")
+_SCOPE_FITS = _bucket(scope, "fits", "The sentence's scope word (全县, 全市, 全省) names the candidate's level.")
+_SCOPE_MISFIT = _bucket(scope, "misfit", "The sentence's scope word names another level (\"全县\" and a city).")
+_SCOPE_NONE = _bucket(scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
 
 
 @_per_entity
@@ -258,7 +185,7 @@ def _body_name(agency: Entity) -> str:
 _SHARED = {
     "none": _fact("none", "The *none* candidate's bias: no link at all."),
     **{f"count_{name}": _count(name) for _, _, name in _COUNTS},
-    **{f"distance_{name}": _distance(name) for _, _, name in _DISTANCES},
+    **{f"distance_{name}": _distance(name) for _, _, name in DISTANCES},
     "not_before": _NOT_BEFORE,
     "in_headline": _in_headline,
     "in_lead": _in_lead,
@@ -307,8 +234,8 @@ REGION: dict[str, Feature] = {
     "under_governing": _under_governing,
     "other_province": _other_province,
     **{f"level_{level}": _level(level) for level in ("province", "city", "county", "zone", "town", "village")},
-    "clause_scope_fits": _bucket(_clause_scope, "fits", "The number's own clause says 全县/全市 of the candidate."),
-    "clause_scope_misfit": _bucket(_clause_scope, "misfit", "The number's own clause says 全县/全市 of another level."),
+    "clause_scope_fits": _bucket(clause_scope, "fits", "The number's own clause says 全县/全市 of the candidate."),
+    "clause_scope_misfit": _bucket(clause_scope, "misfit", "The number's own clause says 全县/全市 of another level."),
 }
 
 AGENCY: dict[str, Feature] = {
@@ -368,19 +295,7 @@ PROGRAM: dict[str, Feature] = {
 FEATURES: dict[str, dict[str, Feature]] = {"region": REGION, "agency": AGENCY, "program": PROGRAM}
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """How to compute a slot's fired features fast: facts by lookup, bucket groups by one call each,
-    and what depends only on the entity once per article."""
-
-    facts: dict[str, int]
-    groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
-    others: list[tuple[int, Feature]]
-    entity_groups: list[tuple[Callable[[Site, Candidate], str | None], dict[str, int]]]
-    entity_others: list[tuple[int, Feature]]
-
-
-def _plan(table: dict[str, Feature]) -> _Plan:
+def _plan(slot: str, table: dict[str, Feature]) -> Plan:
     facts: dict[str, int] = {}
     groups: dict[Callable, dict[str, int]] = {}
     others: list[tuple[int, Feature]] = []
@@ -391,42 +306,18 @@ def _plan(table: dict[str, Feature]) -> _Plan:
         if hasattr(f, "fact"):
             facts[f.fact] = i
         elif hasattr(f, "group"):
-            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i
+            (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i  # type: ignore[attr-defined]
         else:
             (entity_others if per_entity else others).append((i, f))
-    return _Plan(facts, list(groups.items()), others, list(entity_groups.items()), entity_others)
+    return Plan(slot, facts, list(groups.items()), others, list(entity_groups.items()), entity_others)
 
 
-_PLANS = {slot: _plan(table) for slot, table in FEATURES.items()}
-
-
-def _columns(site: Site, c: Candidate, groups, others, out: list[int]) -> list[int]:
-    """`out` extended by the columns of the groups' and the other features that fire."""
-    for group, columns in groups:
-        i = columns.get(group(site, c))
-        if i is not None:
-            out.append(i)
-    for i, f in others:
-        if f(site, c):
-            out.append(i)
-    return out
+PLANS = {slot: _plan(slot, table) for slot, table in FEATURES.items()}
 
 
 def fired(site: Site, candidate: Candidate, slot: str) -> list[int]:
-    """The columns of the features that fire for the candidate (all features are 0 or 1): the same
-    values as calling every registry function, with one call per group, and the features of the
-    entity alone computed once per article."""
-    plan = _PLANS[slot]
-    get = plan.facts.get
-    out = [i for f in candidate.facts if (i := get(f)) is not None]
-    cache = site.index.feature_cache
-    entity = candidate.entity
-    key = (slot, entity.key if entity is not None else None)
-    known = cache.get(key)
-    if known is None:
-        known = cache[key] = _columns(site, candidate, plan.entity_groups, plan.entity_others, [])
-    out += known
-    return _columns(site, candidate, plan.groups, plan.others, out)
+    """The columns of the features that fire for the candidate (firing.fired with the slot's plan)."""
+    return fire(site, candidate, PLANS[slot])
 
 
 def vector(site: Site, candidate: Candidate, slot: str) -> list[float]:

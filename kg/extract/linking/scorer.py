@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kg.compiled import source_of
 from kg.extract.linking.candidates import (
     Candidate,
     Site,
@@ -29,10 +30,11 @@ from kg.extract.linking.candidates import (
     program_candidates,
     region_candidates,
 )
-from kg.extract.linking.features import FEATURES, fired
+from kg.extract.linking.features import FEATURES, PLANS
+from kg.extract.linking.firing import fired
 from kg.model import Entity
 
-WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "linking_weights.json"
+WEIGHTS_FILE = source_of(__name__).parent.parent / "data" / "linking_weights.json"
 FORMAT = 1
 
 # (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate;
@@ -130,5 +132,6 @@ def candidates_for(slot: str, site: Site, region: Entity | None = None) -> list[
 def link(slot: str, site: Site, region: Entity | None = None) -> Entity | None:
     """The entity the site's `slot` links to (`region`: the region already chosen, for agencies)."""
     candidates = candidates_for(slot, site, region)
-    rows = [fired(site, c, slot) for c in candidates] if len(candidates) > 1 else [[]]  # a lone one needs none
+    plan = PLANS[slot]
+    rows = [fired(site, c, plan) for c in candidates] if len(candidates) > 1 else [[]]  # a lone one needs none
     return candidates[_CHOOSER.get()(slot, site, candidates, rows)].entity
