@@ -57,7 +57,6 @@ def make(iri: str, claim: Props, evidence: dict[str, Any], article: tuple[str, s
         "doc": doc,
         "article": article[1] if article else None,
         "article_iri": article[0] if article else None,
-        "page": page,
         "evidence": evidence.get("exact"),
         "start": number(evidence.get("start")),
         "end": number(evidence.get("end")),
@@ -103,12 +102,27 @@ def linked(row: Stored) -> set[str]:
     return {row[f"{name}_iri"] for name in (*LINKED, "metric")} - {None}
 
 
+# A preset dictionary for deflate: a row is too short to repeat its own keys and IRI prefixes, so without one it
+# shrinks only to half. Never change it: the kept rows are inflated with the same bytes.
+_ZDICT = ('{"doc":null,"article":null,"article_iri":"https://kg.example.org/article/","evidence":"","start":0,'
+          '"end":0,"value":0,"unit":"","qualifier":"exact","metric_text":null,"metric_iri":'
+          '"https://kg.example.org/metric/%E","period":"年","period_start":"-01-01","period_end":"-12-31",'
+          '"modality":"achieved","change":null,"quantity":"","subject_iri":"https://kg.example.org/region/",'
+          '"region_iri":"https://kg.example.org/region/","agency_iri":"https://kg.example.org/agency/",'
+          '"program_iri":"https://kg.example.org/program/%E","subject_text":null,"region_text":null,'
+          '"agency_text":null,"program_text":null}').encode()
+
+
 def pack(row: Stored) -> bytes:
-    return zlib.compress(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode())
+    """The row as deflated JSON (its IRI is the key it is kept under, so it is left out)."""
+    packer = zlib.compressobj(9, zdict=_ZDICT)
+    text = json.dumps({k: v for k, v in row.items() if k != "iri"}, ensure_ascii=False, separators=(",", ":"))
+    return packer.compress(text.encode()) + packer.flush()
 
 
-def unpack(data: bytes) -> Stored:
-    return json.loads(zlib.decompress(data))
+def unpack(iri: str, data: bytes) -> Stored:
+    unpacker = zlib.decompressobj(zdict=_ZDICT)
+    return {"iri": iri, **json.loads(unpacker.decompress(data) + unpacker.flush())}
 
 
 def article_label(props: Props, iri: str) -> str:

@@ -549,7 +549,7 @@ class Summaries:
         with self._lock:
             found = self._select_in("SELECT claim.iri, data FROM claim JOIN claim_row ON claim_row.id = claim.id "
                                     "WHERE claim.iri IN ({})", sorted(set(iris)))
-        return {iri: claim_rows.unpack(data) for iri, data in found}
+        return {iri: claim_rows.unpack(iri, data) for iri, data in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""

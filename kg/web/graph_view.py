@@ -445,12 +445,12 @@ class GraphView:
         stored = summaries.rows(iris) if summaries is not None else {}
         missing = [i for i in iris if i not in stored]
         if missing:
-            stored.update(self._read_rows(missing))
+            stored.update(self.read_rows(missing))
         names = self._shared_nodes({n for row in stored.values() for n in rows.linked(row)})
         labels = {i: n.label for i, n in names.items()}
         return [rows.finish(stored[i], labels) for i in iris]
 
-    def _read_rows(self, iris: list[str]) -> dict[str, rows.Stored]:
+    def read_rows(self, iris: list[str]) -> dict[str, rows.Stored]:
         """Claims' stored rows (kg.rdf.rows.make) read from the store: properties, evidence chain, article, page."""
         claims = self.describe(iris, CLAIM_PROPS)
         evidence = self._evidence(iris)
