@@ -58,7 +58,7 @@ def _kept_groups(summaries: Summaries, node: str) -> dict[tuple[str, str], list[
     kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, _, _ in found}
     assert all(len(iris) == n for (iris, n) in kept.values()), "kept counts are the groups' sizes"
     assert all(first == kept[(key, year)][0][0] for key, year, _, first in found), "first claim by IRI"
-    return {k: iris for k, (iris, _) in kept.items()}
+    return {k: sorted(iris) for k, (iris, _) in kept.items()}
 
 
 def _named_with(store: EmbeddedStore, node: str) -> list[tuple[str, int]]:

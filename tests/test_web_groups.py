@@ -69,8 +69,7 @@ def test_groups_are_cut_largest_first_and_counted_in_full(city) -> None:
                                                 "limit": 1}).json()
     assert one["total"] == largest["count"] and len(one["claims"]) == 1 and one["capped"]
     whole = city.get("/api/graph/claims", params={"iri": CITY, "key": largest["key"], "year": largest["year"]}).json()
-    assert [c["iri"] for c in whole["claims"]] == sorted(c["iri"] for c in whole["claims"])
-    assert whole["claims"][0] == one["claims"][0], "the first by IRI"
+    assert len(whole["claims"]) == largest["count"] and whole["claims"][0] == one["claims"][0], "the same order"
 
 
 @pytest.mark.parametrize(("params", "status"), [

@@ -101,12 +101,11 @@ CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 CREATE TABLE IF NOT EXISTS claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS node_pair (node INTEGER NOT NULL, other INTEGER NOT NULL, claims INTEGER NOT NULL,
                                       PRIMARY KEY (node, other)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS node_group (node INTEGER NOT NULL, key TEXT NOT NULL, year TEXT NOT NULL,
-                                       claims INTEGER NOT NULL, PRIMARY KEY (node, key, year)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS node_group (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, key INTEGER NOT NULL,
+                                       year TEXT NOT NULL, claims INTEGER NOT NULL, UNIQUE (node, key, year));
 CREATE INDEX IF NOT EXISTS node_group_largest ON node_group (node, claims DESC);
-CREATE TABLE IF NOT EXISTS group_claim (node INTEGER NOT NULL, key TEXT NOT NULL, year TEXT NOT NULL,
-                                        claim TEXT NOT NULL, PRIMARY KEY (node, key, year, claim)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS group_claim_year ON group_claim (node, year, claim);
+CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim INTEGER NOT NULL,
+                                        PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
 _TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
@@ -319,8 +318,16 @@ class Summaries:
         claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
         db.executemany("INSERT OR REPLACE INTO claim_row (id, data) VALUES (?, ?)",
                        [(claim_ids[iri], record.row) for iri, (record, _) in fresh.items() if record.row])
-        self._count_groups([(ids[node], key, year, iri) for iri, (record, _) in fresh.items()
-                            for node, key, year in record.groups], 1)
+        key_ids = self._ids({key for record, _ in fresh.values() for _, key, _ in record.groups})
+        members: dict[tuple[int, int, str], list[int]] = {}
+        for iri, (record, _) in fresh.items():
+            for node, key, year in record.groups:
+                members.setdefault((ids[node], key_ids[key], year), []).append(claim_ids[iri])
+        for group, claims in members.items():  # one statement each: it returns the group's id
+            (grp,) = db.execute("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
+                                "DO UPDATE SET claims = claims + excluded.claims RETURNING id",
+                                (*group, len(claims))).fetchone()
+            db.executemany("INSERT INTO group_claim VALUES (?, ?)", [(grp, claim) for claim in claims])
         keys = {ident: texts for record, _ in fresh.values() for ident, texts in
                 ((_ident(key), texts) for key, texts, _, _ in record.keys)}
         db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
@@ -348,8 +355,11 @@ class Summaries:
             values.setdefault(claim, []).append((grp, value, number))
         ids = self._ids(_COUNTED)
         db.execute("DELETE FROM claim_row WHERE id IN (SELECT id FROM claim WHERE graph = ?)", (graph_id,))
-        self._count_groups(self._select_in("SELECT node, key, year, claim FROM group_claim WHERE claim IN ({})",
-                                           [c[1] for c in claims]), -1)
+        members = self._select_in("SELECT grp, claim FROM group_claim WHERE claim IN ({})", [c[0] for c in claims])
+        db.executemany("DELETE FROM group_claim WHERE grp = ? AND claim = ?", members)
+        left = Counter(grp for grp, _ in members)
+        db.executemany("UPDATE node_group SET claims = claims - ? WHERE id = ?", [(n, g) for g, n in left.items()])
+        db.executemany("DELETE FROM node_group WHERE id = ? AND claims <= 0", [(g,) for g in left])
         self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
                            values.get(claim, [])) for claim, iri, text in claims], -1)
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
@@ -406,21 +416,6 @@ class Summaries:
         if sign < 0:
             db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0",
                            [(grp,) for grp in {g for g, _ in values}])
-
-    def _count_groups(self, members: list[tuple[int, str, str, str]], sign: int) -> None:
-        """Add (sign 1) or take away (-1) claims' memberships of node groups: (node id, key, year, claim IRI)."""
-        db = self._db
-        counts = Counter((node, key, year) for node, key, year, _ in members)
-        if sign > 0:
-            db.executemany("INSERT INTO group_claim VALUES (?, ?, ?, ?)", members)
-        else:
-            db.executemany("DELETE FROM group_claim WHERE node = ? AND key = ? AND year = ? AND claim = ?", members)
-        db.executemany("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
-                       [(*group, sign * n) for group, n in counts.items()])
-        if sign < 0:
-            db.executemany("DELETE FROM node_group WHERE node = ? AND key = ? AND year = ? AND claims <= 0",
-                           list(counts))
 
     def clear(self) -> None:
         with self._lock:
@@ -567,7 +562,7 @@ class Summaries:
                 "ORDER BY node_pair.claims DESC, other_term.text LIMIT ?", (node, limit)).fetchall()
 
     def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
-        """The node's largest claim groups (key, year, claims, the first claim by IRI): at least `limit` of them
+        """The node's largest claim groups (key, year, claims, its first claim as kept): at least `limit` of them
         when it has that many (every group tied with the limit-th), read from the index by size; and how many
         groups and how many memberships it has in all (sums of kept counts, one per group)."""
         with self._lock:
@@ -579,29 +574,32 @@ class Summaries:
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
                                      "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
             found = self._db.execute(
-                "SELECT key, year, claims, (SELECT claim FROM group_claim g WHERE g.node = n.node AND g.key = n.key "
-                "AND g.year = n.year ORDER BY claim LIMIT 1) FROM node_group n WHERE node = ? AND claims >= ?",
-                (node_id, least)).fetchall()
+                "SELECT term.text, year, claims, (SELECT claim.iri FROM group_claim JOIN claim ON claim.id = claim "
+                "WHERE grp = n.id ORDER BY group_claim.claim LIMIT 1) FROM node_group n JOIN term ON term.id = n.key "
+                "WHERE node = ? AND claims >= ?", (node_id, least)).fetchall()
         return found, groups, claims
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
-        """The first `limit` claims by IRI of the node's group (`key`, `year`; either may be None: every key or
-        year), read in index order, and how many there are (from the kept group counts)."""
+        """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
+        in the order they were kept (one index range for one group), and how many there are (the kept group
+        counts: a claim in two of the groups chosen counts twice)."""
         with self._lock:
             node_id = self._term(node)
-            if node_id is None:
+            key_id = self._term(key) if key is not None else None
+            if node_id is None or (key is not None and key_id is None):
                 return [], 0
             where = " AND ".join(["node = ?", *(f"{name} = ?" for name, value in (("key", key), ("year", year))
                                                 if value is not None)])
-            args = [node_id, *(v for v in (key, year) if v is not None)]
-            iris = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim FROM group_claim WHERE {where} "
-                                                   "ORDER BY claim LIMIT ?", (*args, limit))]
+            args = [node_id, *(v for v in (key_id, year) if v is not None)]
+            iris = [r[0] for r in self._db.execute(
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim "
+                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) GROUP BY group_claim.claim "
+                "ORDER BY group_claim.claim LIMIT ?", (*args, limit))]
             if len(iris) < limit:
                 return iris, len(iris)
             total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",
                                      args).fetchone()[0]
         return iris, total
-
 
 def store_records(store, graph: ox.NamedNode) -> list[ClaimRecord]:
     """A stored page's claim records, read from its whole graph (the rows take the evidence chain too)."""
