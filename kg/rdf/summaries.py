@@ -581,8 +581,8 @@ class Summaries:
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
         """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
-        in the order they were kept (one index range for one group), and how many there are (the kept group
-        counts: a claim in two of the groups chosen counts twice)."""
+        in the order they were kept (one index range for one group), and how many there are: exact below the
+        limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts twice)."""
         with self._lock:
             node_id = self._term(node)
             key_id = self._term(key) if key is not None else None

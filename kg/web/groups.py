@@ -257,13 +257,15 @@ def claims() -> dict[str, Any]:
     key, year = _arg("key"), _arg("year")
     if not key and not year:  # the first `limit` by IRI and the count, as the claim lists of `node` (bounded)
         iris, total = _view().claims_page(found.iri, CLAIM_LINKS, limit)
-        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit}
+        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit,
+                "total_estimated": False}
     if year and year != NO_YEAR and not (len(year) == 4 and year.isdigit()):
         raise ApiError(400, "parameter 'year' must be four digits or 'none'")  # before any read, on every store
     summaries = _view().store.summaries()
     if summaries is not None:  # the group's first `limit` in index order and its kept count
         iris, total = summaries.group_claims(found.iri, key, year, limit)
-        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit}
+        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit,
+                "total_estimated": total > limit and not (key and year)}
     where = [_claims_of(ox.NamedNode(found.iri))]
     if key:
         where.append(_key_pattern(found.kind, key))
@@ -272,7 +274,7 @@ def claims() -> dict[str, Any]:
     rows = _select(f"SELECT DISTINCT ?c WHERE {{ {' '.join(where)} }}")
     iris = sorted(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
     return {"iri": found.iri, "claims": dated(_view().claim_rows(iris[:limit])), "total": len(iris),
-            "capped": len(iris) > limit}
+            "capped": len(iris) > limit, "total_estimated": False}
 
 
 @bp.get("/conflicts/dated")
