@@ -130,18 +130,28 @@ def article_label(props: Props, iri: str) -> str:
     return first(props, SCHEMA.headline) or first(props, SCHEMA.name) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+# What `from_triples` reads: the claim's properties, the evidence chain, its article's and its page's names.
+_READ = {p.value for p in (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.qualifier, KG.metricLabel,
+                           KG.metric, SCHEMA.temporalCoverage, SCHEMA.startDate, SCHEMA.endDate, KG.modality,
+                           KG.change, KG.quantityText, *(q for pair in LINKED.values() for q in pair), OA.hasBody,
+                           OA.hasTarget, OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end, SCHEMA.headline,
+                           SCHEMA.name, SCHEMA.isPartOf)}
+_BODY = OA.hasBody.value
+
+
 def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
     """The stored rows of the claims (subjects typed kg:Claim) among one page graph's statements."""
     props: dict[str, Props] = {}
     body_of: dict[str, str] = {}  # claim → its annotation
     for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
+        p = t.predicate.value
+        if p not in _READ:
+            continue
+        s, o = t.subject, t.object
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             continue
-        values = props.setdefault(s.value, {}).setdefault(p.value, [])
-        if o not in values:
-            values.append(o)
-        if p == OA.hasBody:
+        props.setdefault(s.value, {}).setdefault(p, []).append(o)  # repeats change no least value
+        if p == _BODY:
             body_of.setdefault(o.value, s.value)
     out = {}
     for iri in sorted(s for s, found in props.items() if KG.Claim in found.get(RDF.type.value, [])):
