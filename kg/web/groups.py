@@ -93,7 +93,7 @@ def _groups(found: Info, limit: int) -> tuple[list[dict[str, Any]], int, int]:
         every = _aggregated_groups(found)
         return every[:limit], len(every), sum(g["count"] for g in every)
     rows, total, claims = summaries.groups(found.iri, limit)
-    labels = _view().labels({key for key, _, _, _ in rows if "://" in key})
+    labels = {i: n.label for i, n in _view().named_nodes({key for key, _, _, _ in rows if "://" in key}).items()}
     kept = summaries.rows(first for _, _, _, first in rows)
     groups = [{"key": key, "label": labels.get(key, key), "year": year, "count": count,
                "claim": first if count == 1 else None, "quantity": kept[first]["quantity"] if first in kept else None}
@@ -147,7 +147,7 @@ def _neighbours(found: Info) -> list[dict[str, Any]]:
     for other, shared in _named_with(found):
         kind, _ = relation.get(other, ("claims", 0))
         relation[other] = (kind, shared)
-    infos = _view().read(dict.fromkeys(relation))
+    infos = _view().named_nodes(set(relation))
     out = [{"iri": i, "label": info.label, "type": info.kind, "relation": relation[i][0], "shared": relation[i][1]}
            for i, info in infos.items() if info.kind in ("region", "agency", "program", "organization")]
     order = {"parent": 0, "serves": 1, "claims": 2, "child": 3}
