@@ -258,8 +258,8 @@ class GraphView:
         return self.read({iri: None}).get(iri) if as_term(iri) is not None else None
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """Labels of the browsable nodes among `iris`."""
-        return {i: found.label for i, found in self.describe(iris, (RDF.type, *LABELS)).items() if found.kind}
+        """Labels of the browsable nodes among `iris` (the shared ones' from the label index)."""
+        return {i: found.label for i, found in self.named_nodes(set(iris)).items()}
 
     # -- neighbourhoods and paths ------------------------------------------------------------------
 

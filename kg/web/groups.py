@@ -93,7 +93,7 @@ def _groups(found: Info, limit: int) -> tuple[list[dict[str, Any]], int, int]:
         every = _aggregated_groups(found)
         return every[:limit], len(every), sum(g["count"] for g in every)
     rows, total, claims = summaries.groups(found.iri, limit)
-    labels = {i: n.label for i, n in _view().named_nodes({key for key, _, _, _ in rows if "://" in key}).items()}
+    labels = _view().labels({key for key, _, _, _ in rows if "://" in key})
     kept = summaries.rows(first for _, _, _, first in rows)
     groups = [{"key": key, "label": labels.get(key, key), "year": year, "count": count,
                "claim": first if count == 1 else None, "quantity": kept[first]["quantity"] if first in kept else None}
