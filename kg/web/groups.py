@@ -5,8 +5,11 @@ So an entity's neighbourhood is answered as its entity neighbours (parents,
 children, the agencies and programs its claims name), each with a neighbour
 count, plus its claims *grouped* by metric (or, for a metric, by region) and by
 the year their period starts, with counts; a group's claims are read only when
-the reader opens it. Every query is aggregated in the store with the entity's
-IRI written by pyoxigraph, so no parameter becomes query text.
+the reader opens it. The groups, their counts and the neighbours' shared
+claims are kept at ingest (kg.rdf.summaries), so an answer reads index ranges
+the size of what it shows, not a busy node's thousands of claims; a store that
+keeps none (a remote endpoint) aggregates in SPARQL with the entity's IRI
+written by pyoxigraph, so no parameter becomes query text.
 """
 
 from __future__ import annotations
