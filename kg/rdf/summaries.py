@@ -323,11 +323,18 @@ class Summaries:
         for iri, (record, _) in fresh.items():
             for node, key, year in record.groups:
                 members.setdefault((ids[node], key_ids[key], year), []).append(claim_ids[iri])
-        for group, claims in members.items():  # one statement each: it returns the group's id
-            (grp,) = db.execute("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
-                                "DO UPDATE SET claims = claims + excluded.claims RETURNING id",
-                                (*group, len(claims))).fetchone()
-            db.executemany("INSERT INTO group_claim VALUES (?, ?)", [(grp, claim) for claim in claims])
+        db.executemany("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
+                       "DO UPDATE SET claims = claims + excluded.claims",
+                       [(*group, len(claims)) for group, claims in members.items()])
+        # The groups' ids through a temporary table joined once (a statement per group was most of the write).
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_group (node INTEGER, key INTEGER, year TEXT)")
+        db.execute("DELETE FROM wanted_group")
+        db.executemany("INSERT INTO wanted_group VALUES (?, ?, ?)", list(members))
+        group_ids = {(node, key, year): grp for grp, node, key, year in db.execute(
+            "SELECT g.id, g.node, g.key, g.year FROM wanted_group w JOIN node_group g "
+            "ON g.node = w.node AND g.key = w.key AND g.year = w.year")}
+        db.executemany("INSERT INTO group_claim VALUES (?, ?)",
+                       [(group_ids[group], claim) for group, claims in members.items() for claim in claims])
         keys = {ident: texts for record, _ in fresh.values() for ident, texts in
                 ((_ident(key), texts) for key, texts, _, _ in record.keys)}
         db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
