@@ -569,9 +569,10 @@ class Summaries:
                 "ORDER BY node_pair.claims DESC, other_term.text LIMIT ?", (node, limit)).fetchall()
 
     def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
-        """The node's largest claim groups (key, year, claims, its first claim as kept): at least `limit` of them
-        when it has that many (every group tied with the limit-th), read from the index by size; and how many
-        groups and how many memberships it has in all (sums of kept counts, one per group)."""
+        """The node's `limit` largest claim groups (key, year, claims, its first claim as kept), ties by the
+        key's label (the label index's, else the key as written) and year: the groups down to the limit-th
+        count read from the index by size and sorted here; and how many groups and how many memberships it
+        has in all (sums of kept counts, one per group)."""
         with self._lock:
             node_id = self._term(node)
             if node_id is None:
@@ -580,10 +581,14 @@ class Summaries:
                                               "WHERE node = ?", (node_id,)).fetchone()
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
                                      "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
-            found = self._db.execute(
-                "SELECT term.text, year, claims, (SELECT claim.iri FROM group_claim JOIN claim ON claim.id = claim "
-                "WHERE grp = n.id ORDER BY group_claim.claim LIMIT 1) FROM node_group n JOIN term ON term.id = n.key "
-                "WHERE node = ? AND claims >= ?", (node_id, least)).fetchall()
+            chosen = self._db.execute(
+                "SELECT term.text, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM node JOIN name "
+                "ON name.node = node.id AND name.field = 'label' WHERE node.iri = term.text), term.text) AS label "
+                "FROM node_group n JOIN term ON term.id = n.key WHERE n.node = ? AND claims >= ? "
+                "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
+            found = [(key, year, count, self._db.execute(
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim WHERE grp = ? "
+                "ORDER BY group_claim.claim LIMIT 1", (grp,)).fetchone()[0]) for key, year, count, grp, _ in chosen]
         return found, groups, claims
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
