@@ -192,7 +192,17 @@ def graph_calls(kg: Client) -> dict[str, tuple[str, dict[str, Any]]]:
         "overview: busiest entities (start page)": ("/api/graph/overview", {"metrics": 0}),
         "overview: comparable metrics (start page)": ("/api/graph/overview", {"entities": 0}),
         "claims (a busy region, 500)": ("/api/graph/claims", {"iri": busy["region"], "limit": 500}),
+        "groups (a busy region)": ("/api/graph/groups", {"iri": busy["region"], "limit": 40, "groups": 60}),
+        "groups (a busy metric)": ("/api/graph/groups", {"iri": busy["metric"], "limit": 40, "groups": 60}),
+        "claims of a busy region's largest group": ("/api/graph/claims", largest_group(kg, busy["region"])),
+        "conflicts, dated (the browser's conflicts view)": ("/api/graph/conflicts/dated", {}),
     }
+
+
+def largest_group(kg: Client, iri: str) -> dict[str, Any]:
+    """The parameters the browser sends when the largest claim group of a node is opened."""
+    found = json.loads(kg.get("/api/graph/groups", {"iri": iri, "groups": 1})[1])["groups"]
+    return {"iri": iri, "key": found[0]["key"], "year": found[0]["year"]} if found else {"iri": iri}
 
 
 def time_calls(port: int, calls: dict[str, tuple[str, dict[str, Any]]], runs: int, timeout: float) -> dict[str, Any]:

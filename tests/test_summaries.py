@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,7 +11,9 @@ from kg.ingest import map_pages
 from kg.rdf import iris
 from kg.rdf.store import EmbeddedStore
 from kg.rdf.summaries import LINKS, SPARQL, Summaries
+from kg.rdf.summaries import VIA as NAMED_WITH
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+from kg.web.graph_view import GraphView
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHARED = ox.NamedNode(iris.shared_graph_iri())
@@ -23,10 +26,49 @@ def _rows(store: EmbeddedStore, name: str, limit: int) -> list[dict[str, str]]:
 
 
 def _claims_of(store: EmbeddedStore, node: str, predicates: tuple[ox.NamedNode, ...]) -> list[str]:
-    union = " UNION ".join(f"{{ ?c {p} {ox.NamedNode(node)} }}" for p in predicates)
+    """The claims linking to `node` by any of the predicates, sorted (every claim with none)."""
+    union = " UNION ".join(f"{{ ?c {p} {ox.NamedNode(node)} }}" for p in predicates) or f"{{ ?c a {KG.Claim} }}"
     rows = store.query(f"SELECT DISTINCT ?c WHERE {{ {union} }} ORDER BY ?c")
     assert isinstance(rows, list)
     return [r["c"].value for r in rows]
+
+
+def _grouped(store: EmbeddedStore, node: str) -> dict[tuple[str, str], list[str]]:
+    """A node's claims by group as kg.web.groups aggregates them: a metric's by region, others' by metric (the
+    linked node, else the written name), and by the year the period starts (else ends), "none" undated."""
+    term = ox.NamedNode(node)
+    link, written = (KG.region, KG.regionLabel) if store.query(f"ASK {{ {term} a {KG.Metric} }}") else (
+        KG.metric, KG.metricLabel)
+    union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in LINKS)
+    rows = store.query(f"""SELECT DISTINCT ?key ?y ?c WHERE {{ {union}
+      OPTIONAL {{ ?c {link} ?linked }} OPTIONAL {{ ?c {written} ?text }}
+      OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}
+      BIND(COALESCE(?linked, ?text, "") AS ?key) BIND(COALESCE(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4), "none") AS ?y)
+    }}""")
+    assert isinstance(rows, list)
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        out.setdefault((r["key"].value, r["y"].value), []).append(r["c"].value)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _kept_groups(summaries: Summaries, node: str) -> dict[tuple[str, str], list[str]]:
+    found, groups, total = summaries.groups(node, 100_000)
+    assert (groups, total) == (len(found), sum(n for _, _, n, _ in found))
+    kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, _, _ in found}
+    assert all(len(iris) == n for (iris, n) in kept.values()), "kept counts are the groups' sizes"
+    assert all(first == kept[(key, year)][0][0] for key, year, _, first in found), "first claim by IRI"
+    return {k: sorted(iris) for k, (iris, _) in kept.items()}
+
+
+def _named_with(store: EmbeddedStore, node: str) -> list[tuple[str, int]]:
+    term = ox.NamedNode(node)
+    union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in LINKS)
+    via = " ".join(str(p) for p in NAMED_WITH)
+    rows = store.query(f"""SELECT ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {{
+      {union} VALUES ?p {{ {via} }} ?c ?p ?n FILTER(isIRI(?n) && ?n != {term}) }} GROUP BY ?n""")
+    assert isinstance(rows, list)
+    return sorted((r["n"].value, int(r["k"].value)) for r in rows)
 
 
 def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
@@ -44,7 +86,11 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
                  len(set(r["claims"].split()))) for r in _rows(store, "conflicts", 1000)]
     assert conflicts == expected
     nodes = {e.iri for e in summaries.busiest(1000)} | {m.iri for m in summaries.comparable(1000)}
+    claims = _claims_of(store, "", ())
+    assert summaries.rows(claims) == GraphView(store).read_rows(claims), "kept rows are the rows the store gives"
     for node in nodes:
+        assert _kept_groups(summaries, node) == _grouped(store, node)
+        assert sorted(summaries.neighbours(node, 100_000)) == _named_with(store, node)
         for predicates in (LINKS, (KG.metric,), (KG.program,), (KG.region, KG.agency)):
             every = _claims_of(store, node, predicates)
             for limit in (1, 3, 10_000):
@@ -117,8 +163,10 @@ def test_invented_conflicts_follow_adds_replacements_and_removals(tmp_path: Path
         store.remove_graph(iris.graph_iri("c.txt"))
         store.replace_graph(*page("b.txt", [(COUNTY, "2023年", "100")]))  # now they agree
         assert assert_equal_to_sparql(store).conflicts() == []
+        gone = _claims_of(store, TOWN.value, (KG.region,))
         store.remove_graph(first[0])
         assert assert_equal_to_sparql(store).comparable() == []
+        assert gone and store.summaries().rows(gone) == {}, "a removed page's rows go with it"
         store.remove_graph(iris.graph_iri("b.txt"))
         summaries = assert_equal_to_sparql(store)
         assert summaries.busiest() == [] and summaries.claims_of(COUNTY.value, [KG.region.value], 5) == ([], 0)
@@ -134,3 +182,14 @@ def test_a_store_written_behind_the_summaries_is_counted_at_first_read(tmp_path:
         assert len(assert_equal_to_sparql(store).conflicts()) == 1
         store.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?c {SCHEMA.value} ?v }} }}")
         assert assert_equal_to_sparql(store).conflicts() == []
+
+
+def test_a_file_kept_before_claim_rows_is_counted_again_on_open(tmp_path: Path) -> None:
+    graph, quads = page("a.txt", [(COUNTY, "2023年", "100"), (TOWN, "2024年", "80")])
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(graph, quads)
+    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:  # as an older kg left it
+        db.execute("DROP TABLE claim_row")
+    with EmbeddedStore(tmp_path / "db") as store:
+        claims = _claims_of(store, "", ())
+        assert len(claims) == 2 and sorted(assert_equal_to_sparql(store).rows(claims)) == claims

@@ -59,6 +59,19 @@ def test_one_groups_claims_carry_resolved_periods_and_levels(city) -> None:
     assert capped["capped"] and capped["total"] == 66 and len(capped["claims"]) == 5
 
 
+def test_groups_are_cut_largest_first_and_counted_in_full(city) -> None:
+    every = city.get("/api/graph/groups", params={"iri": CITY, "groups": 2000}).json()
+    cut = city.get("/api/graph/groups", params={"iri": CITY, "groups": 1}).json()
+    assert cut["groups"] == every["groups"][:1] and every["groups"][0]["count"] > every["groups"][-1]["count"]
+    assert (cut["groups_total"], cut["claims_total"]) == (len(every["groups"]), every["claims_total"])
+    largest = every["groups"][0]
+    one = city.get("/api/graph/claims", params={"iri": CITY, "key": largest["key"], "year": largest["year"],
+                                                "limit": 1}).json()
+    assert one["total"] == largest["count"] and len(one["claims"]) == 1 and one["capped"]
+    whole = city.get("/api/graph/claims", params={"iri": CITY, "key": largest["key"], "year": largest["year"]}).json()
+    assert len(whole["claims"]) == largest["count"] and whole["claims"][0] == one["claims"][0], "the same order"
+
+
 @pytest.mark.parametrize(("params", "status"), [
     ({"iri": CITY, "year": "20x3"}, 400),
     ({"iri": CITY, "limit": "0"}, 400),

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf import rows as claim_rows
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
@@ -40,7 +41,10 @@ ANY = ""  # the pred of a node's count of claims linking to it by any of LINKS
 REGIONAL = "regional"  # the pred of a metric's count of claims that name a region too
 _KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metric, KG.metricLabel,
               SCHEMA.temporalCoverage, SCHEMA.unitText, SCHEMA.value)
-PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS)))
+PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS, SCHEMA.startDate, SCHEMA.endDate)))
+VIA = (KG.region, KG.agency, KG.program, SCHEMA.about)  # links that make two nodes neighbours through a claim
+_COUNTED = (ANY, REGIONAL, KG.metric.value, *(p.value for p in VIA))  # the preds `_count` needs the ids of
+NO_YEAR = "none"  # the year of a claim whose period has no resolved date
 
 # The same figures as whole-store SPARQL aggregates: what the summaries replace (and the tests compare with).
 SPARQL = {
@@ -94,9 +98,18 @@ CREATE TABLE IF NOT EXISTS conflict_claim (claim INTEGER NOT NULL, grp INTEGER N
                                            PRIMARY KEY (claim, grp, value)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conflict_claim_group ON conflict_claim (grp, claim);
 CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS node_pair (node INTEGER NOT NULL, other INTEGER NOT NULL, claims INTEGER NOT NULL,
+                                      PRIMARY KEY (node, other)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS node_group (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, key INTEGER NOT NULL,
+                                       year TEXT NOT NULL, claims INTEGER NOT NULL, UNIQUE (node, key, year));
+CREATE INDEX IF NOT EXISTS node_group_largest ON node_group (node, claims DESC);
+CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim INTEGER NOT NULL,
+                                        PRIMARY KEY (grp, claim)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
 _TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
-           "conflict_claim", "summary_meta")
+           "conflict_claim", "summary_meta", "claim_row", "node_pair", "node_group", "group_claim")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[str, str, str, str]  # subject, metric, period, unit: N-Triples terms (the group's identity)
@@ -110,6 +123,8 @@ class ClaimRecord:
     iri: str
     links: frozenset[tuple[str, str]] = frozenset()  # (predicate, node IRI)
     keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
+    groups: frozenset[tuple[str, str, str]] = frozenset()  # (node IRI, group key, year): kg.web.groups' groups
+    row: bytes = b""  # the claim's row as the claim lists show it (kg.rdf.rows, packed)
 
 
 def _number(term: Term) -> float | None:
@@ -132,11 +147,29 @@ def _first_of(props: dict[str, list[Term]], *predicates: ox.NamedNode) -> list[T
     return []
 
 
+def _group_keys(found: dict[str, list[Term]], link: ox.NamedNode, written: ox.NamedNode) -> list[str]:
+    """What a claim is grouped by under a node: the linked node, else the written name, else ""."""
+    return [v.value for v in _first_of(found, link, written)] or [""]
+
+
+def _groups(found: dict[str, list[Term]], links: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str, str]]:
+    """The claim's groups under each node it links to: a metric's claims by region, everyone else's by metric,
+    and by the year its period starts (else ends), as kg.web.groups' aggregate grouped them."""
+    years = sorted({v.value[:4] for v in _first_of(found, SCHEMA.startDate, SCHEMA.endDate)}) or [NO_YEAR]
+    by_region, by_metric = (_group_keys(found, KG.region, KG.regionLabel),
+                            _group_keys(found, KG.metric, KG.metricLabel))
+    return frozenset((node, key, year) for pred, node in links
+                     for key in (by_region if pred == KG.metric.value else by_metric) for year in years)
+
+
 def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
-    """The claim records among a page's statements (subjects typed kg:Claim; other statements are ignored).
+    """The claim records among a page's statements (subjects typed kg:Claim; other statements are ignored),
+    each with its row (kg.rdf.rows), which takes the page's whole graph.
     Conflict keys follow the SPARQL aggregate: subject = about, else region, else the written subject or
     region; metric = the metric node, else its written name; unit = the unit, else ""; one key per
     combination of values when a property has several."""
+    triples = list(triples)
+    rows = claim_rows.from_triples(triples)
     props: dict[str, dict[str, list[Term]]] = {}
     claims: set[str] = set()
     wanted = {p.value for p in PREDICATES}
@@ -165,7 +198,8 @@ def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
             ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), str(v), _number(v))
             for s, m, p, u, v in itertools.product(subjects, metrics, found.get(SCHEMA.temporalCoverage.value, []),
                                                    units, found.get(SCHEMA.value.value, [])))
-        out.append(ClaimRecord(iri, links, keys))
+        row = rows.get(iri)
+        out.append(ClaimRecord(iri, links, keys, _groups(found, links), claim_rows.pack(row) if row else b""))
     return out
 
 
@@ -207,7 +241,8 @@ class Summaries:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        self.created = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'summary_meta'").fetchone() is None
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        self.created = not {"summary_meta", "claim_row"} <= tables  # new, or older than the kept claim rows
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -267,7 +302,7 @@ class Summaries:
     def _add(self, pages: list[tuple[str, list[ClaimRecord]]]) -> None:
         db = self._db
         texts = {text for _, found in pages for r in found for link in r.links for text in link}
-        ids = self._ids(texts | {graph for graph, _ in pages} | {ANY, REGIONAL, KG.metric.value, KG.region.value})
+        ids = self._ids(texts | {graph for graph, _ in pages} | set(_COUNTED))
         claimed = {r.iri for _, found in pages for r in found}
         taken = {row[0] for row in self._select_in("SELECT iri FROM claim WHERE iri IN ({})", sorted(claimed))}
         fresh: dict[str, tuple[ClaimRecord, set[tuple[int, int]]]] = {}
@@ -281,6 +316,25 @@ class Summaries:
                 rows.append((record.iri, ids[graph], " ".join(f"{p}:{n}" for p, n in sorted(links))))
         db.executemany("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?)", rows)
         claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
+        db.executemany("INSERT OR REPLACE INTO claim_row (id, data) VALUES (?, ?)",
+                       [(claim_ids[iri], record.row) for iri, (record, _) in fresh.items() if record.row])
+        key_ids = self._ids({key for record, _ in fresh.values() for _, key, _ in record.groups})
+        members: dict[tuple[int, int, str], list[int]] = {}
+        for iri, (record, _) in fresh.items():
+            for node, key, year in record.groups:
+                members.setdefault((ids[node], key_ids[key], year), []).append(claim_ids[iri])
+        db.executemany("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
+                       "DO UPDATE SET claims = claims + excluded.claims",
+                       [(*group, len(claims)) for group, claims in members.items()])
+        # The groups' ids through a temporary table joined once (a statement per group was most of the write).
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_group (node INTEGER, key INTEGER, year TEXT)")
+        db.execute("DELETE FROM wanted_group")
+        db.executemany("INSERT INTO wanted_group VALUES (?, ?, ?)", list(members))
+        group_ids = {(node, key, year): grp for grp, node, key, year in db.execute(
+            "SELECT g.id, g.node, g.key, g.year FROM wanted_group w JOIN node_group g "
+            "ON g.node = w.node AND g.key = w.key AND g.year = w.year")}
+        db.executemany("INSERT INTO group_claim VALUES (?, ?)",
+                       [(group_ids[group], claim) for group, claims in members.items() for claim in claims])
         keys = {ident: texts for record, _ in fresh.values() for ident, texts in
                 ((_ident(key), texts) for key, texts, _, _ in record.keys)}
         db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
@@ -306,7 +360,13 @@ class Summaries:
                 "JOIN conflict_value ON conflict_value.grp = conflict_claim.grp "
                 "AND conflict_value.value = conflict_claim.value WHERE claim IN ({})", [c[0] for c in claims]):
             values.setdefault(claim, []).append((grp, value, number))
-        ids = self._ids([ANY, REGIONAL, KG.metric.value, KG.region.value])
+        ids = self._ids(_COUNTED)
+        db.execute("DELETE FROM claim_row WHERE id IN (SELECT id FROM claim WHERE graph = ?)", (graph_id,))
+        members = self._select_in("SELECT grp, claim FROM group_claim WHERE claim IN ({})", [c[0] for c in claims])
+        db.executemany("DELETE FROM group_claim WHERE grp = ? AND claim = ?", members)
+        left = Counter(grp for grp, _ in members)
+        db.executemany("UPDATE node_group SET claims = claims - ? WHERE id = ?", [(n, g) for g, n in left.items()])
+        db.executemany("DELETE FROM node_group WHERE id = ? AND claims <= 0", [(g,) for g in left])
         self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
                            values.get(claim, [])) for claim, iri, text in claims], -1)
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
@@ -318,8 +378,10 @@ class Summaries:
         (group id, value, number)); the counts they make are summed here and written once per table."""
         db = self._db
         metric, region, any_link, regional = (ids[KG.metric.value], ids[KG.region.value], ids[ANY], ids[REGIONAL])
+        via = {ids[p.value] for p in VIA}
         nodes: Counter[tuple[int, int]] = Counter()
         pairs: Counter[tuple[int, int]] = Counter()
+        neighbours: Counter[tuple[int, int]] = Counter()
         values: Counter[tuple[int, str]] = Counter()
         numbers: dict[tuple[int, str], float | None] = {}
         for _, _, links, found in claims:
@@ -327,6 +389,8 @@ class Summaries:
             nodes.update((node, any_link) for node in {n for _, n in links})
             both = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
             pairs.update(both)
+            others = {n for p, n in links if p in via}
+            neighbours.update((a, b) for a in {n for _, n in links} for b in others if a != b)
             nodes.update((m, regional) for m in {m for m, _ in both})
             for grp, value, number in found:
                 values[(grp, value)] += 1
@@ -339,7 +403,8 @@ class Summaries:
         else:
             db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?", links_rows)
             db.executemany("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", members)
-        for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs)):
+        for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs),
+                                       ("node_pair", "node, other", neighbours)):
             db.executemany(f"INSERT INTO {table} ({columns}, claims) VALUES (?, ?, ?) "
                            "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
                            [(*key, sign * n) for key, n in counts.items()])
@@ -481,8 +546,73 @@ class Summaries:
         return [r[0] for r in rows], total
 
 
+    def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
+        """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out."""
+        with self._lock:
+            found = self._select_in("SELECT claim.iri, data FROM claim JOIN claim_row ON claim_row.id = claim.id "
+                                    "WHERE claim.iri IN ({})", sorted(set(iris)))
+        return {iri: claim_rows.unpack(iri, data) for iri, data in found}
+
+    def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
+        """How many claims link to each node by any of LINKS (the kept count)."""
+        with self._lock:
+            return dict(self._select_in("SELECT term.text, claims FROM node_count JOIN term ON term.id = node "
+                                        "WHERE pred = (SELECT id FROM term WHERE text = ?) AND term.text IN ({})",
+                                        sorted(set(nodes)), ANY))
+
+    def neighbours(self, node: str, limit: int) -> list[tuple[str, int]]:
+        """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT other_term.text, node_pair.claims FROM node_pair JOIN term ON term.id = node_pair.node "
+                "JOIN term AS other_term ON other_term.id = node_pair.other WHERE term.text = ? "
+                "ORDER BY node_pair.claims DESC, other_term.text LIMIT ?", (node, limit)).fetchall()
+
+    def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
+        """The node's `limit` largest claim groups (key, year, claims, its first claim as kept), ties by the
+        key's label (the label index's, else the key as written) and year: the groups down to the limit-th
+        count read from the index by size and sorted here; and how many groups and how many memberships it
+        has in all (sums of kept counts, one per group)."""
+        with self._lock:
+            node_id = self._term(node)
+            if node_id is None:
+                return [], 0, 0
+            groups, claims = self._db.execute("SELECT COUNT(*), COALESCE(SUM(claims), 0) FROM node_group "
+                                              "WHERE node = ?", (node_id,)).fetchone()
+            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
+                                     "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
+            chosen = self._db.execute(
+                "SELECT term.text, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM node JOIN name "
+                "ON name.node = node.id AND name.field = 'label' WHERE node.iri = term.text), term.text) AS label "
+                "FROM node_group n JOIN term ON term.id = n.key WHERE n.node = ? AND claims >= ? "
+                "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
+            found = [(key, year, count, self._db.execute(
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim WHERE grp = ? "
+                "ORDER BY group_claim.claim LIMIT 1", (grp,)).fetchone()[0]) for key, year, count, grp, _ in chosen]
+        return found, groups, claims
+
+    def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
+        """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
+        in the order they were kept (one index range for one group), and how many there are: exact below the
+        limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts twice)."""
+        with self._lock:
+            node_id = self._term(node)
+            key_id = self._term(key) if key is not None else None
+            if node_id is None or (key is not None and key_id is None):
+                return [], 0
+            where = " AND ".join(["node = ?", *(f"{name} = ?" for name, value in (("key", key), ("year", year))
+                                                if value is not None)])
+            args = [node_id, *(v for v in (key_id, year) if v is not None)]
+            iris = [r[0] for r in self._db.execute(
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim "
+                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) GROUP BY group_claim.claim "
+                "ORDER BY group_claim.claim LIMIT ?", (*args, limit))]
+            if len(iris) < limit:
+                return iris, len(iris)
+            total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",
+                                     args).fetchone()[0]
+        return iris, total
+
 def store_records(store, graph: ox.NamedNode) -> list[ClaimRecord]:
-    """A stored page's claim records, read predicate by predicate (an index range each) from its graph."""
-    claims = store.quads_for_pattern(None, RDF.type, KG.Claim, graph)
-    return records(itertools.chain(claims, (q for p in PREDICATES if p != RDF.type
-                                            for q in store.quads_for_pattern(None, p, None, graph))))
+    """A stored page's claim records, read from its whole graph (the rows take the evidence chain too)."""
+    return records(store.quads_for_pattern(None, None, None, graph))

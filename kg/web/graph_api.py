@@ -2,8 +2,9 @@
 
 Every answer is read from the store per request by kg.web.graph_view, with work
 bounded by what it returns; figures over every claim (the start page's, the
-conflicts, a node's claim count) come from the summaries the store keeps at
-ingest (kg.rdf.summaries), or from SPARQL aggregates on a store that keeps none.
+conflicts, a node's claim count) and the claim rows the lists show come from the
+summaries the store keeps at ingest (kg.rdf.summaries, kg.rdf.rows), or from
+SPARQL on a store that keeps none.
 No parameter ever becomes query text.
 """
 

@@ -23,8 +23,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.rdf import rows
 from kg.rdf.store import EmbeddedStore, Store
-from kg.rdf.vocab import CHANGES, KG, MODALITIES, OA, PROV, QUALIFIERS, RDF, SCHEMA, SKOS, reverse
+from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS
 
 NODE_TYPES = {
     KG.Region.value: "region",
@@ -36,7 +37,6 @@ NODE_TYPES = {
     KG.Claim.value: "claim",
 }
 ENTITY_TYPES = ("region", "agency", "program", "organization", "metric")
-_QUALIFIER, _MODALITY, _CHANGE = reverse(QUALIFIERS), reverse(MODALITIES), reverse(CHANGES)
 
 # Links between browsable nodes: predicate → (kinds it leaves, kinds it reaches), from the ontology's domains
 # and ranges, so a neighbour's kind is known from the link that reaches it. prov:wasDerivedFrom also reaches
@@ -63,7 +63,8 @@ CLAIM_LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
 LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.value, SCHEMA.unitText)
 CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
                KG.metric, KG.metricLabel, SCHEMA.temporalCoverage, KG.modality, KG.change, SCHEMA.about,
-               KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel)
+               KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel,
+               SCHEMA.startDate, SCHEMA.endDate)
 DIRECT_PREDICATES = 8  # up to this many, a node is read by index lookups per predicate on the embedded store
 FEW_PREDICATES = 4  # up to this many, a node is read by index lookups per predicate; else by one scan
 CHUNK = 50  # constant-subject union branches per query: Oxigraph plans long unions slowly
@@ -84,16 +85,6 @@ def as_term(iri: str) -> ox.NamedNode | None:
         return ox.NamedNode(iri)
     except ValueError:
         return None
-
-
-def _number(text: str | None) -> float | int | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
 
 
 def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
@@ -267,8 +258,8 @@ class GraphView:
         return self.read({iri: None}).get(iri) if as_term(iri) is not None else None
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """Labels of the browsable nodes among `iris`."""
-        return {i: found.label for i, found in self.describe(iris, (RDF.type, *LABELS)).items() if found.kind}
+        """Labels of the browsable nodes among `iris` (the shared ones' from the label index)."""
+        return {i: found.label for i, found in self.named_nodes(set(iris)).items()}
 
     # -- neighbourhoods and paths ------------------------------------------------------------------
 
@@ -445,26 +436,48 @@ class GraphView:
         return found[:limit], int(count.value) if count is not None else len(found)
 
     def claim_rows(self, iris: list[str]) -> list[Claim]:
-        """Flat claim rows (the shape of `kg claims --format jsonl`) for the given claims, in that order."""
+        """Flat claim rows (the shape of `kg claims --format jsonl`) for the given claims, in that order: the
+        rows kept at ingest (kg.rdf.rows) when the store keeps them, one SQLite read for all; else, and for
+        claims without one, read from the store. The linked nodes' labels are read at the end, once."""
         if not iris:
             return []
+        summaries = self.store.summaries()
+        stored = summaries.rows(iris) if summaries is not None else {}
+        missing = [i for i in iris if i not in stored]
+        if missing:
+            stored.update(self.read_rows(missing))
+        names = self.named_nodes({n for row in stored.values() for n in rows.linked(row)})
+        labels = {i: n.label for i, n in names.items()}
+        return [rows.finish(stored[i], labels) for i in iris]
+
+    def read_rows(self, iris: list[str]) -> dict[str, rows.Stored]:
+        """Claims' stored rows (kg.rdf.rows.make) read from the store: properties, evidence chain, article, page."""
         claims = self.describe(iris, CLAIM_PROPS)
         evidence = self._evidence(iris)
-        sources = {c.first(PROV.wasDerivedFrom) for c in claims.values()} - {None}
-        linked = {o for c in claims.values() for p in CLAIM_LINKS for o in c.all(p)}
-        nodes = self._shared_nodes(linked)
-        nodes |= self.describe((sources | linked) - set(nodes), (RDF.type, *LABELS, SCHEMA.isPartOf))  # type: ignore
+        sources = self.describe({c.first(PROV.wasDerivedFrom) for c in claims.values()} - {None},  # type: ignore
+                                (RDF.type, *LABELS, SCHEMA.isPartOf))
         pages = {e["page"] for e in evidence.values() if e["page"]}
-        pages |= {n.first(SCHEMA.isPartOf) for n in nodes.values() if n.kind == "article"} - {None}  # type: ignore
+        pages |= {n.first(SCHEMA.isPartOf) for n in sources.values() if n.kind == "article"} - {None}  # type: ignore
         docs = {i: n.first(SCHEMA.name) for i, n in self.describe(pages, (SCHEMA.name,)).items()}
-        return [self._row(claims[i], evidence.get(i, {}), nodes, docs) for i in iris]
+        out = {}
+        for iri in iris:
+            claim, found = claims[iri], evidence.get(iri, {})
+            source = claim.first(PROV.wasDerivedFrom)
+            article = sources.get(source) if source else None
+            chosen = (article.iri, article.label) if article and article.kind == "article" else None
+            page = found.get("page") or (article.first(SCHEMA.isPartOf) if chosen and article else None)
+            out[iri] = rows.make(iri, claim.props, found, chosen, page, docs.get(page) if page else None)
+        return out
 
-    def _shared_nodes(self, iris: Iterable[str]) -> dict[str, Info]:
-        """Kind and label of the shared nodes (regions, agencies, programs, metrics) among `iris` from the store's
-        text index of their names, one SQLite read for all; those it does not name are left to `describe`."""
+    def named_nodes(self, iris: set[str]) -> dict[str, Info]:
+        """Kind and label of the browsable nodes among `iris`: the shared ones (regions, agencies, programs,
+        metrics) from the store's text index of their names, one SQLite read for all (thousands in milliseconds,
+        where `read` takes a second); the rest from the store."""
         named = self.store.shared_labels(iris) or {}
-        return {i: Info(i, {SKOS.prefLabel.value: [ox.Literal(label)]}, known=kind)
-                for i, (kind, label) in named.items()}
+        found = {i: Info(i, {SKOS.prefLabel.value: [ox.Literal(label)]}, known=kind)
+                 for i, (kind, label) in named.items()}
+        rest = self.describe(iris - set(found), (RDF.type, *LABELS))
+        return found | {i: n for i, n in rest.items() if n.kind}
 
     def _evidence(self, iris: list[str]) -> dict[str, dict[str, Any]]:
         """Each claim's evidence quote, offsets and page, through its Web Annotation, read level by level
@@ -486,49 +499,6 @@ class GraphView:
                             entry[key] = selector.first(predicate)
             found[claim] = entry
         return found
-
-    @staticmethod
-    def _row(claim: Info, evidence: dict[str, Any], nodes: dict[str, Info], docs: dict[str, str | None]) -> Claim:
-        def label(iri: str | None) -> str | None:
-            found = nodes.get(iri) if iri else None
-            return found.label if found and found.kind else None
-
-        def linked(link: ox.NamedNode, text: ox.NamedNode) -> tuple[str | None, str | None]:
-            target = claim.first(link)
-            return (label(target) if target else claim.first(text)), target
-
-        source = claim.first(PROV.wasDerivedFrom)
-        article = nodes.get(source) if source else None
-        article_iri = source if article and article.kind == "article" else None
-        page = evidence.get("page") or (article.first(SCHEMA.isPartOf) if article_iri and article else None)
-        metric_iri = claim.first(KG.metric)
-        subject, subject_iri = linked(SCHEMA.about, KG.subjectLabel)
-        region, region_iri = linked(KG.region, KG.regionLabel)
-        agency, agency_iri = linked(KG.agency, KG.agencyLabel)
-        program, program_iri = linked(KG.program, KG.programLabel)
-        return {
-            "doc": docs.get(page) if page else None,
-            "article": label(article_iri),
-            "evidence": evidence.get("exact"),
-            "start": _number(evidence.get("start")),
-            "end": _number(evidence.get("end")),
-            "value": _number(claim.first(SCHEMA.value)),
-            "unit": claim.first(SCHEMA.unitText),
-            "qualifier": _QUALIFIER.get(claim.first(KG.qualifier) or "", None),
-            "subject": subject,
-            "region": region,
-            "agency": agency,
-            "program": program,
-            "metric": claim.first(KG.metricLabel) or label(metric_iri),
-            "period": claim.first(SCHEMA.temporalCoverage),
-            "modality": _MODALITY.get(claim.first(KG.modality) or "", None),
-            "change": _CHANGE.get(claim.first(KG.change) or "", None),
-            "iri": claim.iri,
-            "article_iri": article_iri,
-            # Links the graph API groups by; not part of the claim shape it returns.
-            "_links": {"subject": subject_iri, "region": region_iri, "agency": agency_iri, "program": program_iri,
-                       "metric": metric_iri},
-        }
 
     def metric_named(self, name: str) -> str | None:
         """The metric node with this IRI, preferred label or alias."""

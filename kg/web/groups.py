@@ -5,8 +5,11 @@ So an entity's neighbourhood is answered as its entity neighbours (parents,
 children, the agencies and programs its claims name), each with a neighbour
 count, plus its claims *grouped* by metric (or, for a metric, by region) and by
 the year their period starts, with counts; a group's claims are read only when
-the reader opens it. Every query is aggregated in the store with the entity's
-IRI written by pyoxigraph, so no parameter becomes query text.
+the reader opens it. The groups, their counts and the neighbours' shared
+claims are kept at ingest (kg.rdf.summaries), so an answer reads index ranges
+the size of what it shows, not a busy node's thousands of claims; a store that
+keeps none (a remote endpoint) aggregates in SPARQL with the entity's IRI
+written by pyoxigraph, so no parameter becomes query text.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, current_app, request
 
+from kg.rdf.summaries import NO_YEAR
 from kg.rdf.vocab import KG, SCHEMA, SKOS
 from kg.web import graph_api
 from kg.web.errors import ApiError
@@ -26,7 +30,6 @@ bp = Blueprint("groups", __name__, url_prefix="/api/graph")
 
 NEIGHBOUR_LIMIT, GROUP_LIMIT, CLAIM_LIMIT = 40, 60, 200
 MAX_LIMIT = 2000
-NO_YEAR = "none"  # the group of claims whose period has no resolved date
 LEVEL_NAMES = {KG[f"{name.capitalize()}Level"].value: name
                for name in ("province", "city", "county", "town", "village", "zone")}
 UP_LINKS = (SCHEMA.containedInPlace, SCHEMA.areaServed)
@@ -83,9 +86,27 @@ def _select(sparql: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _groups(found: Info) -> list[dict[str, Any]]:
-    """(key, key label, year, count) of the entity's claims, largest groups first; a group of one names its
-    claim and a quantity as written (of one of its claims)."""
+def _groups(found: Info, limit: int) -> tuple[list[dict[str, Any]], int, int]:
+    """The entity's `limit` largest claim groups (key, key label, year, count), largest first, then by label
+    and year; how many groups it has; and the sum of their counts. A group of one names its claim, and each
+    group a quantity as written (of its first claim by IRI). From the groups kept at ingest (kg.rdf.summaries:
+    the largest read by size from an index), else one aggregate over the entity's claims."""
+    summaries = _view().store.summaries()
+    if summaries is None:
+        every = _aggregated_groups(found)
+        return every[:limit], len(every), sum(g["count"] for g in every)
+    rows, total, claims = summaries.groups(found.iri, limit)
+    labels = _view().labels({key for key, _, _, _ in rows if "://" in key})
+    kept = summaries.rows(first for _, _, _, first in rows)
+    groups = [{"key": key, "label": labels.get(key, key), "year": year, "count": count,
+               "claim": first if count == 1 else None, "quantity": kept[first]["quantity"] if first in kept else None}
+              for key, year, count, first in rows]
+    groups.sort(key=lambda g: (-g["count"], g["label"], g["year"]))
+    return groups[:limit], total, claims
+
+
+def _aggregated_groups(found: Info) -> list[dict[str, Any]]:
+    """Every claim group of the entity, aggregated over its claims in the store (a store keeping no groups)."""
     link, written = _group_by(found.kind)
     rows = _select(f"""SELECT ?key ?y (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?c) AS ?one) (SAMPLE(?qt) AS ?quantity)
     WHERE {{
@@ -126,14 +147,10 @@ def _neighbours(found: Info) -> list[dict[str, Any]]:
         if isinstance(row["n"], ox.NamedNode):
             served = row["p"] == SCHEMA.areaServed
             relation.setdefault(row["n"].value, ("serves" if served else "child", 0))
-    via = " ".join(str(p) for p in VIA_CLAIMS.values())
-    rows = _select(f"""SELECT ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {{
-      {_claims_of(term)} VALUES ?p {{ {via} }} ?c ?p ?n FILTER(?n != {term}) }} GROUP BY ?n""")
-    for row in rows:
-        if isinstance(row["n"], ox.NamedNode):
-            kind, _ = relation.get(row["n"].value, ("claims", 0))
-            relation[row["n"].value] = (kind, int(row["k"].value))
-    infos = _view().read(dict.fromkeys(relation))
+    for other, shared in _named_with(found):
+        kind, _ = relation.get(other, ("claims", 0))
+        relation[other] = (kind, shared)
+    infos = _view().named_nodes(set(relation))
     out = [{"iri": i, "label": info.label, "type": info.kind, "relation": relation[i][0], "shared": relation[i][1]}
            for i, info in infos.items() if info.kind in ("region", "agency", "program", "organization")]
     order = {"parent": 0, "serves": 1, "claims": 2, "child": 3}
@@ -141,17 +158,37 @@ def _neighbours(found: Info) -> list[dict[str, Any]]:
     return out
 
 
+def _named_with(found: Info) -> list[tuple[str, int]]:
+    """The nodes the entity's claims also name (by VIA_CLAIMS) and how many of them name both: the pairs
+    counted at ingest (the MAX_LIMIT most shared), else one aggregate over its claims."""
+    summaries = _view().store.summaries()
+    if summaries is not None:
+        return summaries.neighbours(found.iri, MAX_LIMIT)
+    term = ox.NamedNode(found.iri)
+    via = " ".join(str(p) for p in VIA_CLAIMS.values())
+    rows = _select(f"""SELECT ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {{
+      {_claims_of(term)} VALUES ?p {{ {via} }} ?c ?p ?n FILTER(?n != {term}) }} GROUP BY ?n""")
+    return [(r["n"].value, int(r["k"].value)) for r in rows if isinstance(r["n"], ox.NamedNode)]
+
+
 def degrees(iris: list[str]) -> dict[str, int]:
     """How many nodes link to each of `iris` or are linked from it (claims, places above and below):
-    the count a node shows before it is opened."""
+    the count a node shows before it is opened. Its claims are the count kept at ingest when the store keeps
+    one (kg.rdf.summaries), so only the places are counted here."""
     if not iris:
         return {}
+    summaries = _view().store.summaries()
     values = " ".join(str(ox.NamedNode(i)) for i in iris)
-    links = " ".join(str(p) for p in (*CLAIM_LINKS, *UP_LINKS))
+    ups = " ".join(str(p) for p in UP_LINKS)
+    links = ups if summaries is not None else " ".join(str(p) for p in (*CLAIM_LINKS, *UP_LINKS))
     rows = _select(f"""SELECT ?x (COUNT(DISTINCT ?n) AS ?k) WHERE {{ VALUES ?x {{ {values} }}
-      {{ VALUES ?p {{ {links} }} ?n ?p ?x }} UNION {{ VALUES ?q {{ {' '.join(str(p) for p in UP_LINKS)} }} ?x ?q ?n }}
+      {{ VALUES ?p {{ {links} }} ?n ?p ?x }} UNION {{ VALUES ?q {{ {ups} }} ?x ?q ?n }}
     }} GROUP BY ?x""")
-    return {r["x"].value: int(r["k"].value) for r in rows if r["x"] is not None}
+    found = {r["x"].value: int(r["k"].value) for r in rows if r["x"] is not None}
+    if summaries is not None:
+        for iri, claims in summaries.claim_counts(iris).items():
+            found[iri] = found.get(iri, 0) + claims
+    return found
 
 
 @bp.get("/groups")
@@ -165,7 +202,7 @@ def groups() -> dict[str, Any]:
     counts = degrees([found.iri, *(n["iri"] for n in shown)])
     for n in shown:
         n["degree"] = counts.get(n["iri"], 0)
-    all_groups = _groups(found)
+    shown_groups, groups_total, claims_total = _groups(found, group_limit)
     return {
         "iri": found.iri,
         "type": found.kind,
@@ -174,9 +211,9 @@ def groups() -> dict[str, Any]:
         "group_by": "region" if found.kind == "metric" else "metric",
         "neighbours": shown,
         "neighbours_total": len(neighbours),
-        "groups": all_groups[:group_limit],
-        "groups_total": len(all_groups),
-        "claims_total": sum(g["count"] for g in all_groups),
+        "groups": shown_groups,
+        "groups_total": groups_total,
+        "claims_total": claims_total,
     }
 
 
@@ -195,8 +232,6 @@ def _year_filter(year: str) -> str:
     dated = f"OPTIONAL {{ ?c {SCHEMA.startDate} ?s }} OPTIONAL {{ ?c {SCHEMA.endDate} ?e }}"
     if year == NO_YEAR:
         return f"{dated} FILTER(!BOUND(?s) && !BOUND(?e))"
-    if not (len(year) == 4 and year.isdigit()):
-        raise ApiError(400, "parameter 'year' must be four digits or 'none'")
     return f"{dated} FILTER(SUBSTR(STR(COALESCE(?s, ?e)), 1, 4) = {ox.Literal(year)})"
 
 
@@ -204,16 +239,14 @@ def dated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim rows with their resolved period (ISO start and end, as the store keeps them) and their
     region's administrative level, so pages filter by date and tell a village from a county."""
     view = _view()
-    dates = view.describe([r["iri"] for r in rows], (SCHEMA.startDate, SCHEMA.endDate))
     regions = {r["_links"]["region"] for r in rows if r["_links"]["region"]}
     levels = view.describe(regions, (KG.level, SKOS.notation))
     out = []
     for row in rows:
-        found = dates.get(row["iri"])
+        start, end = row["_dates"]
         region = levels.get(row["_links"]["region"] or "")
         level = region.first(KG.level) if region else None
-        out.append({**public(row), "period_start": found.first(SCHEMA.startDate) if found else None,
-                    "period_end": found.first(SCHEMA.endDate) if found else None,
+        out.append({**public(row), "period_start": start, "period_end": end,
                     "region_iri": row["_links"]["region"], "region_level": LEVEL_NAMES.get(level or ""),
                     "region_code": region.first(SKOS.notation) if region else None})
     return out
@@ -227,7 +260,15 @@ def claims() -> dict[str, Any]:
     key, year = _arg("key"), _arg("year")
     if not key and not year:  # the first `limit` by IRI and the count, as the claim lists of `node` (bounded)
         iris, total = _view().claims_page(found.iri, CLAIM_LINKS, limit)
-        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit}
+        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit,
+                "total_estimated": False}
+    if year and year != NO_YEAR and not (len(year) == 4 and year.isdigit()):
+        raise ApiError(400, "parameter 'year' must be four digits or 'none'")  # before any read, on every store
+    summaries = _view().store.summaries()
+    if summaries is not None:  # the group's first `limit` in index order and its kept count
+        iris, total = summaries.group_claims(found.iri, key, year, limit)
+        return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit,
+                "total_estimated": total > limit and not (key and year)}
     where = [_claims_of(ox.NamedNode(found.iri))]
     if key:
         where.append(_key_pattern(found.kind, key))
@@ -236,7 +277,7 @@ def claims() -> dict[str, Any]:
     rows = _select(f"SELECT DISTINCT ?c WHERE {{ {' '.join(where)} }}")
     iris = sorted(r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode))
     return {"iri": found.iri, "claims": dated(_view().claim_rows(iris[:limit])), "total": len(iris),
-            "capped": len(iris) > limit}
+            "capped": len(iris) > limit, "total_estimated": False}
 
 
 @bp.get("/conflicts/dated")
