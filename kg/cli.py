@@ -12,7 +12,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -21,14 +21,11 @@ import click
 
 from kg.model import InputError
 from kg.rdf.remote import RemoteError
+from kg.rdf.store import SEGMENT_QUADS
 
 DEFAULT_STORE = "data/store"
 ROW_FORMATS = ("jsonl", "csv")
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
-# `kg ingest` hands pages to the store's bulk loader in batches this big: below the loader's own batch
-# (1 M quads), so each is ingested as one set of files, and small enough that a crash loses little.
-BATCH_QUADS = 200_000
-BATCH_PAGES = 64
 
 
 def _default_store() -> str:
@@ -105,14 +102,19 @@ def main() -> None:
 @click.option("--jobs", "-j", default=1, show_default=True, help="Extract in N processes; one writer loads.")
 @click.option("--page-timeout", default=600.0, show_default=True, type=click.FloatRange(min=1),
               help="Seconds one page may take to extract before it is stopped and refused.")
+@click.option("--segment-quads", default=SEGMENT_QUADS, show_default=True, type=click.IntRange(min=1),
+              help="Quads per bulk load: fewer lose less to a crash, more make a smaller store.")
+@click.option("--compact", "then_compact", is_flag=True, help="Run `kg compact` on the store afterwards.")
 @reports_bad_input
-def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -> None:
+def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float, segment_quads: int,
+           then_compact: bool) -> None:
     """Read newspaper pages (.txt files or folders of them) into the store.
 
     Each page is one named graph: re-ingesting a page replaces it whole, so
-    running the same ingest twice changes nothing. New pages go to the store's
-    bulk loader in batches, and the store is compacted at the end so readers
-    start fast. A page that cannot be read,
+    running the same ingest twice changes nothing. New pages stream into the
+    store's bulk loader, one load per --segment-quads; the store is only
+    flushed at the end (RocksDB's own compaction would rewrite it larger),
+    and --compact rewrites it in one load. A page that cannot be read,
     or takes longer than --page-timeout, is refused with its reason and the
     others go on; the exit code is 2 when any page was refused.
     """
@@ -122,32 +124,67 @@ def ingest(paths: tuple[str, ...], store: str, jobs: int, page_timeout: float) -
     from kg.pipeline import iter_sources
 
     sources = [str(p) for p in iter_sources(paths)]
+    if then_compact:
+        check_compactable(store)
     target = _open(store, create=True)
-    read = claims = triples = 0
+    counts = {"read": 0, "claims": 0, "triples": 0}
     refused: list[tuple[str, str]] = []
-    batch: list = []
     progress = tqdm(total=len(sources), unit="page", disable=None, file=sys.stderr)
-    for page in map_pages(sources, jobs, page_timeout):
-        progress.update()
-        if page.nquads is None or page.graph is None:
-            refused.append((page.path, page.problem or "unreadable"))
-            click.echo(f"kg: {page.path}: {page.problem}", err=True)
-            continue
-        batch.append(page)
-        read += 1
-        claims += page.claims
-        triples += page.count
-        if len(batch) >= BATCH_PAGES or sum(p.count for p in batch) >= BATCH_QUADS:
-            target.add_pages(batch)
-            batch = []
-        progress.set_postfix(claims=claims, refresh=False)
-    target.add_pages(batch)
+
+    def mapped() -> Iterator:
+        for page in map_pages(sources, jobs, page_timeout):
+            progress.update()
+            if page.nquads is None or page.graph is None:
+                refused.append((page.path, page.problem or "unreadable"))
+                click.echo(f"kg: {page.path}: {page.problem}", err=True)
+                continue
+            counts["read"] += 1
+            counts["claims"] += page.claims
+            counts["triples"] += page.count
+            progress.set_postfix(claims=counts["claims"], refresh=False)
+            yield page
+
+    target.add_pages(mapped(), segment_quads)
     progress.close()
-    target.optimize()
     target.close()
-    click.echo(f"ingested {read} page(s), {claims} claims, {triples} triples; refused {len(refused)}", err=True)
+    click.echo(f"ingested {counts['read']} page(s), {counts['claims']} claims, {counts['triples']} triples; "
+               f"refused {len(refused)}", err=True)
+    if then_compact:
+        _compact(store)
     if refused:
         sys.exit(2)
+
+
+def check_compactable(location: str) -> None:
+    """Refuse (exit 2) a location `kg compact` cannot rewrite: a remote endpoint compacts its own store."""
+    if location.startswith(("http://", "https://")):
+        _fail(f"{location}: compact rewrites a store folder; a SPARQL endpoint compacts its own store")
+
+
+def _compact(location: str) -> None:
+    from kg.rdf.compact import compact as run_compact
+
+    report = run_compact(Path(location))
+    click.echo(f"compacted {location}: {report.quads} quads, {report.bytes_before / 1e6:,.1f} MB → "
+               f"{report.bytes_after / 1e6:,.1f} MB", err=True)
+
+
+@main.command()
+@store_option
+@reports_bad_input
+def compact(store: str) -> None:
+    """Rewrite the store in one bulk load, so it takes the least disk.
+
+    The quads are copied into a fresh folder beside the store with one bulk
+    load (RocksDB then holds them compressed, which several loads or its own
+    compaction do not), the label index and summaries are carried over, and
+    the new folder replaces the old in one rename, so a reader never sees a
+    half store. On any failure the old store stays as it was. It needs the
+    store to itself (stop `kg serve` first) and free disk for a second copy.
+    """
+    check_compactable(store)
+    check_store(store, create=False)
+    _compact(store)
 
 
 @main.command()

@@ -107,7 +107,7 @@ def test_remove_then_reingest_restores_the_graph(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["ingest", "remove", "claims", "articles", "entities", "export", "query",
-                                     "validate", "serve"])
+                                     "validate", "serve", "compact"])
 def test_every_command_explains_itself(command: str) -> None:
     assert "Usage:" in kg(command, "--help").stdout
 

@@ -1,8 +1,8 @@
 """`kg ingest` killed with SIGKILL in the middle of a run leaves a store that is consistent.
 
 The real command runs in its own process. A hook prints each page graph the
-moment `replace_graph` or `add_pages` (a batch for the bulk loader) returns
-(the only change to the process), so the test
+moment `replace_graph` returns or `add_pages` reports a segment of the bulk loader committed
+(the only change to the process; segments are made small so there are many), so the test
 knows which pages were committed when it sends SIGKILL. Afterwards: every page
 committed is intact, no graph in the store differs from a clean run's (the page
 in flight is absent, never half there), and running the ingest again makes the
@@ -41,10 +41,11 @@ original_batch = store.EmbeddedStore.add_pages
 def replace_graph(self, graph_iri, quads):
     original(self, graph_iri, quads)
     print("committed", graph_iri, flush=True)
-def add_pages(self, pages):
-    original_batch(self, pages)
-    for page in pages:
-        print("committed", page.graph, flush=True)
+def add_pages(self, pages, segment_quads=store.SEGMENT_QUADS, committed=None):
+    def tell(graphs):
+        for graph in graphs:
+            print("committed", graph, flush=True)
+    original_batch(self, pages, segment_quads, tell)
 store.EmbeddedStore.replace_graph = replace_graph
 store.EmbeddedStore.add_pages = add_pages
 from kg.cli import main
@@ -101,7 +102,8 @@ def reference(corpus: Path, reference_store: Path) -> dict[str, frozenset[str]]:
 def kill_after(corpus: Path, store: Path, commits: int, jobs: int) -> list[str]:
     """Run the hooked ingest, SIGKILL it right after `commits` pages are committed; the graphs it reported."""
     process = subprocess.Popen(
-        [sys.executable, "-c", HOOKED_KG, "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs)],
+        [sys.executable, "-c", HOOKED_KG, "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs),
+         "--segment-quads", "400"],
         cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
     )
     committed: list[str] = []

@@ -14,10 +14,12 @@ graphs unless the caller names graphs. Results of `query`:
 from __future__ import annotations
 
 import gc
+import io
 import itertools
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +35,13 @@ QueryResult = list[Row] | bool | list[ox.Triple]
 
 RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
                    ox.QueryResultsFormat.TSV]
+# Quads `add_pages` hands to one bulk load: the loader's own batch (Oxigraph's BulkLoader cuts at 1 M quads), so a
+# load stays cheap in memory (one of ~7.8 M quads peaked at 1.7 GB RSS) and writes one set of compressed table
+# files. Every further load into a non-empty store is merged by RocksDB compaction, whose output is not
+# compressed: fewer, larger loads leave a smaller store, and `kg compact` makes it one load.
+SEGMENT_QUADS = 1_000_000
+Committed = Callable[[list[str]], None]
+
 GRAPH_FORMATS = [ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML,
                  ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG]
 
@@ -88,11 +97,15 @@ class Store(ABC):
     def remove_graph(self, graph_iri: str) -> bool:
         """Delete one named graph and the shared nodes only it referred to; False when there was none."""
 
-    def add_pages(self, pages: list) -> None:
-        """Write many pages (kg.ingest.PageQuads: a page's N-Quads and its shared statements), each as
-        replace_graph would; backends with a bulk path override this."""
+    def add_pages(self, pages: Iterable, segment_quads: int = SEGMENT_QUADS,
+                  committed: Committed | None = None) -> None:
+        """Write a stream of pages (kg.ingest.PageQuads: a page's N-Quads and its shared statements), each as
+        replace_graph would, telling `committed` the graphs stored so far; backends with a bulk path override this
+        and load `segment_quads` at a time."""
         for page in pages:
             self.replace_graph(page.graph, page.quads())
+            if committed:
+                committed([page.graph])
 
     def optimize(self) -> None:
         """Compact storage after a large write, so readers do not replay a long log (a server compacts its own)."""
@@ -298,24 +311,32 @@ class EmbeddedStore(Store):
         self._summaries.remove(graph_iri)
         return True
 
-    def add_pages(self, pages: list) -> None:
-        """New pages go to the bulk loader together as N-Quads bytes, parsed in Rust (no transaction: an
-        interrupted load is redone by ingesting again, which replaces); pages already stored are replaced one
-        by one. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
-        fresh = []
-        for page in pages:
+    def add_pages(self, pages: Iterable, segment_quads: int = SEGMENT_QUADS,
+                  committed: Committed | None = None) -> None:
+        """New pages stream into the bulk loader, one load per segment of about `segment_quads` (SEGMENT_QUADS),
+        parsed in Rust from the pages' N-Quads bytes, so memory holds one page's bytes, not a segment's. A load
+        is no transaction: an interrupted one is redone by ingesting again, which replaces. A page whose graph is
+        already stored (or already in the segment) ends the segment and is replaced on its own, which the loader
+        cannot do. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
+        stream = iter(pages)
+        page = next(stream, None)
+        while page is not None:
             if self.store.contains_named_graph(ox.NamedNode(page.graph)):
                 self.replace_graph(page.graph, page.quads())
-            else:
-                fresh.append(page)
-        if fresh:
+                if committed:
+                    committed([page.graph])
+                page = next(stream, None)
+                continue
+            segment = _Segment(page, stream, segment_quads, self.store)
             try:
-                self.store.bulk_load(b"".join(part for page in fresh for part in (page.nquads, page.shared)),
-                                     format=ox.RdfFormat.N_QUADS)
+                self.store.bulk_load(segment, format=ox.RdfFormat.N_QUADS)
             finally:
                 self._written()
-            self.labels.add(q for page in pages for q in page.shared_quads())
-            self._summaries.add_many((page.graph, page.claim_records()) for page in fresh)
+            self.labels.add(q for done in segment.loaded for q in done.shared_quads())
+            self._summaries.add_many((done.graph, done.claim_records()) for done in segment.loaded)
+            if committed:
+                committed([done.graph for done in segment.loaded])
+            page = segment.stopped_at or next(stream, None)
 
     def optimize(self) -> None:
         self.store.flush()
@@ -424,6 +445,50 @@ class EmbeddedStore(Store):
             self.labels.close()
             self._summaries.close()
             gc.collect()  # RocksDB releases its lock only when the handle is freed
+
+
+class _Segment(io.RawIOBase):
+    """The N-Quads of one bulk load, read page by page from the stream as the loader asks: new pages until
+    about `quads` are in, or up to a page the loader must not take (`stopped_at`: its graph is stored, or
+    already in this segment). Pages loaded are kept without their N-Quads, for labels and summaries."""
+
+    def __init__(self, first, pages: Iterator, quads: int, store: ox.Store) -> None:
+        super().__init__()
+        self.pages, self.room, self.store = pages, quads, store
+        self.loaded: list = []
+        self.graphs: set[str] = set()
+        self.stopped_at = None
+        self.pending = memoryview(b"")
+        self._take(first)
+
+    def _take(self, page) -> None:
+        self.graphs.add(page.graph)
+        self.room -= page.count
+        self.loaded.append(replace(page, nquads=b""))
+        self.pending = memoryview(page.nquads + page.shared)
+
+    def _next(self) -> bool:
+        if self.room <= 0:
+            return False
+        page = next(self.pages, None)
+        if page is None:
+            return False
+        if page.graph in self.graphs or self.store.contains_named_graph(ox.NamedNode(page.graph)):
+            self.stopped_at = page
+            return False
+        self._take(page)
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self.pending and self._next():
+            pass
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
 def is_store_folder(path: str | Path) -> bool:
