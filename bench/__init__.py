@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import shutil
 import statistics
 import threading
 import time
@@ -122,3 +123,25 @@ def cpu_timed(action: Callable[[], object], runs: int) -> list[tuple[float, floa
 def load_average() -> float:
     """The 1-minute load average: other work on the machine slows every wall-clock figure."""
     return os.getloadavg()[0]
+
+
+def folder_mb(folder: Path) -> float:
+    """Bytes on disk under `folder`, in MB."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def bulk_load_anchor(dump: Path, target: Path) -> tuple[float, float]:
+    """The ingest anchor: seconds for ONE `bulk_load` of an N-Quads dump into an empty store at `target`
+    (flushed), and that store's MB on disk; the store is removed afterwards."""
+    import pyoxigraph as ox
+
+    shutil.rmtree(target, ignore_errors=True)
+    started = time.perf_counter()
+    fresh = ox.Store(str(target))
+    fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    fresh.flush()
+    seconds = time.perf_counter() - started
+    del fresh
+    size = folder_mb(target)
+    shutil.rmtree(target, ignore_errors=True)
+    return seconds, size

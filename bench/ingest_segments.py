@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from bench import ROOT, PeakRSS, load_average
+from bench import ROOT, PeakRSS, bulk_load_anchor, folder_mb, load_average
 
 
 def timed(command: list[str], source: Path) -> dict[str, Any]:
@@ -45,10 +45,6 @@ def timed(command: list[str], source: Path) -> dict[str, Any]:
             "rss_tree_mib": rss.mib, "load": load_average()}
 
 
-def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-
-
 def anchor(store: Path, work: Path) -> dict[str, Any]:
     """bulk_load of the store's own quads (dumped to N-Quads first) into an empty store: seconds and MB."""
     db = ox.Store.read_only(str(store))
@@ -57,16 +53,7 @@ def anchor(store: Path, work: Path) -> dict[str, Any]:
     with dump.open("wb") as out:
         db.dump(out, format=ox.RdfFormat.N_QUADS)
     del db
-    target = work / "anchor-store"
-    shutil.rmtree(target, ignore_errors=True)
-    started = time.perf_counter()
-    fresh = ox.Store(str(target))
-    fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-    fresh.flush()
-    seconds = time.perf_counter() - started
-    del fresh
-    size = folder_mb(target)
-    shutil.rmtree(target)
+    seconds, size = bulk_load_anchor(dump, work / "anchor-store")
     dump.unlink()
     return {"bulk_load_s": seconds, "bulk_load_store_mb": size, "quads": quads, "load": load_average()}
 

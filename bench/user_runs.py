@@ -38,7 +38,7 @@ from typing import Any
 import psutil
 import pyoxigraph as ox
 
-from bench import ROOT, PeakRSS, load_average, machine, median, percentile
+from bench import ROOT, PeakRSS, bulk_load_anchor, load_average, machine, median, percentile
 from bench.corpus import parse_size
 from bench.extraction_speed import extraction_vs_jieba, sample
 from bench.ingest_scale import corpus_of
@@ -337,15 +337,7 @@ def ingest(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
     with dump.open("wb") as out:
         db.dump(out, format=ox.RdfFormat.N_QUADS)
     del db
-    anchor = store.parent / "anchor-store"
-    shutil.rmtree(anchor, ignore_errors=True)
-    started = time.perf_counter()
-    fresh = ox.Store(str(anchor))
-    fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-    fresh.flush()
-    bulk = time.perf_counter() - started
-    del fresh
-    shutil.rmtree(anchor, ignore_errors=True)
+    bulk, _ = bulk_load_anchor(dump, store.parent / "anchor-store")
     dump.unlink()
     return {"wall_s": wall, "bulk_load_s": bulk, "text_mb": text / 1e6, "store_mb": store_bytes / 1e6,
             "quads": quads, "claims": claims, "peak_rss_mib": rss.mib, "jobs": jobs}

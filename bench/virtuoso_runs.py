@@ -35,7 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from bench import ROOT, load_average, machine, median, percentile
+from bench import ROOT, bulk_load_anchor, folder_mb, load_average, machine, median, percentile
 from bench.corpus import parse_size
 from bench.ingest_scale import corpus_of
 from bench.load import stop_process
@@ -58,10 +58,6 @@ from bench.user_runs import (
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 NUMERIC = ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
-
-
-def folder_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
 def virtuoso_missing() -> str | None:
@@ -160,16 +156,7 @@ def load(store: Path, work: Path, http: int, virtuoso_dir: Path, anchor: bool,
     found["virtuoso_db_mb"] = database.stat().st_size / 1e6
     found["virtuoso_dir_mb"] = (folder_mb(virtuoso_dir) - dump.stat().st_size / 1e6)
     if anchor:
-        fresh = work / "oxigraph-anchor"
-        shutil.rmtree(fresh, ignore_errors=True)
-        started = time.perf_counter()
-        target = ox.Store(str(fresh))
-        target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        target.flush()
-        found["oxigraph_load_s"] = time.perf_counter() - started
-        del target
-        found["oxigraph_mb"] = folder_mb(fresh)
-        shutil.rmtree(fresh, ignore_errors=True)
+        found["oxigraph_load_s"], found["oxigraph_mb"] = bulk_load_anchor(dump, work / "oxigraph-anchor")
     dump.unlink()
     return found
 
