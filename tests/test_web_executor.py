@@ -49,6 +49,33 @@ def test_view_is_kept_until_the_store_is_written(tmp_path: Path) -> None:
     assert executor._read_view(location, store.version) is not kept
 
 
+def test_a_view_opened_while_a_write_is_under_way_is_never_kept(tmp_path: Path) -> None:
+    store = _store(tmp_path, 3)
+    location = str(store.path)
+    first = executor._read_view(location, executor.WRITING)
+    assert executor._read_view(location, executor.WRITING) is not first
+    kept = executor._read_view(location, store.version)
+    assert executor._read_view(location, store.version) is kept
+
+
+def test_jobs_carry_writing_while_the_server_holds_its_update_lock(tmp_path: Path) -> None:
+    from kg.web.app import create_app
+
+    store = _store(tmp_path, 3)
+    app = create_app(store, query_workers=1)
+    settings = app.extensions["kg.sparql"]
+    try:
+        before = store.version
+        assert settings.executor.version() == before
+        with settings.update_lock:
+            assert settings.executor.version() == executor.WRITING
+        store.update("INSERT DATA { GRAPH <https://example.org/g> "
+                     "{ <https://example.org/new> <https://example.org/p> 1 } }")
+        assert settings.executor.version() == store.version == before + 1
+    finally:
+        settings.executor.close()
+
+
 @pytest.mark.parametrize("media", [JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"])
 def test_answer_counts_against_the_cap_in_every_format(tmp_path: Path, media: str) -> None:
     store = _store(tmp_path, 20).store

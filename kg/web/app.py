@@ -19,7 +19,7 @@ from flask import Flask, Response, request
 from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
-from kg.web.executor import QUEUE_GRACE, QueryExecutor, RemoteQueryExecutor
+from kg.web.executor import QUEUE_GRACE, WRITING, QueryExecutor, RemoteQueryExecutor
 from kg.web.fairness import Admission, ShortQueries
 from kg.web.graph_view import GraphView
 
@@ -93,14 +93,18 @@ def _register_ui(app: Flask) -> None:
     app.register_blueprint(boundaries.bp)
 
 
-def _query_side(store, timeout: float, workers: int | None) -> QueryExecutor | RemoteQueryExecutor:
-    """Who answers /sparql: the endpoint for a remote store, else worker processes."""
+def _query_side(store, timeout: float, workers: int | None,
+                update_lock: threading.Lock) -> QueryExecutor | RemoteQueryExecutor:
+    """Who answers /sparql: the endpoint for a remote store, else worker processes. Every write the server
+    makes holds `update_lock` until it is flushed and counted; while it is held, jobs carry WRITING, so no
+    worker keeps a view that may hold half of what its label says."""
     if isinstance(store, RemoteStore):
         return RemoteQueryExecutor(store, timeout=timeout)
     location = getattr(store, "path", None)
     if location is None:
         raise ValueError("the web service needs an embedded store folder or a remote SPARQL endpoint")
-    return QueryExecutor(str(location), timeout=timeout, workers=workers, version=lambda: store.version)
+    return QueryExecutor(str(location), timeout=timeout, workers=workers,
+                         version=lambda: WRITING if update_lock.locked() else store.version)
 
 
 def create_app(
@@ -126,7 +130,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    executor = _query_side(store, query_timeout, query_workers)
+    update_lock = threading.Lock()
+    executor = _query_side(store, query_timeout, query_workers, update_lock)
     atexit.register(executor.close)
     app.extensions["kg.store"] = store
     app.extensions["kg.graph_view"] = GraphView(store)
@@ -135,7 +140,7 @@ def create_app(
         update_token=update_token,
         allowed_services=allowed_services,
         max_results=max_results,
-        update_lock=threading.Lock(),
+        update_lock=update_lock,
         admission=Admission(per_client=int(os.environ.get("KG_CLIENT_QUERIES", DEFAULT_CLIENT_QUERIES)),
                             capacity=SPARQL_THREADS,
                             wait=float(os.environ.get("KG_CLIENT_WAIT", query_timeout + QUEUE_GRACE)),

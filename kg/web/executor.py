@@ -206,12 +206,17 @@ def _worker_init(memory_mb: int) -> None:
 
 # This worker process's read-only view: (folder, store version it was opened at, view).
 _view: tuple[str, int, ox.Store] | None = None
+# The version a job carries while a write is under way (kg.web.app): a view opened then may or may not hold
+# the write, so two views with the same label could differ and a client going from one worker to another
+# would see the store go back in time. Such a view is never kept.
+WRITING = -1
 
 
 def _read_view(location: str, version: int) -> ox.Store:
-    """The kept view of `location`, or a fresh one when the store was written since it was opened."""
+    """The kept view of `location`, or a fresh one when the store was written since it was opened or is
+    being written now (`WRITING`)."""
     global _view
-    if _view is None or _view[:2] != (location, version):
+    if version == WRITING or _view is None or _view[:2] != (location, version):
         _view = None  # release the old view's files before opening the new one
         _view = (location, version, ox.Store.read_only(location))
     return _view[2]
@@ -442,7 +447,8 @@ class QueryExecutor:
 
     def __init__(self, location: str, *, timeout: float = 10.0, workers: int | None = None,
                  version: Callable[[], int] = lambda: 0) -> None:
-        """`version()` is the store's current write count (EmbeddedStore.version)."""
+        """`version()` is the store's current write count (EmbeddedStore.version), or WRITING while a write is
+        under way."""
         self.location = location
         self.version = version
         self.timeout = timeout
