@@ -164,3 +164,10 @@ def test_a_file_from_before_the_length_column_is_migrated_on_open(tmp_path: Path
     index.close()
     assert sqlite3.connect(path).execute("SELECT x FROM kept").fetchall() == [(1,)], "other tables are left alone"
     assert [h.label for h in LabelIndex(path).search("丙")] == ["丙局", "乙丙局办"], "reopened: no second migration"
+
+
+def test_exact_and_prefix_ignore_punctuation_and_case(tmp_path: Path) -> None:
+    index = LabelIndex(tmp_path / "labels.sqlite")
+    index.add(agency("m", "丙甲乙") + agency("n", "“甲乙计划”") + agency("o", "Ab-C"))
+    assert [h.label for h in index.search("甲乙")] == ["“甲乙计划”", "丙甲乙"], "the quoted name starts with 甲乙"
+    assert [(h.label, h.match) for h in index.search("abc")] == [("Ab-C", "label")]
