@@ -34,7 +34,8 @@ SHARED = ox.NamedNode(iris.shared_graph_iri())
 
 def names() -> Iterator[tuple[str, ox.NamedNode, str, list[ox.Quad]]]:
     """(kind, node, label, extra name quads) for gazetteer-like nodes: the programs, then place by place its
-    regions (invented codes; a county's short name as alias) and the agencies of its county, city and towns."""
+    regions (invented codes; a county's short name as alias) and the agencies of its county, city and towns,
+    then every place's work group per program."""
     for form in PROGRAM_FORMS:
         for stem in PROGRAM_STEMS:
             label = form.format(stem)
@@ -55,6 +56,11 @@ def names() -> Iterator[tuple[str, ox.NamedNode, str, list[ox.Quad]]]:
             if owner != place.province:
                 for suffix in AGENCY_SUFFIXES:
                     yield "agency", ox.NamedNode(iris.agency_iri(owner + suffix)), owner + suffix, []
+    # Past a million nodes (a corpus's extracted spans keep adding names): each place's work groups.
+    for owner in dict.fromkeys(o for p in places() for o in (p.city, p.county, *p.towns)):
+        for stem in PROGRAM_STEMS:
+            label = f"{owner}{stem}工作领导小组"
+            yield "agency", ox.NamedNode(iris.agency_iri(label)), label, []
 
 
 CLASSES = {"region": KG.Region, "agency": KG.Agency, "program": KG.Program}
