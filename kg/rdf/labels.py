@@ -103,7 +103,11 @@ class LabelIndex:
         """Re-index a file written before names kept their label length, in one transaction, from its own rows
         (a file without the store beside it loses nothing)."""
         db = self._db
-        db.execute("BEGIN")
+        db.execute("PRAGMA busy_timeout=60000")  # another process opening the same old file migrates it first
+        db.execute("BEGIN IMMEDIATE")
+        if "klen" in {row[1] for row in db.execute("PRAGMA table_info(name)")}:
+            db.execute("COMMIT")
+            return
         kinds = db.execute("SELECT iri, kind FROM node WHERE kind IS NOT NULL").fetchall()
         names = db.execute("SELECT node.iri, name.field, name.text FROM name JOIN node ON node.id = name.node "
                            "ORDER BY name.id").fetchall()
