@@ -256,28 +256,24 @@ class LabelIndex:
             chosen: list[tuple[int, str, str, int]] = []  # (klen, iri, field, node id) in answer order
             taken: set[int] = set()
             lengths = self._lengths()
-            exact = (self._db.execute("SELECT id, node, field FROM name WHERE klen = ? AND folded = ?",
-                                      (length, needle)) for length in lengths)
-            upper = needle + "\U0010ffff"
-            prefix = (self._db.execute("SELECT id, node, field FROM name WHERE klen = ? AND folded > ? AND folded < ?",
-                                       (length, needle, upper)) for length in lengths)
-            contains = (self._db.execute("SELECT grams.rowid, name.node, name.field FROM grams "
-                                         "JOIN name ON name.id = grams.rowid WHERE grams MATCH ? ORDER BY grams.rowid",
-                                         (f"chars : {phrase}",)),)
-            for tier in (exact, prefix, contains):
+            within = f"klen IN ({', '.join(map(str, lengths))})"  # integers from the index: one seek each, in order
+            tiers = [(f"SELECT id, node, field FROM name WHERE {within} AND folded = ? ORDER BY klen", (needle,)),
+                     (f"SELECT id, node, field FROM name WHERE {within} AND folded > ? AND folded < ? ORDER BY klen",
+                      (needle, needle + "\U0010ffff")),
+                     ("SELECT grams.rowid, name.node, name.field FROM grams JOIN name ON name.id = grams.rowid "
+                      "WHERE grams MATCH ? ORDER BY grams.rowid", (f"chars : {phrase}",))]
+            for sql, params in tiers:  # a tier's statement runs only when the ones before it left room
                 if len(chosen) >= limit:
                     break
-                chosen += self._tier((row for cursor in tier for row in cursor), limit - len(chosen), taken)
+                chosen += self._tier(self._db.execute(sql, params), limit - len(chosen), taken)
             return [self._hit(node, iri, field) for _, iri, field, node in chosen]
 
     def _lengths(self) -> list[int]:
-        """The label lengths present, shortest first: each a seek on the rank index, not a scan."""
-        found: list[int] = []
-        row = self._db.execute("SELECT MIN(klen) FROM name").fetchone()
-        while row and row[0] is not None:
-            found.append(row[0])
-            row = self._db.execute("SELECT MIN(klen) FROM name WHERE klen > ?", (row[0],)).fetchone()
-        return found
+        """The label lengths present, shortest first: each a seek on the rank index (a skip scan), not a scan."""
+        return [row[0] for row in self._db.execute(
+            "WITH RECURSIVE length(k) AS (SELECT MIN(klen) FROM name UNION ALL "
+            "SELECT (SELECT MIN(klen) FROM name WHERE klen > length.k) FROM length WHERE length.k IS NOT NULL) "
+            "SELECT k FROM length WHERE k IS NOT NULL")]
 
     def _tier(self, rows: Iterable[tuple[int, int, str]], need: int,
               taken: set[int]) -> list[tuple[int, str, str, int]]:
