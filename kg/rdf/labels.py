@@ -152,14 +152,20 @@ class LabelIndex:
         by_node: dict[str, dict[tuple[str, str], None]] = {}
         for iri, field, text in names:
             by_node.setdefault(iri, {})[(field, text)] = None
+        created: dict[str, int] = {}  # nodes new in this write: no names to read back
         for iri in {k[0] for k in kinds} | by_node.keys():
-            db.execute("INSERT OR IGNORE INTO node (iri) VALUES (?)", (iri,))
+            cursor = db.execute("INSERT OR IGNORE INTO node (iri) VALUES (?)", (iri,))
+            if cursor.rowcount:
+                created[iri] = cursor.lastrowid
         db.executemany("UPDATE node SET kind = ? WHERE iri = ?", [(kind, iri) for iri, kind in kinds])
         row = db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
         seq = int(row[0]) if row else 0
         for iri, wanted in by_node.items():
-            node = db.execute("SELECT id FROM node WHERE iri = ?", (iri,)).fetchone()[0]
-            rows = db.execute("SELECT id, field, text, klen FROM name WHERE node = ?", (node,)).fetchall()
+            if iri in created:
+                node, rows = created[iri], []
+            else:
+                node = db.execute("SELECT id FROM node WHERE iri = ?", (iri,)).fetchone()[0]
+                rows = db.execute("SELECT id, field, text, klen FROM name WHERE node = ?", (node,)).fetchall()
             fresh = [name for name in wanted if name not in {(f, t) for _, f, t, _ in rows}]
             if not fresh:
                 continue
