@@ -9,7 +9,13 @@ is a phrase of its characters: 新邵县 matches the names holding 新, 邵, 县
 row, 县 every name with 县 in it. (FTS5's trigram tokenizer cannot match a
 query shorter than three characters; a word segmenter would miss a name cut
 differently from the query.) Ranking — exact name, then prefix, then
-substring, shorter names first — is done on the few matching rows.
+substring; shorter preferred labels first; ties by IRI — must cost what the
+answer costs, not what the needle's matches cost (县 is in most region names):
+each name row keeps its node's label length (`klen`), exact and prefix hits
+come from an index on (klen, folded name) probed one length at a time, and a
+name's FTS rowid starts with klen, so FTS5's own rowid order yields substring
+hits shortest label first and the scan stops once `limit` nodes and their
+length are complete.
 
 A SPARQL update can change names the index never saw: the store then marks the
 index stale and the next search rebuilds it from the shared graph, which is
@@ -38,11 +44,24 @@ _NAMES = dict(zip((p.value for p in NAME_PREDICATES), ("label", "alias", "code")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT);
 CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, field TEXT NOT NULL,
-                                 text TEXT NOT NULL, UNIQUE (node, field, text));
+                                 text TEXT NOT NULL, folded TEXT NOT NULL, klen INTEGER NOT NULL,
+                                 UNIQUE (node, field, text));
+CREATE INDEX IF NOT EXISTS name_rank ON name (klen, folded);
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(chars, content = 'name', content_rowid = 'id',
                                                     tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+# A name's id (its FTS rowid) is klen << _SHIFT | a sequence number, so rowid order is label-length order.
+_SHIFT = 32
+_MAX_KLEN = 1 << 20
+_FIELD_ORDER = {"label": 0, "alias": 1, "code": 2}
+
+
+def fold(text: str) -> str:
+    """The text as the exact and prefix tiers compare it: its letters and digits, case-folded (the index's
+    tokens without their spaces)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def chars(text: str) -> str:
@@ -75,7 +94,30 @@ class LabelIndex:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(name)")}
+        if columns and "klen" not in columns:
+            self._migrate()
         self._db.executescript(_SCHEMA)
+
+    def _migrate(self) -> None:
+        """Re-index a file written before names kept their label length, in one transaction, from its own rows
+        (a file without the store beside it loses nothing)."""
+        db = self._db
+        db.execute("PRAGMA busy_timeout=60000")  # another process opening the same old file migrates it first
+        db.execute("BEGIN IMMEDIATE")
+        if "klen" in {row[1] for row in db.execute("PRAGMA table_info(name)")}:
+            db.execute("COMMIT")
+            return
+        kinds = db.execute("SELECT iri, kind FROM node WHERE kind IS NOT NULL").fetchall()
+        names = db.execute("SELECT node.iri, name.field, name.text FROM name JOIN node ON node.id = name.node "
+                           "ORDER BY name.id").fetchall()
+        for table in ("grams", "name", "node"):
+            db.execute(f"DROP TABLE {table}")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        self._write(kinds, names)
+        db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -99,15 +141,50 @@ class LabelIndex:
             return
         with self._lock:
             self._db.execute("BEGIN")
-            for iri in {k[0] for k in kinds} | {n[0] for n in names}:
-                self._db.execute("INSERT OR IGNORE INTO node (iri) VALUES (?)", (iri,))
-            self._db.executemany("UPDATE node SET kind = ? WHERE iri = ?", [(kind, iri) for iri, kind in kinds])
-            for iri, field, text in names:
-                cursor = self._db.execute("INSERT OR IGNORE INTO name (node, field, text) "
-                                          "SELECT id, ?, ? FROM node WHERE iri = ?", (field, text, iri))
-                if cursor.rowcount:
-                    self._db.execute("INSERT INTO grams (rowid, chars) VALUES (?, ?)", (cursor.lastrowid, chars(text)))
+            self._write(kinds, names)
             self._db.execute("COMMIT")
+
+    def _write(self, kinds: list[tuple[str, str]], names: list[tuple[str, str, str]]) -> None:
+        """Insert kinds and new names inside the caller's transaction. A node's names all carry its label length
+        (its shortest preferred label, or its IRI's last segment without one); a new label that shortens it
+        moves the node's older names to their new rowids."""
+        db = self._db
+        by_node: dict[str, dict[tuple[str, str], None]] = {}
+        for iri, field, text in names:
+            by_node.setdefault(iri, {})[(field, text)] = None
+        created: dict[str, int] = {}  # nodes new in this write: no names to read back
+        for iri in {k[0] for k in kinds} | by_node.keys():
+            cursor = db.execute("INSERT OR IGNORE INTO node (iri) VALUES (?)", (iri,))
+            if cursor.rowcount:
+                created[iri] = cursor.lastrowid
+        db.executemany("UPDATE node SET kind = ? WHERE iri = ?", [(kind, iri) for iri, kind in kinds])
+        row = db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
+        seq = int(row[0]) if row else 0
+        for iri, wanted in by_node.items():
+            if iri in created:
+                node, rows = created[iri], []
+            else:
+                node = db.execute("SELECT id FROM node WHERE iri = ?", (iri,)).fetchone()[0]
+                rows = db.execute("SELECT id, field, text, klen FROM name WHERE node = ?", (node,)).fetchall()
+            fresh = [name for name in wanted if name not in {(f, t) for _, f, t, _ in rows}]
+            if not fresh:
+                continue
+            labels = [t for _, f, t, _ in rows if f == "label"] + [t for f, t in fresh if f == "label"]
+            klen = min(min(map(len, labels)) if labels else len(iri.rsplit("/", 1)[-1]), _MAX_KLEN - 1)
+            for rowid, _, text, old in rows:
+                if old != klen:
+                    seq += 1
+                    db.execute("INSERT INTO grams (grams, rowid, chars) VALUES ('delete', ?, ?)", (rowid, chars(text)))
+                    db.execute("UPDATE name SET id = ?, klen = ? WHERE id = ?", (klen << _SHIFT | seq, klen, rowid))
+                    db.execute("INSERT INTO grams (rowid, chars) VALUES (?, ?)", (klen << _SHIFT | seq, chars(text)))
+            for field, text in fresh:
+                seq += 1
+                db.execute("INSERT INTO name (id, node, field, text, folded, klen) VALUES (?, ?, ?, ?, ?, ?)",
+                           (klen << _SHIFT | seq, node, field, text, fold(text), klen))
+                db.execute("INSERT INTO grams (rowid, chars) VALUES (?, ?)", (klen << _SHIFT | seq, chars(text)))
+        if seq >= 1 << _SHIFT:
+            raise ValueError(f"{self.path}: more names written than rowids hold; rebuild the index")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (str(seq),))
 
     def remove(self, iris: Iterable[str]) -> None:
         """Forget these nodes (dropped from the shared graph)."""
@@ -176,33 +253,64 @@ class LabelIndex:
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Nodes with a name holding the query: exact names first, then prefixes, then the rest; shorter
-        labels first within each."""
-        phrase = _phrase(query)
-        if phrase is None:
+        preferred labels first within each, ties by IRI. Each tier is read in label-length order and stops
+        once `limit` nodes and every node of the last one's length are in hand."""
+        phrase, needle = _phrase(query), fold(query)
+        if phrase is None or not needle or limit <= 0:
             return []
-        needle = "".join(query.split()).lower()
         with self._lock:
-            # Ranked and cut by SQLite: only the best `limit` nodes' rows come back to Python.
-            rows = self._db.execute(
-                "SELECT node.iri, name.field, node.kind, COALESCE(label.text, ''), "
-                "CASE WHEN lower(name.text) = ?1 THEN 0 WHEN substr(lower(name.text), 1, length(?1)) = ?1 THEN 1 "
-                "ELSE 2 END AS rank "
-                "FROM grams JOIN name ON name.id = grams.rowid JOIN node ON node.id = name.node "
-                "LEFT JOIN name label ON label.node = node.id AND label.field = 'label' "
-                "WHERE grams MATCH ?2 AND node.kind IS NOT NULL "
-                "ORDER BY rank, length(label.text), node.iri, name.field <> 'label' LIMIT ?3",
-                (needle, f"chars : {phrase}", limit * 4)).fetchall()
-            best: dict[str, tuple[tuple[int, int, str], str, str, str]] = {}
-            for iri, field, kind, label, rank in rows:
-                label = label or iri.rsplit("/", 1)[-1]
-                key = (rank, len(label), iri)
-                if iri not in best or key < best[iri][0]:
-                    best[iri] = (key, field, kind, label)
-            chosen = sorted(best.values())[:limit]
-            hits = []
-            for (_, _, iri), field, kind, label in chosen:
-                code = self._db.execute("SELECT MIN(text) FROM name JOIN node ON node.id = name.node "
-                                        "WHERE node.iri = ? AND field = 'code'", (iri,)).fetchone()[0] \
-                    if kind == "region" else None
-                hits.append(Hit(iri, kind, label, code, field))
-        return hits
+            chosen: list[tuple[int, str, str, int]] = []  # (klen, iri, field, node id) in answer order
+            taken: set[int] = set()
+            lengths = self._lengths()
+            within = f"klen IN ({', '.join(map(str, lengths))})"  # integers from the index: one seek each, in order
+            tiers = [(f"SELECT id, node, field FROM name WHERE {within} AND folded = ? ORDER BY klen", (needle,)),
+                     (f"SELECT id, node, field FROM name WHERE {within} AND folded > ? AND folded < ? ORDER BY klen",
+                      (needle, needle + "\U0010ffff")),
+                     ("SELECT grams.rowid, name.node, name.field FROM grams JOIN name ON name.id = grams.rowid "
+                      "WHERE grams MATCH ? ORDER BY grams.rowid", (f"chars : {phrase}",))]
+            for sql, params in tiers:  # a tier's statement runs only when the ones before it left room
+                if len(chosen) >= limit:
+                    break
+                chosen += self._tier(self._db.execute(sql, params), limit - len(chosen), taken)
+            return [self._hit(node, iri, field) for _, iri, field, node in chosen]
+
+    def _lengths(self) -> list[int]:
+        """The label lengths present, shortest first: each a seek on the rank index (a skip scan), not a scan."""
+        return [row[0] for row in self._db.execute(
+            "WITH RECURSIVE length(k) AS (SELECT MIN(klen) FROM name UNION ALL "
+            "SELECT (SELECT MIN(klen) FROM name WHERE klen > length.k) FROM length WHERE length.k IS NOT NULL) "
+            "SELECT k FROM length WHERE k IS NOT NULL")]
+
+    def _tier(self, rows: Iterable[tuple[int, int, str]], need: int,
+              taken: set[int]) -> list[tuple[int, str, str, int]]:
+        """The first `need` typed nodes among name rows (rowid, node, field) that come in label-length order,
+        skipping nodes in `taken` (an earlier tier's) and adding the chosen ones to it."""
+        found: dict[int, tuple[int, str, str]] = {}  # node -> (klen, iri, best matching field)
+        cutoff: int | None = None
+        for rowid, node, field in rows:
+            klen = rowid >> _SHIFT
+            if cutoff is not None and klen > cutoff:
+                break
+            if node in taken:
+                continue
+            if node in found:
+                if _FIELD_ORDER[field] < _FIELD_ORDER[found[node][2]]:
+                    found[node] = (klen, found[node][1], field)
+                continue
+            typed = self._db.execute("SELECT iri FROM node WHERE id = ? AND kind IS NOT NULL", (node,)).fetchone()
+            if typed is None:
+                taken.add(node)  # an untyped node is never a hit; skip its other names without a lookup
+                continue
+            found[node] = (klen, typed[0], field)
+            if cutoff is None and len(found) >= need:
+                cutoff = klen
+        ranked = sorted((klen, iri, field, node) for node, (klen, iri, field) in found.items())[:need]
+        taken.update(node for *_, node in ranked)
+        return ranked
+
+    def _hit(self, node: int, iri: str, field: str) -> Hit:
+        kind, label, code = self._db.execute(
+            "SELECT node.kind, (SELECT text FROM name WHERE node = node.id AND field = 'label' "
+            "ORDER BY length(text), text LIMIT 1), (SELECT MIN(text) FROM name WHERE node = node.id AND "
+            "field = 'code') FROM node WHERE node.id = ?", (node,)).fetchone()
+        return Hit(iri, kind, label or iri.rsplit("/", 1)[-1], code if kind == "region" else None, field)
