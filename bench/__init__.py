@@ -18,6 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+import pyoxigraph as ox
+
+from kg.rdf.compact import folder_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -126,15 +129,13 @@ def load_average() -> float:
 
 
 def folder_mb(folder: Path) -> float:
-    """Bytes on disk under `folder`, in MB."""
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    """Bytes on disk under `folder` (kg.rdf.compact.folder_bytes, what `kg compact` reports), in MB."""
+    return folder_bytes(folder) / 1e6
 
 
 def bulk_load_anchor(dump: Path, target: Path) -> tuple[float, float]:
     """The ingest anchor: seconds for ONE `bulk_load` of an N-Quads dump into an empty store at `target`
     (flushed), and that store's MB on disk; the store is removed afterwards."""
-    import pyoxigraph as ox
-
     shutil.rmtree(target, ignore_errors=True)
     started = time.perf_counter()
     fresh = ox.Store(str(target))
