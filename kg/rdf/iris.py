@@ -61,6 +61,11 @@ def claim_iri(doc: str, start: int, end: int, value: float, unit: str) -> str:
     return f"{base()}claim/{_seg(doc)}/{start}-{end}/{_seg(number_text(value))}-{_seg(unit)}"
 
 
+def quote_iri(doc: str, start: int, end: int) -> str:
+    """The run of a page a claim is read from (every claim read from the same run shares it)."""
+    return f"{base()}quote/{_seg(doc)}/{start}-{end}"
+
+
 def region_iri(code: str) -> str:
     return f"{base()}region/{_seg(code)}"
 

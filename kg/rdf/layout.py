@@ -9,12 +9,13 @@ refers to any more. A page refers to a shared node with `schema:mentions` or
 node. Everything here is SPARQL or plain quads, so every backend runs it.
 
 Stores written before this layout (every page graph carrying copies of the
-shared nodes, two selectors per evidence, prefix/suffix context) are rewritten
-page by page by `migrate`.
+shared nodes, two selectors per evidence, prefix/suffix context, evidence as an
+annotation node apart from its claim) are rewritten page by page by `migrate`.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -110,7 +111,44 @@ def lean(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         own.append(ox.Quad(s, p, o, page_graph))
     if page is not None:
         own += [ox.Quad(page, KG.uses, ox.NamedNode(n), page_graph) for n in sorted(described - mentioned)]
-    return list(dict.fromkeys(own + common))  # each quad once, in order
+    return list(dict.fromkeys(claims_annotate(own) + common))  # each quad once, in order
+
+
+def claims_annotate(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Evidence written as an annotation node apart from its claim (`oa:hasBody` claim, `oa:hasTarget` a target
+    per claim) rewritten as the claim's own `oa:hasTarget`: the run of the page minted from the page's name and
+    the selector's offsets (`iris.quote_iri`), its selector `…#selector`, so claims read from one run share it.
+    A target whose page name or offsets are missing keeps its IRI; other quads pass unchanged."""
+    bodies = {q.subject: (q.object, q.graph_name) for q in quads
+              if q.predicate == OA.hasBody and isinstance(q.object, ox.NamedNode)}
+    if not bodies:
+        return quads
+    props: dict[ox.Term, dict[ox.NamedNode, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        props[q.subject][q.predicate].append(q.object)
+
+    def first(node: ox.Term, predicate: ox.NamedNode) -> str | None:
+        values = [v.value for v in props[node].get(predicate, [])]
+        return min(values) if values else None
+
+    rename: dict[ox.Term, ox.NamedNode] = {}
+    links: list[ox.Quad] = []
+    for annotation, (claim, graph) in bodies.items():
+        for target in props[annotation].get(OA.hasTarget, []):
+            selectors = props[target].get(OA.hasSelector, [])
+            page = first(target, OA.hasSource)
+            doc = first(ox.NamedNode(page), SCHEMA.name) if page else None
+            start = min((v for s in selectors if (v := first(s, OA.start)) is not None), default=None)
+            end = min((v for s in selectors if (v := first(s, OA.end)) is not None), default=None)
+            node = target
+            if doc is not None and start is not None and end is not None and isinstance(target, ox.NamedNode):
+                node = ox.NamedNode(iris.quote_iri(doc, int(start), int(end)))
+                rename[target] = node
+                rename.update({s: ox.NamedNode(node.value + "#selector") for s in selectors})
+            links.append(ox.Quad(claim, OA.hasTarget, node, graph))
+    out = [ox.Quad(rename.get(q.subject, q.subject), q.predicate, rename.get(q.object, q.object), q.graph_name)
+           for q in quads if q.subject not in bodies]
+    return list(dict.fromkeys(out + links))
 
 
 @dataclass

@@ -9,8 +9,8 @@ The page graph lists every shared node it points at (`schema:mentions` for the
 entities the page names, `kg:uses` for the rest: parent regions, metrics,
 nodes only a claim links), which is what removing a page counts to drop the
 shared nodes nothing uses any more.
-Claims are statement nodes with W3C Web Annotation evidence, and carry nothing
-derivable twice (the quote's context and the unit's dimension are read from the
+Claims are statement nodes that are themselves W3C Web Annotations of the run of
+the page they are read from, and carry nothing derivable twice (the quote's context and the unit's dimension are read from the
 article text and the unit). No blank nodes, so the same extraction always gives
 the same quads.
 """
@@ -251,17 +251,15 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim) -> None:
         if label and (target is None or g.labels.get(target.value) != label):
             g.add(node, text, _zh(label))
 
-    # The evidence: an annotation whose body is the claim and whose target is the quote in the page.
-    # One selector node is both the quote and the position selector (an RDF node may have two
-    # classes), so the span costs five statements, not nine; the text around it is in the article.
-    annotation = NamedNode(node.value + "#evidence")
-    target = NamedNode(node.value + "#target")
-    selector = NamedNode(node.value + "#quote")
-    g.add(annotation, RDF.type, OA.Annotation)
-    g.add(annotation, OA.hasBody, node)
-    g.add(annotation, OA.hasTarget, target)
-    g.add(target, OA.hasSource, page)
-    g.add(target, OA.hasSelector, selector)
+    # The evidence: the claim is itself the Web Annotation (kg:Claim ⊑ oa:Annotation, bodies are optional in
+    # the model), its target the run of the page it is read from. The run is minted from the page and offsets,
+    # so the claims read from one run share its six statements; one selector node is both the quote and the
+    # position selector (an RDF node may have two classes); the text around it is in the article.
+    quote = NamedNode(iris.quote_iri(claim.doc, claim.start, claim.end))
+    selector = NamedNode(quote.value + "#selector")
+    g.add(node, OA.hasTarget, quote)
+    g.add(quote, OA.hasSource, page)
+    g.add(quote, OA.hasSelector, selector)
     g.add(selector, RDF.type, OA.TextQuoteSelector)
     g.add(selector, RDF.type, OA.TextPositionSelector)
     g.add(selector, OA.exact, Literal(claim.evidence))

@@ -30,7 +30,7 @@ SELECT ?claim ?doc ?headline ?pos ?exact ?start ?end ?value ?unit ?qualifier ?su
 WHERE {
   GRAPH ?g {
     ?claim a kg:Claim ; schema:value ?value ; schema:unitText ?unit .
-    ?ann oa:hasBody ?claim ; oa:hasTarget ?target .
+    ?claim oa:hasTarget ?target .
     ?target oa:hasSource ?page ; oa:hasSelector ?quote , ?position .
     ?page schema:name ?doc .
     ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
@@ -108,7 +108,7 @@ SELECT ?claim ?doc ?about ?metric ?period ?modality ?unit ?value ?published WHER
     OPTIONAL { ?claim schema:temporalCoverage ?qt } OPTIONAL { ?claim schema:startDate ?qs }
     OPTIONAL { ?claim schema:endDate ?qe }
     BIND(COALESCE(CONCAT(STR(?qs), "/", STR(?qe)), STR(?qe), STR(?qt), "") AS ?period)
-    ?ann oa:hasBody ?claim ; oa:hasTarget/oa:hasSource ?page .
+    ?claim oa:hasTarget/oa:hasSource ?page .
     ?page schema:name ?doc .
     OPTIONAL { ?claim prov:wasDerivedFrom/schema:datePublished ?published }
   }

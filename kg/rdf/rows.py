@@ -3,8 +3,7 @@
 The graph API's claim lists (a node's, compare, programs, conflicts) show
 each claim with its value, unit, period, the names of what it is about, its
 article, page and evidence quote. Read from the store that is ~20 index seeks
-per claim (its properties and the evidence chain claim → annotation → target
-→ selector), and each seek grows slower as RocksDB grows; a list of 500 took
+per claim (its properties and the evidence chain claim → target → selector), and each seek grows slower as RocksDB grows; a list of 500 took
 2 s at 16 M quads. Every one of those facts sits in the claim's own page graph,
 so the row is made when the page is mapped (`from_triples`) and kept, deflated
 JSON, in the summaries' SQLite file (kg.rdf.summaries), one keyed read per
@@ -133,16 +132,14 @@ def article_label(props: Props, iri: str) -> str:
 # What `from_triples` reads: the claim's properties, the evidence chain, its article's and its page's names.
 _READ = {p.value for p in (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.qualifier, KG.metricLabel,
                            KG.metric, SCHEMA.temporalCoverage, SCHEMA.startDate, SCHEMA.endDate, KG.modality,
-                           KG.change, KG.quantityText, *(q for pair in LINKED.values() for q in pair), OA.hasBody,
-                           OA.hasTarget, OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end, SCHEMA.headline,
+                           KG.change, KG.quantityText, *(q for pair in LINKED.values() for q in pair), OA.hasTarget,
+                           OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end, SCHEMA.headline,
                            SCHEMA.name, SCHEMA.isPartOf)}
-_BODY = OA.hasBody.value
 
 
 def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
     """The stored rows of the claims (subjects typed kg:Claim) among one page graph's statements."""
     props: dict[str, Props] = {}
-    body_of: dict[str, str] = {}  # claim → its annotation
     for t in triples:
         p = t.predicate.value
         if p not in _READ:
@@ -151,14 +148,11 @@ def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             continue
         props.setdefault(s.value, {}).setdefault(p, []).append(o)  # repeats change no least value
-        if p == _BODY:
-            body_of.setdefault(o.value, s.value)
     out = {}
     for iri in sorted(s for s, found in props.items() if KG.Claim in found.get(RDF.type.value, [])):
         claim = props[iri]
         evidence: dict[str, Any] = {"page": None, "exact": None, "start": None, "end": None}
-        annotation = props.get(body_of.get(iri, ""), {})
-        for target in sorted(v.value for v in annotation.get(OA.hasTarget.value, [])):
+        for target in sorted(v.value for v in claim.get(OA.hasTarget.value, [])):
             found = props.get(target, {})
             evidence["page"] = evidence["page"] or first(found, OA.hasSource)
             for selector in sorted(v.value for v in found.get(OA.hasSelector.value, [])):

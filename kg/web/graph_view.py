@@ -64,7 +64,7 @@ LABELS = (SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, KG.quantityText, SCHEMA.
 CLAIM_PROPS = (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.quantityText, KG.qualifier,
                KG.metric, KG.metricLabel, SCHEMA.temporalCoverage, KG.modality, KG.change, SCHEMA.about,
                KG.subjectLabel, KG.region, KG.regionLabel, KG.agency, KG.agencyLabel, KG.program, KG.programLabel,
-               SCHEMA.startDate, SCHEMA.endDate)
+               SCHEMA.startDate, SCHEMA.endDate, OA.hasTarget)
 DIRECT_PREDICATES = 8  # up to this many, a node is read by index lookups per predicate on the embedded store
 FEW_PREDICATES = 4  # up to this many, a node is read by index lookups per predicate; else by one scan
 CHUNK = 50  # constant-subject union branches per query: Oxigraph plans long unions slowly
@@ -226,24 +226,6 @@ class GraphView:
                     values = info.props.setdefault(q.predicate.value, [])
                     if q.object not in values:
                         values.append(q.object)
-
-    def _subjects(self, predicate: ox.NamedNode, objects: list[str]) -> dict[str, str]:
-        """For each object, a subject linking to it by `predicate` (an index lookup each on the embedded store,
-        VALUES lists in chunks elsewhere)."""
-        found: dict[str, str] = {}
-        if isinstance(self.store, EmbeddedStore):
-            for iri in objects:
-                term = as_term(iri)
-                for q in self.store.store.quads_for_pattern(None, predicate, term, None) if term else ():
-                    if isinstance(q.subject, ox.NamedNode):
-                        found.setdefault(iri, q.subject.value)
-                        break
-            return found
-        for chunk in _chunks(objects, 200):
-            for row in self._select(f"SELECT ?a ?c WHERE {{ VALUES ?c {{ {_values(chunk)} }} ?a {predicate} ?c }}"):
-                if isinstance(row["a"], ox.NamedNode) and row["c"] is not None:
-                    found.setdefault(row["c"].value, row["a"].value)
-        return found
 
     def info(self, iri: str) -> Info | None:
         """A browsable node's kind, label, aliases, code and links; None for anything else."""
@@ -453,7 +435,7 @@ class GraphView:
     def read_rows(self, iris: list[str]) -> dict[str, rows.Stored]:
         """Claims' stored rows (kg.rdf.rows.make) read from the store: properties, evidence chain, article, page."""
         claims = self.describe(iris, CLAIM_PROPS)
-        evidence = self._evidence(iris)
+        evidence = self._evidence(claims)
         sources = self.describe({c.first(PROV.wasDerivedFrom) for c in claims.values()} - {None},  # type: ignore
                                 (RDF.type, *LABELS, SCHEMA.isPartOf))
         pages = {e["page"] for e in evidence.values() if e["page"]}
@@ -479,19 +461,20 @@ class GraphView:
         rest = self.describe(iris - set(found), (RDF.type, *LABELS))
         return found | {i: n for i, n in rest.items() if n.kind}
 
-    def _evidence(self, iris: list[str]) -> dict[str, dict[str, Any]]:
-        """Each claim's evidence quote, offsets and page, through its Web Annotation, read level by level
-        (a join of the whole chain leads Oxigraph's planner to scan every annotation)."""
-        bodies = self._subjects(OA.hasBody, iris)
-        annotations = self.describe(bodies.values(), (OA.hasTarget,))
-        targets = self.describe({t for a in annotations.values() for t in a.all(OA.hasTarget)},
+    def _evidence(self, claims: dict[str, Info]) -> dict[str, dict[str, Any]]:
+        """Each claim's evidence quote, offsets and page, through the run of the page it annotates (its
+        `oa:hasTarget`), read level by level (a join of the whole chain leads Oxigraph's planner to scan every
+        target)."""
+        targets = self.describe({t for c in claims.values() for t in c.all(OA.hasTarget)},
                                 (OA.hasSource, OA.hasSelector))
         selectors = self.describe({s for t in targets.values() for s in t.all(OA.hasSelector)},
                                   (OA.exact, OA.start, OA.end))
         found: dict[str, dict[str, Any]] = {}
-        for claim, annotation in bodies.items():
+        for claim, node in claims.items():
+            if not node.all(OA.hasTarget):
+                continue
             entry: dict[str, Any] = {"page": None, "exact": None, "start": None, "end": None}
-            for target in (targets[t] for t in annotations[annotation].all(OA.hasTarget) if t in targets):
+            for target in (targets[t] for t in node.all(OA.hasTarget) if t in targets):
                 entry["page"] = entry["page"] or target.first(OA.hasSource)
                 for selector in (selectors[s] for s in target.all(OA.hasSelector) if s in selectors):
                     for key, predicate in (("exact", OA.exact), ("start", OA.start), ("end", OA.end)):

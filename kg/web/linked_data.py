@@ -51,19 +51,21 @@ PROPERTY_NAMES = {
     "startDate": "起始日期", "endDate": "截止日期", "metric": "指标", "metricLabel": "指标（原文）", "about": "涉及",
     "subjectLabel": "主体（原文）", "region": "地区", "regionLabel": "地区（原文）", "agency": "机构",
     "agencyLabel": "机构（原文）", "program": "项目", "programLabel": "项目（原文）", "encoding": "编码",
-    "hasBody": "注释对象", "hasTarget": "注释目标", "hasSource": "来源", "hasSelector": "选择器", "exact": "原文",
+    "hasTarget": "原文片段", "hasSource": "来源", "hasSelector": "选择器", "exact": "原文",
     "prefix": "前文", "suffix": "后文", "start": "起点", "end": "终点", "motivatedBy": "目的", "truncated": "截断",
 }
 CLASS_NAMES = {"Region": "地区", "Agency": "机构", "Program": "项目/行动", "Organization": "组织", "Metric": "指标",
                "Claim": "数据声明", "Article": "文章", "NewspaperPage": "报纸版面", "Annotation": "注释",
-               "Evidence": "证据", "ConceptScheme": "概念体系", "Concept": "概念"}
+               "ConceptScheme": "概念体系", "Concept": "概念"}
 # The ontology's named values (levels, qualifiers, modalities, changes) as a reader calls them.
 TERM_NAMES = {**CLASS_NAMES, "ProvinceLevel": "省级", "CityLevel": "市级", "CountyLevel": "县级", "TownLevel": "乡镇级",
               "VillageLevel": "村级", "ZoneLevel": "园区", "Exact": "确数", "Approximate": "约数",
               "MoreThan": "以上（余）", "LessThan": "不到", "Achieved": "已实现", "Target": "目标", "Increase": "增加",
               "Decrease": "减少"}
 
-KINDS = ("region", "agency", "program", "organization", "metric", "claim", "article", "page", "graph", "scheme")
+_EVIDENCE = (OA.hasTarget, OA.hasSelector)  # followed from a claim to its quote
+KINDS = ("region", "agency", "program", "organization", "metric", "claim", "quote", "article", "page", "graph",
+         "scheme")
 RDF_MEDIA = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
@@ -102,10 +104,10 @@ def local_path(iri: str) -> str | None:
 
 
 def describe(iri: str) -> list[ox.Triple]:
-    """Triples about `iri` and about its fragment nodes (a claim's evidence annotation), deduplicated."""
+    """Triples about `iri`, its fragment nodes and the evidence it points at (a claim's quoted run of the page
+    and its selector), deduplicated."""
     store = _store()
-    node = ox.NamedNode(iri)
-    subjects = [node] + [q.subject for q in store.quads_matching(predicate=OA.hasBody, obj=node)]
+    subjects = [ox.NamedNode(iri)]
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []
     done: set[str] = set()
@@ -120,7 +122,7 @@ def describe(iri: str) -> list[ox.Triple]:
                 seen.add(triple)
                 out.append(triple)
             obj = triple.object
-            if isinstance(obj, ox.NamedNode) and obj.value.startswith(iri + "#"):
+            if isinstance(obj, ox.NamedNode) and (obj.value.startswith(iri + "#") or triple.predicate in _EVIDENCE):
                 subjects.append(obj)
     return out
 
