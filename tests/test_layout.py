@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,15 @@ DATA = Path(__file__).parent / "data"
 # every page graph carries its own copy of the regions, agencies, programs and metrics it names.
 OLD_LAYOUT = DATA / "old_layout.nq"
 OLD_DOCS = ("old_a.txt", "old_b.txt")
+# Written by the mapping of commit 8ea824c from `annotated_extraction()`: each claim's evidence an annotation node
+# apart (`#evidence` with oa:hasBody the claim, `#target`, `#quote`), two claims read from the same run.
+ANNOTATION_LAYOUT = DATA / "annotation_layout.nq"
+
+
+def annotated_extraction():
+    x = synthetic_extraction("annotated_a.txt", articles=2, claims_per_article=2)
+    c = x.claims[0]
+    return replace(x, claims=[*x.claims, replace(c, quantity=replace(c.quantity, value=c.quantity.value + 1))])
 
 
 def current_quads() -> set[ox.Quad]:
@@ -73,3 +83,19 @@ def test_removing_every_page_empties_the_shared_graph(tmp_path: Path) -> None:
             assert store.remove_graph(iris.graph_iri(doc))
         assert len(store) == 0
         assert store.search_labels("区") == []
+
+
+def test_migrate_makes_each_claim_its_own_annotation(tmp_path: Path) -> None:
+    with open_store(tmp_path / "db") as store:
+        assert isinstance(store, EmbeddedStore)
+        store.load_nquads(ANNOTATION_LAYOUT)
+        before = len(store)
+        report = migrate(store)
+        assert report.graphs == 1
+        assert set(store.quads()) == set(to_quads(annotated_extraction()))
+        # Per claim the annotation's type and oa:hasBody go (its oa:hasTarget moves onto the claim); the twin
+        # claim shares its run's 7 statements.
+        assert before - len(store) == 2 * 5 + 7
+        assert migrate(store).graphs == 0
+        conforms, text, _ = validate(store)
+        assert conforms, text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
@@ -119,15 +120,32 @@ def test_evidence_selectors_point_at_the_source_text() -> None:
     c = x.claims[0]
     quads = to_quads(x)
     claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
-    annotation = [q.subject for q in quads if q.predicate == OA.hasBody and q.object == ox.NamedNode(claim)]
-    assert len(annotation) == 1
-    target = objects(quads, annotation[0].value, OA.hasTarget)[0]
+    targets = objects(quads, claim, OA.hasTarget)
+    assert targets == [ox.NamedNode(iris.quote_iri(c.doc, c.start, c.end))]
+    target = targets[0]
     assert objects(quads, target.value, OA.hasSource) == [ox.NamedNode(iris.page_iri(c.doc))]
     selectors = {t: s for s in objects(quads, target.value, OA.hasSelector) for t in objects(quads, s.value, RDF.type)}
     exact = objects(quads, selectors[OA.TextQuoteSelector].value, OA.exact)[0].value
     start = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.start)[0].value)
     end = int(objects(quads, selectors[OA.TextPositionSelector].value, OA.end)[0].value)
     assert exact == x.page.raw[start:end] == c.evidence
+    assert not [q for q in quads if q.predicate == OA.hasBody]  # the claim is the annotation: no node apart
+
+
+def test_claims_read_from_one_run_share_its_evidence() -> None:
+    x = hand_extraction()
+    c = x.claims[0]
+    twin = replace(c, quantity=replace(c.quantity, value=c.quantity.value + 1))
+    one = to_quads(x)
+    two = to_quads(replace(x, claims=[c, twin]))
+    quote = ox.NamedNode(iris.quote_iri(c.doc, c.start, c.end))
+    assert [q.subject for q in two if q.predicate == OA.hasTarget and q.object == quote] == [
+        ox.NamedNode(iris.claim_iri(c.doc, c.start, c.end, v, c.quantity.unit))
+        for v in (c.quantity.value, twin.quantity.value)]
+    # The second claim adds its own statements and one link to the run, none for the run itself.
+    evidence = {q for q in one if q.subject.value.startswith(quote.value)}
+    assert len(evidence) == 7 and evidence <= set(two)
+    assert len([q for q in two if q.subject.value.startswith(quote.value)]) == 7
 
 
 def test_shared_nodes_are_described_in_the_shared_graph_by_every_page() -> None:

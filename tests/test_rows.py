@@ -10,7 +10,7 @@ from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA
 
 G = ox.NamedNode("https://example.org/graph/p")
 PAGE, ARTICLE = ox.NamedNode("https://example.org/page/p"), ox.NamedNode("https://example.org/article/p/1")
-CLAIM, ANNOTATION = ox.NamedNode("https://example.org/claim/p/1"), ox.NamedNode("https://example.org/ann/1")
+CLAIM = ox.NamedNode("https://example.org/claim/p/1")
 TARGET, SELECTOR = ox.NamedNode("https://example.org/target/1"), ox.NamedNode("https://example.org/sel/1")
 TOWN, METRIC = ox.NamedNode("https://example.org/region/1"), ox.NamedNode("https://example.org/metric/1")
 
@@ -28,7 +28,7 @@ def _page() -> list[ox.Quad]:
         q(CLAIM, KG.region, TOWN), q(CLAIM, KG.metric, METRIC), q(CLAIM, KG.agencyLabel, ox.Literal("水务站")),
         q(CLAIM, SCHEMA.temporalCoverage, ox.Literal("今年")), q(CLAIM, SCHEMA.startDate, ox.Literal("2031-01-01")),
         q(CLAIM, KG.modality, KG.Target),
-        q(ANNOTATION, OA.hasBody, CLAIM), q(ANNOTATION, OA.hasTarget, TARGET), q(TARGET, OA.hasSource, PAGE),
+        q(CLAIM, OA.hasTarget, TARGET), q(TARGET, OA.hasSource, PAGE),
         q(TARGET, OA.hasSelector, SELECTOR), q(SELECTOR, OA.exact, ox.Literal("水渠约12.5公里")),
         q(SELECTOR, OA.start, ox.Literal("40")), q(SELECTOR, OA.end, ox.Literal("48")),
     ]
@@ -49,7 +49,8 @@ def test_a_row_is_made_from_the_page_graph_and_named_when_read() -> None:
 
 
 def test_a_claim_from_a_page_without_article_or_evidence_keeps_what_it_has() -> None:
-    quads = [q for q in _page() if q.subject not in (ARTICLE, ANNOTATION, TARGET, SELECTOR)]
+    quads = [q for q in _page() if q.subject not in (ARTICLE, TARGET, SELECTOR)
+             and q.predicate != OA.hasTarget]
     row = rows.from_triples(quads)[CLAIM.value]
     assert (row["article"], row["article_iri"], row["evidence"], row["doc"]) == (None, None, None, None)
     assert row["value"] == 12.5 and row["quantity"] == "12.5公里"

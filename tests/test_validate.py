@@ -48,7 +48,7 @@ def test_claim_without_value_is_caught(store: Store) -> None:
 
 def test_claim_without_evidence_is_caught(store: Store) -> None:
     claim = one_claim(store)
-    store.update(PREFIXES + f"DELETE WHERE {{ GRAPH ?g {{ ?a oa:hasBody <{claim}> }} }}")
+    store.update(PREFIXES + f"DELETE WHERE {{ GRAPH ?g {{ <{claim}> oa:hasTarget ?t }} }}")
     conforms, report, violations = validate(store)
     assert not conforms and violations >= 1
     assert "a claim has evidence" in report
@@ -59,7 +59,7 @@ def test_bad_value_type_and_reversed_offsets_are_caught(store: Store) -> None:
     store.update(PREFIXES + f"""
         DELETE {{ GRAPH ?g {{ <{claim}> schema:value ?v . ?p oa:start ?s }} }}
         INSERT {{ GRAPH ?g {{ <{claim}> schema:value "many" . ?p oa:start 100000 }} }}
-        WHERE {{ GRAPH ?g {{ <{claim}> schema:value ?v . ?a oa:hasBody <{claim}> ; oa:hasTarget/oa:hasSelector ?p .
+        WHERE {{ GRAPH ?g {{ <{claim}> schema:value ?v ; oa:hasTarget/oa:hasSelector ?p .
                             ?p oa:start ?s }} }}""")
     conforms, report, violations = validate(store)
     assert not conforms and violations == 2

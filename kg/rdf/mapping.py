@@ -9,10 +9,10 @@ The page graph lists every shared node it points at (`schema:mentions` for the
 entities the page names, `kg:uses` for the rest: parent regions, metrics,
 nodes only a claim links), which is what removing a page counts to drop the
 shared nodes nothing uses any more.
-Claims are statement nodes that are themselves W3C Web Annotations of the run of
-the page they are read from, and carry nothing derivable twice (the quote's context and the unit's dimension are read from the
-article text and the unit). No blank nodes, so the same extraction always gives
-the same quads.
+Claims are statement nodes that are themselves W3C Web Annotations of the run
+of the page they are read from, and carry nothing derivable twice (the quote's
+context and the unit's dimension are read from the article text and the unit).
+No blank nodes, so the same extraction always gives the same quads.
 """
 
 from __future__ import annotations
@@ -253,7 +253,7 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim) -> None:
 
     # The evidence: the claim is itself the Web Annotation (kg:Claim ⊑ oa:Annotation, bodies are optional in
     # the model), its target the run of the page it is read from. The run is minted from the page and offsets,
-    # so the claims read from one run share its six statements; one selector node is both the quote and the
+    # so the claims read from one run share its seven statements; one selector node is both the quote and the
     # position selector (an RDF node may have two classes); the text around it is in the article.
     quote = NamedNode(iris.quote_iri(claim.doc, claim.start, claim.end))
     selector = NamedNode(quote.value + "#selector")

@@ -3,8 +3,9 @@
 The graph API's claim lists (a node's, compare, programs, conflicts) show
 each claim with its value, unit, period, the names of what it is about, its
 article, page and evidence quote. Read from the store that is ~20 index seeks
-per claim (its properties and the evidence chain claim → target → selector), and each seek grows slower as RocksDB grows; a list of 500 took
-2 s at 16 M quads. Every one of those facts sits in the claim's own page graph,
+per claim (its properties and the evidence chain claim → target → selector),
+and each seek grows slower as RocksDB grows; a list of 500 took 2 s at 16 M
+quads. Every one of those facts sits in the claim's own page graph,
 so the row is made when the page is mapped (`from_triples`) and kept, deflated
 JSON, in the summaries' SQLite file (kg.rdf.summaries), one keyed read per
 claim. Only the labels of the shared nodes it links to (a region renamed by a
