@@ -127,7 +127,7 @@ def test_parameters_cannot_change_queries(live_server: LiveServer, hostile: str)
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/json")
     assert live_server.get("/api/graph/compare", params={"metric": hostile}).json()["rows"] == []
-    assert live_server.get("/healthz").json()["quads"] == 176
+    assert live_server.get("/healthz").json()["quads"] == 160
 
 
 def test_bad_parameters_are_400(live_server: LiveServer) -> None:

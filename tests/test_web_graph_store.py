@@ -49,7 +49,7 @@ def test_put_get_replace_delete(writable: LiveServer) -> None:
     deleted = requests.delete(writable.url + "/store", params={"graph": GRAPH}, headers=auth, timeout=30)
     assert deleted.status_code == 204
     assert writable.get("/store", params={"graph": GRAPH}).status_code == 404
-    assert writable.get("/healthz").json()["quads"] == 176
+    assert writable.get("/healthz").json()["quads"] == 160
 
 
 def test_update_path_takes_updates_only(writable: LiveServer) -> None:
