@@ -25,6 +25,7 @@ from kg.rdf import iris
 from kg.rdf.vocab import KG, OA, RDF, SCHEMA
 
 REFERENCES = (SCHEMA.mentions, KG.uses)
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def split(graph_iri: str, quads: Iterable[ox.Quad]) -> tuple[list[ox.Triple], list[ox.Triple]]:
@@ -123,26 +124,29 @@ def claims_annotate(quads: list[ox.Quad]) -> list[ox.Quad]:
               if q.predicate == OA.hasBody and isinstance(q.object, ox.NamedNode)}
     if not bodies:
         return quads
-    props: dict[ox.Term, dict[ox.NamedNode, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    props: dict[Term, dict[ox.NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
         props[q.subject][q.predicate].append(q.object)
 
-    def first(node: ox.Term, predicate: ox.NamedNode) -> str | None:
-        values = [v.value for v in props[node].get(predicate, [])]
+    def first(node: Term, predicate: ox.NamedNode) -> str | None:
+        values = [v.value for v in props[node].get(predicate, []) if not isinstance(v, ox.Triple)]
         return min(values) if values else None
 
-    rename: dict[ox.Term, ox.NamedNode] = {}
+    def offset(selectors: list[Term], predicate: ox.NamedNode) -> int | None:
+        found = [int(v) for s in selectors if (v := first(s, predicate)) is not None and v.isdigit()]
+        return min(found) if found else None
+
+    rename: dict[Term, ox.NamedNode] = {}
     links: list[ox.Quad] = []
     for annotation, (claim, graph) in bodies.items():
         for target in props[annotation].get(OA.hasTarget, []):
             selectors = props[target].get(OA.hasSelector, [])
             page = first(target, OA.hasSource)
             doc = first(ox.NamedNode(page), SCHEMA.name) if page else None
-            start = min((v for s in selectors if (v := first(s, OA.start)) is not None), default=None)
-            end = min((v for s in selectors if (v := first(s, OA.end)) is not None), default=None)
+            start, end = offset(selectors, OA.start), offset(selectors, OA.end)
             node = target
             if doc is not None and start is not None and end is not None and isinstance(target, ox.NamedNode):
-                node = ox.NamedNode(iris.quote_iri(doc, int(start), int(end)))
+                node = ox.NamedNode(iris.quote_iri(doc, start, end))
                 rename[target] = node
                 rename.update({s: ox.NamedNode(node.value + "#selector") for s in selectors})
             links.append(ox.Quad(claim, OA.hasTarget, node, graph))
