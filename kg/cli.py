@@ -305,10 +305,11 @@ def validate(store: str) -> None:
 @store_option
 @reports_bad_input
 def migrate(store: str) -> None:
-    """Rewrite a store written before the shared graph into the current layout, in place.
+    """Rewrite a store written in an older layout into the current one, in place.
 
     Each page graph is rewritten in one transaction (shared nodes move to the
-    shared graph, evidence loses what the article text already holds), the
+    shared graph, evidence loses what the article text already holds, each
+    claim becomes the annotation of the run of the page it is read from), the
     label-search index and the claim summaries (kg.rdf.summaries) are
     rebuilt, and the store is compacted. Running it again changes nothing
     but rebuilding them, which is how a store from before the summaries gets
