@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.rdf import rows as claim_rows
+from kg.rdf import sort_keys
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
@@ -73,14 +74,17 @@ WHERE {{
 ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 }
 
-# IRIs of nodes, predicates and graphs are interned as integers (`term`), which keeps the file a fraction of
-# the store's size; claim IRIs stay text in `claim_link`, whose key then orders a node's claims by IRI.
+# IRIs of nodes, predicates and graphs are interned as integers (`term`). A claim is known by a short sort key
+# (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims (claim_link, group_claim,
+# conflict_claim) list a node's or a group's claims by IRI from their own key without repeating the IRI; the
+# claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI.
+_LAYOUT = "2"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
-                                  links TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claim (key BLOB PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
+                                  links TEXT NOT NULL, row BLOB) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
-CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim TEXT NOT NULL, pred INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim BLOB NOT NULL, pred INTEGER NOT NULL,
                                        PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT NULL, claims INTEGER NOT NULL,
                                        PRIMARY KEY (node, pred)) WITHOUT ROWID;
@@ -94,22 +98,22 @@ CREATE INDEX IF NOT EXISTS conflict_order ON conflict_group (subject_text, metri
     WHERE n_values > 1;
 CREATE TABLE IF NOT EXISTS conflict_value (grp INTEGER NOT NULL, value TEXT NOT NULL, number REAL,
                                            claims INTEGER NOT NULL, PRIMARY KEY (grp, value)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS conflict_claim (claim INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS conflict_claim (claim BLOB NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
                                            PRIMARY KEY (claim, grp, value)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conflict_claim_group ON conflict_claim (grp, claim);
 CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS node_pair (node INTEGER NOT NULL, other INTEGER NOT NULL, claims INTEGER NOT NULL,
                                       PRIMARY KEY (node, other)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS node_group (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, key INTEGER NOT NULL,
                                        year TEXT NOT NULL, claims INTEGER NOT NULL, UNIQUE (node, key, year));
 CREATE INDEX IF NOT EXISTS node_group_largest ON node_group (node, claims DESC);
-CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NULL,
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
 _TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
-           "conflict_claim", "summary_meta", "claim_row", "node_pair", "node_group", "group_claim")
+           "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
+_RETIRED = ("claim_row",)  # tables of older layouts, dropped with the rest
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[str, str, str, str]  # subject, metric, period, unit: N-Triples terms (the group's identity)
@@ -241,9 +245,30 @@ class Summaries:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
-        self.created = not {"summary_meta", "claim_row"} <= tables  # new, or older than the kept claim rows
-        self._db.executescript(_SCHEMA)
+        self.created = self._prepare()
+
+    def _prepare(self) -> bool:
+        """Create the tables, first dropping those of another layout (an older kg's file), in one transaction
+        another process opening the same file waits for; True when they are new (to be counted from the store)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            layout = db.execute("SELECT value FROM summary_meta WHERE key = 'layout'").fetchone() \
+                if "summary_meta" in tables else None
+            created = layout is None or layout[0] != _LAYOUT
+            if created:
+                for table in (*_TABLES, *_RETIRED):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")  # its indexes go with it
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('layout', ?)", (_LAYOUT,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return created
 
     def close(self) -> None:
         with self._lock:
@@ -299,6 +324,24 @@ class Summaries:
         found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
         return found[0] if found else None
 
+    def _claim_keys(self, iris: list[str]) -> dict[str, bytes]:
+        """Sort keys for new claim IRIs (sorted, none kept yet): each run of them between two neighbouring kept
+        IRIs gets keys between those two's keys (kg.rdf.sort_keys), two index seeks per run."""
+        keys: dict[str, bytes] = {}
+        at = 0
+        while at < len(iris):
+            below = self._db.execute("SELECT key FROM claim WHERE iri < ? ORDER BY iri DESC LIMIT 1",
+                                     (iris[at],)).fetchone()
+            above = self._db.execute("SELECT iri, key FROM claim WHERE iri > ? ORDER BY iri LIMIT 1",
+                                     (iris[at],)).fetchone()
+            end = at + 1
+            while end < len(iris) and (above is None or iris[end] < above[0]):
+                end += 1
+            keys.update(zip(iris[at:end], sort_keys.between(below and below[0], above and above[1], end - at),
+                            strict=True))
+            at = end
+        return keys
+
     def _add(self, pages: list[tuple[str, list[ClaimRecord]]]) -> None:
         db = self._db
         texts = {text for _, found in pages for r in found for link in r.links for text in link}
@@ -306,23 +349,22 @@ class Summaries:
         claimed = {r.iri for _, found in pages for r in found}
         taken = {row[0] for row in self._select_in("SELECT iri FROM claim WHERE iri IN ({})", sorted(claimed))}
         fresh: dict[str, tuple[ClaimRecord, set[tuple[int, int]]]] = {}
-        rows = []
+        graph_of: dict[str, int] = {}
         for graph, found in pages:
             for record in found:
                 if record.iri in taken or record.iri in fresh:
                     continue  # a claim IRI another page already states: counted once, with that page
-                links = {(ids[p], ids[n]) for p, n in record.links}
-                fresh[record.iri] = (record, links)
-                rows.append((record.iri, ids[graph], " ".join(f"{p}:{n}" for p, n in sorted(links))))
-        db.executemany("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?)", rows)
-        claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
-        db.executemany("INSERT OR REPLACE INTO claim_row (id, data) VALUES (?, ?)",
-                       [(claim_ids[iri], record.row) for iri, (record, _) in fresh.items() if record.row])
+                fresh[record.iri] = (record, {(ids[p], ids[n]) for p, n in record.links})
+                graph_of[record.iri] = ids[graph]
+        claim_keys = self._claim_keys(sorted(fresh))
+        db.executemany("INSERT INTO claim (key, iri, graph, links, row) VALUES (?, ?, ?, ?, ?)",
+                       [(claim_keys[iri], iri, graph_of[iri], " ".join(f"{p}:{n}" for p, n in sorted(links)),
+                         record.row or None) for iri, (record, links) in fresh.items()])
         key_ids = self._ids({key for record, _ in fresh.values() for _, key, _ in record.groups})
-        members: dict[tuple[int, int, str], list[int]] = {}
+        members: dict[tuple[int, int, str], list[bytes]] = {}
         for iri, (record, _) in fresh.items():
             for node, key, year in record.groups:
-                members.setdefault((ids[node], key_ids[key], year), []).append(claim_ids[iri])
+                members.setdefault((ids[node], key_ids[key], year), []).append(claim_keys[iri])
         db.executemany("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
                        "DO UPDATE SET claims = claims + excluded.claims",
                        [(*group, len(claims)) for group, claims in members.items()])
@@ -341,7 +383,7 @@ class Summaries:
                        "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)",
                        [(ident, *texts) for ident, texts in keys.items()])
         groups = dict(self._select_in("SELECT ident, id FROM conflict_group WHERE ident IN ({})", list(keys)))
-        self._count(ids, [(claim_ids[iri], iri, links,
+        self._count(ids, [(claim_keys[iri], links,
                            [(groups[_ident(key)], value, number) for key, _, value, number in record.keys])
                           for iri, (record, links) in fresh.items()], 1)
 
@@ -351,30 +393,29 @@ class Summaries:
         graph_id = self._term(graph)
         if graph_id is None:
             return
-        claims = db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
+        claims = db.execute("SELECT key, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
         if not claims:
             return
-        values: dict[int, list[tuple[int, str, float | None]]] = {}
+        values: dict[bytes, list[tuple[int, str, float | None]]] = {}
         for claim, grp, value, number in self._select_in(
                 "SELECT claim, conflict_claim.grp, conflict_claim.value, number FROM conflict_claim "
                 "JOIN conflict_value ON conflict_value.grp = conflict_claim.grp "
                 "AND conflict_value.value = conflict_claim.value WHERE claim IN ({})", [c[0] for c in claims]):
             values.setdefault(claim, []).append((grp, value, number))
         ids = self._ids(_COUNTED)
-        db.execute("DELETE FROM claim_row WHERE id IN (SELECT id FROM claim WHERE graph = ?)", (graph_id,))
         members = self._select_in("SELECT grp, claim FROM group_claim WHERE claim IN ({})", [c[0] for c in claims])
         db.executemany("DELETE FROM group_claim WHERE grp = ? AND claim = ?", members)
         left = Counter(grp for grp, _ in members)
         db.executemany("UPDATE node_group SET claims = claims - ? WHERE id = ?", [(n, g) for g, n in left.items()])
         db.executemany("DELETE FROM node_group WHERE id = ? AND claims <= 0", [(g,) for g in left])
-        self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
-                           values.get(claim, [])) for claim, iri, text in claims], -1)
+        self._count(ids, [(claim, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
+                           values.get(claim, [])) for claim, text in claims], -1)
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
 
     def _count(self, ids: dict[str, int],
-               claims: list[tuple[int, str, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
+               claims: list[tuple[bytes, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
                sign: int) -> None:
-        """Add (sign 1) or take away (-1) claims: (id, IRI, links as (predicate id, node id), conflict values as
+        """Add (sign 1) or take away (-1) claims: (sort key, links as (predicate id, node id), conflict values as
         (group id, value, number)); the counts they make are summed here and written once per table."""
         db = self._db
         metric, region, any_link, regional = (ids[KG.metric.value], ids[KG.region.value], ids[ANY], ids[REGIONAL])
@@ -384,7 +425,7 @@ class Summaries:
         neighbours: Counter[tuple[int, int]] = Counter()
         values: Counter[tuple[int, str]] = Counter()
         numbers: dict[tuple[int, str], float | None] = {}
-        for _, _, links, found in claims:
+        for _, links, found in claims:
             nodes.update((node, pred) for pred, node in links)
             nodes.update((node, any_link) for node in {n for _, n in links})
             both = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
@@ -395,8 +436,8 @@ class Summaries:
             for grp, value, number in found:
                 values[(grp, value)] += 1
                 numbers[(grp, value)] = number
-        links_rows = [(n, iri, p) for _, iri, links, _ in claims for p, n in links]
-        members = [(claim, grp, value) for claim, _, _, found in claims for grp, value, _ in found]
+        links_rows = [(n, claim, p) for claim, links, _ in claims for p, n in links]
+        members = [(claim, grp, value) for claim, _, found in claims for grp, value, _ in found]
         if sign > 0:
             db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", links_rows)
             db.executemany("INSERT INTO conflict_claim VALUES (?, ?, ?)", members)
@@ -428,7 +469,7 @@ class Summaries:
         with self._lock:
             self._db.execute("BEGIN")
             for table in _TABLES:
-                self._db.execute(f"DELETE FROM {table}")
+                self._db.execute(f"DELETE FROM {table}" + (" WHERE key != 'layout'" if table == "summary_meta" else ""))
             self._db.execute("COMMIT")
 
     def mark_stale(self) -> None:
@@ -498,7 +539,7 @@ class Summaries:
                 (limit,)).fetchall()
             out = []
             for grp, subject, metric, period, unit, values in groups:
-                members = "FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim WHERE grp = ?"
+                members = "FROM conflict_claim JOIN claim ON claim.key = conflict_claim.claim WHERE grp = ?"
                 (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim.iri) {members}", (grp,)).fetchone()
                 if per_group is None or total <= per_group:
                     claims = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri",
@@ -530,8 +571,9 @@ class Summaries:
             if node_id is None or not chosen:
                 return [], 0
             marks = ", ".join("?" * len(chosen))
-            rows = self._db.execute(
-                f"SELECT DISTINCT claim FROM claim_link WHERE node = ? AND pred IN ({marks}) ORDER BY claim LIMIT ?",
+            rows = self._db.execute(  # the keys' order is the IRIs' (kg.rdf.sort_keys)
+                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM claim_link WHERE node = ? "
+                f"AND pred IN ({marks}) ORDER BY claim LIMIT ?) JOIN claim ON claim.key = k ORDER BY k",
                 (node_id, *chosen, limit)).fetchall()
             if len(rows) < limit:
                 return [r[0] for r in rows], len(rows)
@@ -549,8 +591,8 @@ class Summaries:
     def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
         """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out."""
         with self._lock:
-            found = self._select_in("SELECT claim.iri, data FROM claim JOIN claim_row ON claim_row.id = claim.id "
-                                    "WHERE claim.iri IN ({})", sorted(set(iris)))
+            found = self._select_in("SELECT iri, row FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
+                                    sorted(set(iris)))
         return {iri: claim_rows.unpack(iri, data) for iri, data in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
@@ -587,14 +629,15 @@ class Summaries:
                 "FROM node_group n JOIN term ON term.id = n.key WHERE n.node = ? AND claims >= ? "
                 "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
             found = [(key, year, count, self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim WHERE grp = ? "
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
                 "ORDER BY group_claim.claim LIMIT 1", (grp,)).fetchone()[0]) for key, year, count, grp, _ in chosen]
         return found, groups, claims
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
         """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
-        in the order they were kept (one index range for one group), and how many there are: exact below the
-        limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts twice)."""
+        by IRI (one index range for one group: the claims' keys sort as their IRIs), and how many there are: exact
+        below the limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts
+        twice)."""
         with self._lock:
             node_id = self._term(node)
             key_id = self._term(key) if key is not None else None
@@ -604,7 +647,7 @@ class Summaries:
                                                 if value is not None)])
             args = [node_id, *(v for v in (key_id, year) if v is not None)]
             iris = [r[0] for r in self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim "
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim "
                 f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) GROUP BY group_claim.claim "
                 "ORDER BY group_claim.claim LIMIT ?", (*args, limit))]
             if len(iris) < limit:
