@@ -217,3 +217,16 @@ def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: 
         [(key, year, count, first)] = summaries.groups(METRIC.value, 10)[0]
         assert (key, count, first) == (COUNTY.value, len(every), every[0])
         assert summaries.group_claims(METRIC.value, key, year, 1000) == (every, len(every))
+
+
+def test_values_of_different_datatypes_stay_different_values(tmp_path: Path) -> None:
+    graph, quads = page("a.txt", [(COUNTY, "2023年", "1"), (COUNTY, "2023年", "1"), (COUNTY, "2023年", "1")])
+    integer = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    plain = ox.Literal("1")
+    retyped = {f"{iris.base()}claim/a.txt/1": integer, f"{iris.base()}claim/a.txt/2": plain}
+    quads = [ox.Quad(q.subject, q.predicate, retyped[q.subject.value], q.graph_name)
+             if q.predicate == SCHEMA.value and q.subject.value in retyped else q for q in quads]
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(graph, quads)
+        [conflict] = assert_equal_to_sparql(store).conflicts()
+        assert conflict.values == 3 and conflict.total == 3

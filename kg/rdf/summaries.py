@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from kg.rdf import rows as claim_rows
 from kg.rdf import sort_keys
-from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS, XSD
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
 LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
@@ -138,6 +138,18 @@ def _number(term: Term) -> float | None:
         return None
 
 
+def _value_text(term: Term) -> str:
+    """A value as the conflict tables tell values apart: its N-Triples form with an XSD datatype shortened
+    ("86"^^xsd:decimal), kept once per group and once per claim. Still one text per term: only a typed
+    literal's form ends in a datatype's name."""
+    text = str(term)
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD.iri):
+        typed = f"^^<{term.datatype.value}>"
+        if text.endswith(typed):
+            return f"{text[:-len(typed)]}^^xsd:{term.datatype.value[len(XSD.iri):]}"
+    return text
+
+
 def _ident(key: Key) -> bytes:
     """A conflict group's identity: a digest of its four terms."""
     return hashlib.blake2b("\n".join(key).encode(), digest_size=16).digest()
@@ -199,7 +211,7 @@ def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
         metrics = _first_of(found, KG.metric, KG.metricLabel)
         units = found.get(SCHEMA.unitText.value) or [ox.Literal("")]
         keys = frozenset(
-            ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), str(v), _number(v))
+            ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), _value_text(v), _number(v))
             for s, m, p, u, v in itertools.product(subjects, metrics, found.get(SCHEMA.temporalCoverage.value, []),
                                                    units, found.get(SCHEMA.value.value, [])))
         row = rows.get(iri)
