@@ -128,7 +128,7 @@ class ClaimRecord:
     links: frozenset[tuple[str, str]] = frozenset()  # (predicate, node IRI)
     keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
     groups: frozenset[tuple[str, str, str]] = frozenset()  # (node IRI, group key, year): kg.web.groups' groups
-    row: bytes = b""  # the claim's row as the claim lists show it (kg.rdf.rows, packed)
+    row: bytes = b""  # the claim's row as the claim lists show it (kg.rdf.rows, packed without what links give)
 
 
 def _number(term: Term) -> float | None:
@@ -215,7 +215,7 @@ def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
             for s, m, p, u, v in itertools.product(subjects, metrics, found.get(SCHEMA.temporalCoverage.value, []),
                                                    units, found.get(SCHEMA.value.value, [])))
         row = rows.get(iri)
-        out.append(ClaimRecord(iri, links, keys, _groups(found, links), claim_rows.pack(row) if row else b""))
+        out.append(ClaimRecord(iri, links, keys, _groups(found, links), claim_rows.pack(row, links) if row else b""))
     return out
 
 
@@ -603,9 +603,13 @@ class Summaries:
     def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
         """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out."""
         with self._lock:
-            found = self._select_in("SELECT iri, row FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
+            found = self._select_in("SELECT iri, row, links FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
                                     sorted(set(iris)))
-        return {iri: claim_rows.unpack(iri, data) for iri, data in found}
+            linked = [(iri, data, [pair.split(":") for pair in text.split()]) for iri, data, text in found]
+            texts = dict(self._select_in("SELECT id, text FROM term WHERE id IN ({})",
+                                         sorted({int(i) for *_, pairs in linked for pair in pairs for i in pair})))
+        return {iri: claim_rows.unpack(iri, data, [(texts[int(p)], texts[int(n)]) for p, n in pairs])
+                for iri, data, pairs in linked}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""
