@@ -77,7 +77,8 @@ ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 # IRIs of nodes, predicates and graphs are interned as integers (`term`). A claim is known by a short sort key
 # (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims (claim_link, group_claim,
 # conflict_claim) list a node's or a group's claims by IRI from their own key without repeating the IRI; the
-# claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI.
+# claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI. Most conflict groups hold one value;
+# the texts the conflicts view orders by are kept (conflict_text) only for the groups holding more.
 _LAYOUT = "2"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
@@ -92,10 +93,10 @@ CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
 CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
                                           claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
-    subject_text TEXT NOT NULL, metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL,
-    n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS conflict_order ON conflict_group (subject_text, metric_text, period_text, unit_text)
-    WHERE n_values > 1;
+                                          n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS conflict_text (grp INTEGER PRIMARY KEY, subject_text TEXT NOT NULL,
+    metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conflict_order ON conflict_text (subject_text, metric_text, period_text, unit_text);
 CREATE TABLE IF NOT EXISTS conflict_value (grp INTEGER NOT NULL, value TEXT NOT NULL, number REAL,
                                            claims INTEGER NOT NULL, PRIMARY KEY (grp, value)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflict_claim (claim BLOB NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
@@ -111,7 +112,8 @@ CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NUL
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
+_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+           "conflict_value",
            "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
 _RETIRED = ("claim_row",)  # tables of older layouts, dropped with the rest
 
@@ -391,13 +393,14 @@ class Summaries:
                        [(group_ids[group], claim) for group, claims in members.items() for claim in claims])
         keys = {ident: texts for record, _ in fresh.values() for ident, texts in
                 ((_ident(key), texts) for key, texts, _, _ in record.keys)}
-        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
-                       "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)",
-                       [(ident, *texts) for ident, texts in keys.items()])
+        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, n_values, claims) VALUES (?, 0, 0)",
+                       [(ident,) for ident in keys])
         groups = dict(self._select_in("SELECT ident, id FROM conflict_group WHERE ident IN ({})", list(keys)))
         self._count(ids, [(claim_keys[iri], links,
                            [(groups[_ident(key)], value, number) for key, _, value, number in record.keys])
                           for iri, (record, links) in fresh.items()], 1)
+        db.executemany("INSERT OR IGNORE INTO conflict_text SELECT id, ?, ?, ?, ? FROM conflict_group "
+                       "WHERE id = ? AND n_values > 1", [(*texts, groups[ident]) for ident, texts in keys.items()])
 
     def _remove(self, graph: str) -> None:
         """Subtract the page's claims as counted (the store's page graph may already be gone)."""
@@ -474,8 +477,10 @@ class Summaries:
                        "claims = (SELECT COALESCE(SUM(claims), 0) FROM conflict_value WHERE grp = id) WHERE id = ?",
                        [(grp,) for grp in {g for g, _ in values}])
         if sign < 0:
-            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0",
-                           [(grp,) for grp in {g for g, _ in values}])
+            touched = [(grp,) for grp in {g for g, _ in values}]
+            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0", touched)
+            db.executemany("DELETE FROM conflict_text WHERE grp = ?1 AND NOT EXISTS "
+                           "(SELECT 1 FROM conflict_group WHERE id = ?1 AND n_values > 1)", touched)
 
     def clear(self) -> None:
         with self._lock:
@@ -546,8 +551,9 @@ class Summaries:
         least IRI of each value first (so the disagreement shows), then the least IRIs."""
         with self._lock:
             groups = self._db.execute(
-                "SELECT id, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_group "
-                "WHERE n_values > 1 ORDER BY subject_text, metric_text, period_text, unit_text, id LIMIT ?",
+                "SELECT grp, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_text "
+                "JOIN conflict_group ON conflict_group.id = grp "
+                "ORDER BY subject_text, metric_text, period_text, unit_text, grp LIMIT ?",
                 (limit,)).fetchall()
             out = []
             for grp, subject, metric, period, unit, values in groups:
