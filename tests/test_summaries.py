@@ -217,6 +217,8 @@ def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: 
         [(key, year, count, first)] = summaries.groups(METRIC.value, 10)[0]
         assert (key, count, first) == (COUNTY.value, len(every), every[0])
         assert summaries.group_claims(METRIC.value, key, year, 1000) == (every, len(every))
+        store.rebuild_labels()  # the label index shares its node rows (and their ids) with the summaries
+        assert assert_equal_to_sparql(store).claims_of(COUNTY.value, [KG.region.value], 1000) == (every, len(every))
 
 
 def test_values_of_different_datatypes_stay_different_values(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from kg.rdf import rows as claim_rows
 from kg.rdf import sort_keys
+from kg.rdf.labels import NODE_TABLE
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS, XSD
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
@@ -74,14 +75,16 @@ WHERE {{
 ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 }
 
-# IRIs of nodes, predicates and graphs are interned as integers (`term`). A claim is known by a short sort key
-# (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims (claim_link, group_claim,
-# conflict_claim) list a node's or a group's claims by IRI from their own key without repeating the IRI; the
-# claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI. Most conflict groups hold one value;
-# the texts the conflicts view orders by are kept (conflict_text) only for the groups holding more.
+# IRIs of nodes, predicates and graphs are interned as integers in the label index's `node` table (kg.rdf.labels,
+# which never deletes a row there), so a node's IRI is kept once for its names and its counts. A claim is known
+# by a short sort key (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims
+# (claim_link, group_claim, conflict_claim) list a node's or a group's claims by IRI from their own key without
+# repeating the IRI; the claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI. Most conflict
+# groups hold one value; the texts the conflicts view orders by are kept (conflict_text) only for the groups
+# holding more.
 _LAYOUT = "2"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+_SCHEMA = f"""
+{NODE_TABLE};
 CREATE TABLE IF NOT EXISTS claim (key BLOB PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
                                   links TEXT NOT NULL, row BLOB) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
@@ -112,10 +115,10 @@ CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NUL
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+_TABLES = ("claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
            "conflict_value",
            "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
-_RETIRED = ("claim_row",)  # tables of older layouts, dropped with the rest
+_RETIRED = ("claim_row", "term")  # tables of older layouts, dropped with the rest
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[str, str, str, str]  # subject, metric, period, unit: N-Triples terms (the group's identity)
@@ -323,8 +326,8 @@ class Summaries:
     def _ids(self, texts: Iterable[str]) -> dict[str, int]:
         """The interned ids of IRIs (nodes, predicates, graphs), interning the new ones."""
         chosen = sorted(set(texts))
-        self._db.executemany("INSERT OR IGNORE INTO term (text) VALUES (?)", [(t,) for t in chosen])
-        return dict(self._select_in("SELECT text, id FROM term WHERE text IN ({})", chosen))
+        self._db.executemany("INSERT OR IGNORE INTO node (iri) VALUES (?)", [(t,) for t in chosen])
+        return dict(self._select_in("SELECT iri, id FROM node WHERE iri IN ({})", chosen))
 
     def _select_in(self, sql: str, values: list, *before: object) -> list[tuple]:
         """Rows of `sql` with its IN list filled by `values`, asked in chunks SQLite's parameter limit allows."""
@@ -335,7 +338,7 @@ class Summaries:
         return rows
 
     def _term(self, text: str) -> int | None:
-        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
+        found = self._db.execute("SELECT id FROM node WHERE iri = ?", (text,)).fetchone()
         return found[0] if found else None
 
     def _claim_keys(self, iris: list[str]) -> dict[str, bytes]:
@@ -524,7 +527,7 @@ class Summaries:
                                      f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
                                      (*preds, limit)).fetchone()[0] or 0
             ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
-                      "JOIN term ON term.id = nc.node JOIN node ON node.iri = term.text "
+                      "JOIN node ON node.id = nc.node "
                       "JOIN name ON name.node = node.id AND name.field = 'label' "
                       f"WHERE nc.pred IN ({marks}) AND nc.claims >= ? "
                       "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?")
@@ -540,8 +543,8 @@ class Summaries:
                 "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
                 "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
                 "JOIN node_count ON node_count.node = metric "
-                "AND node_count.pred = (SELECT id FROM term WHERE text = ?) JOIN term ON term.id = metric "
-                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
+                "AND node_count.pred = (SELECT id FROM node WHERE iri = ?) "
+                "JOIN node ON node.id = metric JOIN name ON name.node = node.id AND name.field = 'label' "
                 "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
@@ -612,7 +615,7 @@ class Summaries:
             found = self._select_in("SELECT iri, row, links FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
                                     sorted(set(iris)))
             linked = [(iri, data, [pair.split(":") for pair in text.split()]) for iri, data, text in found]
-            texts = dict(self._select_in("SELECT id, text FROM term WHERE id IN ({})",
+            texts = dict(self._select_in("SELECT id, iri FROM node WHERE id IN ({})",
                                          sorted({int(i) for *_, pairs in linked for pair in pairs for i in pair})))
         return {iri: claim_rows.unpack(iri, data, [(texts[int(p)], texts[int(n)]) for p, n in pairs])
                 for iri, data, pairs in linked}
@@ -620,17 +623,18 @@ class Summaries:
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""
         with self._lock:
-            return dict(self._select_in("SELECT term.text, claims FROM node_count JOIN term ON term.id = node "
-                                        "WHERE pred = (SELECT id FROM term WHERE text = ?) AND term.text IN ({})",
+            return dict(self._select_in("SELECT node.iri, claims FROM node_count "
+                                        "JOIN node ON node.id = node_count.node "
+                                        "WHERE pred = (SELECT id FROM node WHERE iri = ?) AND node.iri IN ({})",
                                         sorted(set(nodes)), ANY))
 
     def neighbours(self, node: str, limit: int) -> list[tuple[str, int]]:
         """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first."""
         with self._lock:
             return self._db.execute(
-                "SELECT other_term.text, node_pair.claims FROM node_pair JOIN term ON term.id = node_pair.node "
-                "JOIN term AS other_term ON other_term.id = node_pair.other WHERE term.text = ? "
-                "ORDER BY node_pair.claims DESC, other_term.text LIMIT ?", (node, limit)).fetchall()
+                "SELECT other.iri, node_pair.claims FROM node_pair JOIN node ON node.id = node_pair.node "
+                "JOIN node AS other ON other.id = node_pair.other WHERE node.iri = ? "
+                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?", (node, limit)).fetchall()
 
     def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
         """The node's `limit` largest claim groups (key, year, claims, its first claim as kept), ties by the
@@ -646,9 +650,9 @@ class Summaries:
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
                                      "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
             chosen = self._db.execute(
-                "SELECT term.text, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM node JOIN name "
-                "ON name.node = node.id AND name.field = 'label' WHERE node.iri = term.text), term.text) AS label "
-                "FROM node_group n JOIN term ON term.id = n.key WHERE n.node = ? AND claims >= ? "
+                "SELECT k.iri, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM name "
+                "WHERE name.node = k.id AND name.field = 'label'), k.iri) AS label "
+                "FROM node_group n JOIN node k ON k.id = n.key WHERE n.node = ? AND claims >= ? "
                 "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
             found = [(key, year, count, self._db.execute(
                 "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
