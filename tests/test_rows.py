@@ -59,6 +59,6 @@ def test_a_row_packed_beside_its_links_leaves_out_what_they_give() -> None:
     [(iri, row)] = rows.from_triples(_page()).items()
     links = [(KG.region.value, TOWN.value), (KG.metric.value, METRIC.value)]
     packed = rows.pack(row, links)
-    assert len(packed) < len(rows.pack(row)) and rows.unpack(iri, packed, links) == row
+    assert len(packed) < len(rows.pack(row)) and rows.unpack(iri, packed, rows.from_links(links)) == row
     other = ox.NamedNode("https://example.org/region/0")  # a link the row does not name: the row's own field wins
-    assert rows.unpack(iri, rows.pack(row, [*links, (KG.region.value, other.value)]), links) == row
+    assert rows.unpack(iri, rows.pack(row, [*links, (KG.region.value, other.value)]), rows.from_links(links)) == row

@@ -137,11 +137,11 @@ def pack(row: Stored, links: Iterable[tuple[str, str]] = ()) -> bytes:
     return packer.compress(text.encode()) + packer.flush()
 
 
-def unpack(iri: str, data: bytes, links: Iterable[tuple[str, str]] = ()) -> Stored:
-    """The row `pack` was given, from its bytes and the same links."""
+def unpack(iri: str, data: bytes, derived: dict[str, str | None] | None = None) -> Stored:
+    """The row `pack` was given, from its bytes and `from_links` of the same links."""
     unpacker = zlib.decompressobj(zdict=_ZDICT)
-    kept = json.loads(unpacker.decompress(data) + unpacker.flush())
-    return {"iri": iri, **{k: v for k, v in from_links(links).items() if k not in kept}, **kept}
+    given = derived if derived is not None else dict.fromkeys(LINK_FIELDS)  # no links: fields left out were None
+    return {"iri": iri, **given, **json.loads(unpacker.decompress(data) + unpacker.flush())}
 
 
 def article_label(props: Props, iri: str) -> str:

@@ -610,15 +610,25 @@ class Summaries:
 
 
     def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
-        """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out."""
+        """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out. The
+        link fields left out of a packed row come from the claim's links: each distinct link resolved once."""
         with self._lock:
             found = self._select_in("SELECT iri, row, links FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
                                     sorted(set(iris)))
-            linked = [(iri, data, [pair.split(":") for pair in text.split()]) for iri, data, text in found]
+            pairs = {pair: pair.split(":") for *_, text in found for pair in text.split()}
             texts = dict(self._select_in("SELECT id, iri FROM node WHERE id IN ({})",
-                                         sorted({int(i) for *_, pairs in linked for pair in pairs for i in pair})))
-        return {iri: claim_rows.unpack(iri, data, [(texts[int(p)], texts[int(n)]) for p, n in pairs])
-                for iri, data, pairs in linked}
+                                         sorted({int(i) for ids in pairs.values() for i in ids})))
+        fields = {pred: field for field, pred in claim_rows.LINK_FIELDS.items()}
+        resolved = {pair: (fields.get(texts[int(p)]), texts[int(n)]) for pair, (p, n) in pairs.items()}
+        out = {}
+        for iri, data, text in found:
+            derived: dict[str, str | None] = dict.fromkeys(claim_rows.LINK_FIELDS)
+            for pair in text.split():
+                field, node = resolved[pair]
+                if field is not None and (derived[field] is None or node < derived[field]):  # type: ignore[operator]
+                    derived[field] = node
+            out[iri] = claim_rows.unpack(iri, data, derived)
+        return out
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""
