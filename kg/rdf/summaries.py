@@ -79,14 +79,16 @@ ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 # which never deletes a row there), so a node's IRI is kept once for its names and its counts. A claim is known
 # by a short sort key (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims
 # (claim_link, group_claim, conflict_claim) list a node's or a group's claims by IRI from their own key without
-# repeating the IRI; the claim's row (kg.rdf.rows, packed) is kept in the same table as its IRI. Most conflict
+# repeating the IRI; the claim's links and row (kg.rdf.rows, packed) are kept apart (claim_data), so the
+# key-to-IRI lookups of every claim list read a narrow table. Most conflict
 # groups hold one value; the texts the conflicts view orders by are kept (conflict_text) only for the groups
 # holding more.
-_LAYOUT = "2"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
+_LAYOUT = "3"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
 _SCHEMA = f"""
 {NODE_TABLE};
-CREATE TABLE IF NOT EXISTS claim (key BLOB PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
-                                  links TEXT NOT NULL, row BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claim (key BLOB PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claim_data (key BLOB PRIMARY KEY, links TEXT NOT NULL, row BLOB) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
 CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim BLOB NOT NULL, pred INTEGER NOT NULL,
                                        PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
@@ -115,7 +117,7 @@ CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NUL
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
            "conflict_value",
            "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
 _RETIRED = ("claim_row", "term")  # tables of older layouts, dropped with the rest
@@ -374,9 +376,11 @@ class Summaries:
                 fresh[record.iri] = (record, {(ids[p], ids[n]) for p, n in record.links})
                 graph_of[record.iri] = ids[graph]
         claim_keys = self._claim_keys(sorted(fresh))
-        db.executemany("INSERT INTO claim (key, iri, graph, links, row) VALUES (?, ?, ?, ?, ?)",
-                       [(claim_keys[iri], iri, graph_of[iri], " ".join(f"{p}:{n}" for p, n in sorted(links)),
-                         record.row or None) for iri, (record, links) in fresh.items()])
+        db.executemany("INSERT INTO claim (key, iri, graph) VALUES (?, ?, ?)",
+                       [(claim_keys[iri], iri, graph_of[iri]) for iri in fresh])
+        db.executemany("INSERT INTO claim_data (key, links, row) VALUES (?, ?, ?)",
+                       [(claim_keys[iri], " ".join(f"{p}:{n}" for p, n in sorted(links)), record.row or None)
+                        for iri, (record, links) in fresh.items()])
         key_ids = self._ids({key for record, _ in fresh.values() for _, key, _ in record.groups})
         members: dict[tuple[int, int, str], list[bytes]] = {}
         for iri, (record, _) in fresh.items():
@@ -411,7 +415,8 @@ class Summaries:
         graph_id = self._term(graph)
         if graph_id is None:
             return
-        claims = db.execute("SELECT key, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
+        claims = db.execute("SELECT claim.key, links FROM claim JOIN claim_data ON claim_data.key = claim.key "
+                            "WHERE graph = ?", (graph_id,)).fetchall()
         if not claims:
             return
         values: dict[bytes, list[tuple[int, str, float | None]]] = {}
@@ -428,6 +433,7 @@ class Summaries:
         db.executemany("DELETE FROM node_group WHERE id = ? AND claims <= 0", [(g,) for g in left])
         self._count(ids, [(claim, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
                            values.get(claim, [])) for claim, text in claims], -1)
+        db.executemany("DELETE FROM claim_data WHERE key = ?", [(c[0],) for c in claims])
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
 
     def _count(self, ids: dict[str, int],
@@ -560,22 +566,24 @@ class Summaries:
                 (limit,)).fetchall()
             out = []
             for grp, subject, metric, period, unit, values in groups:
-                members = "FROM conflict_claim JOIN claim ON claim.key = conflict_claim.claim WHERE grp = ?"
-                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim.iri) {members}", (grp,)).fetchone()
+                # Claims by key, whose order is their IRIs' (kg.rdf.sort_keys); the IRIs of the chosen read last.
+                members = "FROM conflict_claim WHERE grp = ?"
+                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim) {members}", (grp,)).fetchone()
                 if per_group is None or total <= per_group:
-                    claims = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri",
-                                                             (grp,))]
+                    keys = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim {members} ORDER BY claim", (grp,))]
                 else:
                     shown = sorted({r[0] for r in self._db.execute(
-                        f"SELECT MIN(claim.iri) {members} GROUP BY value", (grp,))})[:per_group]
-                    rest = self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri LIMIT ?",
+                        f"SELECT MIN(claim) {members} GROUP BY value", (grp,))})[:per_group]
+                    rest = self._db.execute(f"SELECT DISTINCT claim {members} ORDER BY claim LIMIT ?",
                                             (grp, per_group)).fetchall()
                     chosen = set(shown)
-                    for (iri,) in rest:
+                    for (key,) in rest:
                         if len(chosen) >= per_group:
                             break
-                        chosen.add(iri)
-                    claims = sorted(chosen)
+                        chosen.add(key)
+                    keys = sorted(chosen)
+                iri_of = dict(self._select_in("SELECT key, iri FROM claim WHERE key IN ({})", keys))
+                claims = [iri_of[key] for key in keys]
                 low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
                                              (grp,)).fetchone()
                 out.append(Conflict(subject, metric, period, unit, claims, values, total, low, high))
@@ -613,8 +621,8 @@ class Summaries:
         """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out. The
         link fields left out of a packed row come from the claim's links: each distinct link resolved once."""
         with self._lock:
-            found = self._select_in("SELECT iri, row, links FROM claim WHERE iri IN ({}) AND row IS NOT NULL",
-                                    sorted(set(iris)))
+            found = self._select_in("SELECT iri, row, links FROM claim JOIN claim_data ON claim_data.key = claim.key "
+                                    "WHERE iri IN ({}) AND row IS NOT NULL", sorted(set(iris)))
             pairs = {pair: pair.split(":") for *_, text in found for pair in text.split()}
             texts = dict(self._select_in("SELECT id, iri FROM node WHERE id IN ({})",
                                          sorted({int(i) for ids in pairs.values() for i in ids})))
@@ -683,9 +691,9 @@ class Summaries:
                                                 if value is not None)])
             args = [node_id, *(v for v in (key_id, year) if v is not None)]
             iris = [r[0] for r in self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim "
-                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) GROUP BY group_claim.claim "
-                "ORDER BY group_claim.claim LIMIT ?", (*args, limit))]
+                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
+                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
+                "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
             if len(iris) < limit:
                 return iris, len(iris)
             total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",
