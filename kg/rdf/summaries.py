@@ -564,7 +564,7 @@ class Summaries:
                 "JOIN conflict_group ON conflict_group.id = grp "
                 "ORDER BY subject_text, metric_text, period_text, unit_text, grp LIMIT ?",
                 (limit,)).fetchall()
-            out = []
+            found: list[tuple[Conflict, list[bytes]]] = []
             for grp, subject, metric, period, unit, values in groups:
                 # Claims by key, whose order is their IRIs' (kg.rdf.sort_keys); the IRIs of the chosen read last.
                 members = "FROM conflict_claim WHERE grp = ?"
@@ -582,12 +582,14 @@ class Summaries:
                             break
                         chosen.add(key)
                     keys = sorted(chosen)
-                iri_of = dict(self._select_in("SELECT key, iri FROM claim WHERE key IN ({})", keys))
-                claims = [iri_of[key] for key in keys]
                 low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
                                              (grp,)).fetchone()
-                out.append(Conflict(subject, metric, period, unit, claims, values, total, low, high))
-        return out
+                found.append((Conflict(subject, metric, period, unit, [], values, total, low, high), keys))
+            iri_of = dict(self._select_in("SELECT key, iri FROM claim WHERE key IN ({})",
+                                          sorted({key for _, keys in found for key in keys})))
+        for conflict, keys in found:
+            conflict.claims = [iri_of[key] for key in keys]
+        return [conflict for conflict, _ in found]
 
     def claims_of(self, node: str, predicates: Iterable[str], limit: int) -> tuple[list[str], int]:
         """The first `limit` claims by IRI linking to `node` by any of the predicates, and how many there are:
