@@ -47,6 +47,7 @@ PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS, SCHEMA.startDat
 VIA = (KG.region, KG.agency, KG.program, SCHEMA.about)  # links that make two nodes neighbours through a claim
 _COUNTED = (ANY, REGIONAL, KG.metric.value, *(p.value for p in VIA))  # the preds `_count` needs the ids of
 NO_YEAR = "none"  # the year of a claim whose period has no resolved date
+_DERIVED_KEPT = 100_000  # distinct link sets `Summaries.rows` remembers before starting afresh
 
 # The same figures as whole-store SPARQL aggregates: what the summaries replace (and the tests compare with).
 SPARQL = {
@@ -261,6 +262,7 @@ class Summaries:
 
     def __init__(self, path: str | Path) -> None:
         self._lock = threading.Lock()
+        self._derived: dict[str, dict[str, str | None]] = {}  # a claim's links (as kept) -> its rows' link fields
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
@@ -621,24 +623,23 @@ class Summaries:
 
     def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
         """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out. The
-        link fields left out of a packed row come from the claim's links: each distinct link resolved once."""
+        link fields left out of a packed row come from the claim's links, each distinct set of links resolved
+        once and remembered (node ids are never reused: kg.rdf.labels keeps every node row)."""
         with self._lock:
             found = self._select_in("SELECT iri, row, links FROM claim JOIN claim_data ON claim_data.key = claim.key "
                                     "WHERE iri IN ({}) AND row IS NOT NULL", sorted(set(iris)))
-            pairs = {pair: pair.split(":") for *_, text in found for pair in text.split()}
+            known = {links: self._derived.get(links) for *_, links in found}
+            pairs = {pair: pair.partition(":") for links, fields in known.items() if fields is None
+                     for pair in links.split()}
             texts = dict(self._select_in("SELECT id, iri FROM node WHERE id IN ({})",
-                                         sorted({int(i) for ids in pairs.values() for i in ids})))
-        fields = {pred: field for field, pred in claim_rows.LINK_FIELDS.items()}
-        resolved = {pair: (fields.get(texts[int(p)]), texts[int(n)]) for pair, (p, n) in pairs.items()}
-        out = {}
-        for iri, data, text in found:
-            derived: dict[str, str | None] = dict.fromkeys(claim_rows.LINK_FIELDS)
-            for pair in text.split():
-                field, node = resolved[pair]
-                if field is not None and (derived[field] is None or node < derived[field]):  # type: ignore[operator]
-                    derived[field] = node
-            out[iri] = claim_rows.unpack(iri, data, derived)
-        return out
+                                         sorted({int(i) for p, _, n in pairs.values() for i in (p, n)})))
+        if len(self._derived) > _DERIVED_KEPT:
+            self._derived.clear()
+        for links, fields in known.items():
+            if fields is None:
+                known[links] = self._derived[links] = claim_rows.from_links(
+                    (texts[int(p)], texts[int(n)]) for p, _, n in (pairs[pair] for pair in links.split()))
+        return {iri: claim_rows.unpack(iri, data, known[links]) for iri, data, links in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""
