@@ -54,3 +54,12 @@ def test_a_claim_from_a_page_without_article_or_evidence_keeps_what_it_has() -> 
     row = rows.from_triples(quads)[CLAIM.value]
     assert (row["article"], row["article_iri"], row["evidence"], row["doc"]) == (None, None, None, None)
     assert row["value"] == 12.5 and row["quantity"] == "12.5公里"
+
+
+def test_a_row_packed_beside_its_links_leaves_out_what_they_give() -> None:
+    [(iri, row)] = rows.from_triples(_page()).items()
+    links = [(KG.region.value, TOWN.value), (KG.metric.value, METRIC.value)]
+    packed = rows.pack(row, links)
+    assert len(packed) < len(rows.pack(row)) and rows.unpack(iri, packed, rows.from_links(links)) == row
+    other = ox.NamedNode("https://example.org/region/0")  # a link the row does not name: the row's own field wins
+    assert rows.unpack(iri, rows.pack(row, [*links, (KG.region.value, other.value)]), rows.from_links(links)) == row

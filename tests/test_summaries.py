@@ -184,12 +184,51 @@ def test_a_store_written_behind_the_summaries_is_counted_at_first_read(tmp_path:
         assert assert_equal_to_sparql(store).conflicts() == []
 
 
-def test_a_file_kept_before_claim_rows_is_counted_again_on_open(tmp_path: Path) -> None:
+def test_a_file_of_an_older_layout_is_counted_again_on_open(tmp_path: Path) -> None:
     graph, quads = page("a.txt", [(COUNTY, "2023年", "100"), (TOWN, "2024年", "80")])
     with EmbeddedStore(tmp_path / "db") as store:
         store.replace_graph(graph, quads)
-    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:  # as an older kg left it
-        db.execute("DROP TABLE claim_row")
+    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:  # as an older kg left it: claims by IRI text
+        db.executescript("""DROP TABLE claim; DROP TABLE claim_link; DELETE FROM summary_meta;
+            CREATE TABLE claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
+                                links TEXT NOT NULL);
+            CREATE TABLE claim_link (node INTEGER NOT NULL, claim TEXT NOT NULL, pred INTEGER NOT NULL,
+                                     PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
+            CREATE TABLE claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+            INSERT INTO claim_link VALUES (1, 'https://example.org/claim/gone', 2);""")
     with EmbeddedStore(tmp_path / "db") as store:
         claims = _claims_of(store, "", ())
         assert len(claims) == 2 and sorted(assert_equal_to_sparql(store).rows(claims)) == claims
+    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:
+        assert db.execute("SELECT name FROM sqlite_master WHERE name = 'claim_row'").fetchone() is None
+
+
+def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: Path) -> None:
+    docs = ["m.txt", "c.txt", "x.txt", "a.txt", "d.txt", "b.txt"]  # between, before and after the kept ones
+    with EmbeddedStore(tmp_path / "db") as store:
+        for doc in docs:
+            store.replace_graph(*page(doc, [(COUNTY, "2023年", str(n)) for n in range(12)]))
+        store.replace_graph(*page("c.txt", [(COUNTY, "2023年", "5")]))  # replaced: its keys handed out anew
+        summaries = store.summaries()
+        every = _claims_of(store, COUNTY.value, (KG.region,))
+        assert len(every) == 5 * 12 + 1
+        assert summaries.claims_of(COUNTY.value, [KG.region.value], 1000) == (every, len(every))
+        assert summaries.claims_of(COUNTY.value, [KG.region.value], 7)[0] == every[:7]
+        [(key, year, count, first)] = summaries.groups(METRIC.value, 10)[0]
+        assert (key, count, first) == (COUNTY.value, len(every), every[0])
+        assert summaries.group_claims(METRIC.value, key, year, 1000) == (every, len(every))
+        store.rebuild_labels()  # the label index shares its node rows (and their ids) with the summaries
+        assert assert_equal_to_sparql(store).claims_of(COUNTY.value, [KG.region.value], 1000) == (every, len(every))
+
+
+def test_values_of_different_datatypes_stay_different_values(tmp_path: Path) -> None:
+    graph, quads = page("a.txt", [(COUNTY, "2023年", "1"), (COUNTY, "2023年", "1"), (COUNTY, "2023年", "1")])
+    integer = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    plain = ox.Literal("1")
+    retyped = {f"{iris.base()}claim/a.txt/1": integer, f"{iris.base()}claim/a.txt/2": plain}
+    quads = [ox.Quad(q.subject, q.predicate, retyped[q.subject.value], q.graph_name)
+             if q.predicate == SCHEMA.value and q.subject.value in retyped else q for q in quads]
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(graph, quads)
+        [conflict] = assert_equal_to_sparql(store).conflicts()
+        assert conflict.values == 3 and conflict.total == 3

@@ -7,11 +7,11 @@ quads (a dump streamed through a pipe into the loader: no N-Quads file on disk, 
 the one way to get the compact form back.
 
 Safety: the copy is made in a hidden folder beside the store, checked (same number of quads), given the
-store's side files (the label index and summaries, labels.sqlite), and swapped with the store in one rename,
-so a reader opening the folder sees the old store or the new one, never half of one. Until the swap the old
-store is not touched; on any failure the copy is deleted and the old store stays as it was. The store is held
-open for writing during the copy, then closed and held by RocksDB's lock file until the swap, so no writer
-(kg ingest, kg serve) can change it under the copy or keep it open across the rename.
+store's side files (the label index and summaries, labels.sqlite, vacuumed in the copy), and swapped with
+the store in one rename, so a reader opening the folder sees the old store or the new one, never half of one.
+Until the swap the old store is not touched; on any failure the copy is deleted and the old store stays as it
+was. The store is held open for writing during the copy, then closed and held by RocksDB's lock file until
+the swap, so no writer (kg ingest, kg serve) can change it under the copy or keep it open across the rename.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import fcntl
 import gc
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.model import InputError
+from kg.rdf.labels import FILE_NAME
 from kg.rdf.store import is_store_folder
 
 # Files RocksDB writes in a store folder; anything else there (labels.sqlite and its journal) is ours to carry.
@@ -90,6 +92,19 @@ def _copy_side_files(folder: Path, fresh: Path) -> None:
             shutil.copytree(path, fresh / path.name)
         else:
             shutil.copy2(path, fresh / path.name)
+    index = fresh / FILE_NAME
+    if index.exists():
+        _vacuum(index)
+
+
+def _vacuum(path: Path) -> None:
+    """Rewrite the copied label index and summaries without the free and part-filled pages that page-by-page
+    writes and removals leave (8% of a freshly ingested 5 MB store's file, more after replacements)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("VACUUM")
+    finally:
+        db.close()
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -39,10 +39,13 @@ KINDS = {node.value: kind for kind, node in ENTITY_CLASSES.items()} | {KG.Metric
 NAME_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, SKOS.notation)
 _NAMES = dict(zip((p.value for p in NAME_PREDICATES), ("label", "alias", "code"), strict=True))
 
+# A node's row is never deleted (a forgotten node keeps its row, without kind or names): the summaries
+# (kg.rdf.summaries) intern their IRIs in the same table and keep its ids.
+NODE_TABLE = "CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT)"
 # Each name is stored once (table name); the FTS5 table keeps only its index of the name's characters
 # (external content: its rows are never read back, and deleting one passes the indexed text again).
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS node (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT);
+_SCHEMA = f"""
+{NODE_TABLE};
 CREATE TABLE IF NOT EXISTS name (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, field TEXT NOT NULL,
                                  text TEXT NOT NULL, folded TEXT NOT NULL, klen INTEGER NOT NULL,
                                  UNIQUE (node, field, text));
@@ -113,6 +116,7 @@ class LabelIndex:
                            "ORDER BY name.id").fetchall()
         for table in ("grams", "name", "node"):
             db.execute(f"DROP TABLE {table}")
+        db.execute("DROP TABLE IF EXISTS summary_meta")  # the summaries' node ids are gone: counted anew
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 db.execute(statement)
@@ -199,14 +203,15 @@ class LabelIndex:
                 self._db.executemany("INSERT INTO grams (grams, rowid, chars) VALUES ('delete', ?, ?)",
                                      [(rowid, chars(text)) for rowid, text in rows])
                 self._db.executemany("DELETE FROM name WHERE id = ?", [(rowid,) for rowid, _ in rows])
-                self._db.execute("DELETE FROM node WHERE iri = ?", (iri,))
+                self._db.execute("UPDATE node SET kind = NULL WHERE iri = ?", (iri,))
             self._db.execute("COMMIT")
 
     def clear(self) -> None:
         with self._lock:
             self._db.execute("BEGIN")
             self._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
-            for table in ("node", "name", "meta"):
+            self._db.execute("UPDATE node SET kind = NULL WHERE kind IS NOT NULL")
+            for table in ("name", "meta"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("COMMIT")
 

@@ -32,7 +32,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.rdf import rows as claim_rows
-from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS
+from kg.rdf import sort_keys
+from kg.rdf.labels import NODE_TABLE
+from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS, XSD
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
 LINKS = (SCHEMA.about, KG.region, KG.agency, KG.program, KG.metric)
@@ -45,6 +47,7 @@ PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS, SCHEMA.startDat
 VIA = (KG.region, KG.agency, KG.program, SCHEMA.about)  # links that make two nodes neighbours through a claim
 _COUNTED = (ANY, REGIONAL, KG.metric.value, *(p.value for p in VIA))  # the preds `_count` needs the ids of
 NO_YEAR = "none"  # the year of a claim whose period has no resolved date
+_DERIVED_KEPT = 100_000  # distinct link sets `Summaries.rows` remembers before starting afresh
 
 # The same figures as whole-store SPARQL aggregates: what the summaries replace (and the tests compare with).
 SPARQL = {
@@ -73,14 +76,22 @@ WHERE {{
 ORDER BY STR(?subject) STR(?metric) STR(?period) ?unit LIMIT %d""",
 }
 
-# IRIs of nodes, predicates and graphs are interned as integers (`term`), which keeps the file a fraction of
-# the store's size; claim IRIs stay text in `claim_link`, whose key then orders a node's claims by IRI.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS claim (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL,
-                                  links TEXT NOT NULL);
+# IRIs of nodes, predicates and graphs are interned as integers in the label index's `node` table (kg.rdf.labels,
+# which never deletes a row there), so a node's IRI is kept once for its names and its counts. A claim is known
+# by a short sort key (kg.rdf.sort_keys) whose byte order is its IRI's order, so the tables that name claims
+# (claim_link, group_claim, conflict_claim) list a node's or a group's claims by IRI from their own key without
+# repeating the IRI; the claim's links and row (kg.rdf.rows, packed) are kept apart (claim_data), so the
+# key-to-IRI lookups of every claim list read a narrow table. Most conflict
+# groups hold one value; the texts the conflicts view orders by are kept (conflict_text) only for the groups
+# holding more.
+_LAYOUT = "3"  # summary_meta's 'layout': files of another layout are emptied on open and counted anew
+_SCHEMA = f"""
+{NODE_TABLE};
+CREATE TABLE IF NOT EXISTS claim (key BLOB PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claim_data (key BLOB PRIMARY KEY, links TEXT NOT NULL, row BLOB) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claim_graph ON claim (graph);
-CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim TEXT NOT NULL, pred INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS claim_link (node INTEGER NOT NULL, claim BLOB NOT NULL, pred INTEGER NOT NULL,
                                        PRIMARY KEY (node, claim, pred)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT NULL, claims INTEGER NOT NULL,
                                        PRIMARY KEY (node, pred)) WITHOUT ROWID;
@@ -88,28 +99,29 @@ CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
 CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
                                           claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
-    subject_text TEXT NOT NULL, metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL,
-    n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS conflict_order ON conflict_group (subject_text, metric_text, period_text, unit_text)
-    WHERE n_values > 1;
+                                          n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS conflict_text (grp INTEGER PRIMARY KEY, subject_text TEXT NOT NULL,
+    metric_text TEXT NOT NULL, period_text TEXT NOT NULL, unit_text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS conflict_order ON conflict_text (subject_text, metric_text, period_text, unit_text);
 CREATE TABLE IF NOT EXISTS conflict_value (grp INTEGER NOT NULL, value TEXT NOT NULL, number REAL,
                                            claims INTEGER NOT NULL, PRIMARY KEY (grp, value)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS conflict_claim (claim INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS conflict_claim (claim BLOB NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
                                            PRIMARY KEY (claim, grp, value)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conflict_claim_group ON conflict_claim (grp, claim);
 CREATE TABLE IF NOT EXISTS summary_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS node_pair (node INTEGER NOT NULL, other INTEGER NOT NULL, claims INTEGER NOT NULL,
                                       PRIMARY KEY (node, other)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS node_group (id INTEGER PRIMARY KEY, node INTEGER NOT NULL, key INTEGER NOT NULL,
                                        year TEXT NOT NULL, claims INTEGER NOT NULL, UNIQUE (node, key, year));
 CREATE INDEX IF NOT EXISTS node_group_largest ON node_group (node, claims DESC);
-CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NULL,
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("term", "claim", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_value",
-           "conflict_claim", "summary_meta", "claim_row", "node_pair", "node_group", "group_claim")
+_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+           "conflict_value",
+           "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
+_RETIRED = ("claim_row", "term")  # tables of older layouts, dropped with the rest
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Key = tuple[str, str, str, str]  # subject, metric, period, unit: N-Triples terms (the group's identity)
@@ -124,7 +136,7 @@ class ClaimRecord:
     links: frozenset[tuple[str, str]] = frozenset()  # (predicate, node IRI)
     keys: frozenset[tuple[Key, Texts, str, float | None]] = frozenset()  # (key, its texts, value term, number)
     groups: frozenset[tuple[str, str, str]] = frozenset()  # (node IRI, group key, year): kg.web.groups' groups
-    row: bytes = b""  # the claim's row as the claim lists show it (kg.rdf.rows, packed)
+    row: bytes = b""  # the claim's row as the claim lists show it (kg.rdf.rows, packed without what links give)
 
 
 def _number(term: Term) -> float | None:
@@ -132,6 +144,18 @@ def _number(term: Term) -> float | None:
         return float(term.value)
     except ValueError:
         return None
+
+
+def _value_text(term: Term) -> str:
+    """A value as the conflict tables tell values apart: its N-Triples form with an XSD datatype shortened
+    ("86"^^xsd:decimal), kept once per group and once per claim. Still one text per term: only a typed
+    literal's form ends in a datatype's name."""
+    text = str(term)
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD.iri):
+        typed = f"^^<{term.datatype.value}>"
+        if text.endswith(typed):
+            return f"{text[:-len(typed)]}^^xsd:{term.datatype.value[len(XSD.iri):]}"
+    return text
 
 
 def _ident(key: Key) -> bytes:
@@ -195,11 +219,11 @@ def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
         metrics = _first_of(found, KG.metric, KG.metricLabel)
         units = found.get(SCHEMA.unitText.value) or [ox.Literal("")]
         keys = frozenset(
-            ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), str(v), _number(v))
+            ((str(s), str(m), str(p), str(u)), (s.value, m.value, p.value, u.value), _value_text(v), _number(v))
             for s, m, p, u, v in itertools.product(subjects, metrics, found.get(SCHEMA.temporalCoverage.value, []),
                                                    units, found.get(SCHEMA.value.value, [])))
         row = rows.get(iri)
-        out.append(ClaimRecord(iri, links, keys, _groups(found, links), claim_rows.pack(row) if row else b""))
+        out.append(ClaimRecord(iri, links, keys, _groups(found, links), claim_rows.pack(row, links) if row else b""))
     return out
 
 
@@ -238,12 +262,34 @@ class Summaries:
 
     def __init__(self, path: str | Path) -> None:
         self._lock = threading.Lock()
+        self._derived: dict[str, dict[str, str | None]] = {}  # a claim's links (as kept) -> its rows' link fields
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
-        self.created = not {"summary_meta", "claim_row"} <= tables  # new, or older than the kept claim rows
-        self._db.executescript(_SCHEMA)
+        self.created = self._prepare()
+
+    def _prepare(self) -> bool:
+        """Create the tables, first dropping those of another layout (an older kg's file), in one transaction
+        another process opening the same file waits for; True when they are new (to be counted from the store)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            layout = db.execute("SELECT value FROM summary_meta WHERE key = 'layout'").fetchone() \
+                if "summary_meta" in tables else None
+            created = layout is None or layout[0] != _LAYOUT
+            if created:
+                for table in (*_TABLES, *_RETIRED):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")  # its indexes go with it
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('layout', ?)", (_LAYOUT,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return created
 
     def close(self) -> None:
         with self._lock:
@@ -284,8 +330,8 @@ class Summaries:
     def _ids(self, texts: Iterable[str]) -> dict[str, int]:
         """The interned ids of IRIs (nodes, predicates, graphs), interning the new ones."""
         chosen = sorted(set(texts))
-        self._db.executemany("INSERT OR IGNORE INTO term (text) VALUES (?)", [(t,) for t in chosen])
-        return dict(self._select_in("SELECT text, id FROM term WHERE text IN ({})", chosen))
+        self._db.executemany("INSERT OR IGNORE INTO node (iri) VALUES (?)", [(t,) for t in chosen])
+        return dict(self._select_in("SELECT iri, id FROM node WHERE iri IN ({})", chosen))
 
     def _select_in(self, sql: str, values: list, *before: object) -> list[tuple]:
         """Rows of `sql` with its IN list filled by `values`, asked in chunks SQLite's parameter limit allows."""
@@ -296,8 +342,26 @@ class Summaries:
         return rows
 
     def _term(self, text: str) -> int | None:
-        found = self._db.execute("SELECT id FROM term WHERE text = ?", (text,)).fetchone()
+        found = self._db.execute("SELECT id FROM node WHERE iri = ?", (text,)).fetchone()
         return found[0] if found else None
+
+    def _claim_keys(self, iris: list[str]) -> dict[str, bytes]:
+        """Sort keys for new claim IRIs (sorted, none kept yet): each run of them between two neighbouring kept
+        IRIs gets keys between those two's keys (kg.rdf.sort_keys), two index seeks per run."""
+        keys: dict[str, bytes] = {}
+        at = 0
+        while at < len(iris):
+            below = self._db.execute("SELECT key FROM claim WHERE iri < ? ORDER BY iri DESC LIMIT 1",
+                                     (iris[at],)).fetchone()
+            above = self._db.execute("SELECT iri, key FROM claim WHERE iri > ? ORDER BY iri LIMIT 1",
+                                     (iris[at],)).fetchone()
+            end = at + 1
+            while end < len(iris) and (above is None or iris[end] < above[0]):
+                end += 1
+            keys.update(zip(iris[at:end], sort_keys.between(below and below[0], above and above[1], end - at),
+                            strict=True))
+            at = end
+        return keys
 
     def _add(self, pages: list[tuple[str, list[ClaimRecord]]]) -> None:
         db = self._db
@@ -306,23 +370,24 @@ class Summaries:
         claimed = {r.iri for _, found in pages for r in found}
         taken = {row[0] for row in self._select_in("SELECT iri FROM claim WHERE iri IN ({})", sorted(claimed))}
         fresh: dict[str, tuple[ClaimRecord, set[tuple[int, int]]]] = {}
-        rows = []
+        graph_of: dict[str, int] = {}
         for graph, found in pages:
             for record in found:
                 if record.iri in taken or record.iri in fresh:
                     continue  # a claim IRI another page already states: counted once, with that page
-                links = {(ids[p], ids[n]) for p, n in record.links}
-                fresh[record.iri] = (record, links)
-                rows.append((record.iri, ids[graph], " ".join(f"{p}:{n}" for p, n in sorted(links))))
-        db.executemany("INSERT INTO claim (iri, graph, links) VALUES (?, ?, ?)", rows)
-        claim_ids = dict(self._select_in("SELECT iri, id FROM claim WHERE iri IN ({})", sorted(fresh)))
-        db.executemany("INSERT OR REPLACE INTO claim_row (id, data) VALUES (?, ?)",
-                       [(claim_ids[iri], record.row) for iri, (record, _) in fresh.items() if record.row])
+                fresh[record.iri] = (record, {(ids[p], ids[n]) for p, n in record.links})
+                graph_of[record.iri] = ids[graph]
+        claim_keys = self._claim_keys(sorted(fresh))
+        db.executemany("INSERT INTO claim (key, iri, graph) VALUES (?, ?, ?)",
+                       [(claim_keys[iri], iri, graph_of[iri]) for iri in fresh])
+        db.executemany("INSERT INTO claim_data (key, links, row) VALUES (?, ?, ?)",
+                       [(claim_keys[iri], " ".join(f"{p}:{n}" for p, n in sorted(links)), record.row or None)
+                        for iri, (record, links) in fresh.items()])
         key_ids = self._ids({key for record, _ in fresh.values() for _, key, _ in record.groups})
-        members: dict[tuple[int, int, str], list[int]] = {}
+        members: dict[tuple[int, int, str], list[bytes]] = {}
         for iri, (record, _) in fresh.items():
             for node, key, year in record.groups:
-                members.setdefault((ids[node], key_ids[key], year), []).append(claim_ids[iri])
+                members.setdefault((ids[node], key_ids[key], year), []).append(claim_keys[iri])
         db.executemany("INSERT INTO node_group (node, key, year, claims) VALUES (?, ?, ?, ?) ON CONFLICT "
                        "DO UPDATE SET claims = claims + excluded.claims",
                        [(*group, len(claims)) for group, claims in members.items()])
@@ -337,13 +402,14 @@ class Summaries:
                        [(group_ids[group], claim) for group, claims in members.items() for claim in claims])
         keys = {ident: texts for record, _ in fresh.values() for ident, texts in
                 ((_ident(key), texts) for key, texts, _, _ in record.keys)}
-        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, subject_text, metric_text, period_text, "
-                       "unit_text, n_values, claims) VALUES (?, ?, ?, ?, ?, 0, 0)",
-                       [(ident, *texts) for ident, texts in keys.items()])
+        db.executemany("INSERT OR IGNORE INTO conflict_group (ident, n_values, claims) VALUES (?, 0, 0)",
+                       [(ident,) for ident in keys])
         groups = dict(self._select_in("SELECT ident, id FROM conflict_group WHERE ident IN ({})", list(keys)))
-        self._count(ids, [(claim_ids[iri], iri, links,
+        self._count(ids, [(claim_keys[iri], links,
                            [(groups[_ident(key)], value, number) for key, _, value, number in record.keys])
                           for iri, (record, links) in fresh.items()], 1)
+        db.executemany("INSERT OR IGNORE INTO conflict_text SELECT id, ?, ?, ?, ? FROM conflict_group "
+                       "WHERE id = ? AND n_values > 1", [(*texts, groups[ident]) for ident, texts in keys.items()])
 
     def _remove(self, graph: str) -> None:
         """Subtract the page's claims as counted (the store's page graph may already be gone)."""
@@ -351,30 +417,31 @@ class Summaries:
         graph_id = self._term(graph)
         if graph_id is None:
             return
-        claims = db.execute("SELECT id, iri, links FROM claim WHERE graph = ?", (graph_id,)).fetchall()
+        claims = db.execute("SELECT claim.key, links FROM claim JOIN claim_data ON claim_data.key = claim.key "
+                            "WHERE graph = ?", (graph_id,)).fetchall()
         if not claims:
             return
-        values: dict[int, list[tuple[int, str, float | None]]] = {}
+        values: dict[bytes, list[tuple[int, str, float | None]]] = {}
         for claim, grp, value, number in self._select_in(
                 "SELECT claim, conflict_claim.grp, conflict_claim.value, number FROM conflict_claim "
                 "JOIN conflict_value ON conflict_value.grp = conflict_claim.grp "
                 "AND conflict_value.value = conflict_claim.value WHERE claim IN ({})", [c[0] for c in claims]):
             values.setdefault(claim, []).append((grp, value, number))
         ids = self._ids(_COUNTED)
-        db.execute("DELETE FROM claim_row WHERE id IN (SELECT id FROM claim WHERE graph = ?)", (graph_id,))
         members = self._select_in("SELECT grp, claim FROM group_claim WHERE claim IN ({})", [c[0] for c in claims])
         db.executemany("DELETE FROM group_claim WHERE grp = ? AND claim = ?", members)
         left = Counter(grp for grp, _ in members)
         db.executemany("UPDATE node_group SET claims = claims - ? WHERE id = ?", [(n, g) for g, n in left.items()])
         db.executemany("DELETE FROM node_group WHERE id = ? AND claims <= 0", [(g,) for g in left])
-        self._count(ids, [(claim, iri, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
-                           values.get(claim, [])) for claim, iri, text in claims], -1)
+        self._count(ids, [(claim, {(int(p), int(n)) for p, n in (pair.split(":") for pair in text.split())},
+                           values.get(claim, [])) for claim, text in claims], -1)
+        db.executemany("DELETE FROM claim_data WHERE key = ?", [(c[0],) for c in claims])
         db.execute("DELETE FROM claim WHERE graph = ?", (graph_id,))
 
     def _count(self, ids: dict[str, int],
-               claims: list[tuple[int, str, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
+               claims: list[tuple[bytes, set[tuple[int, int]], list[tuple[int, str, float | None]]]],
                sign: int) -> None:
-        """Add (sign 1) or take away (-1) claims: (id, IRI, links as (predicate id, node id), conflict values as
+        """Add (sign 1) or take away (-1) claims: (sort key, links as (predicate id, node id), conflict values as
         (group id, value, number)); the counts they make are summed here and written once per table."""
         db = self._db
         metric, region, any_link, regional = (ids[KG.metric.value], ids[KG.region.value], ids[ANY], ids[REGIONAL])
@@ -384,7 +451,7 @@ class Summaries:
         neighbours: Counter[tuple[int, int]] = Counter()
         values: Counter[tuple[int, str]] = Counter()
         numbers: dict[tuple[int, str], float | None] = {}
-        for _, _, links, found in claims:
+        for _, links, found in claims:
             nodes.update((node, pred) for pred, node in links)
             nodes.update((node, any_link) for node in {n for _, n in links})
             both = {(m, r) for pm, m in links if pm == metric for pr, r in links if pr == region}
@@ -395,8 +462,8 @@ class Summaries:
             for grp, value, number in found:
                 values[(grp, value)] += 1
                 numbers[(grp, value)] = number
-        links_rows = [(n, iri, p) for _, iri, links, _ in claims for p, n in links]
-        members = [(claim, grp, value) for claim, _, _, found in claims for grp, value, _ in found]
+        links_rows = [(n, claim, p) for claim, links, _ in claims for p, n in links]
+        members = [(claim, grp, value) for claim, _, found in claims for grp, value, _ in found]
         if sign > 0:
             db.executemany("INSERT OR IGNORE INTO claim_link VALUES (?, ?, ?)", links_rows)
             db.executemany("INSERT INTO conflict_claim VALUES (?, ?, ?)", members)
@@ -421,14 +488,16 @@ class Summaries:
                        "claims = (SELECT COALESCE(SUM(claims), 0) FROM conflict_value WHERE grp = id) WHERE id = ?",
                        [(grp,) for grp in {g for g, _ in values}])
         if sign < 0:
-            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0",
-                           [(grp,) for grp in {g for g, _ in values}])
+            touched = [(grp,) for grp in {g for g, _ in values}]
+            db.executemany("DELETE FROM conflict_group WHERE id = ? AND claims <= 0", touched)
+            db.executemany("DELETE FROM conflict_text WHERE grp = ?1 AND NOT EXISTS "
+                           "(SELECT 1 FROM conflict_group WHERE id = ?1 AND n_values > 1)", touched)
 
     def clear(self) -> None:
         with self._lock:
             self._db.execute("BEGIN")
             for table in _TABLES:
-                self._db.execute(f"DELETE FROM {table}")
+                self._db.execute(f"DELETE FROM {table}" + (" WHERE key != 'layout'" if table == "summary_meta" else ""))
             self._db.execute("COMMIT")
 
     def mark_stale(self) -> None:
@@ -466,7 +535,7 @@ class Summaries:
                                      f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
                                      (*preds, limit)).fetchone()[0] or 0
             ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
-                      "JOIN term ON term.id = nc.node JOIN node ON node.iri = term.text "
+                      "JOIN node ON node.id = nc.node "
                       "JOIN name ON name.node = node.id AND name.field = 'label' "
                       f"WHERE nc.pred IN ({marks}) AND nc.claims >= ? "
                       "ORDER BY nc.claims DESC, name.text, node.iri, nc.pred LIMIT ?")
@@ -482,8 +551,8 @@ class Summaries:
                 "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
                 "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
                 "JOIN node_count ON node_count.node = metric "
-                "AND node_count.pred = (SELECT id FROM term WHERE text = ?) JOIN term ON term.id = metric "
-                "JOIN node ON node.iri = term.text JOIN name ON name.node = node.id AND name.field = 'label' "
+                "AND node_count.pred = (SELECT id FROM node WHERE iri = ?) "
+                "JOIN node ON node.id = metric JOIN name ON name.node = node.id AND name.field = 'label' "
                 "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
@@ -493,31 +562,36 @@ class Summaries:
         least IRI of each value first (so the disagreement shows), then the least IRIs."""
         with self._lock:
             groups = self._db.execute(
-                "SELECT id, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_group "
-                "WHERE n_values > 1 ORDER BY subject_text, metric_text, period_text, unit_text, id LIMIT ?",
+                "SELECT grp, subject_text, metric_text, period_text, unit_text, n_values FROM conflict_text "
+                "JOIN conflict_group ON conflict_group.id = grp "
+                "ORDER BY subject_text, metric_text, period_text, unit_text, grp LIMIT ?",
                 (limit,)).fetchall()
-            out = []
+            found: list[tuple[Conflict, list[bytes]]] = []
             for grp, subject, metric, period, unit, values in groups:
-                members = "FROM conflict_claim JOIN claim ON claim.id = conflict_claim.claim WHERE grp = ?"
-                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim.iri) {members}", (grp,)).fetchone()
+                # Claims by key, whose order is their IRIs' (kg.rdf.sort_keys); the IRIs of the chosen read last.
+                members = "FROM conflict_claim WHERE grp = ?"
+                (total,) = self._db.execute(f"SELECT COUNT(DISTINCT claim) {members}", (grp,)).fetchone()
                 if per_group is None or total <= per_group:
-                    claims = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri",
-                                                             (grp,))]
+                    keys = [r[0] for r in self._db.execute(f"SELECT DISTINCT claim {members} ORDER BY claim", (grp,))]
                 else:
                     shown = sorted({r[0] for r in self._db.execute(
-                        f"SELECT MIN(claim.iri) {members} GROUP BY value", (grp,))})[:per_group]
-                    rest = self._db.execute(f"SELECT DISTINCT claim.iri {members} ORDER BY claim.iri LIMIT ?",
+                        f"SELECT MIN(claim) {members} GROUP BY value", (grp,))})[:per_group]
+                    rest = self._db.execute(f"SELECT DISTINCT claim {members} ORDER BY claim LIMIT ?",
                                             (grp, per_group)).fetchall()
                     chosen = set(shown)
-                    for (iri,) in rest:
+                    for (key,) in rest:
                         if len(chosen) >= per_group:
                             break
-                        chosen.add(iri)
-                    claims = sorted(chosen)
+                        chosen.add(key)
+                    keys = sorted(chosen)
                 low, high = self._db.execute("SELECT MIN(number), MAX(number) FROM conflict_value WHERE grp = ?",
                                              (grp,)).fetchone()
-                out.append(Conflict(subject, metric, period, unit, claims, values, total, low, high))
-        return out
+                found.append((Conflict(subject, metric, period, unit, [], values, total, low, high), keys))
+            iri_of = dict(self._select_in("SELECT key, iri FROM claim WHERE key IN ({})",
+                                          sorted({key for _, keys in found for key in keys})))
+        for conflict, keys in found:
+            conflict.claims = [iri_of[key] for key in keys]
+        return [conflict for conflict, _ in found]
 
     def claims_of(self, node: str, predicates: Iterable[str], limit: int) -> tuple[list[str], int]:
         """The first `limit` claims by IRI linking to `node` by any of the predicates, and how many there are:
@@ -530,8 +604,9 @@ class Summaries:
             if node_id is None or not chosen:
                 return [], 0
             marks = ", ".join("?" * len(chosen))
-            rows = self._db.execute(
-                f"SELECT DISTINCT claim FROM claim_link WHERE node = ? AND pred IN ({marks}) ORDER BY claim LIMIT ?",
+            rows = self._db.execute(  # the keys' order is the IRIs' (kg.rdf.sort_keys)
+                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM claim_link WHERE node = ? "
+                f"AND pred IN ({marks}) ORDER BY claim LIMIT ?) JOIN claim ON claim.key = k ORDER BY k",
                 (node_id, *chosen, limit)).fetchall()
             if len(rows) < limit:
                 return [r[0] for r in rows], len(rows)
@@ -547,26 +622,40 @@ class Summaries:
 
 
     def rows(self, iris: Iterable[str]) -> dict[str, claim_rows.Stored]:
-        """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out."""
+        """The kept rows of these claims (kg.rdf.rows), one keyed read each; claims without one are left out. The
+        link fields left out of a packed row come from the claim's links, each distinct set of links resolved
+        once and remembered (node ids are never reused: kg.rdf.labels keeps every node row)."""
         with self._lock:
-            found = self._select_in("SELECT claim.iri, data FROM claim JOIN claim_row ON claim_row.id = claim.id "
-                                    "WHERE claim.iri IN ({})", sorted(set(iris)))
-        return {iri: claim_rows.unpack(iri, data) for iri, data in found}
+            found = self._select_in("SELECT iri, row, links FROM claim JOIN claim_data ON claim_data.key = claim.key "
+                                    "WHERE iri IN ({}) AND row IS NOT NULL", sorted(set(iris)))
+            known = {links: self._derived.get(links) for *_, links in found}
+            pairs = {pair: pair.partition(":") for links, fields in known.items() if fields is None
+                     for pair in links.split()}
+            texts = dict(self._select_in("SELECT id, iri FROM node WHERE id IN ({})",
+                                         sorted({int(i) for p, _, n in pairs.values() for i in (p, n)})))
+        if len(self._derived) > _DERIVED_KEPT:
+            self._derived.clear()
+        for links, fields in known.items():
+            if fields is None:
+                known[links] = self._derived[links] = claim_rows.from_links(
+                    (texts[int(p)], texts[int(n)]) for p, _, n in (pairs[pair] for pair in links.split()))
+        return {iri: claim_rows.unpack(iri, data, known[links]) for iri, data, links in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
         """How many claims link to each node by any of LINKS (the kept count)."""
         with self._lock:
-            return dict(self._select_in("SELECT term.text, claims FROM node_count JOIN term ON term.id = node "
-                                        "WHERE pred = (SELECT id FROM term WHERE text = ?) AND term.text IN ({})",
+            return dict(self._select_in("SELECT node.iri, claims FROM node_count "
+                                        "JOIN node ON node.id = node_count.node "
+                                        "WHERE pred = (SELECT id FROM node WHERE iri = ?) AND node.iri IN ({})",
                                         sorted(set(nodes)), ANY))
 
     def neighbours(self, node: str, limit: int) -> list[tuple[str, int]]:
         """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first."""
         with self._lock:
             return self._db.execute(
-                "SELECT other_term.text, node_pair.claims FROM node_pair JOIN term ON term.id = node_pair.node "
-                "JOIN term AS other_term ON other_term.id = node_pair.other WHERE term.text = ? "
-                "ORDER BY node_pair.claims DESC, other_term.text LIMIT ?", (node, limit)).fetchall()
+                "SELECT other.iri, node_pair.claims FROM node_pair JOIN node ON node.id = node_pair.node "
+                "JOIN node AS other ON other.id = node_pair.other WHERE node.iri = ? "
+                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?", (node, limit)).fetchall()
 
     def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
         """The node's `limit` largest claim groups (key, year, claims, its first claim as kept), ties by the
@@ -582,19 +671,20 @@ class Summaries:
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
                                      "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
             chosen = self._db.execute(
-                "SELECT term.text, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM node JOIN name "
-                "ON name.node = node.id AND name.field = 'label' WHERE node.iri = term.text), term.text) AS label "
-                "FROM node_group n JOIN term ON term.id = n.key WHERE n.node = ? AND claims >= ? "
+                "SELECT k.iri, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM name "
+                "WHERE name.node = k.id AND name.field = 'label'), k.iri) AS label "
+                "FROM node_group n JOIN node k ON k.id = n.key WHERE n.node = ? AND claims >= ? "
                 "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
             found = [(key, year, count, self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim WHERE grp = ? "
+                "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
                 "ORDER BY group_claim.claim LIMIT 1", (grp,)).fetchone()[0]) for key, year, count, grp, _ in chosen]
         return found, groups, claims
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
         """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
-        in the order they were kept (one index range for one group), and how many there are: exact below the
-        limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts twice)."""
+        by IRI (one index range for one group: the claims' keys sort as their IRIs), and how many there are: exact
+        below the limit or for one group, else the sum of the groups' kept counts (a claim in two of them counts
+        twice)."""
         with self._lock:
             node_id = self._term(node)
             key_id = self._term(key) if key is not None else None
@@ -604,9 +694,9 @@ class Summaries:
                                                 if value is not None)])
             args = [node_id, *(v for v in (key_id, year) if v is not None)]
             iris = [r[0] for r in self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.id = group_claim.claim "
-                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) GROUP BY group_claim.claim "
-                "ORDER BY group_claim.claim LIMIT ?", (*args, limit))]
+                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
+                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
+                "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
             if len(iris) < limit:
                 return iris, len(iris)
             total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",

@@ -265,7 +265,7 @@ def claims() -> dict[str, Any]:
     if year and year != NO_YEAR and not (len(year) == 4 and year.isdigit()):
         raise ApiError(400, "parameter 'year' must be four digits or 'none'")  # before any read, on every store
     summaries = _view().store.summaries()
-    if summaries is not None:  # the group's first `limit` in index order and its kept count
+    if summaries is not None:  # the group's first `limit` by IRI and its kept count
         iris, total = summaries.group_claims(found.iri, key, year, limit)
         return {"iri": found.iri, "claims": dated(_view().claim_rows(iris)), "total": total, "capped": total > limit,
                 "total_estimated": total > limit and not (key and year)}
