@@ -197,10 +197,11 @@ def test_a_file_of_an_older_layout_is_counted_again_on_open(tmp_path: Path) -> N
             CREATE TABLE claim_row (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
             INSERT INTO claim_link VALUES (1, 'https://example.org/claim/gone', 2);""")
     with EmbeddedStore(tmp_path / "db") as store:
+        with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:
+            assert db.execute("SELECT name FROM sqlite_master WHERE name = 'claim_row'").fetchone() is None
+            assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0, "the old tables' pages given back"
         claims = _claims_of(store, "", ())
         assert len(claims) == 2 and sorted(assert_equal_to_sparql(store).rows(claims)) == claims
-    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:
-        assert db.execute("SELECT name FROM sqlite_master WHERE name = 'claim_row'").fetchone() is None
 
 
 def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: Path) -> None:

@@ -278,6 +278,7 @@ class Summaries:
             layout = db.execute("SELECT value FROM summary_meta WHERE key = 'layout'").fetchone() \
                 if "summary_meta" in tables else None
             created = layout is None or layout[0] != _LAYOUT
+            dropped = created and bool(tables & {*_TABLES, *_RETIRED})
             if created:
                 for table in (*_TABLES, *_RETIRED):
                     db.execute(f"DROP TABLE IF EXISTS {table}")  # its indexes go with it
@@ -289,6 +290,8 @@ class Summaries:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        if dropped:  # the old tables' pages (most of the file) given back, not left free beside the new ones
+            db.execute("VACUUM")
         return created
 
     def close(self) -> None:
