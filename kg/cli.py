@@ -313,7 +313,9 @@ def migrate(store: str) -> None:
     label-search index and the claim summaries (kg.rdf.summaries) are
     rebuilt, and the store is compacted. Running it again changes nothing
     but rebuilding them, which is how a store from before the summaries gets
-    them (else the first read counts them).
+    them (else the first read counts them). Claim IRIs are kept as found: a
+    page whose claims an older IRI key merged (same evidence run, value and
+    unit) is split by ingesting the page again, which replaces its graph.
     """
     from kg.rdf.layout import migrate as run_migration
     from kg.rdf.store import EmbeddedStore

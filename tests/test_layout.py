@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from click.testing import CliRunner
@@ -15,7 +16,7 @@ from kg.rdf.mapping import to_quads
 from kg.rdf.store import EmbeddedStore, open_store
 from kg.rdf.synth import synthetic_extraction
 from kg.rdf.validate import validate
-from kg.rdf.vocab import OA, SKOS
+from kg.rdf.vocab import OA, SCHEMA, SKOS
 
 DATA = Path(__file__).parent / "data"
 # Written by the mapping before the shared graph (commit c41a27d) from synthetic_extraction(doc, 2, 3):
@@ -33,8 +34,21 @@ def annotated_extraction():
     return replace(x, claims=[*x.claims, replace(c, quantity=replace(c.quantity, value=c.quantity.value + 1))])
 
 
+def claims_named_as_before(quads: list[ox.Quad]) -> set[ox.Quad]:
+    """`quads` with each claim named as when the fixtures were written, `claim/{doc}/{run}/{value}-{unit}`:
+    migrate keeps the IRIs it finds, and no two claims of these fixtures shared that name."""
+    target = {q.subject: q.object.value for q in quads if q.predicate == OA.hasTarget}
+    value = {q.subject: q.object.value for q in quads if q.predicate == SCHEMA.value}
+    unit = {q.subject: q.object.value for q in quads if q.predicate == SCHEMA.unitText}
+    old = {claim: ox.NamedNode(run.replace(f"{iris.base()}quote/", f"{iris.base()}claim/", 1)
+                               + f"/{value[claim]}-{quote(unit[claim], safe='')}") for claim, run in target.items()}
+    assert len(set(old.values())) == len(old)
+    return {ox.Quad(old.get(q.subject, q.subject), q.predicate, q.object, q.graph_name) for q in quads}
+
+
 def current_quads() -> set[ox.Quad]:
-    return {q for doc in OLD_DOCS for q in to_quads(synthetic_extraction(doc, articles=2, claims_per_article=3))}
+    return claims_named_as_before(
+        [q for doc in OLD_DOCS for q in to_quads(synthetic_extraction(doc, articles=2, claims_per_article=3))])
 
 
 def old_store(path: Path) -> EmbeddedStore:
@@ -92,7 +106,7 @@ def test_migrate_makes_each_claim_its_own_annotation(tmp_path: Path) -> None:
         before = len(store)
         report = migrate(store)
         assert report.graphs == 1
-        assert set(store.quads()) == set(to_quads(annotated_extraction()))
+        assert set(store.quads()) == claims_named_as_before(to_quads(annotated_extraction()))
         # Per claim the annotation's type and oa:hasBody go (its oa:hasTarget moves onto the claim); the twin
         # claim shares its run's 7 statements.
         assert before - len(store) == 2 * 5 + 7

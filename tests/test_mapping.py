@@ -88,7 +88,8 @@ def test_iris_follow_keys_and_base(monkeypatch: pytest.MonkeyPatch) -> None:
     assert iris.region_iri("430503") == "https://kg.example.org/region/430503"
     assert iris.agency_iri("430503000000/财政局") == (
         "https://kg.example.org/agency/430503000000/%E8%B4%A2%E6%94%BF%E5%B1%80")
-    assert iris.claim_iri("a b.txt", 3, 9, 788000000.0, "元").endswith("/claim/a%20b.txt/3-9/788000000-%E5%85%83")
+    assert iris.claim_iri("a b.txt", 3, 9).endswith("/claim/a%20b.txt/3-9")
+    assert iris.claim_iri("a b.txt", 3, 9, 2).endswith("/claim/a%20b.txt/3-9/2")
     monkeypatch.setenv("KG_BASE", "http://example.net/kg")
     assert iris.page_iri("x.txt") == "http://example.net/kg/page/x.txt"
     assert {q.graph_name.value for q in to_quads(hand_extraction())} == {
@@ -98,7 +99,7 @@ def test_iris_follow_keys_and_base(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_claim_is_a_statement_node_with_value_unit_and_period() -> None:
     x = hand_extraction()
     quads = to_quads(x)
-    claim = iris.claim_iri("page_a.txt", x.claims[0].start, x.claims[0].end, 788000000.0, "元")
+    claim = iris.claim_iri("page_a.txt", x.claims[0].quantity.start, x.claims[0].quantity.end)
     assert objects(quads, claim, RDF.type) == [KG.Claim]
     assert objects(quads, claim, SCHEMA.value) == [ox.Literal("788000000", datatype=XSD.decimal)]
     assert objects(quads, claim, SCHEMA.unitText) == [ox.Literal("元")]
@@ -119,7 +120,7 @@ def test_evidence_selectors_point_at_the_source_text() -> None:
     x = hand_extraction()
     c = x.claims[0]
     quads = to_quads(x)
-    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    claim = iris.claim_iri(c.doc, c.quantity.start, c.quantity.end)
     targets = objects(quads, claim, OA.hasTarget)
     assert targets == [ox.NamedNode(iris.quote_iri(c.doc, c.start, c.end))]
     target = targets[0]
@@ -140,8 +141,7 @@ def test_claims_read_from_one_run_share_its_evidence() -> None:
     two = to_quads(replace(x, claims=[c, twin]))
     quote = ox.NamedNode(iris.quote_iri(c.doc, c.start, c.end))
     assert [q.subject for q in two if q.predicate == OA.hasTarget and q.object == quote] == [
-        ox.NamedNode(iris.claim_iri(c.doc, c.start, c.end, v, c.quantity.unit))
-        for v in (c.quantity.value, twin.quantity.value)]
+        ox.NamedNode(iris.claim_iri(c.doc, c.quantity.start, c.quantity.end, n)) for n in (1, 2)]
     # The second claim adds its own statements and one link to the run, none for the run itself.
     evidence = {q for q in one if q.subject.value.startswith(quote.value)}
     assert len(evidence) == 7 and evidence <= set(two)
@@ -164,7 +164,7 @@ def test_unlinked_subject_is_kept_as_a_label() -> None:
     x = hand_extraction(subject_key=None)
     c = x.claims[0]
     quads = to_quads(x)
-    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    claim = iris.claim_iri(c.doc, c.quantity.start, c.quantity.end)
     assert objects(quads, claim, SCHEMA.about) == []
     assert objects(quads, claim, KG.subjectLabel) == [ox.Literal("大祥区", language="zh")]
 
@@ -174,7 +174,7 @@ def test_claim_wording_that_differs_from_the_node_label_is_kept() -> None:
     c = x.claims[0]
     c.agency = "财政局"
     quads = to_quads(x)
-    claim = iris.claim_iri(c.doc, c.start, c.end, c.quantity.value, c.quantity.unit)
+    claim = iris.claim_iri(c.doc, c.quantity.start, c.quantity.end)
     assert objects(quads, claim, KG.agency) == [ox.NamedNode(iris.agency_iri("430503000000/财政局"))]
     assert objects(quads, claim, KG.agencyLabel) == [ox.Literal("财政局", language="zh")]
     assert objects(quads, claim, KG.regionLabel) == []

@@ -160,8 +160,7 @@ def test_claim_rows_read_back_the_extraction(store: Store) -> None:
             claim.subject, claim.region, claim.agency, claim.program)
         assert (row["metric"], row["period"], row["modality"], row["change"]) == (
             claim.metric, claim.period, claim.modality, claim.change)
-        assert row["iri"] == iris.claim_iri(claim.doc, claim.start, claim.end, claim.quantity.value,
-                                            claim.quantity.unit)
+        assert row["iri"] == iris.claim_iri(claim.doc, claim.quantity.start, claim.quantity.end)
     assert queries.claim_rows(store, doc="other.txt") == []
 
 

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 B = "https://kg.example.org/"
 SUXIAN_PATH = "/region/431003"
 ARTICLE_ID = "001_sample.txt/0-96"
-CLAIM_PATH = "/claim/001_sample.txt/43-54/3280-%E4%BA%BA"
+CLAIM_PATH = "/claim/001_sample.txt/49-54"
 
 
 class _Tags(HTMLParser):

@@ -57,8 +57,16 @@ def article_iri(doc: str, start: int, end: int) -> str:
     return f"{base()}article/{_seg(doc)}/{start}-{end}"
 
 
-def claim_iri(doc: str, start: int, end: int, value: float, unit: str) -> str:
-    return f"{base()}claim/{_seg(doc)}/{start}-{end}/{_seg(number_text(value))}-{_seg(unit)}"
+def claim_iri(doc: str, start: int, end: int, nth: int = 1) -> str:
+    """A claim, named by the offsets of its own number and unit (Quantity.start/end).
+
+    Not by its evidence run: one run can hold two claims with the same value and
+    unit (two subjects each "5个"), which a run/value/unit key merged into one node.
+    Claims read from one number are told apart by their order in the extraction
+    (``nth``, from 1; the first has no suffix), so the same extraction gives the same IRIs.
+    """
+    suffix = f"/{nth}" if nth > 1 else ""
+    return f"{base()}claim/{_seg(doc)}/{start}-{end}{suffix}"
 
 
 def quote_iri(doc: str, start: int, end: int) -> str:

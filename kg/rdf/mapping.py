@@ -18,6 +18,7 @@ No blank nodes, so the same extraction always gives the same quads.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -188,9 +189,9 @@ def _article(g: _Graph, page: NamedNode, raw: str, article: Article) -> NamedNod
     return node
 
 
-def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim) -> None:
+def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim, nth: int) -> None:
     q = claim.quantity
-    node = NamedNode(iris.claim_iri(claim.doc, claim.start, claim.end, q.value, q.unit))
+    node = NamedNode(iris.claim_iri(claim.doc, q.start, q.end, nth))
     g.add(node, RDF.type, KG.Claim)
     g.add(node, PROV.wasDerivedFrom, source)
     g.add(node, SCHEMA.value, _decimal(q.value))
@@ -291,8 +292,10 @@ def to_quads(extraction: Extraction) -> list[Quad]:
         if node is not None and mention.article in articles:
             g.add(articles[mention.article], SCHEMA.mentions, node)
 
+    read: Counter[tuple[int, int]] = Counter()  # claims per number so far: the n-th claim of one number is `…/n`
     for claim in extraction.claims:
-        _claim(g, page, articles.get(claim.article, page), claim)
+        read[claim.quantity.start, claim.quantity.end] += 1
+        _claim(g, page, articles.get(claim.article, page), claim, read[claim.quantity.start, claim.quantity.end])
     mentioned = {node.value for node in nodes.values()}
     for iri in sorted(g.described - mentioned):
         g.add(page, KG.uses, NamedNode(iri))
