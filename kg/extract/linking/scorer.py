@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from kg.compiled import source_of
 from kg.extract.linking.candidates import (
@@ -34,8 +35,8 @@ from kg.extract.linking.features import FEATURES, PLANS
 from kg.extract.linking.firing import fired
 from kg.model import Entity
 
-WEIGHTS_FILE = source_of(__name__).parent.parent / "data" / "linking_weights.json"
-FORMAT = 1
+WEIGHTS_FILE: Final = source_of(__name__).parent.parent / "data" / "linking_weights.json"
+FORMAT: Final = 1
 
 # (slot, site, candidates, per candidate the columns of its features that fire) -> index of the chosen candidate;
 # a lone candidate comes with no features (there is nothing to rank)
@@ -108,7 +109,7 @@ def _shipped(slot: str, site: Site, candidates: list[Candidate], rows: list[list
     return best(list(map(weights()[slot].score, rows)))
 
 
-_CHOOSER: ContextVar[Chooser] = ContextVar("linking_chooser", default=_shipped)
+_CHOOSER: Final[ContextVar[Chooser]] = ContextVar("linking_chooser", default=_shipped)
 
 
 @contextmanager
