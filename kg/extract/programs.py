@@ -67,7 +67,8 @@ _ONE_LED: Final = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-
 _COUNTED_BEFORE: Final = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
-_CODED: Final = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|工作法)")
+# (it opens on the digit and looks back from there, so the scan skips to digits instead of trying each place)
+_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:服务|工程|行动|计划|工作法)")
 _CODE: Final = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL: Final = 12
 _QUOTED_OFTEN: Final = 3
@@ -76,8 +77,9 @@ _TERM_CHARS: Final = re.compile(r"^[\u4e00-\u9fff]+")
 _TERM_OFTEN: Final = 2
 # An unquoted name led by a count of its parts and ending on an initiative head: "五进活动", "六大工程",
 # "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
+# It opens on the count and looks back from there, so the scan skips to count characters.
 _COUNTED_INITIATIVE: Final = re.compile(
-    r"(?<![\d二两三四五六七八九十第])[二两三四五六七八九十]{1,2}[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
+    r"[二两三四五六七八九十](?<![\d二两三四五六七八九十第].)[二两三四五六七八九十]?[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
     r"(?:行动|工程|活动|攻坚战|攻坚|改革|机制|计划)"
 )
 # A series of fields sharing one verb: "教育帮扶、医疗帮扶和住房帮扶" (the first field two characters).
@@ -107,6 +109,8 @@ class Cues:
     honour_before: tuple[str, ...]  # award verbs right before the quotes ("被评为“…”")
     verb_any: re.Pattern[str]  # any policy verb: one search per quote instead of a scan per verb
     head_any: re.Pattern[str]  # any head noun, longest first: the leftmost is the one that counts
+    name_stops: tuple[str, ...]  # a name verb or a function word: an unquoted name starts after the last one
+    openers: tuple[str, ...]  # 把, 将 or a name verb: what opens an initiative's name
 
 
 @cache
@@ -132,6 +136,8 @@ def cues() -> Cues:
         tuple(data["honour_before"]),
         re.compile("|".join(map(re.escape, data["verbs"]))),
         re.compile("|".join(map(re.escape, sorted(data["heads"], key=len, reverse=True)))),
+        (*data["name_verbs"], *_NAME_BREAKS),
+        ("把", "将", *data["name_verbs"]),
     )
 
 
@@ -277,7 +283,7 @@ def _name_start(text: str, head: int) -> int:
     lo = max(0, head - _UNQUOTED_MAX)
     stop = _LAST_NAME_STOP.match(text, lo, head)
     start = stop.end() if stop else lo
-    for verb in (*cues().name_verbs, *_NAME_BREAKS):
+    for verb in cues().name_stops:
         i = text.rfind(verb, start, head)
         if i != -1:
             start = max(start, i + len(verb))
@@ -341,7 +347,7 @@ def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> b
     ("开展城乡环境美化提升行动", "把庭院环境整治行动列入"), it says what the initiative is in four characters or more
     ("开展护林专项行动" is a kind of campaign), opens with no quantifier ("各类…") or number, and jieba
     starts a word where it starts."""
-    opened = text[max(0, start - 2) : start].endswith(("把", "将", *cues().name_verbs))
+    opened = text[max(0, start - 2) : start].endswith(cues().openers)
     if not opened or len(name) - len(head.group()) < 4 or name.startswith(cues().quantifier_leads):
         return False
     if _NUMERAL_ONLY.match(name[:1]) or not _HAN.match(name[:1]):
@@ -355,6 +361,8 @@ def _parallel_names(text: str) -> list[tuple[int, int]]:
     before the same action verb (jieba's tag v; "农业补贴、林业补贴" share a noun, not a verb), each field
     one dictionary word ("道路亮起来、庭院美起来…" is a slogan)."""
     found: list[tuple[int, int]] = []
+    if "、" not in text:  # a series is listed with 、: most sentences need no scan
+        return found
     for m in _SERIES.finditer(text):
         if tags().get(m.group("verb")) != "v":
             continue
