@@ -200,9 +200,10 @@ _AT_LEAST: Final = re.compile(r"(?:至少|不少于)[\u4e00-\u9fff]{0,4}$")
 _PER_PERIOD: Final = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
 _CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
 # A standard or a monthly average per period: "年救助标准", "月补助标准", "月人均补差" (not "今年标准",
-# "2011年标准": a year named, not a rate's period).
+# "2011年标准": a year named, not a rate's period). It opens on the period and looks back from there, so
+# the scan skips to 月 and 年.
 _PERIOD_STANDARD: Final = re.compile(
-    r"(?<![今去明前上下本当全该同\d])(?:(?P<month>月)人均|(?P<per>[月年])[\u4e00-\u9fff]{0,4}?标准)"
+    r"(?P<per>[月年])(?<![今去明前上下本当全该同\d].)(?:(?<=月)人均|[\u4e00-\u9fff]{0,4}?标准)"
 )
 
 
@@ -220,7 +221,7 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
         return found[-1]
     standards = list(_PERIOD_STANDARD.finditer(text, clause_start, start))
     if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
-        return standards[-1].group("month") or standards[-1].group("per")
+        return standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
     return "年" if annual else None  # "年排查…1.6万余条": a clause opening on 年 and a verb counts per year
 
