@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.collector import paused
 from kg.extract import extract
 from kg.model import Extraction, InputError
 from kg.text import read_page, split_articles
@@ -29,6 +30,7 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def process_file(path: str | Path) -> Extraction:
-    """Read one page and extract its articles, entities and claims."""
-    page = read_page(path)
-    return extract(page, split_articles(page))
+    """Read one page and extract its articles, entities and claims (the cycle collector paused, kg.collector)."""
+    with paused():
+        page = read_page(path)
+        return extract(page, split_articles(page))

@@ -81,6 +81,8 @@ def test_names_coded_by_a_count_of_parts_or_a_number() -> None:
     assert _names("社区围绕“四个全覆盖”抓落实。") == ["四个全覆盖"]
     assert _names("开展“一对一”帮扶。") == []
     assert _names("全年推出311服务，惠及群众。") == ["311服务"]
+    assert _names("全年推出123456服务，惠及群众。") == []  # six digits: no code, nor are its last five
+    assert _names("编号1.311服务，惠及群众。") == []  # the tail of a decimal
     assert _names("12345热线受理诉求890件，满意率98%。") == []  # a phone line is a channel, not an initiative
     assert _names("全年服务企业3200家。") == []
 
@@ -135,6 +137,7 @@ def test_an_unquoted_name_led_by_a_count_of_its_parts() -> None:
     assert _names("全面打好了三大攻坚战。") == ["三大攻坚战"]
     assert "五进活动" in _names("开展“进社区、进学校、进企业、进农村、进机关”五进活动。")
     assert _names("第三项改革任务完成。") == []  # an ordinal
+    assert _names("全面打好了3三大攻坚战。") == []  # a count glued to a number
 
 
 def test_a_bare_policy_term_the_article_repeats_is_a_program() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kg.collector import paused
 from kg.extract.claims import find_claims
 from kg.extract.entities import find_entities, region_entity
 from kg.extract.gazetteer import gazetteer
@@ -13,8 +14,13 @@ def extract(page: Page, articles: list[Article]) -> Extraction:
     """Entities and mentions first, then the claims that refer to them.
 
     Extractors read a simplified view of a traditional page; evidence is cut
-    from the page as printed.
+    from the page as printed. The cycle collector waits until the page is done (kg.collector).
     """
+    with paused():
+        return _extract(page, articles)
+
+
+def _extract(page: Page, articles: list[Article]) -> Extraction:
     view, view_articles = simplified_view(page, articles)
     entities, mentions = find_entities(view, view_articles)
     claims = find_claims(view, view_articles, entities, mentions)

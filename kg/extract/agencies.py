@@ -24,17 +24,18 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from kg.compiled import source_of
 from kg.extract.regions import is_word
 
-_DATA = source_of(__name__).with_name("data") / "agency_bodies.json"
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fff]+")
-LEVEL_CHARS = "省市县区镇乡"
-_LEVELS = tuple(LEVEL_CHARS)  # a tuple: the empty string past a window's end is not in it
-_BARE_BEFORE = set('在由经向对与和及并让据称将把从跟同给被、，,。；;：:“"（(')
-_WINDOW = 18
-_DEPARTMENT = "部门"
+_DATA: Final = source_of(__name__).with_name("data") / "agency_bodies.json"
+_NAME_CHARS: Final = re.compile(r"[\u4e00-\u9fff]+")
+LEVEL_CHARS: Final = "省市县区镇乡"
+_LEVELS: Final = tuple(LEVEL_CHARS)  # a tuple: the empty string past a window's end is not in it
+_BARE_BEFORE: Final = set('在由经向对与和及并让据称将把从跟同给被、，,。；;：:“"（(')
+_WINDOW: Final = 18
+_DEPARTMENT: Final = "部门"
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,8 @@ def known_body_after(text: str, pos: int) -> BodyMatch | None:
     return match if match is not None and match.type == "agency" else None
 
 
-_QUOTES = {"“": "”", '"': '"'}
-_QUOTED_NAME = 8  # the longest quoted service name read inside a body's name
+_QUOTES: Final = {"“": "”", '"': '"'}
+_QUOTED_NAME: Final = 8  # the longest quoted service name read inside a body's name
 
 
 def quoted_body_after(text: str, pos: int) -> BodyMatch | None:
@@ -177,13 +178,13 @@ def canonical_body(body: str) -> str:
 
 # A credit names the body a report comes from: a source label before it ("来源：", "发布机构:"), or
 # brackets holding the body alone, maybe with "供稿" ("（县农业农村局供稿）", "(市交通运输局)").
-CREDIT_LABEL = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)\s*[:：]\s*")
-_LABEL_BEFORE = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)[:：]$")
-_CREDIT_CLOSE = re.compile(r"^(?:供稿|提供|网)?[）)]")
-_CREDIT_OPEN = ("（", "(")
+CREDIT_LABEL: Final = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)\s*[:：]\s*")
+_LABEL_BEFORE: Final = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)[:：]$")
+_CREDIT_CLOSE: Final = re.compile(r"^(?:供稿|提供|网)?[）)]")
+_CREDIT_OPEN: Final = ("（", "(")
 # A body the figures are learned from: "从X获悉", "据X统计", "X发布/公布/通报".
-_INFORMANT_AFTER = re.compile(r"^(?:获悉|了解到|得知|统计|消息|介绍|数据|通报|公布|发布)")
-_ACCORDING_TO = re.compile(r"(?<![根依证数])据$")  # "据X", not "根据X部署" (acting on X's plan)
+_INFORMANT_AFTER: Final = re.compile(r"^(?:获悉|了解到|得知|统计|消息|介绍|数据|通报|公布|发布)")
+_ACCORDING_TO: Final = re.compile(r"(?<![根依证数])据$")  # "据X", not "根据X部署" (acting on X's plan)
 
 
 def credited(before: str, after: str) -> bool:

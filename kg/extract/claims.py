@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Final
 
 from kg.extract.linking.candidates import site_for
 from kg.extract.linking.context import CLAUSE_BREAK, ArticleIndex, PageEntities, squash
@@ -26,43 +27,43 @@ from kg.extract.periods import ArticleTimes
 from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
 
-_LAST_BREAK = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
-_TRAILING_ELLIPSIS = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
-_THRESHOLD = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
-EVIDENCE_MAX = 60
-_PART_WINDOW = 12  # how many of the paragraph's latest measures a breakdown (其中) looks back over
+_LAST_BREAK: Final = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
+_TRAILING_ELLIPSIS: Final = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
+_THRESHOLD: Final = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]")
+EVIDENCE_MAX: Final = 60
+_PART_WINDOW: Final = 12  # how many of the paragraph's latest measures a breakdown (其中) looks back over
 
 # Service-time conditions and streaks: a duration is a claim only as a measured result.
-_DURATION_RESULT = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
-_WITHIN = re.compile(r"^(?:以?内|之内|以下|不间断|开放|有效|保持|出结果|连续|来|以来|后)")
+_DURATION_RESULT: Final = re.compile(r"时长|压缩|缩短|节约|节省|减少|平均|工时")
+_WITHIN: Final = re.compile(r"^(?:以?内|之内|以下|不间断|开放|有效|保持|出结果|连续|来|以来|后)")
 # Anecdote: one person, one family, a reporter's scene.
-_ANECDOTE = re.compile(
+_ANECDOTE: Final = re.compile(
     r"(?=[一某女先老大阿奶爷患\d婚])"  # the first characters below, checked once per position
     r"(?:(?<![不每掉少漏])一(?:名|位|户)|某(?![些项种个类])|女士|先生|老人|大爷|大妈|阿姨|奶奶|爷爷|患儿|\d+岁|婚礼)"
 )
 # A reporter's scene at one moment: "30多台挖机正在作业", "有5台手术进行".
-_SCENE = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
+_SCENE: Final = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
 # Counts that structure the text, not the world: "从三个方面", "两个层面".
-_RHETORIC = re.compile(r"(?:方面|层面|维度|角度)")
+_RHETORIC: Final = re.compile(r"(?:方面|层面|维度|角度)")
 # A small count in characters before a noun names a set ("残疾人两项补贴", "三类人员"), and the number in
 # digits that follows in its clause is what is claimed of it (counts are written in digits: GB/T 15835).
-_SET_COUNTS = frozenset("两二三四五六七八九十")
-_DIGIT = re.compile(r"\d")
-_NAME_INSIDE = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
-_BARE_AFTER_NOUN = re.compile(
+_SET_COUNTS: Final = frozenset("两二三四五六七八九十")
+_DIGIT: Final = re.compile(r"\d")
+_NAME_INSIDE: Final = re.compile(r"(?:年产|年处理|年加工|日产)[^，,。；;]*$")
+_BARE_AFTER_NOUN: Final = re.compile(
     "(" + "|".join(sorted(NOUN_MEASURES, key=len, reverse=True)) + r")(?:人数|总数|数量)?(?:达到?|为|共|超过)?$"
 )
-_PEOPLE_NOUNS = sorted((n for n, m in NOUN_MEASURES.items() if m == "人" and len(n) > 1), key=len, reverse=True)
-_PEOPLE_AFTER = re.compile("(" + "|".join(_PEOPLE_NOUNS) + ")")
-_TARGET = re.compile(
+_PEOPLE_NOUNS: Final = sorted((n for n, m in NOUN_MEASURES.items() if m == "人" and len(n) > 1), key=len, reverse=True)
+_PEOPLE_AFTER: Final = re.compile("(" + "|".join(_PEOPLE_NOUNS) + ")")
+_TARGET: Final = re.compile(
     r"预计|计划|力争|争取|拟|有望|有能力|将(?=[继进实达新建完投全逐再力确])|目标(?:任务|值)?(?:为|是|达到?|控制在)?$"
 )
-_AIM_AFTER = re.compile(r"(?:以上|左右)?(?:冲刺|迈进|的目标|目标)")
-_INCREASE = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
-_DECREASE = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
-_CHANGE = re.compile(rf"(?P<up>{_INCREASE})|(?P<down>{_DECREASE})")
-_PLACE_NAME = re.compile(r"[村镇乡]")
-_NEW_LEVEL = re.compile(r"[至到为]|达到?")
+_AIM_AFTER: Final = re.compile(r"(?:以上|左右)?(?:冲刺|迈进|的目标|目标)")
+_INCREASE: Final = r"同比增长|同比增加|增长|增加|提高|提升|上升|上涨|上调|增幅|同比增"
+_DECREASE: Final = r"下降|降低|减少|压缩|下调|降幅|缩短|缩减|减"
+_CHANGE: Final = re.compile(rf"(?P<up>{_INCREASE})|(?P<down>{_DECREASE})")
+_PLACE_NAME: Final = re.compile(r"[村镇乡]")
+_NEW_LEVEL: Final = re.compile(r"[至到为]|达到?")
 
 
 def _last_break_end(text: str, end: int) -> int:

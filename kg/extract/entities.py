@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from kg.extract.agencies import (
     LEVEL_CHARS,
@@ -35,15 +36,17 @@ from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 
-_REFERENCE = re.compile(r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
-LOOSE_ARTICLE = -1  # Mention.article of text outside every article
-_QUOTED = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")  # a quoted name, not speech
-_LOOSE_PIECE = re.compile(r"[^\n。！？!?]{4,}")
-_LEVEL_CHAR = re.compile(f"[{LEVEL_CHARS}]")
-_AGENCY_ENDINGS = ("局", "院", "中心", "厅", "委", "所", "队")
-_REFERENCE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
-_GOVERNING_LEVELS = ("province", "city", "county", "zone", "town")
-_LEVEL_ORDER = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
+_REFERENCE: Final = re.compile(
+    r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
+LOOSE_ARTICLE: Final = -1  # Mention.article of text outside every article
+# a quoted name, not speech
+_QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")
+_LOOSE_PIECE: Final = re.compile(r"[^\n。！？!?]{4,}")
+_LEVEL_CHAR: Final = re.compile(f"[{LEVEL_CHARS}]")
+_AGENCY_ENDINGS: Final = ("局", "院", "中心", "厅", "委", "所", "队")
+_REFERENCE_SUFFIXES: Final = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
+_GOVERNING_LEVELS: Final = ("province", "city", "county", "zone", "town")
+_LEVEL_ORDER: Final = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
 
 
 def region_entity(region: Region) -> Entity:
@@ -369,7 +372,7 @@ def governing_region(article: Article, mentions: Iterable[Mention], entities: It
 
 
 # the words a news outlet's name ends with: an outlet named for its place ("A市晚报") reports on it
-_OUTLET = re.compile(r"^(?:市|县|区)?(?:日报|晚报|都市报|商报|广播电视台|电视台|新闻网|融媒体中心)")
+_OUTLET: Final = re.compile(r"^(?:市|县|区)?(?:日报|晚报|都市报|商报|广播电视台|电视台|新闻网|融媒体中心)")
 
 
 def _outlet_place(article: Article) -> Entity | None:
@@ -384,7 +387,7 @@ def _outlet_place(article: Article) -> Entity | None:
     return None
 
 
-_COMPARED = 3  # sibling places an article must name to be a report on their parent
+_COMPARED: Final = 3  # sibling places an article must name to be a report on their parent
 
 
 def _compared_parent(best: Entity, named: Iterable[Entity], headline: str) -> Entity | None:

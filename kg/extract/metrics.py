@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
+from typing import Final
 
 from kg.extract.agencies import known_body_after
 from kg.extract.gazetteer import gazetteer
@@ -26,116 +27,119 @@ from kg.extract.units import lookup
 from kg.model import Quantity
 from kg.text.words import dictionary_words, frequencies, is_verb, tags
 
-METRIC_MAX = 16
-_NOUN_MAX = 14
-_SCOPE = re.compile(r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
-_LEAD = re.compile(r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共计|共|累计|全年|今年|通过|目前|此外|另外|分别)+")
+METRIC_MAX: Final = 16
+_NOUN_MAX: Final = 14
+_SCOPE: Final = re.compile(
+    r"^(?:全省|全市|全州|全县|全区|全镇|全乡|该省|该市|该县|该区|该镇|该局|该院|该中心|该公司|全院|该)")
+_LEAD: Final = re.compile(
+    r"^(?:并|且|同时|其中|还|和|及|以及|与|已经|已|共计|共|累计|全年|今年|通过|目前|此外|另外|分别)+")
 # Adverbs, conjunctions and prepositions that open a clause but are not part of what it measures.
-_LEAD_WORDS = frozenset(
+_LEAD_WORDS: Final = frozenset(
     "就 也 还 都 均 再 又 才 仅 对 向 为 而 但 这 这些 其 率先 先后 逐步 进一步 积极 有效 深入 主动 共 已 "
     "已经 全部 依法 持续 不断 大力 切实 首次 成功 至少 有 共有".split()
 )
-_TRAIL = re.compile(
+_TRAIL: Final = re.compile(
     r"(?:分别|同比|共计|共有|共|累计|达到|高达|达|为|是|有|约|近|超过|超|逾|已|了|在|至|到|稳定在|控制在|还|也|就|都|均|从|和|及|以及|"
     r"保持在|突破|不低于|不少于|不到|每[人户月年天日周]|每学期|每季度|的|等|"
     r"[暴陡猛骤递剧]?(?:增长|增加|提高|提升|上升|上调|下降|降低|下调|减少|调整|增|降|升)(?:至|到|为))+$"
 )
-_LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
+_LEAD_FIRST: Final = frozenset(w[0] for w in _LEAD_WORDS)
 # Where the noun phrase after a number ends: the predicate begins.
-_AFTER_STOP = re.compile(
+_AFTER_STOP: Final = re.compile(
     r"已|均|都|全部|实现|开通|参与|入选|被|可|获评|获得|获|实施|进行|提供|接受|纳入|享受|完成|达到|全覆盖|覆盖|登台|主动|联合|组成|"
     r"正在|成功|签约|投入|建立|开展|认定|的|在|为|与|以及|和|及|等|中|[、，,。；;：:]|\d"
 )
-_CLAUSE_END = re.compile(r"[，,。；;：:！？!?]")
-_PUNCT = re.compile(r"[“”\"‘’'「」『』《》、\s●○◎■□▲△◆◇★☆•※]")  # quotes, list commas, bullets
-_PARENS = re.compile(r"[()（）]")
+_CLAUSE_END: Final = re.compile(r"[，,。；;：:！？!?]")
+_PUNCT: Final = re.compile(r"[“”\"‘’'「」『』《》、\s●○◎■□▲△◆◇★☆•※]")  # quotes, list commas, bullets
+_PARENS: Final = re.compile(r"[()（）]")
 # Words before a count that leave its predicate to the words after the counted noun:
 # prepositions ("对18处线路进行蹲守"), "there are" ("全市有14家机构实施…"), pivot verbs ("引导300家组织参与…").
-_WEAK_END = re.compile(
+_WEAK_END: Final = re.compile(
     r"(?:对|为|向|与|给|跟|同|把|将|替|有|引导|吸引|组织|帮助|带动|推动|动员|鼓励|支持|促进|指导|督促|推荐|协助)"
     r"[了的]?$"
 )
-_PREDICATE_OPENER = re.compile(r"进行|实现|开通|参与|入选|实施|提供|接受|纳入|享受|完成|覆盖|签订|开展|建立|可")
-_PREDICATE_LEAD = re.compile(r"^(?:已经|已|均|都|全部|也|还|正|将|共同|陆续|先后|纷纷|分别|进行)+")
+_PREDICATE_OPENER: Final = re.compile(r"进行|实现|开通|参与|入选|实施|提供|接受|纳入|享受|完成|覆盖|签订|开展|建立|可")
+_PREDICATE_LEAD: Final = re.compile(r"^(?:已经|已|均|都|全部|也|还|正|将|共同|陆续|先后|纷纷|分别|进行)+")
 # Measures whose number is an amount of something named before it ("投入资金…元").
-_AMOUNTS = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
-_COUNTS = ("count", "people", "households")
-_COUNTED = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
-_VISITS = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")  # counts of visits keep their own name
+_AMOUNTS: Final = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
+_COUNTS: Final = ("count", "people", "households")
+_COUNTED: Final = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
+# counts of visits keep their own name
+_VISITS: Final = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")
 # A phrase that already names a quantity takes no count word.
-_NAMES_QUANTITY = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准|人口)$")
-_AMOUNT_WORDS = {"area": "面积", "length": "长度", "mass": "量"}
-_ROADS = ("道", "路", "公路")
-_NAMES_AMOUNT = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
-_RISE = ("增长", "提高", "上升", "增加", "提升")
-_FALL = ("下降", "降低", "减少")
-_ADJUST = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
-_CHANGE_VERB = "|".join(_RISE + _FALL + _ADJUST)
-_LEVEL = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
-_CHANGE = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
-_COMPARED_CHANGE = re.compile(rf"(?:同比|环比)(?P<verb>{'|'.join(_RISE + _FALL)})$")
+_NAMES_QUANTITY: Final = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准|人口)$")
+_AMOUNT_WORDS: Final = {"area": "面积", "length": "长度", "mass": "量"}
+_ROADS: Final = ("道", "路", "公路")
+_NAMES_AMOUNT: Final = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
+_RISE: Final = ("增长", "提高", "上升", "增加", "提升")
+_FALL: Final = ("下降", "降低", "减少")
+_ADJUST: Final = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
+_CHANGE_VERB: Final = "|".join(_RISE + _FALL + _ADJUST)
+_LEVEL: Final = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
+_CHANGE: Final = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
+_COMPARED_CHANGE: Final = re.compile(rf"(?:同比|环比)(?P<verb>{'|'.join(_RISE + _FALL)})$")
 # A comparison with the same time a year before, however worded, is 同比 ("较去年同期下降").
-_SAME_PERIOD = re.compile(
+_SAME_PERIOD: Final = re.compile(
     r"(?:较|比|与)(?:去年|上年|上一年)同期(?:相比)?|(?:较|比)(?:去年|上年|上一年)(?=[增下提降减上])"
 )
-_CHANGE_VERB_RE = re.compile(_CHANGE_VERB)
-_CHANGE_END = re.compile(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$")
-_SHARE_MEASURE = re.compile(r"^(?:完成|占)")  # "完成全年任务的60%": a share of a target, not an amount
-_NAMED_CHANGE = re.compile(r"(?:增速|增幅|降幅|幅度)$")
-_CHANGE_NAMED = re.compile(rf"(?:{_CHANGE_VERB}|增幅|降幅)$")
-_CONNECTOR = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
-_NUMBER = re.compile(r"[\d０-９]")
-_NUMBERS = re.compile(r"[\d０-９][\d０-９.．]*")
-_QUOTED_END = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
-_SHARE = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
-_DATE_WORDS = ("年", "月", "日", "号")
-_PEOPLE = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
+_CHANGE_VERB_RE: Final = re.compile(_CHANGE_VERB)
+_CHANGE_END: Final = re.compile(rf"(?:同比|环比)?(?:{_CHANGE_VERB})$")
+_SHARE_MEASURE: Final = re.compile(r"^(?:完成|占)")  # "完成全年任务的60%": a share of a target, not an amount
+_NAMED_CHANGE: Final = re.compile(r"(?:增速|增幅|降幅|幅度)$")
+_CHANGE_NAMED: Final = re.compile(rf"(?:{_CHANGE_VERB}|增幅|降幅)$")
+_CONNECTOR: Final = re.compile(r"^\s*[和与及、，,][和与及、，,\s]*$")
+_NUMBER: Final = re.compile(r"[\d０-９]")
+_NUMBERS: Final = re.compile(r"[\d０-９][\d０-９.．]*")
+_QUOTED_END: Final = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
+_SHARE: Final = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
+_DATE_WORDS: Final = ("年", "月", "日", "号")
+_PEOPLE: Final = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
 # "图斑已举证销号": aspect, not part of a measure's name; nor are "all kinds of" quantifiers (各类培训).
-_ASPECT = re.compile(r"已经|已|分别|均|都|各类|各项|各种")
+_ASPECT: Final = re.compile(r"已经|已|分别|均|都|各类|各项|各种")
 # A tally adverb inside the words before a number ("热线共受理诉求"): the actor is before it, the measure after.
-_TALLY = re.compile(r"总共|共计|合计|累计|共")
-_HAN2 = re.compile(r"[\u4e00-\u9fff]{2}")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LIST_END = re.compile(r"(?:和|及|以及|、)\s*$")
-_NAMED_COUNT = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
-_PER_PERIOD = re.compile(r"^每[月年天日周]")
-_SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)[\d.]+[万亿]?[\u4e00-\u9fff]{0,2}的")
-_SHARE_SPAN = 24
+_TALLY: Final = re.compile(r"总共|共计|合计|累计|共")
+_HAN2: Final = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
+_LIST_END: Final = re.compile(r"(?:和|及|以及|、)\s*$")
+_NAMED_COUNT: Final = re.compile(r"[二两三四五六七八九十]+[项个类种大条]$")  # 一 is mostly the article "a"
+_PER_PERIOD: Final = re.compile(r"^每[月年天日周]")
+_SHARE_OF: Final = re.compile(r"占([\u4e00-\u9fff]{0,8}?)[\d.]+[万亿]?[\u4e00-\u9fff]{0,2}的")
+_SHARE_SPAN: Final = 24
 # Topic frames and rankings that name the measure of the figures after them (see frame_topic).
-_FRAME = re.compile(
+_FRAME: Final = re.compile(
     r"(?:^|[，,。；;：:])(?:从|就)([^，,。；;：:“”]{2,12}?)(?:来|上)?看[，,：:]"
     r"|(?:^|[，,。；;：:])再看([^，,。；;：:“”]{2,12}?)[，,：:]"
     r"|(?:^|[，,。；;：:])([^，,。；;：:“”]{2,12}?)方面[，,：:]"
     r"|([^，,。；;：:“”]{2,16}?)(?:排在|排名|位居|位列|居)前[一二三四五六七八九十\d]+(?:位|名)?的?(?:是|为|有|依次为)[：:]?"
 )
-_AMONG = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
-_RESPECTIVE_SPAN = 80
-_PART_BREAK = re.compile(r"[；;。]")
-_KIND_ENDS = ("级", "类")
-_CHANGE_WORDS = re.compile(rf"同比|环比|{_CHANGE_VERB}|增幅|降幅|增速")
-_SHARE_BASE = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{0,8}?)(?:总数|数)?$")
-_ASIDE = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
-_LIST_SPLIT = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
-_COMPARISON_ONLY = re.compile(r"(?:同比|环比)?")
-_OF_THE_THING = re.compile(r"总投资|投资总额|总金额|总额|总面积|占地面积|建筑面积|总规模")
-_FRAME_HINT = re.compile(r"看|方面|前[一二三四五六七八九十\d]")
+_AMONG: Final = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
+_RESPECTIVE_SPAN: Final = 80
+_PART_BREAK: Final = re.compile(r"[；;。]")
+_KIND_ENDS: Final = ("级", "类")
+_CHANGE_WORDS: Final = re.compile(rf"同比|环比|{_CHANGE_VERB}|增幅|降幅|增速")
+_SHARE_BASE: Final = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{0,8}?)(?:总数|数)?$")
+_ASIDE: Final = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
+_LIST_SPLIT: Final = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])")
+_COMPARISON_ONLY: Final = re.compile(r"(?:同比|环比)?")
+_OF_THE_THING: Final = re.compile(r"总投资|投资总额|总金额|总额|总面积|占地面积|建筑面积|总规模")
+_FRAME_HINT: Final = re.compile(r"看|方面|前[一二三四五六七八九十\d]")
 # A measure word that names no thing of its own ("增速为8%", "这一增速"): the topic supplies the thing.
-_BARE = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
-_COMPLETION = re.compile(
+_BARE: Final = re.compile(r"(?:这一|一|该|其)?(?P<word>(?:同比)?(?:增速|增幅|降幅|增长|总量|总额|规模|占比|比重))")
+_COMPLETION: Final = re.compile(
     r"(?:完成|为)(?P<what>[\u4e00-\u9fff]{0,4}?)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?"
     r"(?P<task>目标任务|任务|目标|计划)(?:[\d.]+[万亿]?[\u4e00-\u9fff]{0,2})?的"
 )
 # Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
-_KEY_LEAD = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
-_COUNT_TAILS = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
-_MONEY_TAILS = ("总金额", "金额", "总额", "额")
-_AMOUNT_TAILS = {
+_KEY_LEAD: Final = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
+_COUNT_TAILS: Final = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
+_MONEY_TAILS: Final = ("总金额", "金额", "总额", "额")
+_AMOUNT_TAILS: Final = {
     "area": ("总面积", "面积"),
     "length": ("总长度", "长度", "总里程", "里程"),
     "mass": ("总量", "重量", "量"),
 }
-_OWNER_LEVEL = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
-_LEVEL_ENDS = "省市州盟县区旗镇乡村道"
+_OWNER_LEVEL: Final = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
+_LEVEL_ENDS: Final = "省市州盟县区旗镇乡村道"
 
 
 def _is_boundary(phrase: str, pos: int) -> bool:

@@ -21,6 +21,7 @@ import math
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import Final
 
 import cn2an
 
@@ -28,15 +29,15 @@ from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
 from kg.text.words import is_verb
 
-MASK = "\u2591"  # stands in for masked characters, so offsets stay unchanged
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_CN_NUM = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+[万亿]?)?"
-_AR_NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MAGNITUDE = r"(?:[十百万亿]|千(?![瓦伏米克]))"
-_ONE = rf"(?:(?:{_AR_NUM})(?:余|多)?{_MAGNITUDE}{{0,2}}(?:余|多)?|{_CN_NUM}(?:余|多)?)"
-_RANGE_SEP = r"(?:至|到|~|～|-|－|—)"
+MASK: Final = "\u2591"  # stands in for masked characters, so offsets stay unchanged
+_CN_DIGITS: Final = "零〇一二两三四五六七八九"
+_CN_NUM: Final = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+[万亿]?)?"
+_AR_NUM: Final = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MAGNITUDE: Final = r"(?:[十百万亿]|千(?![瓦伏米克]))"
+_ONE: Final = rf"(?:(?:{_AR_NUM})(?:余|多)?{_MAGNITUDE}{{0,2}}(?:余|多)?|{_CN_NUM}(?:余|多)?)"
+_RANGE_SEP: Final = r"(?:至|到|~|～|-|－|—)"
 
-PREFIX_QUALIFIERS = {
+PREFIX_QUALIFIERS: Final = {
     "不低于": "more_than",
     "不少于": "more_than",
     "超过": "more_than",
@@ -56,7 +57,7 @@ PREFIX_QUALIFIERS = {
     "不超过": "less_than",
     "最多": "less_than",
 }
-SUFFIX_QUALIFIERS = {
+SUFFIX_QUALIFIERS: Final = {
     "以上": "more_than",
     "之多": "more_than",
     "多": "more_than",
@@ -67,12 +68,12 @@ SUFFIX_QUALIFIERS = {
     "以下": "less_than",
     "之内": "less_than",
 }
-_PREFIX = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
-_SUFFIX = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
-_PER = "|".join(PERIODS)
+_PREFIX: Final = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
+_SUFFIX: Final = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
+_PER: Final = "|".join(PERIODS)
 
-_STARTS = "".join(sorted({w[0] for w in PREFIX_QUALIFIERS}))
-_QUANTITY = re.compile(
+_STARTS: Final = "".join(sorted({w[0] for w in PREFIX_QUALIFIERS}))
+_QUANTITY: Final = re.compile(
     rf"(?=[\d{_CN_DIGITS}十百千万亿{_STARTS}])"
     rf"(?P<prefix>{_PREFIX})?"
     rf"(?P<num>{_ONE}(?:{_RANGE_SEP}{_ONE})?)"
@@ -81,7 +82,7 @@ _QUANTITY = re.compile(
 )
 
 # Runs that contain digits but are names, codes, dates or ordinals.
-_MASKS = [
+_MASKS: Final = [
     re.compile(r"《[^《》]{1,60}》"),
     re.compile(r"[“\"‘'「『][^“”\"‘’'「」『』]{1,14}[”\"’'」』]"),
     re.compile(r"[“\"「『][^“”\"「」『』]{0,40}[!！][^“”\"「」『』]{0,40}[”\"」』]"),
@@ -101,16 +102,16 @@ _MASKS = [
     re.compile(r"(?:十[一二三四五]五)"),
 ]
 
-_HAS_NUMERAL = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
-_ARABIC_VALUE = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
-_CN_DECIMAL = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
-_CN_INTEGER = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
-_RANGE_SPLIT = re.compile(_RANGE_SEP)
+_HAS_NUMERAL: Final = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
+_ARABIC_VALUE: Final = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
+_CN_DECIMAL: Final = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
+_CN_INTEGER: Final = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
+_RANGE_SPLIT: Final = re.compile(_RANGE_SEP)
 # One pass over the text: the first character decides which alternatives are tried.
-_MASK = re.compile(
+_MASK: Final = re.compile(
     rf"(?=[\d《“\"‘'「『〔\[［【(（A-Za-z第{_CN_DIGITS}十])(?:" + "|".join(p.pattern for p in _MASKS) + ")"
 )
-_FULLWIDTH = tuple(zip("０１２３４５６７８９．，％／", "0123456789.,%/", strict=True))
+_FULLWIDTH: Final = tuple(zip("０１２３４５６７８９．，％／", "0123456789.,%/", strict=True))
 
 
 def fold_width(text: str) -> str:
@@ -142,10 +143,10 @@ def _split_approx(text: str) -> tuple[str, bool]:
 
 
 # Units that after a Chinese numeral make a word, not a quantity ("四方责任", "三日").
-_CN_AMBIGUOUS_UNITS = ("方", "度", "日", "年", "块", "口")
-_NOT_PER_PERIOD = ("duration", "rate", "rate_change", "multiple")
-_BARE = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
-_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_AMBIGUOUS_UNITS: Final = ("方", "度", "日", "年", "块", "口")
+_NOT_PER_PERIOD: Final = ("duration", "rate", "rate_change", "multiple")
+_BARE: Final = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
+_DIGIT_VALUE: Final = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
 def numeral_value(text: str) -> float | None:
@@ -195,13 +196,14 @@ def _bounds(value: float, qualifier: str, prefix: str | None) -> tuple[float | N
     return None, None
 
 
-_AT_LEAST = re.compile(r"(?:至少|不少于)[\u4e00-\u9fff]{0,4}$")
-_PER_PERIOD = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
-_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
+_AT_LEAST: Final = re.compile(r"(?:至少|不少于)[\u4e00-\u9fff]{0,4}$")
+_PER_PERIOD: Final = re.compile(rf"每(?:人|户|个|位|名)?每?(?P<per>{_PER})")
+_CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
 # A standard or a monthly average per period: "年救助标准", "月补助标准", "月人均补差" (not "今年标准",
-# "2011年标准": a year named, not a rate's period).
-_PERIOD_STANDARD = re.compile(
-    r"(?<![今去明前上下本当全该同\d])(?:(?P<month>月)人均|(?P<per>[月年])[\u4e00-\u9fff]{0,4}?标准)"
+# "2011年标准": a year named, not a rate's period). It opens on the period and looks back from there, so
+# the scan skips to 月 and 年.
+_PERIOD_STANDARD: Final = re.compile(
+    r"(?P<per>[月年])(?<![今去明前上下本当全该同\d].)(?:(?<=月)人均|[\u4e00-\u9fff]{0,4}?标准)"
 )
 
 
@@ -219,7 +221,7 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
         return found[-1]
     standards = list(_PERIOD_STANDARD.finditer(text, clause_start, start))
     if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
-        return standards[-1].group("month") or standards[-1].group("per")
+        return standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
     return "年" if annual else None  # "年排查…1.6万余条": a clause opening on 年 and a verb counts per year
 

@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from typing import Final
 
-_MD = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
-_YEAR = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
-_COUNT = r"[一二两三四五六七八九十几]"
+_MD: Final = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
+_YEAR: Final = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
+_COUNT: Final = r"[一二两三四五六七八九十几]"
 # Parts of a year: months, quarters ("二季度", "第三季度", "前三季度"), halves, the whole year and its end.
-_PART = (
+_PART: Final = (
     rf"\d{{1,2}}[-—–至到~]\d{{1,2}}月(?:份)?|{_MD}|[上下]半年|前[一二三]季度|第?[一二三四]季度|全年|年[末底初]"
 )
-_DATED = re.compile(
+_DATED: Final = re.compile(
     r"(?=[截至到自从今去前明上下一二三四第全近两三五六七八九十这年连日目当国假节春\d])"
     rf"(?:截至|截止到?|至|到|自|从)?(?:{_YEAR}?(?:{_PART})"
     rf"|{_YEAR}(?:以来|底|末|初)?|今年以来|去年以来|近年来|近几年来?|近{_COUNT}年来?|{_COUNT}+年来|这{_COUNT}?年|近期|"
@@ -28,21 +29,21 @@ _DATED = re.compile(
     rf"(?:以来|起|止|期间|前)?"
 )
 # Spans named by an event: "保电期间", "“冬季攻势”以来", "自专班成立以来".
-_EVENT = r"(?:自|从)?[\u4e00-\u9fff“”\"]{2,10}?(?:以来|期间)"
-PERIOD = re.compile(rf"{_DATED.pattern}|{_EVENT}")
+_EVENT: Final = r"(?:自|从)?[\u4e00-\u9fff“”\"]{2,10}?(?:以来|期间)"
+PERIOD: Final = re.compile(rf"{_DATED.pattern}|{_EVENT}")
 # Periods that hold for a whole article once stated (a year under review).
-YEARLY = re.compile(rf"^{_YEAR}$|^全年$")
+YEARLY: Final = re.compile(rf"^{_YEAR}$|^全年$")
 # A period word that modifies a noun ("全年目标任务", "年度计划") or names a comparison's base
 # ("较去年同期", "比上年") says nothing of when the value holds.
-_ATTRIBUTIVE = re.compile(r"(?:的)?(?:目标|任务|预算)|同期")
-_BASE_BEFORE = ("较", "比", "同比", "与", "和")
+_ATTRIBUTIVE: Final = re.compile(r"(?:的)?(?:目标|任务|预算)|同期")
+_BASE_BEFORE: Final = ("较", "比", "同比", "与", "和")
 # Words that date the reporting ("近日，记者从…获悉"), not the figures: never carried over an article.
-_REPORTING = frozenset(("近日", "日前", "连日来"))
-_DAY = re.compile(r"^\d{1,2}月\d{1,2}[日号]$")
+_REPORTING: Final = frozenset(("近日", "日前", "连日来"))
+_DAY: Final = re.compile(r"^\d{1,2}月\d{1,2}[日号]$")
 # A written period that is a part of some year ("二季度", "1-10月", "全年", "年末") is completed by the
 # year the article states when it leaves the year out.
-_YEAR_PART = re.compile(rf"^(?:{_PART})(?:以来|起|止|期间|前)?$")
-_HAS_YEAR = re.compile(r"(?:19|20)\d{2}|[今去前明上]年")
+_YEAR_PART: Final = re.compile(rf"^(?:{_PART})(?:以来|起|止|期间|前)?$")
+_HAS_YEAR: Final = re.compile(r"(?:19|20)\d{2}|[今去前明上]年")
 
 
 def period_pattern(text: str) -> re.Pattern[str]:

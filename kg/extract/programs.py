@@ -33,54 +33,57 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from kg.compiled import source_of
 from kg.text.words import dictionary_words, is_verb, tags
 
-_DATA = source_of(__name__).with_name("data") / "program_cues.json"
-_NATIONAL = source_of(__name__).with_name("data") / "national_programs.json"
-_QUOTE = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
-_CLAUSE_END = "，,。；;：:！!？?（(）)、—"
-_SENTENCE_PUNCT = re.compile(r"[。！？!?；;]")
-_NUMERAL_ONLY = re.compile(r"[\d一二三四五六七八九十百千万两]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_SPACES = re.compile(r"\s+")
-_PLUS = re.compile(r"[+＋]")
-_VERB_WINDOW = 8
-_HEAD_WINDOW = 8
-_UNQUOTED_MAX = 24
-_NAME_BREAKS = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
-_NAME_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
+_DATA: Final = source_of(__name__).with_name("data") / "program_cues.json"
+_NATIONAL: Final = source_of(__name__).with_name("data") / "national_programs.json"
+_QUOTE: Final = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
+_CLAUSE_END: Final = "，,。；;：:！!？?（(）)、—"
+_SENTENCE_PUNCT: Final = re.compile(r"[。！？!?；;]")
+_NUMERAL_ONLY: Final = re.compile(r"[\d一二三四五六七八九十百千万两]+")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
+_SPACES: Final = re.compile(r"\s+")
+_PLUS: Final = re.compile(r"[+＋]")
+_VERB_WINDOW: Final = 8
+_HEAD_WINDOW: Final = 8
+_UNQUOTED_MAX: Final = 24
+_NAME_BREAKS: Final = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
+_NAME_CHAR: Final = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 # the last character before a position that no name runs across: 和, 及, or any non-name character
-_LAST_NAME_STOP = re.compile(r"(?s:.*)(?:[和及]|[^\u4e00-\u9fff0-9A-Za-z+])")
-_HEAD_LEAD = 4
-_EDGE = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
+_LAST_NAME_STOP: Final = re.compile(r"(?s:.*)(?:[和及]|[^\u4e00-\u9fff0-9A-Za-z+])")
+_HEAD_LEAD: Final = 4
+_EDGE: Final = 3  # characters either side of a dictionary name that jieba reads to check its word boundaries
 # A name coded by a count of its parts: "两个覆盖", "三大工程", "四个全覆盖" (not "一对一").
-_NUMBERED = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
+_NUMBERED: Final = re.compile(r"[两二三四五六七八九十]+(?:个|大|项|条)[\u4e00-\u9fff]{2,6}")
 # A name coded by counted parts with no measure word: "三级三同" (a count per part), "六化" (N aims ending 化).
-_COUNTED_CODE = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
+_COUNTED_CODE: Final = re.compile(r"(?:[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}){2}|[二两三四五六七八九十]化")
 # A "one-X" service brand: one card, net, window, door, stop, visit, item, code ... for everything ("一码通",
 # "一证办"); one ending in 式 ("一站式") is a quality word unless a head noun names it ("“一窗式”受理改革").
-_ONE_LED = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-\u9fff]{1,3}")
+_ONE_LED: Final = re.compile(r"一[张卡网窗门站次件码屏号证][\u4e00-\u9fff]{1,3}")
 # A count right before the quotes: "建成3处“…”", "对12家“…”药店": the quoted name is a facility or service brand.
-_COUNTED_BEFORE = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
+_COUNTED_BEFORE: Final = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
-_CODED = re.compile(r"(?=\d)(?<![\d.％%])\d{3,5}(?:服务|工程|行动|计划|工作法)")
-_CODE = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
-_CODED_TAIL = 12
-_QUOTED_OFTEN = 3
-_TERM_FIELD = 6  # characters of field before a policy term's head ("易地" + "扶贫搬迁")
-_TERM_CHARS = re.compile(r"^[\u4e00-\u9fff]+")
-_TERM_OFTEN = 2
+# (it opens on the digit and looks back from there, so the scan skips to digits instead of trying each place)
+_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:服务|工程|行动|计划|工作法)")
+_CODE: Final = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
+_CODED_TAIL: Final = 12
+_QUOTED_OFTEN: Final = 3
+_TERM_FIELD: Final = 6  # characters of field before a policy term's head ("易地" + "扶贫搬迁")
+_TERM_CHARS: Final = re.compile(r"^[\u4e00-\u9fff]+")
+_TERM_OFTEN: Final = 2
 # An unquoted name led by a count of its parts and ending on an initiative head: "五进活动", "六大工程",
 # "三大攻坚战" (where jieba starts a word: in "第三项改革" it is an ordinal).
-_COUNTED_INITIATIVE = re.compile(
-    r"(?<![\d二两三四五六七八九十第])[二两三四五六七八九十]{1,2}[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
+# It opens on the count and looks back from there, so the scan skips to count characters.
+_COUNTED_INITIATIVE: Final = re.compile(
+    r"[二两三四五六七八九十](?<![\d二两三四五六七八九十第].)[二两三四五六七八九十]?[大项个进联级心同]?[\u4e00-\u9fff]{0,3}?"
     r"(?:行动|工程|活动|攻坚战|攻坚|改革|机制|计划)"
 )
 # A series of fields sharing one verb: "教育帮扶、医疗帮扶和住房帮扶" (the first field two characters).
-_SERIES = re.compile(
+_SERIES: Final = re.compile(
     r"[\u4e00-\u9fff]{2}(?P<verb>[\u4e00-\u9fff]{2})、[\u4e00-\u9fff]{2,4}?(?P=verb)"
     r"(?:[、和及][\u4e00-\u9fff]{2,4}?(?P=verb))+"
 )
@@ -106,6 +109,8 @@ class Cues:
     honour_before: tuple[str, ...]  # award verbs right before the quotes ("被评为“…”")
     verb_any: re.Pattern[str]  # any policy verb: one search per quote instead of a scan per verb
     head_any: re.Pattern[str]  # any head noun, longest first: the leftmost is the one that counts
+    name_stops: tuple[str, ...]  # a name verb or a function word: an unquoted name starts after the last one
+    openers: tuple[str, ...]  # 把, 将 or a name verb: what opens an initiative's name
 
 
 @cache
@@ -131,6 +136,8 @@ def cues() -> Cues:
         tuple(data["honour_before"]),
         re.compile("|".join(map(re.escape, data["verbs"]))),
         re.compile("|".join(map(re.escape, sorted(data["heads"], key=len, reverse=True)))),
+        (*data["name_verbs"], *_NAME_BREAKS),
+        ("把", "将", *data["name_verbs"]),
     )
 
 
@@ -276,7 +283,7 @@ def _name_start(text: str, head: int) -> int:
     lo = max(0, head - _UNQUOTED_MAX)
     stop = _LAST_NAME_STOP.match(text, lo, head)
     start = stop.end() if stop else lo
-    for verb in (*cues().name_verbs, *_NAME_BREAKS):
+    for verb in cues().name_stops:
         i = text.rfind(verb, start, head)
         if i != -1:
             start = max(start, i + len(verb))
@@ -340,7 +347,7 @@ def _initiative_name(text: str, start: int, head: re.Match[str], name: str) -> b
     ("开展城乡环境美化提升行动", "把庭院环境整治行动列入"), it says what the initiative is in four characters or more
     ("开展护林专项行动" is a kind of campaign), opens with no quantifier ("各类…") or number, and jieba
     starts a word where it starts."""
-    opened = text[max(0, start - 2) : start].endswith(("把", "将", *cues().name_verbs))
+    opened = text[max(0, start - 2) : start].endswith(cues().openers)
     if not opened or len(name) - len(head.group()) < 4 or name.startswith(cues().quantifier_leads):
         return False
     if _NUMERAL_ONLY.match(name[:1]) or not _HAN.match(name[:1]):
@@ -354,6 +361,8 @@ def _parallel_names(text: str) -> list[tuple[int, int]]:
     before the same action verb (jieba's tag v; "农业补贴、林业补贴" share a noun, not a verb), each field
     one dictionary word ("道路亮起来、庭院美起来…" is a slogan)."""
     found: list[tuple[int, int]] = []
+    if "、" not in text:  # a series is listed with 、: most sentences need no scan
+        return found
     for m in _SERIES.finditer(text):
         if tags().get(m.group("verb")) != "v":
             continue

@@ -26,27 +26,28 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from kg.extract.gazetteer import HOME_PROVINCE, Gazetteer, NameEntry, add_zone, cached, gazetteer
 from kg.model import Region
 
 # A short name followed by one of these is part of a smaller place's name.
-_PLACE_TAIL = set("村镇乡路街巷桥湖山江河港塘湾寺庙园组屯坪冲垸洲岭坡岗铺溪冈峪寨庄店坝口")
-_ZONE = re.compile(
+_PLACE_TAIL: Final = set("村镇乡路街巷桥湖山江河港塘湾寺庙园组屯坪冲垸洲岭坡岗铺溪冈峪寨庄店坝口")
+_ZONE: Final = re.compile(
     r"(国家级)?(高新技术产业开发区|高新技术产业园区|高新区|经济技术开发区|经济开发区|经开区"
     r"|工业集中区|工业园区|产业开发区|工业园|产业园)"
 )
-_UNLISTED = {
+_UNLISTED: Final = {
     "county": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)(?![\u4e00-\u9fff]{0,1}(?:镇|乡|政府|党委))"),
     "town": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:村|社区)(?!委|民|级|干部)"),
 }
 # Words that make a brand of a place's short name: "智慧株洲" (a system), "健康石峰行动" (a campaign).
-_BRAND_WORDS = ("智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力")
+_BRAND_WORDS: Final = ("智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力")
 # What a company's name ends with: "湖南荣桓科技", "长沙银行" name firms, not places.
-_FIRM = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:科技|集团|公司|股份|实业|药业|置业|银行)")
-_COMMON_WORD_FREQ = 500  # a short name this frequent as a plain word needs support
-_CROSS_WORD_FREQ = 50
-_LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
+_FIRM: Final = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:科技|集团|公司|股份|实业|药业|置业|银行)")
+_COMMON_WORD_FREQ: Final = 500  # a short name this frequent as a plain word needs support
+_CROSS_WORD_FREQ: Final = 50
+_LEVEL_RANK: Final = {"province": 0, "city": 1, "county": 2, "zone": 2, "town": 3, "village": 4}
 
 
 def _as_written(region: Region, name: str) -> Region:

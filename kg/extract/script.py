@@ -13,14 +13,15 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 from importlib.resources import files
+from typing import Final
 
 import numpy as np
 
 from kg.model import Article, Page
 
 # A page is read as traditional when at least this share of its characters is traditional-only.
-TRADITIONAL_SHARE = 0.005
-MIN_TRADITIONAL = 3
+TRADITIONAL_SHARE: Final = 0.005
+MIN_TRADITIONAL: Final = 3
 
 
 @cache

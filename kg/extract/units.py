@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Unit:
 
 
 # base unit -> (dimension, standard unit, factor to standard)
-_BASES: dict[str, tuple[str, str | None, float | None]] = {
+_BASES: Final[dict[str, tuple[str, str | None, float | None]]] = {
     "元": ("money", "CNY", 1.0),
     "%": ("rate", None, None),
     "百分点": ("rate_change", None, None),
@@ -57,13 +58,13 @@ _BASES: dict[str, tuple[str, str | None, float | None]] = {
 }
 
 # Measure words that count things: the base unit is the word itself.
-_COUNT_WORDS = (
+_COUNT_WORDS: Final = (
     "个 件 家 项 次 场 张 份 起 处 所 栋 幢 台 支 座 条 间 辆 辆次 架 艘 套 批 批次 类 种 册 篇 "
     "宗 块 株 棵 只 箱 笔 例 床 台次 架次 车次 项次 件次 户次"
 ).split()
 
 # written form -> (base, factor)
-_ALIASES: dict[str, tuple[str, float]] = {
+_ALIASES: Final[dict[str, tuple[str, float]]] = {
     "元": ("元", 1),
     "块钱": ("元", 1),
     "元人民币": ("元", 1),
@@ -130,7 +131,7 @@ _ALIASES: dict[str, tuple[str, float]] = {
 }
 
 # Per-period and per-head denominators kept on a rate ("625元/月").
-PERIODS = ("月", "年", "人", "学期", "天", "日", "季度", "周", "次", "亩", "户")
+PERIODS: Final = ("月", "年", "人", "学期", "天", "日", "季度", "周", "次", "亩", "户")
 
 
 @cache
@@ -157,12 +158,12 @@ def _alternatives() -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-UNIT_PATTERN = _alternatives()
+UNIT_PATTERN: Final = _alternatives()
 
 
 # The measure word a noun takes when a paper drops it after a bare number
 # ("注册志愿者26万", "开展主题活动1300", "查处违法行为7万").
-NOUN_MEASURES: dict[str, str] = {
+NOUN_MEASURES: Final[dict[str, str]] = {
     "者": "人",
     "员": "人",
     "群众": "人",

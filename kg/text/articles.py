@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import Final
 
 from kg.model import Article, Page, Sentence
 from kg.text.blocks import Block, body_text, cluster_text, squash
@@ -15,9 +16,9 @@ from kg.text.paragraphs import Paragraph, paragraphs
 from kg.text.segment import segment, separate_captions
 from kg.text.sentences import split_sentences
 
-_SCENE_DATE = re.compile(r"\d{1,2}月\d{1,2}日")
-_WHITESPACE = re.compile(r"\s+")
-_CAPTION_MAX = 200  # a one-paragraph item this short with no dateline is a photo caption
+_SCENE_DATE: Final = re.compile(r"\d{1,2}月\d{1,2}日")
+_WHITESPACE: Final = re.compile(r"\s+")
+_CAPTION_MAX: Final = 200  # a one-paragraph item this short with no dateline is a photo caption
 
 
 def split_articles(page: Page) -> list[Article]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from kg.model import Page
 from kg.text.paragraphs import Paragraph
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE: Final = re.compile(r"\s+")
 
 Cluster = list[Paragraph]  # heading lines that read as one headline (or kicker, or subtitle)
 

@@ -13,16 +13,17 @@ sentence before it, and jieba, reading across the cut, finds a word that spans i
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from kg.model import Page
 from kg.text.blocks import Block
 from kg.text.paragraphs import Paragraph
 from kg.text.words import dictionary_words
 
-_JOIN = 6  # characters each side of the break that jieba reads
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-_MAX_RUN = 4  # paragraphs the rest may span
-_OPENERS = "“\"‘'「『（(【《●■◆★□◇○•▲"  # a paragraph opening on these starts afresh
+_JOIN: Final = 6  # characters each side of the break that jieba reads
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]+")
+_MAX_RUN: Final = 4  # paragraphs the rest may span
+_OPENERS: Final = "“\"‘'「『（(【《●■◆★□◇○•▲"  # a paragraph opening on these starts afresh
 
 
 def rejoin_continuations(blocks: list[Block], page: Page) -> None:

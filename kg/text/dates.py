@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from typing import Final
 
 # Years a plan or a rule points to ("从2023年1月1日起", "预计2027年", "到2025年") are not the page's own.
 # The checks on what precedes the year look back from its second digit, so that the pattern opens
 # with "19" or "20" and the scan for candidates runs at the regex engine's literal speed.
-_YEAR = re.compile(
+_YEAR: Final = re.compile(
     r"((?:19|20)(?<![0-9]..)(?<![从自到至于]..)(?<!预计..|计划..|力争..|争取..|将于..|将在..)\d{2})"
     r"\s*年(?![^，。；]{0,8}?起)"
 )

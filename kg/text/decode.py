@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Final
 
 from charset_normalizer import from_bytes
 
 from kg.model import InputError
 
-_BOMS = (
+_BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -23,11 +24,11 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Control characters other than tab, newline, form feed and carriage return: text never has many.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_GBK_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
-_MAX_CONTROL_SHARE = 0.01
-_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u00b7]")
-_PLAUSIBLE_SHARE = 0.95
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_GBK_FAMILY: Final = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+_MAX_CONTROL_SHARE: Final = 0.01
+_PLAUSIBLE: Final = re.compile(r"[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u00b7]")
+_PLAUSIBLE_SHARE: Final = 0.95
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:

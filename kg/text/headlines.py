@@ -8,19 +8,21 @@ cut where its wording turns from one to the other.
 
 from __future__ import annotations
 
+from typing import Final
+
 from kg.model import Page
 from kg.text.blocks import Block, Cluster, body_text, cluster_text
 from kg.text.paragraphs import Paragraph
 from kg.text.similarity import SplitCoverage, coverage
 
-_OWNS = 0.5  # a headline this well repeated by its body surely belongs to it
-_STRAY = 0.2  # a headline line this poorly repeated beside a better one is a stray
-_ADOPT = 0.35  # a stray is adopted by the body that repeats this much of it
-_BETTER_HOME = 0.3  # ... or that repeats this much more of it than its neighbour does
-_CUT_GAIN = 0.5  # a stray headline must repeat this much more of its part than of the rest
-_MAX_CUT_PARAGRAPHS = 300  # longer runs are not one page's two stories; trying every cut would be quadratic
-_MIN_PART = 2  # paragraphs each side of a cut between two stories
-_NO_HEADLINE_BONUS = 0.3
+_OWNS: Final = 0.5  # a headline this well repeated by its body surely belongs to it
+_STRAY: Final = 0.2  # a headline line this poorly repeated beside a better one is a stray
+_ADOPT: Final = 0.35  # a stray is adopted by the body that repeats this much of it
+_BETTER_HOME: Final = 0.3  # ... or that repeats this much more of it than its neighbour does
+_CUT_GAIN: Final = 0.5  # a stray headline must repeat this much more of its part than of the rest
+_MAX_CUT_PARAGRAPHS: Final = 300  # longer runs are not one page's two stories; trying every cut would be quadratic
+_MIN_PART: Final = 2  # paragraphs each side of a cut between two stories
+_NO_HEADLINE_BONUS: Final = 0.3
 
 
 def share(blocks: list[Block], bodies: list[str], i: int, clusters: list[Cluster], page: Page) -> None:

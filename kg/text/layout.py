@@ -12,28 +12,29 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
 from kg.text.lines import MAX_HEADING, Kind, Line
 from kg.text.pagelines import line_table
 
-_COLUMN_MAX = 32  # a page whose body lines are this narrow was printed in columns
-_WINDOW = 8
-_CAPTION_TAIL = 12
-_SHORT_CAPTION = 40
-_COLUMN_MIN = 8  # no newspaper column is narrower
-_INDENT = 3.0  # a paragraph's first line is two cells short (indent), with some slack
-_HEADING_CONTINUES = re.compile(r"(?:[，,：:]|——|—)$")
-_COMMA = re.compile(r"[，,]")
+_COLUMN_MAX: Final = 32  # a page whose body lines are this narrow was printed in columns
+_WINDOW: Final = 8
+_CAPTION_TAIL: Final = 12
+_SHORT_CAPTION: Final = 40
+_COLUMN_MIN: Final = 8  # no newspaper column is narrower
+_INDENT: Final = 3.0  # a paragraph's first line is two cells short (indent), with some slack
+_HEADING_CONTINUES: Final = re.compile(r"(?:[，,：:]|——|—)$")
+_COMMA: Final = re.compile(r"[，,]")
 # A line that closes a quote it never opened, opens with a comma or a closing bracket, or ends on a
 # dash goes on from the line before.
-_CLOSING_MARKS = "，。、；：）)"
-_CONTINUES = re.compile(rf"^[^“]*”|——$|^[{_CLOSING_MARKS}]")
+_CLOSING_MARKS: Final = "，。、；：）)"
+_CONTINUES: Final = re.compile(rf"^[^“]*”|——$|^[{_CLOSING_MARKS}]")
 # Justified lines the OCR letter-spaced ("创 新 推 行“ 党 建") fill their column whatever they count.
-_LETTER_GAP = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
-_LETTER_GAPS = 4
-_SENTENCE_MARK = re.compile(r"[。；;！!？?、]")
+_LETTER_GAP: Final = re.compile(r"[\u4e00-\u9fff“”]\s+(?=[\u4e00-\u9fff“”])")
+_LETTER_GAPS: Final = 4
+_SENTENCE_MARK: Final = re.compile(r"[。；;！!？?、]")
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import Final
 
 
 class Kind(Enum):
@@ -22,13 +23,13 @@ class Kind(Enum):
     FURNITURE = "furniture"  # "责任编辑:...", "专版", "上接01版"
 
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_NAME = rf"[{CJK}·]"
+CJK: Final = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NAME: Final = rf"[{CJK}·]"
 
-_CLOSERS = " ”’」』)）]"
-_END_MARKS = "。！？!?；;…"
-_DOTS = ("...", "···", "· ·")
-FURNITURE = re.compile(
+_CLOSERS: Final = " ”’」』)）]"
+_END_MARKS: Final = "。！？!?；;…"
+_DOTS: Final = ("...", "···", "· ·")
+FURNITURE: Final = re.compile(
     r"^(?:(?:责任编辑|責任編輯|美术编辑|美術編輯|责任校对|責任校對|校对|校對|版式设计|版式設計|版式"
     r"|值班编辑|值班編輯|本版编辑|本版編輯|组版|組版|编辑|編輯)\s*[:：/]"
     r"|(?:专版|專版|专刊|專刊|广告|廣告|特刊)$"
@@ -42,38 +43,38 @@ FURNITURE = re.compile(
     r"|(?:https?://|www\.))"  # a web address opens a page's record line, never a sentence
 )
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
-JUMP = re.compile(r"[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
-CREDIT = re.compile(r"(?:(?:^|\s)[摄攝](?:影)?|供[图圖]|[图圖]片?由.{1,30}提供[）)]?|提供)$")
-_CREDIT_ENDS = ("摄", "攝", "摄影", "攝影", "供图", "供圖", "提供", "提供)", "提供）")
-CREDIT_START = re.compile(r"[（(]?(?:图|圖|摄影|攝影|图片|圖片)\s*[/:：]")
-CAPTION = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|[图圖]为|圖為)")
-BYLINE_ROLE = re.compile(r"(?:记者|記者|通讯员|通訊員|特约撰稿|特約撰稿|撰稿人|撰文)")
-NAMES_ONLY = re.compile(rf"^{_NAME}{{1,4}}(?:\s+{_NAME}{{1,4}}){{1,9}}$")
-SIGNATURE = re.compile(
+JUMP: Final = re.compile(r"[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
+CREDIT: Final = re.compile(r"(?:(?:^|\s)[摄攝](?:影)?|供[图圖]|[图圖]片?由.{1,30}提供[）)]?|提供)$")
+_CREDIT_ENDS: Final = ("摄", "攝", "摄影", "攝影", "供图", "供圖", "提供", "提供)", "提供）")
+CREDIT_START: Final = re.compile(r"[（(]?(?:图|圖|摄影|攝影|图片|圖片)\s*[/:：]")
+CAPTION: Final = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|[图圖]为|圖為)")
+BYLINE_ROLE: Final = re.compile(r"(?:记者|記者|通讯员|通訊員|特约撰稿|特約撰稿|撰稿人|撰文)")
+NAMES_ONLY: Final = re.compile(rf"^{_NAME}{{1,4}}(?:\s+{_NAME}{{1,4}}){{1,9}}$")
+SIGNATURE: Final = re.compile(
     rf"(?:^|(?<=[。！？!?”’」』…]))\s*[（(]\s*(?P<names>(?:(?:通讯员|通訊員|记者|記者)\s*)?{_NAME}{{1,4}}"
     rf"(?:\s*[、\s]\s*{_NAME}{{1,4}}){{0,7}})\s*[）)]\s*$"
 )
 # A credit in brackets names where the story came from ("（来源：县人民政府网）"): the story's own text,
 # not a heading of the next one.
-SOURCE_CREDIT = re.compile(r"^[（(]\s*(?:信息|稿件|文章)?来源\s*[:：][^（()）]{1,40}[）)]$")
-DATELINE = re.compile(
+SOURCE_CREDIT: Final = re.compile(r"^[（(]\s*(?:信息|稿件|文章)?来源\s*[:：][^（()）]{1,40}[）)]$")
+DATELINE: Final = re.compile(
     rf"^(?P<src>[{CJK}]{{0,12}}?(?:报|報|台|网|網|社|中心|融媒|新闻|新聞))(?P<place>[{CJK}]{{0,6}}?)"
     r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*(?:讯|訊|电|電)|讯|訊)"
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
-DATELINE_MARKS = ("讯", "訊", "电", "電")
-DATELINE_MARK = re.compile("[" + "".join(DATELINE_MARKS) + "]")
-HEADING_STOP = re.compile(r"[。；;！!？?]")
-HEADING_OPEN_END = "，,、：:"  # a heading never ends on these
-BULLET = re.compile(r"^[●■◆★□◇○•]")
-_MARKS = "▲△◀◁▶▷▼▽↑←→↓图圖●■◆★□◇○•"  # first characters CAPTION and BULLET can match
-_HALF_CELL = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
-MAX_HEADING = 64
-_COMMA_HEADING_MAX = 24  # a heading with a comma inside is a short parallel phrase
+DATELINE_MARKS: Final = ("讯", "訊", "电", "電")
+DATELINE_MARK: Final = re.compile("[" + "".join(DATELINE_MARKS) + "]")
+HEADING_STOP: Final = re.compile(r"[。；;！!？?]")
+HEADING_OPEN_END: Final = "，,、：:"  # a heading never ends on these
+BULLET: Final = re.compile(r"^[●■◆★□◇○•]")
+_MARKS: Final = "▲△◀◁▶▷▼▽↑←→↓图圖●■◆★□◇○•"  # first characters CAPTION and BULLET can match
+_HALF_CELL: Final = re.compile(r"[\x21-\x7e，。、“”‘’：；（）《》！？]")
+MAX_HEADING: Final = 64
+_COMMA_HEADING_MAX: Final = 24  # a heading with a comma inside is a short parallel phrase
 # Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
-_SENTENCE_INSIDE = re.compile(r"[。；;！？、]")
-_SPECIAL_ENDS = (*_CREDIT_ENDS, ")", "）")
-_SIGNED = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
+_SENTENCE_INSIDE: Final = re.compile(r"[。；;！？、]")
+_SPECIAL_ENDS: Final = (*_CREDIT_ENDS, ")", "）")
+_SIGNED: Final = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
 
 
 @dataclass(slots=True)
@@ -167,8 +168,8 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
 
 # A list comma inside brackets ("各村(社区、组)") or in a subtitle after a dash ("——A、B、C纪实") is part of a
 # heading; elsewhere it marks a run of body text cut by the column.
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
-_SUBTITLE = ("——", "—", "--")
+_BRACKETED: Final = re.compile(r"[（(][^（()）]*[）)]")
+_SUBTITLE: Final = ("——", "—", "--")
 
 
 def _listing(squeezed: str) -> bool:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from array import array
 from functools import lru_cache
+from typing import Final
 
 import numpy as np
 
 from kg.text.layout import Layout, analyse
 
-_FOLD: dict[int, str] = {}
+_FOLD: Final[dict[int, str]] = {}
 for _code in range(0xFF10, 0xFF1A):  # ０-９
     _FOLD[_code] = chr(_code - 0xFEE0)
 for _code in [*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]:  # Ａ-Ｚ ａ-ｚ
@@ -33,9 +34,9 @@ _FOLD.update({ord(k): v for k, v in {
     "\x85": "\n", "\u2028": "\n", "\u2029": "\n",
 }.items()})
 
-_FOLD_TABLE = np.arange(0x10000, dtype=np.uint32)  # every folded character is in the BMP
+_FOLD_TABLE: Final = np.arange(0x10000, dtype=np.uint32)  # every folded character is in the BMP
 _FOLD_TABLE[list(_FOLD)] = [ord(c) for c in _FOLD.values()]
-_ASCII_QUOTED = re.compile(r'"([^"\n]*)"')
+_ASCII_QUOTED: Final = re.compile(r'"([^"\n]*)"')
 
 
 def _table(chars: str) -> np.ndarray:
@@ -49,13 +50,13 @@ def _member(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
     return table[np.minimum(codes, len(table) - 1)]
 
 
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = _table(_INVISIBLE_CHARS)
-_WHITESPACE = _table("".join(c for c in map(chr, range(0x3001)) if c.isspace()))  # \s; U+3000 is the last
-_NEWLINE_CODE = ord("\n")
-_SPACE_CODE = ord(" ")
-_UTF32 = "utf-32-le"
-_SURROGATES = "surrogatepass"
+_INVISIBLE_CHARS: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE: Final = _table(_INVISIBLE_CHARS)
+_WHITESPACE: Final = _table("".join(c for c in map(chr, range(0x3001)) if c.isspace()))  # \s; U+3000 is the last
+_NEWLINE_CODE: Final = ord("\n")
+_SPACE_CODE: Final = ord(" ")
+_UTF32: Final = "utf-32-le"
+_SURROGATES: Final = "surrogatepass"
 
 
 def fold(raw: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 from kg.model import InputError, Page
 from kg.text.decode import decode_bytes
 from kg.text.normalise import normalise
 
 # A printed page is tens of kilobytes; a file this big is many pages glued together or not a page.
-MAX_PAGE_BYTES = 8 * 10**6
+MAX_PAGE_BYTES: Final = 8 * 10**6
 
 
 def read_page(path: str | Path) -> Page:

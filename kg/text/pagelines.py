@@ -12,18 +12,20 @@ line not yet known to be body text) is judged by `make_line` itself.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 from kg.text import lines as rules
 from kg.text.lines import Kind, Line, cut_number, make_line
 
-_UTF32 = "utf-32-le"
-_SURROGATES = "surrogatepass"
-_NEWLINE = ord("\n")
-_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what \s matches; U+3000 is the last
-_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "，。、“”‘’：；（）《》！？"  # lines._HALF_CELL
+_UTF32: Final = "utf-32-le"
+_SURROGATES: Final = "surrogatepass"
+_NEWLINE: Final = ord("\n")
+_SPACES: Final = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what \s matches; U+3000 is the last
+_HALF: Final = "".join(chr(c) for c in range(0x21, 0x7F)) + "，。、“”‘’：；（）《》！？"  # lines._HALF_CELL
 # Characters counted per line, one column each (their order gives the columns below).
-_COUNTED = (
+_COUNTED: Final = (
     _SPACES,
     " ",  # the only space folding leaves; a line with another one is judged by make_line
     _HALF,
@@ -43,15 +45,15 @@ _SPACE, _BLANK, _HALFS, _INSIDE, _COMMAS, _DUN, _STOPS, _OPEN, _CLOSE, _MARK, _S
 # "第3版", "A3版"), or one opening with a bracket or a photo word. A caption or bullet mark (lines._MARKS)
 # opens a line judged one by one, and so does a last character of a credit, a signature or a line whose
 # end needs lines.ends_sentence to judge (closing quotes and brackets).
-_ROLE_FIRST = "责責美校版值本组組编編日时发更浏点阅字"  # editors' roles, a web page's record ("日期:")
-_WORD_FIRST = "专專广廣特"
-_PAGE_FIRST = "上下第0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_SLOW_FIRST = "（(摄攝"
-_CREDIT_LAST = "摄攝影图圖供"
-_SLOW_LAST = ")）" + rules._CLOSERS
+_ROLE_FIRST: Final = "责責美校版值本组組编編日时发更浏点阅字"  # editors' roles, a web page's record ("日期:")
+_WORD_FIRST: Final = "专專广廣特"
+_PAGE_FIRST: Final = "上下第0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SLOW_FIRST: Final = "（(摄攝"
+_CREDIT_LAST: Final = "摄攝影图圖供"
+_SLOW_LAST: Final = ")）" + rules._CLOSERS
 _DOT, _MIDDLE_DOT, _SPACE_CODE = ord("."), ord("·"), ord(" ")  # lines._DOTS: "...", "···", "· ·"
 _DASH, _HYPHEN, _ZERO, _NINE, _DAY, _H, _W = ord("—"), ord("-"), ord("0"), ord("9"), ord("日"), ord("h"), ord("w")
-_DATELINE_SPAN = 40  # make_line looks for a dateline mark in a body line's first 40 characters
+_DATELINE_SPAN: Final = 40  # make_line looks for a dateline mark in a body line's first 40 characters
 
 
 def _bits(groups: tuple[str, ...]) -> np.ndarray:
@@ -64,12 +66,12 @@ def _bits(groups: tuple[str, ...]) -> np.ndarray:
     return table
 
 
-_COUNT_BITS = _bits(_COUNTED)
-_COLUMN_BITS = (1 << np.arange(len(_COUNTED), dtype=np.uint16)).astype(np.uint16)[:, None]
-_EDGE = _bits((rules._MARKS, _SLOW_FIRST, _ROLE_FIRST, _WORD_FIRST, _PAGE_FIRST, _CREDIT_LAST, _SLOW_LAST,
+_COUNT_BITS: Final = _bits(_COUNTED)
+_COLUMN_BITS: Final = (1 << np.arange(len(_COUNTED), dtype=np.uint16)).astype(np.uint16)[:, None]
+_EDGE: Final = _bits((rules._MARKS, _SLOW_FIRST, _ROLE_FIRST, _WORD_FIRST, _PAGE_FIRST, _CREDIT_LAST, _SLOW_LAST,
                rules._END_MARKS, rules.HEADING_OPEN_END))
 _MARKED, _FIRST_SLOW, _ROLE, _WORD, _PAGE, _CREDIT, _LAST_SLOW, _END, _OPEN_END = (1 << bit for bit in range(9))
-_PAGE_MARK = ord("版")
+_PAGE_MARK: Final = ord("版")
 # What the array pass leaves to do for a line: judge it one by one, or take it as a finished body line,
 # an unfinished one, a body line to check for a dateline, or (unless it names a byline role or is a
 # line of names) a heading or an unfinished body line.

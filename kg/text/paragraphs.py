@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 
@@ -11,8 +12,8 @@ from kg.model import Page
 from kg.text.lines import DATELINE, DATELINE_MARK, Kind, Line
 from kg.text.normalise import folded_layout
 
-_SPACES = re.compile(r"\s+")
-_DATELINE_SPAN = 80
+_SPACES: Final = re.compile(r"\s+")
+_DATELINE_SPAN: Final = 80
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ lines between a signed story and the next are handed to `headlines`.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from kg.model import Page
 from kg.text.blocks import Block, Cluster, cluster_text, squash
@@ -16,17 +17,17 @@ from kg.text.lines import BULLET, Kind, width
 from kg.text.paragraphs import Paragraph
 from kg.text.similarity import coverage
 
-_JOINS_NEXT = re.compile(r"(?:——|—|[，,：:])$")
-_JOINED = re.compile(r"^(?:——|—|-|－)")
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
-_COMMA_INSIDE = re.compile(r"[，,].")
-_LEAD_IN = re.compile(r"(?:——|—|：|:)$")
-_QUOTES = re.compile(r"[“”‘’\"']")
-_WINDOW = 400  # characters of body text either side of a heading that decide what it heads
-_NEW_STORY_GAIN = 0.2  # a heading repeating this much more of what follows than precedes starts a story
-_NEW_STORY_MIN = 0.4
-_STORY_HEADLINE_MIN = 10  # shorter lines inside running text are section headings
-_CAPTION_MAX = 200  # a one-paragraph item this short with no dateline is a photo caption
+_JOINS_NEXT: Final = re.compile(r"(?:——|—|[，,：:])$")
+_JOINED: Final = re.compile(r"^(?:——|—|-|－)")
+_ENUMERATED: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
+_COMMA_INSIDE: Final = re.compile(r"[，,].")
+_LEAD_IN: Final = re.compile(r"(?:——|—|：|:)$")
+_QUOTES: Final = re.compile(r"[“”‘’\"']")
+_WINDOW: Final = 400  # characters of body text either side of a heading that decide what it heads
+_NEW_STORY_GAIN: Final = 0.2  # a heading repeating this much more of what follows than precedes starts a story
+_NEW_STORY_MIN: Final = 0.4
+_STORY_HEADLINE_MIN: Final = 10  # shorter lines inside running text are section headings
+_CAPTION_MAX: Final = 200  # a one-paragraph item this short with no dateline is a photo caption
 
 
 def separate_captions(paras: list[Paragraph], page: Page) -> tuple[list[Paragraph], list[Paragraph]]:

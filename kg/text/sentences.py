@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from kg.model import Page, Sentence
 from kg.text.lines import JUMP
 
 # A sentence runs to its end mark and any closing quotes or brackets that follow it.
-_SENTENCE = re.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』)）]*)?|[。！？!?；;]+[”’」』)）]*")
-_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]")
-_TRIM = " \n"
-_JUMP_MARK = "版"  # every jump note ends with it
+_SENTENCE: Final = re.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』)）]*)?|[。！？!?；;]+[”’」』)）]*")
+_CONTENT: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]")
+_TRIM: Final = " \n"
+_JUMP_MARK: Final = "版"  # every jump note ends with it
 
 
 def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: str | None) -> list[Sentence]:

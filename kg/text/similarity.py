@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import accumulate
+from typing import Final
 
 # Bigrams are taken inside runs of CJK, Latin letters and digits: punctuation and quotes break runs.
-_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
+_RUN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
 
 @lru_cache(maxsize=8192)

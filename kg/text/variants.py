@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from opencc import OpenCC
 
-_T2S = OpenCC("t2s")
+_T2S: Final = OpenCC("t2s")
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import Final
 
 from kg.extract.entities import governing_region, region_entity
 from kg.extract.gazetteer import gazetteer
@@ -22,19 +23,20 @@ from kg.extract.numbers import parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.model import Article, Entity, Mention, Page, Quantity, Sentence
 
-CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:]")
-_LIST_GAP = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
-_QUOTED_NAME = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
-_PROGRAM_WORD = re.compile(r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理|整治)$")
-_SCOPE_AFTER = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
+CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
+_LIST_GAP: Final = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
+_QUOTED_NAME: Final = re.compile(r"[“\"「]([^“”\"「」]{2,20})[”\"」]")
+_PROGRAM_WORD: Final = re.compile(
+    r"(?:工程|行动|计划|机制|制度|服务|品牌|模式|活动|改革|专项|创建|建设|攻势|通办|办理|整治)$")
+_SCOPE_AFTER: Final = re.compile(r"等|、|率先|首|第一|前列|排名|统一|范围|唯一|内(?![\u4e00-\u9fff]{0,1}[市县区])|领先")
 # A campaign: its name or the words right after it say so ("“退草还耕回头看”专项整治行动").
-_CAMPAIGN = re.compile(r"行动|整治|攻势|专项|回头看")
-_CAMPAIGN_LEAD = 10
-_CORE = 4  # campaign names sharing this many characters in a row are one campaign
-_UNREAD = Entity("program", "", "")  # a per-article answer not computed yet
-_TOPIC_MAX = 24  # a paragraph's topic line is short
-_SERIES_DOT = "·"
-_LEADERSHIP = re.compile(r"(?:[省市州县区镇乡]委|党委|党工委|政府)$")  # not 卫健委, 发改委: those work
+_CAMPAIGN: Final = re.compile(r"行动|整治|攻势|专项|回头看")
+_CAMPAIGN_LEAD: Final = 10
+_CORE: Final = 4  # campaign names sharing this many characters in a row are one campaign
+_UNREAD: Final = Entity("program", "", "")  # a per-article answer not computed yet
+_TOPIC_MAX: Final = 24  # a paragraph's topic line is short
+_SERIES_DOT: Final = "·"
+_LEADERSHIP: Final = re.compile(r"(?:[省市州县区镇乡]委|党委|党工委|政府)$")  # not 卫健委, 发改委: those work
 
 
 class ArticleIndex:
@@ -389,7 +391,8 @@ def listed(ctx: ArticleIndex, programs: list[Mention]) -> dict[int, Mention]:
     return listed
 
 
-NATIONAL = "national program"  # kind national program mentions are kept under: only a number's own clause uses them
+# kind national program mentions are kept under: only a number's own clause uses them
+NATIONAL: Final = "national program"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Final
 
 from kg.extract.linking.candidates import Candidate, Site
 from kg.extract.linking.context import squash
@@ -18,7 +19,7 @@ from kg.extract.linking.context import squash
 Group = Callable[[Site, Candidate], "str | None"]
 Test = Callable[[Site, Candidate], float]
 
-DISTANCES = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
+DISTANCES: Final = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 
 
 def in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
@@ -46,13 +47,13 @@ def proposal(site: Site, c: Candidate) -> str | None:
     return None
 
 
-_PARENT_ONLY = frozenset({"parent"})
-_AS_SUBJECT = frozenset({"clause", "sentence_before", "after_number"})
+_PARENT_ONLY: Final = frozenset({"parent"})
+_AS_SUBJECT: Final = frozenset({"clause", "sentence_before", "after_number"})
 
 
 # The levels a scope word's level character speaks of: 全市 of a city (or a county-level city), 全区 of a
 # district or a zone, 全县 of a county (or of a county now called a city, or a banner).
-_SCOPE_LEVELS = {"省": ("province",), "市": ("city",), "县": ("county",), "区": ("county", "zone"),
+_SCOPE_LEVELS: Final = {"省": ("province",), "市": ("city",), "县": ("county",), "区": ("county", "zone"),
                  "镇": ("town",), "乡": ("town",)}
 
 
@@ -70,7 +71,7 @@ def scope(site: Site, c: Candidate) -> str | None:
     return "fits" if e.level in _SCOPE_LEVELS.get(site.scope, ()) else "misfit"
 
 
-_CLAUSE_SCOPE_WORD = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
+_CLAUSE_SCOPE_WORD: Final = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
 
 
 def clause_scope(site: Site, c: Candidate) -> str | None:
