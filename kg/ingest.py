@@ -12,6 +12,7 @@ pages stored before it stay stored.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -69,8 +70,9 @@ def map_page(path: str) -> PageQuads:
         return PageQuads(path, problem=f"internal error while extracting: {type(error).__name__}: {error}")
     graph = graph_iri(extraction.page.doc)
     quads = to_quads(extraction)
-    own = [q for q in quads if q.graph_name.value == graph]
-    shared = [q for q in quads if q.graph_name.value != graph]
+    # The page's own quads come first (to_quads), so the split is found in a few probes, not a look at each quad.
+    split = bisect.bisect_left(quads, 1, key=lambda q: q.graph_name.value != graph)
+    own, shared = quads[:split], quads[split:]
     return PageQuads(path, graph, ox.serialize(own, format=ox.RdfFormat.N_QUADS),
                      ox.serialize(shared, format=ox.RdfFormat.N_QUADS), len(quads), len(extraction.claims),
                      records=tuple(records(own)))
