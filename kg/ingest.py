@@ -3,7 +3,7 @@
 A worker hands back each page's statements as N-Quads bytes (its own graph and
 its shared-graph statements apart), not as Python quad objects: pickling
 those cost three times the extraction itself, while the store's bulk loader
-parses N-Quads in Rust. The writer keeps at most a small window of pages in flight, so memory stays
+parses N-Quads in Rust. The writer keeps at most a window of pages in flight, so memory stays
 bounded however many pages are given and however slow the store is. Every
 page has a time budget: a page that takes longer is abandoned (pebble kills
 its worker and starts another) and reported like an unreadable page, and the
@@ -29,7 +29,10 @@ from kg.rdf.mapping import to_quads
 from kg.rdf.summaries import ClaimRecord, records
 
 DEFAULT_PAGE_TIMEOUT = 600.0
-PAGES_IN_FLIGHT_PER_WORKER = 4
+# Pages each worker may finish ahead of the writer: while a segment's bulk load sorts and writes its table files
+# (after its last page, seconds per million quads) the workers go on extracting into this window instead of
+# waiting. A 20 kB page makes ~1 MB of N-Quads, so 2 workers hold at most ~64 MB here.
+PAGES_IN_FLIGHT_PER_WORKER = 32
 
 
 @dataclass(frozen=True)
