@@ -16,6 +16,8 @@ from __future__ import annotations
 import gc
 import io
 import itertools
+import os
+import queue
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +42,8 @@ RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.Que
 # files. Every further load into a non-empty store is merged by RocksDB compaction, whose output is not
 # compressed: fewer, larger loads leave a smaller store, and `kg compact` makes it one load.
 SEGMENT_QUADS = 1_000_000
+# In the store's folder while an ingest's labels and claim figures lag behind its loads (EmbeddedStore.add_pages).
+UNINDEXED = "kg-unindexed"
 Committed = Callable[[list[str]], None]
 
 GRAPH_FORMATS = [ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML,
@@ -233,6 +237,11 @@ class EmbeddedStore(Store):
                 self.labels.mark_stale()
             if self._summaries.created:
                 self._summaries.mark_stale()
+        if (self.path / UNINDEXED).exists():
+            # An ingest stopped before its labels and figures caught up with its loads: count and index anew.
+            self.labels.mark_stale()
+            self._summaries.mark_stale()
+            (self.path / UNINDEXED).unlink()
         self.version = 0
         self.flush_writes = False
 
@@ -317,26 +326,43 @@ class EmbeddedStore(Store):
         parsed in Rust from the pages' N-Quads bytes, so memory holds one page's bytes, not a segment's. A load
         is no transaction: an interrupted one is redone by ingesting again, which replaces. A page whose graph is
         already stored (or already in the segment) ends the segment and is replaced on its own, which the loader
-        cannot do. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs."""
+        cannot do. The bytes are the mapping's (kg.ingest.map_page), so they name only the page and shared graphs.
+
+        The pages' labels and claim figures are written by an `_Indexer` thread while the loader reads on, not
+        after each load. Until both have caught up, a file `UNINDEXED` in the store's folder says so: a process
+        stopped before then leaves it, and the next open marks the label index and summaries stale, so the first
+        read rebuilds them from the store (no page stays stored without its labels and figures)."""
         stream = iter(pages)
         page = next(stream, None)
-        while page is not None:
-            if self.store.contains_named_graph(ox.NamedNode(page.graph)):
-                self.replace_graph(page.graph, page.quads())
+        if page is None:
+            return
+        marker = self.path / UNINDEXED
+        _durably_create(marker)
+        indexer = _Indexer(self.labels, self._summaries)
+        try:
+            while page is not None:
+                if self.store.contains_named_graph(ox.NamedNode(page.graph)):
+                    indexer.wait()  # a replacement reads and rewrites what the indexer may still be writing
+                    self.replace_graph(page.graph, page.quads())
+                    if committed:
+                        committed([page.graph])
+                    page = next(stream, None)
+                    continue
+                segment = _Segment(page, stream, segment_quads, self.store, indexer.put)
+                try:
+                    self.store.bulk_load(segment, format=ox.RdfFormat.N_QUADS)
+                finally:
+                    self._written()
                 if committed:
-                    committed([page.graph])
-                page = next(stream, None)
-                continue
-            segment = _Segment(page, stream, segment_quads, self.store)
-            try:
-                self.store.bulk_load(segment, format=ox.RdfFormat.N_QUADS)
-            finally:
-                self._written()
-            self.labels.add(q for done in segment.loaded for q in done.shared_quads())
-            self._summaries.add_many((done.graph, done.claim_records()) for done in segment.loaded)
-            if committed:
-                committed([done.graph for done in segment.loaded])
-            page = segment.stopped_at or next(stream, None)
+                    committed([done.graph for done in segment.loaded])
+                page = segment.stopped_at or next(stream, None)
+            indexer.close()
+        except BaseException:
+            indexer.abandon()
+            self.labels.mark_stale()  # this process reads on: rebuild at its next read, not only at the next open
+            self._summaries.mark_stale()
+            raise
+        marker.unlink()
 
     def optimize(self) -> None:
         self.store.flush()
@@ -450,11 +476,12 @@ class EmbeddedStore(Store):
 class _Segment(io.RawIOBase):
     """The N-Quads of one bulk load, read page by page from the stream as the loader asks: new pages until
     about `quads` are in, or up to a page the loader must not take (`stopped_at`: its graph is stored, or
-    already in this segment). Pages loaded are kept without their N-Quads, for labels and summaries."""
+    already in this segment). Each page taken goes to `taken` without its N-Quads (for labels and summaries),
+    and is listed in `loaded`, by graph, for the caller."""
 
-    def __init__(self, first, pages: Iterator, quads: int, store: ox.Store) -> None:
+    def __init__(self, first, pages: Iterator, quads: int, store: ox.Store, taken: Callable[[object], None]) -> None:
         super().__init__()
-        self.pages, self.room, self.store = pages, quads, store
+        self.pages, self.room, self.store, self.taken = pages, quads, store, taken
         self.loaded: list = []
         self.graphs: set[str] = set()
         self.stopped_at = None
@@ -464,11 +491,14 @@ class _Segment(io.RawIOBase):
     def _take(self, page) -> None:
         self.graphs.add(page.graph)
         self.room -= page.count
-        self.loaded.append(replace(page, nquads=b""))
+        done = replace(page, nquads=b"")
+        self.loaded.append(done)
+        self.taken(done)
         self.pending = memoryview(page.nquads + page.shared)
 
     def _next(self) -> bool:
-        if self.room <= 0:
+        # The loader may read again after the end: a page taken then would never be loaded, yet be reported so.
+        if self.room <= 0 or self.stopped_at is not None:
             return False
         page = next(self.pages, None)
         if page is None:
@@ -489,6 +519,93 @@ class _Segment(io.RawIOBase):
         buffer[:n] = self.pending[:n]
         self.pending = self.pending[n:]
         return n
+
+
+class _Indexer:
+    """Writes loaded pages' names (LabelIndex) and claim figures (Summaries) in a thread of its own, `BATCH` pages
+    per transaction, so SQLite works while the bulk loader (which lets go of the GIL) waits for the next pages
+    from the extraction workers, instead of after the load. Pages are written in the order given. The queue
+    holds at most `BACKLOG` pages (their records and shared statements, never their N-Quads)."""
+
+    # Pages per SQLite transaction: writing each page as it comes (1–2 at a time) cost more CPU than the overlap saved.
+    BATCH = 64
+    BACKLOG = 256
+    _FLUSH = object()  # write what is pending now
+
+    def __init__(self, labels: LabelIndex, summaries: Summaries) -> None:
+        self.labels, self.summaries = labels, summaries
+        self.queue: queue.Queue = queue.Queue(maxsize=self.BACKLOG)
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="kg-indexer", daemon=True)
+        self.thread.start()
+
+    def put(self, page) -> None:
+        self._check()
+        self.queue.put(page)
+
+    def wait(self) -> None:
+        """Until every page given so far is written."""
+        self.queue.put(self._FLUSH)
+        self.queue.join()
+        self._check()
+
+    def close(self) -> None:
+        """Write what is left and stop the thread."""
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
+
+    def abandon(self) -> None:
+        """Stop after the batch being written, dropping the rest (the caller marks the index and figures stale)."""
+        self.stopping = True
+        while True:
+            try:
+                self.queue.get_nowait()
+                self.queue.task_done()
+            except queue.Empty:
+                break
+        self.queue.put(None)
+        self.thread.join()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        pages: list = []
+        taken = 0  # items got from the queue and not yet marked done
+        while True:
+            item = self.queue.get()
+            taken += 1
+            if item is not None and item is not self._FLUSH:
+                pages.append(item)
+                if len(pages) < self.BATCH:
+                    continue
+            try:
+                if pages and self.error is None and not self.stopping:
+                    self.labels.add(q for page in pages for q in page.shared_quads())
+                    self.summaries.add_many((page.graph, page.claim_records()) for page in pages)
+            except BaseException as error:  # told to the loading thread at its next put, wait or close
+                self.error = error
+            finally:
+                pages = []
+                for _ in range(taken):
+                    self.queue.task_done()
+                taken = 0
+            if item is None:
+                return
+
+
+def _durably_create(path: Path) -> None:
+    """Create an empty file and make its name survive a power cut (the folder's entry synced too)."""
+    with path.open("wb") as out:
+        os.fsync(out.fileno())
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def is_store_folder(path: str | Path) -> bool:
