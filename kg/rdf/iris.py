@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 DEFAULT_BASE = "https://kg.example.org/"
 
@@ -110,6 +110,35 @@ ENTITY_IRI = {
 
 def entity_iri(kind: str, key: str) -> str:
     return ENTITY_IRI[kind](key)
+
+
+def label_iri(doc: str, node_iri: str) -> str:
+    """The SKOS-XL label holding the name one page gives a shared node (minted from the page and the node)."""
+    b = base()
+    node = node_iri[len(b):] if node_iri.startswith(b) else _seg(node_iri)
+    return f"{b}label/{_seg(doc)}/{node}"
+
+
+def key_name(kind: str, key: str) -> str | None:
+    """The name a shared node's key carries, which is its one preferred label whichever page names it: a
+    program's or metric's key, an agency's or organisation's canonical name after its region's key, a town's
+    or village's name after its parent's key. None when the key is a code alone (a county, a zone): the gazetteer's
+    official name, which every page writes alike, is the label then."""
+    if kind in ("program", "metric"):
+        return key
+    if kind not in ENTITY_IRI:
+        return None
+    name = key.rsplit("/", 1)[-1]  # the owner's code may be minted with a name in it: "…/荣桓镇/荣桓镇党委"
+    return None if name.isdigit() else name
+
+
+def node_key(iri: str) -> tuple[str, str] | None:
+    """(kind, key) of a shared node's IRI, the inverse of `entity_iri` and `metric_iri`; None for other IRIs."""
+    b = base()
+    if not is_shared(iri):
+        return None
+    kind, _, rest = iri[len(b):].partition("/")
+    return kind, "/".join(unquote(part) for part in rest.split("/"))
 
 
 def is_shared(iri: str) -> bool:

@@ -10,21 +10,24 @@ node. Everything here is SPARQL or plain quads, so every backend runs it.
 
 Stores written before this layout (every page graph carrying copies of the
 shared nodes, two selectors per evidence, prefix/suffix context, evidence as an
-annotation node apart from its claim) are rewritten page by page by `migrate`.
+annotation node apart from its claim, a shared node with one skos:prefLabel per
+page wording) are rewritten page by page by `migrate`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.rdf import iris
-from kg.rdf.vocab import KG, OA, RDF, SCHEMA
+from kg.rdf.vocab import KG, OA, RDF, SCHEMA, SKOS, SKOSXL
 
 REFERENCES = (SCHEMA.mentions, KG.uses)
+# The one statement about a shared node a page graph holds: the page's own name of it (kg.rdf.mapping).
+PAGE_NAME = SKOSXL.altLabel
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -42,6 +45,13 @@ def split(graph_iri: str, quads: Iterable[ox.Quad]) -> tuple[list[ox.Triple], li
         else:
             raise ValueError(f"quad outside graph {graph_iri}: {q}")
     return page, common
+
+
+def describes(triple: ox.Triple | ox.Quad) -> bool:
+    """Whether a page graph's statement describes a shared node (a copy the shared graph should hold), not
+    merely names it as the page does (`PAGE_NAME`)."""
+    return (isinstance(triple.subject, ox.NamedNode) and iris.is_shared(triple.subject.value)
+            and triple.predicate != PAGE_NAME)
 
 
 def references(triples: Iterable[ox.Triple]) -> set[str]:
@@ -95,7 +105,7 @@ def lean(graph_iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         if not isinstance(s, ox.NamedNode):
             own.append(ox.Quad(s, p, o, page_graph))
             continue
-        if iris.is_shared(s.value):
+        if describes(q):
             described.add(s.value)
             common.append(ox.Quad(s, p, o, shared_graph))
             continue
@@ -155,27 +165,115 @@ def claims_annotate(quads: list[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(out + links))
 
 
+# -- migration from several preferred labels per shared node (one per page wording) to one ---------------------
+
+
+def one_name(labels: dict[str, set[ox.Literal]]) -> dict[str, ox.Literal]:
+    """The one preferred label of each node among `labels` (node → its skos:prefLabel values, one language)
+    that has another or more: the name its key carries, as the mapping now writes it (`iris.key_name`); for a
+    node keyed by a code alone, the longest name (an official full name over a short form), ties by text."""
+    chosen: dict[str, ox.Literal] = {}
+    for node, found in labels.items():
+        key = iris.node_key(node)
+        name = iris.key_name(*key) if key else None
+        if name is not None:
+            language = min(found, key=str).language
+            label = ox.Literal(name, language=language) if language else ox.Literal(name)
+        else:
+            label = min(found, key=lambda literal: (-len(literal.value), literal.value))
+        if found != {label}:
+            chosen[node] = label
+    return chosen
+
+
+def _page_names(graph_iri: str, quads: list[ox.Quad], chosen: dict[str, ox.Literal],
+                labels: dict[str, set[ox.Literal]]) -> list[ox.Quad]:
+    """The SKOS-XL labels (`PAGE_NAME`) of the names one page gives the nodes it refers to whose preferred label
+    `migrate` changes, where the name is not the new preferred label. The page's name is its own copy of the
+    node's label in an old-layout graph; else the only label the node had; else, among the node's labels, the
+    one the page's text holds (the preferred one first, then the longest: the extractor ranks a full name over
+    a shorter form); else none is written and the page's rows show the preferred label. A page that already
+    names the node so keeps its label."""
+    own = {q.subject.value: q.object for q in quads
+           if q.predicate == SKOS.prefLabel and isinstance(q.object, ox.Literal) and describes(q)}
+    named = {q.subject.value for q in quads if q.predicate == PAGE_NAME}  # written by the mapping of today
+    nodes = sorted(({q.object.value for q in quads if q.predicate in REFERENCES} & chosen.keys()) - named)
+    doc = next((q.object.value for q in quads if q.predicate == SCHEMA.name and q.subject.value.startswith(
+        f"{iris.base()}page/") and isinstance(q.object, ox.Literal)), None)
+    if not nodes or doc is None:
+        return []
+    text = "\n".join("".join(q.object.value.split()) for q in quads  # OCR spaces out, articles apart
+                      if q.predicate in (SCHEMA.articleBody, SCHEMA.headline))
+    out: list[ox.Quad] = []
+    for node in nodes:
+        preferred, found = chosen[node], labels[node]
+        name = own.get(node) or (next(iter(found)) if len(found) == 1 else None)
+        if name is None:
+            held = [label for label in found if label.value in text]
+            name = preferred if preferred.value in text else \
+                min(held, key=lambda literal: (-len(literal.value), literal.value), default=None)
+        if name is not None and name != preferred:
+            label = ox.NamedNode(iris.label_iri(doc, node))
+            graph = ox.NamedNode(graph_iri)
+            out += [ox.Quad(ox.NamedNode(node), PAGE_NAME, label, graph),
+                    ox.Quad(label, SKOSXL.literalForm, name, graph)]
+    return out
+
+
+def _renamed(chosen: dict[str, ox.Literal], labels: dict[str, set[ox.Literal]]) -> Iterator[str]:
+    """SPARQL updates of the shared graph, a bounded number of nodes each, after which each chosen node keeps
+    one preferred label and its other names are alternative labels (never both for one name: SKOS S13)."""
+    nodes = sorted(chosen)
+    for start in range(0, len(nodes), 2000):
+        delete: list[ox.Triple] = []
+        insert: list[ox.Triple] = []
+        for node in nodes[start:start + 2000]:
+            subject, preferred = ox.NamedNode(node), chosen[node]
+            delete += [ox.Triple(subject, SKOS.prefLabel, label) for label in labels[node] if label != preferred]
+            delete.append(ox.Triple(subject, SKOS.altLabel, preferred))
+            insert.append(ox.Triple(subject, SKOS.prefLabel, preferred))
+            insert += [ox.Triple(subject, SKOS.altLabel, label) for label in labels[node] if label != preferred]
+        yield f"{_data('DELETE', delete)} ;\n{_data('INSERT', insert)}"
+
+
+def _data(verb: str, triples: list[ox.Triple]) -> str:
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return f"{verb} DATA {{ GRAPH {ox.NamedNode(iris.shared_graph_iri())} {{\n{body}}} }}"
+
+
 @dataclass
 class Migration:
     graphs: int = 0  # page graphs rewritten
     quads_before: int = 0
     quads_after: int = 0
+    renamed: int = 0  # shared nodes left with one preferred label
 
 
 def migrate(store) -> Migration:
-    """Rewrite every old-layout page graph of `store` in place (each page in one transaction), then drop
-    the shared nodes nothing refers to; running it again changes nothing."""
+    """Rewrite every old-layout page graph of `store` in place (each page in one transaction), then give each
+    shared node one preferred label, then drop the shared nodes nothing refers to; running it again changes
+    nothing."""
     report = Migration()
     report.quads_before = len(store)
     shared = iris.shared_graph_iri()
+    labels: dict[str, set[ox.Literal]] = defaultdict(set)
+    for q in store.quads_matching(predicate=SKOS.prefLabel):
+        if isinstance(q.subject, ox.NamedNode) and iris.is_shared(q.subject.value) \
+                and isinstance(q.object, ox.Literal):
+            labels[q.subject.value].add(q.object)
+    chosen = one_name(labels)
     for graph in store.graphs():
         if graph == shared:
             continue
         node = ox.NamedNode(graph)
         before = list(store.quads_matching(graph=node))
         after = lean(graph, before)
+        after += _page_names(graph, before, chosen, labels)
         if {q for q in after if q.graph_name == node} != set(before):
             store.replace_graph(graph, after)
             report.graphs += 1
+    for update in _renamed(chosen, labels):
+        store.update(update)
+    report.renamed = len(chosen)
     report.quads_after = len(store)
     return report

@@ -8,7 +8,10 @@ holds each shared statement once and joins do not multiply with the pages.
 The page graph lists every shared node it points at (`schema:mentions` for the
 entities the page names, `kg:uses` for the rest: parent regions, metrics,
 nodes only a claim links), which is what removing a page counts to drop the
-shared nodes nothing uses any more.
+shared nodes nothing uses any more. A shared node's one preferred label comes
+from its key, so it is the same whichever pages are ingested, in whatever
+order; the name a page gives it otherwise is an alternative label, and kept as
+the page's own (SKOS-XL) in the page graph (`_named`).
 Claims are statement nodes that are themselves W3C Web Annotations of the run
 of the page they are read from, and carry nothing derivable twice (the quote's
 context and the unit's dimension are read from the article text and the unit).
@@ -37,6 +40,7 @@ from kg.rdf.vocab import (
     RDF,
     SCHEMA,
     SKOS,
+    SKOSXL,
     XSD,
 )
 
@@ -70,13 +74,14 @@ def _date(text: str) -> Literal:
 class _Graph:
     """Collects one page's quads and the shared statements it brings, remembering which nodes it described."""
 
-    def __init__(self, graph: str) -> None:
-        self.graph = NamedNode(graph)
+    def __init__(self, doc: str) -> None:
+        self.doc = doc
+        self.graph = NamedNode(iris.graph_iri(doc))
         self.shared_graph = NamedNode(iris.shared_graph_iri())
         self.quads: list[Quad] = []
         self.shared: list[Quad] = []
         self.described: set[str] = set()  # shared nodes this page points at
-        self.labels: dict[str, str] = {}  # node IRI → its preferred label
+        self.labels: dict[str, str] = {}  # node IRI → the name this page gives it
         self._seen: set[Quad] = set()
 
     def _put(self, quads: list[Quad], quad: Quad) -> None:
@@ -93,6 +98,23 @@ class _Graph:
         self._put(self.shared, Quad(s, p, o, self.shared_graph))
 
 
+def _named(g: _Graph, node: NamedNode, kind: str, key: str, label: str, aliases: list[str]) -> None:
+    """A shared node's names. Its one preferred label comes from its key (`iris.key_name`), never from the page,
+    so pages naming it differently add no second skos:prefLabel (SKOS S14) and no store read is needed to
+    choose. Every other name is an skos:altLabel, and the page's own name, when another, is kept in the page
+    graph as an SKOS-XL alternative label, from which the page's rows read it back."""
+    canonical = iris.key_name(kind, key) or label
+    g.labels[node.value] = label
+    g.share(node, SKOS.prefLabel, _zh(canonical))
+    for alias in (label, *aliases):
+        if alias != canonical:
+            g.share(node, SKOS.altLabel, _zh(alias))
+    if label != canonical:
+        written = NamedNode(iris.label_iri(g.doc, node.value))
+        g.add(node, SKOSXL.altLabel, written)
+        g.add(written, SKOSXL.literalForm, _zh(label))
+
+
 def _immediate_parent(chain: list[Region]) -> Region | None:
     """The chain member no other member names as its parent: the nearest one."""
     named = {r.parent for r in chain if r.parent}
@@ -106,12 +128,9 @@ def _region(g: _Graph, code: str, name: str, level: str | None, parent: str | No
     if node.value in g.described:
         return node
     g.described.add(node.value)
-    g.labels[node.value] = name
     g.share(node, RDF.type, KG.Region)
-    g.share(node, SKOS.prefLabel, _zh(name))
+    _named(g, node, "region", code, name, [short] if short else [])
     g.share(node, SKOS.notation, Literal(code))
-    if short and short != name:
-        g.share(node, SKOS.altLabel, _zh(short))
     if level in LEVELS:
         g.share(node, KG.level, LEVELS[level])
     if parent:
@@ -126,20 +145,17 @@ def _entity(g: _Graph, entity: Entity) -> NamedNode:
             _region(g, region.code, region.name, region.level, region.parent, region.short)
         nearest = _immediate_parent(chain)
         node = _region(g, entity.key, entity.label, entity.level, nearest.code if nearest else None)
+        canonical = iris.key_name("region", entity.key) or entity.label
         for alias in entity.aliases:
-            if alias != entity.label:
+            if alias != canonical:
                 g.share(node, SKOS.altLabel, _zh(alias))
         return node
     node = NamedNode(iris.entity_iri(entity.type, entity.key))
     if node.value in g.described:
         return node
     g.described.add(node.value)
-    g.labels[node.value] = entity.label
     g.share(node, RDF.type, ENTITY_CLASSES[entity.type])
-    g.share(node, SKOS.prefLabel, _zh(entity.label))
-    for alias in entity.aliases:
-        if alias != entity.label:
-            g.share(node, SKOS.altLabel, _zh(alias))
+    _named(g, node, entity.type, entity.key, entity.label, entity.aliases)
     if entity.type == "program":
         g.share(node, SKOS.inScheme, NamedNode(iris.scheme_iri("program")))
     if entity.region:
@@ -273,7 +289,7 @@ def _claim(g: _Graph, page: NamedNode, source: NamedNode, claim: Claim, nth: int
 def to_quads(extraction: Extraction) -> list[Quad]:
     """All statements read from one page: its own graph `graph_iri(doc)`, then the shared graph's."""
     doc = extraction.page.doc
-    g = _Graph(iris.graph_iri(doc))
+    g = _Graph(doc)
     page = NamedNode(iris.page_iri(doc))
     g.add(page, RDF.type, KG.NewspaperPage)
     g.add(page, SCHEMA.name, Literal(doc))

@@ -1,7 +1,9 @@
 """Read the store back into the flat rows the CLI, the web layer and the scorer use.
 
 Everything here is SPARQL over the store, so the rows show what the graph
-holds, not what the extractor produced. Row keys are the CLI contract
+holds, not what the extractor produced. A shared node's name in a page's rows
+is the one that page gives it (its SKOS-XL label in the page graph, written
+where it differs from the node's one preferred label), else the preferred label. Row keys are the CLI contract
 (issue 2); unknown values are None.
 """
 
@@ -47,6 +49,11 @@ WHERE {
     OPTIONAL { ?claim kg:regionLabel ?regionText }
     OPTIONAL { ?claim kg:agencyLabel ?agencyText }
     OPTIONAL { ?claim kg:programLabel ?programText }
+    # The name the claim's page gives a linked node, where it is not the node's preferred label.
+    OPTIONAL { ?claim schema:about/skosxl:altLabel/skosxl:literalForm ?aboutPage }
+    OPTIONAL { ?claim kg:region/skosxl:altLabel/skosxl:literalForm ?regionPage }
+    OPTIONAL { ?claim kg:agency/skosxl:altLabel/skosxl:literalForm ?agencyPage }
+    OPTIONAL { ?claim kg:program/skosxl:altLabel/skosxl:literalForm ?programPage }
   }
   # Names of the linked shared nodes come from the shared graph, through the union default graph.
   OPTIONAL { ?claim kg:metric/skos:prefLabel ?metricKey }
@@ -55,10 +62,10 @@ WHERE {
   OPTIONAL { ?claim kg:agency/skos:prefLabel ?agencyNode }
   OPTIONAL { ?claim kg:program/skos:prefLabel ?programNode }
   BIND(COALESCE(?metricText, ?metricKey) AS ?metric)
-  BIND(COALESCE(?subjectText, ?aboutLabel) AS ?subject)
-  BIND(COALESCE(?regionText, ?regionNode) AS ?region)
-  BIND(COALESCE(?agencyText, ?agencyNode) AS ?agency)
-  BIND(COALESCE(?programText, ?programNode) AS ?program)
+  BIND(COALESCE(?subjectText, ?aboutPage, ?aboutLabel) AS ?subject)
+  BIND(COALESCE(?regionText, ?regionPage, ?regionNode) AS ?region)
+  BIND(COALESCE(?agencyText, ?agencyPage, ?agencyNode) AS ?agency)
+  BIND(COALESCE(?programText, ?programPage, ?programNode) AS ?program)
 }
 ORDER BY ?doc ?pos ?start ?end ?claim
 """
@@ -80,9 +87,11 @@ SELECT ?entity ?doc ?class ?label WHERE {
   GRAPH ?g {
     ?page a kg:NewspaperPage ; schema:name ?doc ; schema:mentions ?entity .
     %(filter)s
+    OPTIONAL { ?entity skosxl:altLabel/skosxl:literalForm ?written }
   }
-  ?entity a ?class ; skos:prefLabel ?label .
+  ?entity a ?class ; skos:prefLabel ?preferred .
   VALUES ?class { kg:Region kg:Agency kg:Program kg:Organization }
+  BIND(COALESCE(?written, ?preferred) AS ?label)
 }
 ORDER BY ?doc ?class ?label ?entity
 """

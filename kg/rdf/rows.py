@@ -8,8 +8,10 @@ and each seek grows slower as RocksDB grows; a list of 500 took 2 s at 16 M
 quads. Every one of those facts sits in the claim's own page graph,
 so the row is made when the page is mapped (`from_triples`) and kept, deflated
 JSON, in the summaries' SQLite file (kg.rdf.summaries), one keyed read per
-claim. Only the labels of the shared nodes it links to (a region renamed by a
-later page) are looked up when it is read (`finish`).
+claim. A linked node's name is the one the claim's page writes (the claim's own
+`kg:…Label`, else the page graph's SKOS-XL label of the node, kg.rdf.mapping);
+only where the page writes none is the shared node's preferred label looked up
+when the row is read (`finish`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.rdf.vocab import CHANGES, KG, MODALITIES, OA, PROV, QUALIFIERS, RDF, SCHEMA, reverse
+from kg.rdf.vocab import CHANGES, KG, MODALITIES, OA, PROV, QUALIFIERS, RDF, SCHEMA, SKOSXL, reverse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Props = dict[str, list[Term]]
@@ -49,9 +51,14 @@ def first(props: Props, predicate: ox.NamedNode) -> str | None:
 
 
 def make(iri: str, claim: Props, evidence: dict[str, Any], article: tuple[str, str] | None,
-         page: str | None, doc: str | None) -> Stored:
+         page: str | None, doc: str | None, written: dict[str, str] | None = None) -> Stored:
     """The stored row of one claim: its properties, its evidence (page, exact, start, end), its article
-    (IRI, label) when it comes from one, and its page's name."""
+    (IRI, label) when it comes from one, its page's name, and the names its page gives the shared nodes
+    (`written`: node IRI → name, where the page names one otherwise than its preferred label)."""
+    def text(link: ox.NamedNode, label: ox.NamedNode) -> str | None:
+        target = first(claim, link)
+        return first(claim, label) or (written or {}).get(target or "")
+
     return {
         "iri": iri,
         "doc": doc,
@@ -72,16 +79,17 @@ def make(iri: str, claim: Props, evidence: dict[str, Any], article: tuple[str, s
         "change": _CHANGE.get(first(claim, KG.change) or ""),
         "quantity": first(claim, KG.quantityText),
         **{f"{name}_iri": first(claim, link) for name, (link, _) in LINKED.items()},
-        **{f"{name}_text": first(claim, text) for name, (_, text) in LINKED.items()},
+        **{f"{name}_text": text(link, label) for name, (link, label) in LINKED.items()},
     }
 
 
 def finish(row: Stored, labels: dict[str, str]) -> dict[str, Any]:
     """The claim as the graph API returns it (the shape of `kg claims --format jsonl`), given the labels of
-    the shared nodes it links to; `_links` and `_dates` are for the API's own grouping, never returned."""
+    the shared nodes it links to (read where the page wrote no name of its own); `_links` and `_dates` are for
+    the API's own grouping, never returned."""
     def named(name: str) -> str | None:
         target = row[f"{name}_iri"]
-        return labels.get(target) if target else row[f"{name}_text"]
+        return row[f"{name}_text"] or (labels.get(target) if target else None)
 
     metric_iri = row["metric_iri"]
     return {
@@ -154,7 +162,7 @@ _READ = {p.value for p in (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.u
                            KG.metric, SCHEMA.temporalCoverage, SCHEMA.startDate, SCHEMA.endDate, KG.modality,
                            KG.change, KG.quantityText, *(q for pair in LINKED.values() for q in pair), OA.hasTarget,
                            OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end, SCHEMA.headline,
-                           SCHEMA.name, SCHEMA.isPartOf)}
+                           SCHEMA.name, SCHEMA.isPartOf, SKOSXL.altLabel, SKOSXL.literalForm)}
 
 
 def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
@@ -168,6 +176,9 @@ def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             continue
         props.setdefault(s.value, {}).setdefault(p, []).append(o)  # repeats change no least value
+    written = {node: name for node, found in props.items()
+               for label in found.get(SKOSXL.altLabel.value, [])
+               if (name := first(props.get(label.value, {}), SKOSXL.literalForm)) is not None}
     out = {}
     for iri in sorted(s for s, found in props.items() if KG.Claim in found.get(RDF.type.value, [])):
         claim = props[iri]
@@ -184,5 +195,5 @@ def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
         article = (source, article_label(source_props, source)) \
             if source and KG.Article in source_props.get(RDF.type.value, []) else None
         page = evidence["page"] or (first(source_props, SCHEMA.isPartOf) if article else None)
-        out[iri] = make(iri, claim, evidence, article, page, first(props.get(page or "", {}), SCHEMA.name))
+        out[iri] = make(iri, claim, evidence, article, page, first(props.get(page or "", {}), SCHEMA.name), written)
     return out

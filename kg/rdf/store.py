@@ -269,8 +269,7 @@ class EmbeddedStore(Store):
     @staticmethod
     def _described(triples: Iterable[ox.Triple]) -> set[str]:
         """Shared nodes a page graph itself describes: not this layout, but a graph another tool may PUT."""
-        return {t.subject.value for t in triples
-                if isinstance(t.subject, ox.NamedNode) and iris.is_shared(t.subject.value)}
+        return {t.subject.value for t in triples if layout.describes(t)}
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         triples, shared = layout.split(graph_iri, quads)

@@ -34,6 +34,7 @@ RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -52,6 +53,7 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD.iri,
     "owl": OWL.iri,
     "skos": SKOS.iri,
+    "skosxl": SKOSXL.iri,
     "prov": PROV.iri,
     "schema": SCHEMA.iri,
     "org": ORG.iri,

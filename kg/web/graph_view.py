@@ -23,9 +23,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.rdf import iris as kg_iris
 from kg.rdf import rows
 from kg.rdf.store import EmbeddedStore, Store
-from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS
+from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS, SKOSXL
 
 NODE_TYPES = {
     KG.Region.value: "region",
@@ -441,15 +442,24 @@ class GraphView:
         pages = {e["page"] for e in evidence.values() if e["page"]}
         pages |= {n.first(SCHEMA.isPartOf) for n in sources.values() if n.kind == "article"} - {None}  # type: ignore
         docs = {i: n.first(SCHEMA.name) for i, n in self.describe(pages, (SCHEMA.name,)).items()}
-        out = {}
+        made = []
         for iri in iris:
             claim, found = claims[iri], evidence.get(iri, {})
             source = claim.first(PROV.wasDerivedFrom)
             article = sources.get(source) if source else None
             chosen = (article.iri, article.label) if article and article.kind == "article" else None
             page = found.get("page") or (article.first(SCHEMA.isPartOf) if chosen and article else None)
-            out[iri] = rows.make(iri, claim.props, found, chosen, page, docs.get(page) if page else None)
-        return out
+            made.append((iri, claim, found, chosen, page, docs.get(page) if page else None))
+        # The names a page gives its nodes are SKOS-XL labels named after the page and the node (kg.rdf.mapping).
+        spelt = {(doc, node): kg_iris.label_iri(doc, node) for _, claim, *_, doc in made if doc
+                 for link in rows.LINKED.values() for node in claim.all(link[0])}
+        forms = self.describe(set(spelt.values()), (SKOSXL.literalForm,))
+        written: dict[str, dict[str, str]] = {}  # doc → node → the name the page gives it
+        for (doc, node), label in spelt.items():
+            if (form := forms[label].first(SKOSXL.literalForm)) is not None:
+                written.setdefault(doc, {})[node] = form
+        return {iri: rows.make(iri, claim.props, found, chosen, page, doc, written.get(doc or ""))
+                for iri, claim, found, chosen, page, doc in made}
 
     def named_nodes(self, iris: set[str]) -> dict[str, Info]:
         """Kind and label of the browsable nodes among `iris`: the shared ones (regions, agencies, programs,
