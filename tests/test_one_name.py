@@ -17,6 +17,7 @@ from kg.rdf.queries import claim_rows, entity_rows
 from kg.rdf.store import EmbeddedStore, open_store
 from kg.rdf.validate import validate
 from kg.rdf.vocab import SKOS, SKOSXL
+from kg.web.graph_view import GraphView
 
 CITY = Region("431000000000", "郴州市", "city", None, "郴州")
 COUNTY = "431003000000"
@@ -102,6 +103,14 @@ def test_kept_rows_read_the_pages_wording_before_the_nodes_label() -> None:
     assert rows.finish(row, {AGENCY: CANONICAL})["agency"] == SHORT
     [row] = rows.from_triples(q for q in to_quads(page("b.txt", CANONICAL)) if q.graph_name != SHARED).values()
     assert rows.finish(row, {AGENCY: CANONICAL})["agency"] == CANONICAL
+
+
+def test_rows_read_from_the_store_are_the_rows_kept_at_ingest(tmp_path: Path) -> None:
+    with store_of(tmp_path / "db", page("a.txt", SHORT), page("b.txt", CANONICAL)) as store:
+        claims = sorted(r["iri"] for r in claim_rows(store))
+        read = GraphView(store).read_rows(claims)
+        assert read == store.summaries().rows(claims)
+        assert [read[c]["agency_text"] for c in claims] == [SHORT, None]
 
 
 def test_removing_a_page_takes_its_wording_and_the_last_page_the_node(tmp_path: Path) -> None:
