@@ -309,7 +309,10 @@ def migrate(store: str) -> None:
 
     Each page graph is rewritten in one transaction (shared nodes move to the
     shared graph, evidence loses what the article text already holds, each
-    claim becomes the annotation of the run of the page it is read from), the
+    claim becomes the annotation of the run of the page it is read from), each
+    shared node named several ways keeps one preferred label (the name its key
+    carries; the others become alternative labels, and each page's own name an
+    SKOS-XL label in the page's graph, found in the page's text), the
     label-search index and the claim summaries (kg.rdf.summaries) are
     rebuilt, and the store is compacted. Running it again changes nothing
     but rebuilding them, which is how a store from before the summaries gets
@@ -327,8 +330,8 @@ def migrate(store: str) -> None:
         target.rebuild_summaries()
     target.optimize()
     target.close()
-    click.echo(f"migrated {report.graphs} page graph(s): {report.quads_before} quads before, "
-               f"{report.quads_after} after", err=True)
+    click.echo(f"migrated {report.graphs} page graph(s), {report.renamed} shared node(s) given one preferred label: "
+               f"{report.quads_before} quads before, {report.quads_after} after", err=True)
 
 
 @main.command()
