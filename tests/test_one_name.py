@@ -129,6 +129,24 @@ def test_label_search_finds_every_wording(tmp_path: Path) -> None:
             assert (hit.iri, hit.label) == (AGENCY, CANONICAL)
 
 
+def test_a_pages_name_dereferences_and_a_node_lists_every_wording_once(tmp_path: Path) -> None:
+    from werkzeug.test import Client
+
+    from kg.web.app import create_app
+
+    with store_of(tmp_path / "db", page("a.txt", SHORT), page("b.txt", CANONICAL)) as store:
+        app = create_app(store, query_workers=1)
+        try:
+            client, turtle = Client(app), {"Accept": "application/n-triples"}
+            label = iris.label_iri("a.txt", AGENCY)
+            named = client.get(label[len(iris.base()) - 1:], headers=turtle)
+            assert named.status_code == 200 and SHORT in named.get_data(as_text=True)
+            node = client.get(AGENCY[len(iris.base()) - 1:], headers=turtle).get_data(as_text=True)
+            assert "skos-xl" not in node and node.count(SHORT) == 1, "a node's page lists no page's label"
+        finally:
+            app.extensions["kg.sparql"].executor.close()
+
+
 def old_store(path: Path, *pages: Extraction) -> EmbeddedStore:
     """A store as the mapping wrote it before: each page's wording a preferred label of the shared node, the
     canonical name an alternative, no label in the page graph."""

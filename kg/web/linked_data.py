@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.rdf import iris
 from kg.rdf.export import prefixes
+from kg.rdf.layout import PAGE_NAME
 from kg.rdf.store import Store
 from kg.rdf.vocab import DCTERMS, KG, OA, PROV, RDF, SCHEMA, SKOS, VOID
 from kg.web.errors import ApiError
@@ -65,7 +66,7 @@ TERM_NAMES = {**CLASS_NAMES, "ProvinceLevel": "省级", "CityLevel": "市级", "
 
 _EVIDENCE = (OA.hasTarget, OA.hasSelector)  # followed from a claim to its quote
 KINDS = ("region", "agency", "program", "organization", "metric", "claim", "quote", "article", "page", "graph",
-         "scheme")
+         "scheme", "label")
 RDF_MEDIA = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
@@ -105,8 +106,11 @@ def local_path(iri: str) -> str | None:
 
 def describe(iri: str) -> list[ox.Triple]:
     """Triples about `iri`, its fragment nodes and the evidence it points at (a claim's quoted run of the page
-    and its selector), deduplicated."""
+    and its selector), deduplicated. A shared node's SKOS-XL labels are left out: each page graph holds its
+    own (one per page naming the node otherwise, so thousands for a busy agency), and the shared graph's
+    skos:altLabel already lists every wording."""
     store = _store()
+    shared = iris.is_shared(iri)
     subjects = [ox.NamedNode(iri)]
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []
@@ -118,6 +122,8 @@ def describe(iri: str) -> list[ox.Triple]:
         done.add(subject.value)
         for quad in store.quads_matching(subject=subject):
             triple = quad.triple
+            if shared and triple.predicate == PAGE_NAME:
+                continue
             if triple not in seen:
                 seen.add(triple)
                 out.append(triple)
