@@ -28,9 +28,10 @@ AGENCY = iris.agency_iri(KEY)
 SHARED = ox.NamedNode(iris.shared_graph_iri())
 
 
-def page(doc: str, written: str, claim_says: str | None = None) -> Extraction:
-    """An invented page: one article in which `written` (a name of the county's labour bureau) reports jobs."""
-    raw = f"苏仙区稳就业\n{written}介绍，今年全区城镇新增就业3280人。\n"
+def page(doc: str, written: str, claim_says: str | None = None, printed: str | None = None) -> Extraction:
+    """An invented page: one article in which `written` (a name of the county's labour bureau, `printed` as
+    the text has it when the extractor named it otherwise) reports jobs."""
+    raw = f"苏仙区稳就业\n{printed or written}介绍，今年全区城镇新增就业3280人。\n"
     view = Page(doc=doc, path=doc, raw=raw, encoding="utf-8", text=raw, offsets=list(range(len(raw) + 1)))
     county = Entity("region", COUNTY, "苏仙区", aliases=["苏仙"], parents=[CITY], level="county")
     agency = Entity("agency", KEY, written, aliases=[CANONICAL] if written != CANONICAL else [], region=COUNTY)
@@ -41,9 +42,9 @@ def page(doc: str, written: str, claim_says: str | None = None) -> Extraction:
                   quantity=quantity, subject="苏仙区", subject_type="region", subject_key=COUNTY, region="苏仙区",
                   region_key=COUNTY, agency=claim_says or written, agency_key=KEY, metric="城镇新增就业",
                   metric_key="new_urban_jobs", period="今年")
-    at = raw.index(written)
+    at, printed = raw.index(printed or written), printed or written
     return Extraction(page=view, articles=[Article(doc, 0, "苏仙区稳就业", 0, len(raw) - 1, title="苏仙区稳就业")],
-                      entities=[county, agency], mentions=[Mention("agency", written, at, at + len(written), 0, KEY)],
+                      entities=[county, agency], mentions=[Mention("agency", printed, at, at + len(printed), 0, KEY)],
                       claims=[claim])
 
 
@@ -175,6 +176,15 @@ def test_migrate_gives_one_preferred_label_and_what_ingesting_now_gives(tmp_path
             assert set(store.quads()) == set(fresh.quads())
         assert validate(store)[0]
         assert migrate(store).graphs == 0 and migrate(store).renamed == 0, "a migrated store is left alone"
+
+
+def test_migrate_finds_a_name_the_page_prints_without_its_place(tmp_path: Path) -> None:
+    pages = (page("a.txt", SHORT, printed="区人社局"), page("b.txt", "苏仙区人社部门"))
+    with old_store(tmp_path / "old", *pages) as store, store_of(tmp_path / "new", *pages) as fresh:
+        migrate(store)
+        assert set(store.quads()) == set(fresh.quads())
+        assert {r["doc"]: r["label"] for r in entity_rows(store) if r["type"] == "agency"} == {
+            "a.txt": SHORT, "b.txt": "苏仙区人社部门"}
 
 
 def test_kg_migrate_command_converts_and_rows_keep_each_wording(tmp_path: Path) -> None:

@@ -186,13 +186,40 @@ def one_name(labels: dict[str, set[ox.Literal]]) -> dict[str, ox.Literal]:
     return chosen
 
 
+def places(store, nodes: Iterable[str], labels: dict[str, set[ox.Literal]]) -> dict[str, tuple[str, list[str]]]:
+    """For each node serving a region (`schema:areaServed`): the region's official name (its longest preferred
+    label) and the forms a page may write it in, its alternative labels and its level character ("省", "市")."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for node in nodes:
+        for q in store.quads_matching(ox.NamedNode(node), SCHEMA.areaServed, None, None):
+            region = q.object.value
+            if not labels.get(region):
+                continue
+            official = min(labels[region], key=lambda literal: (-len(literal.value), literal.value)).value
+            short = sorted({a.object.value for a in store.quads_matching(q.object, SKOS.altLabel, None, None)})
+            out[node] = (official, [*short, official[-1]])
+            break
+    return out
+
+
+def _holds(text: str, name: str, place: tuple[str, list[str]] | None) -> bool:
+    """Whether a page's text holds a name as the extractor reads it: verbatim, or, for a body named after its
+    region's official name, after a shorter form of the place ("市医保局" read as "常德市医保局")."""
+    if name in text:
+        return True
+    if place is None or not name.startswith(place[0]) or len(name) == len(place[0]):
+        return False
+    body = name[len(place[0]):]
+    return any(form + body in text for form in place[1])
+
+
 def _page_names(graph_iri: str, quads: list[ox.Quad], chosen: dict[str, ox.Literal],
-                labels: dict[str, set[ox.Literal]]) -> list[ox.Quad]:
+                labels: dict[str, set[ox.Literal]], where: dict[str, tuple[str, list[str]]]) -> list[ox.Quad]:
     """The SKOS-XL labels (`PAGE_NAME`) of the names one page gives the nodes it refers to whose preferred label
     `migrate` changes, where the name is not the new preferred label. The page's name is its own copy of the
     node's label in an old-layout graph; else the only label the node had; else, among the node's labels, the
-    one the page's text holds (the preferred one first, then the longest: the extractor ranks a full name over
-    a shorter form); else none is written and the page's rows show the preferred label. A page that already
+    one the page's text holds (`_holds`; the preferred one first, then the longest: the extractor ranks a full
+    name over a shorter form); else none is written and the page's rows show the preferred label. A page that already
     names the node so keeps its label."""
     own = {q.subject.value: q.object for q in quads
            if q.predicate == SKOS.prefLabel and isinstance(q.object, ox.Literal) and describes(q)}
@@ -209,8 +236,8 @@ def _page_names(graph_iri: str, quads: list[ox.Quad], chosen: dict[str, ox.Liter
         preferred, found = chosen[node], labels[node]
         name = own.get(node) or (next(iter(found)) if len(found) == 1 else None)
         if name is None:
-            held = [label for label in found if label.value in text]
-            name = preferred if preferred.value in text else \
+            held = [label for label in found if _holds(text, label.value, where.get(node))]
+            name = preferred if _holds(text, preferred.value, where.get(node)) else \
                 min(held, key=lambda literal: (-len(literal.value), literal.value), default=None)
         if name is not None and name != preferred:
             label = ox.NamedNode(iris.label_iri(doc, node))
@@ -262,13 +289,14 @@ def migrate(store) -> Migration:
                 and isinstance(q.object, ox.Literal):
             labels[q.subject.value].add(q.object)
     chosen = one_name(labels)
+    where = places(store, chosen, labels)
     for graph in store.graphs():
         if graph == shared:
             continue
         node = ox.NamedNode(graph)
         before = list(store.quads_matching(graph=node))
         after = lean(graph, before)
-        after += _page_names(graph, before, chosen, labels)
+        after += _page_names(graph, before, chosen, labels, where)
         if {q for q in after if q.graph_name == node} != set(before):
             store.replace_graph(graph, after)
             report.graphs += 1
