@@ -54,10 +54,10 @@ def _grouped(store: EmbeddedStore, node: str) -> dict[tuple[str, str], list[str]
 
 def _kept_groups(summaries: Summaries, node: str) -> dict[tuple[str, str], list[str]]:
     found, groups, total = summaries.groups(node, 100_000)
-    assert (groups, total) == (len(found), sum(n for _, _, n, _ in found))
-    kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, _, _ in found}
+    assert (groups, total) == (len(found), sum(n for _, _, n, _, _ in found))
+    kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, *_ in found}
     assert all(len(iris) == n for (iris, n) in kept.values()), "kept counts are the groups' sizes"
-    assert all(first == kept[(key, year)][0][0] for key, year, _, first in found), "first claim by IRI"
+    assert all(first == kept[(key, year)][0][0] for key, year, _, first, _ in found), "first claim by IRI"
     return {k: sorted(iris) for k, (iris, _) in kept.items()}
 
 
@@ -90,7 +90,7 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
     assert summaries.rows(claims) == GraphView(store).read_rows(claims), "kept rows are the rows the store gives"
     for node in nodes:
         assert _kept_groups(summaries, node) == _grouped(store, node)
-        assert sorted(summaries.neighbours(node, 100_000)) == _named_with(store, node)
+        assert sorted((iri, n) for iri, n, _, _ in summaries.neighbours(node, 100_000)) == _named_with(store, node)
         for predicates in (LINKS, (KG.metric,), (KG.program,), (KG.region, KG.agency)):
             every = _claims_of(store, node, predicates)
             for limit in (1, 3, 10_000):
@@ -215,7 +215,7 @@ def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: 
         assert len(every) == 5 * 12 + 1
         assert summaries.claims_of(COUNTY.value, [KG.region.value], 1000) == (every, len(every))
         assert summaries.claims_of(COUNTY.value, [KG.region.value], 7)[0] == every[:7]
-        [(key, year, count, first)] = summaries.groups(METRIC.value, 10)[0]
+        [(key, year, count, first, _)] = summaries.groups(METRIC.value, 10)[0]
         assert (key, count, first) == (COUNTY.value, len(every), every[0])
         assert summaries.group_claims(METRIC.value, key, year, 1000) == (every, len(every))
         store.rebuild_labels()  # the label index shares its node rows (and their ids) with the summaries
