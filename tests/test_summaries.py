@@ -58,6 +58,8 @@ def _kept_groups(summaries: Summaries, node: str) -> dict[tuple[str, str], list[
     kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, *_ in found}
     assert all(len(iris) == n for (iris, n) in kept.values()), "kept counts are the groups' sizes"
     assert all(first == kept[(key, year)][0][0] for key, year, _, first, _ in found), "first claim by IRI"
+    for key, year, count, *_ in found[:20]:
+        assert summaries.group_claims(node, key, year, 2) == (kept[(key, year)][0][:2], count), "a group's first two"
     return {k: sorted(iris) for k, (iris, _) in kept.items()}
 
 
@@ -90,7 +92,13 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
     assert summaries.rows(claims) == GraphView(store).read_rows(claims), "kept rows are the rows the store gives"
     for node in nodes:
         assert _kept_groups(summaries, node) == _grouped(store, node)
-        assert sorted((iri, n) for iri, n, _, _ in summaries.neighbours(node, 100_000)) == _named_with(store, node)
+        neighbours = summaries.neighbours(node, 100_000)
+        assert sorted((iri, n) for iri, n, _, _ in neighbours) == _named_with(store, node)
+        assert {iri: (kind, label) for iri, _, kind, label in neighbours if kind} == \
+            store.labels.named(iri for iri, *_ in neighbours), "names as the label index gives them"
+        counted = {n: len(_claims_of(store, n, LINKS)) for n in [node, *(iri for iri, *_ in neighbours[:10])]}
+        assert summaries.claim_counts([*counted, iris.base() + "region/nothing"]) == \
+            {n: k for n, k in counted.items() if k}, "kept counts of the nodes asked for (none for the unknown)"
         for predicates in (LINKS, (KG.metric,), (KG.program,), (KG.region, KG.agency)):
             every = _claims_of(store, node, predicates)
             for limit in (1, 3, 10_000):

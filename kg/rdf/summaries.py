@@ -533,10 +533,12 @@ class Summaries:
                 return []
             marks = ", ".join("?" * len(preds))
             # The limit-th largest count, from the index alone: the answer is among the nodes counted at least
-            # that much, unless some of those have no label (then every node is ranked).
-            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_count "
-                                     f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
-                                     (*preds, limit)).fetchone()[0] or 0
+            # that much, unless some of those have no label (then every node is ranked). Each kind's largest
+            # `limit` counts are read in index order (the IN list made SQLite sort every node's count).
+            largest = sorted((count for pred in preds for (count,) in self._db.execute(
+                "SELECT claims FROM node_count WHERE pred = ? ORDER BY claims DESC LIMIT ?", (pred, limit))),
+                reverse=True)[:limit]
+            least = largest[-1] if largest else 0
             ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
                       "JOIN node ON node.id = nc.node "
                       "JOIN name ON name.node = node.id AND name.field = 'label' "
@@ -645,12 +647,15 @@ class Summaries:
         return {iri: claim_rows.unpack(iri, data, known[links]) for iri, data, links in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
-        """How many claims link to each node by any of LINKS (the kept count)."""
+        """How many claims link to each node by any of LINKS (the kept count): each node looked up by its IRI,
+        then its count by key. (Joined the other way, SQLite read the counts of every node in the store.)"""
         with self._lock:
-            return dict(self._select_in("SELECT node.iri, claims FROM node_count "
-                                        "JOIN node ON node.id = node_count.node "
-                                        "WHERE pred = (SELECT id FROM node WHERE iri = ?) AND node.iri IN ({})",
-                                        sorted(set(nodes)), ANY))
+            pred = self._term(ANY)
+            if pred is None:
+                return {}
+            return dict(self._select_in("SELECT node.iri, node_count.claims FROM node CROSS JOIN node_count "
+                                        "ON node_count.node = node.id AND node_count.pred = ? "
+                                        "WHERE node.iri IN ({})", sorted(set(nodes)), pred))
 
     def neighbours(self, node: str, limit: int) -> list[tuple[str, int, str | None, str | None]]:
         """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first, each
@@ -658,11 +663,11 @@ class Summaries:
         row ids in hand rather than looked up again by IRI."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT iri, claims, kind, (SELECT MIN(name.text) FROM name WHERE name.node = id "
-                "AND name.field = 'label') FROM (SELECT other.id AS id, other.iri AS iri, other.kind AS kind, "
+                "SELECT iri, claims, kind, (SELECT MIN(name.text) FROM name WHERE name.node = pair.other_id "
+                "AND name.field = 'label') FROM (SELECT other.id AS other_id, other.iri AS iri, other.kind AS kind, "
                 "node_pair.claims AS claims FROM node_pair JOIN node ON node.id = node_pair.node "
                 "JOIN node AS other ON other.id = node_pair.other WHERE node.iri = ? "
-                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?) ORDER BY claims DESC, iri",
+                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?) AS pair ORDER BY claims DESC, iri",
                 (node, limit)).fetchall()
         return [(iri, claims, kind, label) if kind is not None and label is not None else (iri, claims, None, None)
                 for iri, claims, kind, label in rows]
@@ -707,10 +712,17 @@ class Summaries:
             where = " AND ".join(["node = ?", *(f"{name} = ?" for name, value in (("key", key), ("year", year))
                                                 if value is not None)])
             args = [node_id, *(v for v in (key_id, year) if v is not None)]
-            iris = [r[0] for r in self._db.execute(
-                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
-                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
-                "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
+            one = self._db.execute(f"SELECT id FROM node_group WHERE {where}", args).fetchone() \
+                if key is not None and year is not None else None
+            if one is not None:  # one group: its first claims read in key order, `limit` of them and no more
+                iris = [r[0] for r in self._db.execute(
+                    "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
+                    "ORDER BY group_claim.claim LIMIT ?", (one[0], limit))]
+            else:  # several groups: their claims merged and made distinct before the cut
+                iris = [r[0] for r in self._db.execute(
+                    "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
+                    f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
+                    "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
             if len(iris) < limit:
                 return iris, len(iris)
             total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",
