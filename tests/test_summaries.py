@@ -80,9 +80,10 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
         busiest = [{"entity": e.iri, "label": e.label, "class": KG[e.type.capitalize()].value,
                     "claims": str(e.claims)} for e in summaries.busiest(limit)]
         assert busiest == _rows(store, "busiest", limit)
-    comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
-                  for m in summaries.comparable(1000)]
-    assert comparable == _rows(store, "comparable", 1000)
+    for limit in (1, 2, 5, 1000):
+        comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
+                      for m in summaries.comparable(limit)]
+        assert comparable == _rows(store, "comparable", limit)
     conflicts = [(c.subject, c.metric, c.period, c.unit, c.claims, c.total) for c in summaries.conflicts(1000)]
     expected = [(r["subject"], r["metric"], r["period"], r["unit"], sorted(set(r["claims"].split())),
                  len(set(r["claims"].split()))) for r in _rows(store, "conflicts", 1000)]
@@ -210,6 +211,18 @@ def test_a_file_of_an_older_layout_is_counted_again_on_open(tmp_path: Path) -> N
             assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0, "the old tables' pages given back"
         claims = _claims_of(store, "", ())
         assert len(claims) == 2 and sorted(assert_equal_to_sparql(store).rows(claims)) == claims
+
+
+def test_a_file_without_kept_region_counts_counts_them_once_on_open(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(*page("a.txt", [(COUNTY, "2023年", "100"), (TOWN, "2024年", "80")]))
+        store.replace_graph(*page("b.txt", [(COUNTY, "2023年", "90")]))
+    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:  # as the kg before the kept counts left it
+        db.executescript("DROP TABLE metric_regions")
+    with EmbeddedStore(tmp_path / "db") as store:
+        assert [(m.iri, m.regions) for m in assert_equal_to_sparql(store).comparable()] == [(METRIC.value, 2)]
+        store.remove_graph(iris.graph_iri("a.txt"))  # the town's only claim goes: one region left, not comparable
+        assert assert_equal_to_sparql(store).comparable() == []
 
 
 def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: Path) -> None:

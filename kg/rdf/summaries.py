@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT N
 CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
 CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
                                           claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metric_regions (metric INTEGER PRIMARY KEY, regions INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metric_regions_most ON metric_regions (regions DESC);
 CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
                                           n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS conflict_text (grp INTEGER PRIMARY KEY, subject_text TEXT NOT NULL,
@@ -118,7 +120,8 @@ CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NUL
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "metric_regions", "conflict_group",
+           "conflict_text",
            "conflict_value",
            "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
 _RETIRED = ("claim_row", "term")  # tables of older layouts, dropped with the rest
@@ -285,6 +288,9 @@ class Summaries:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if db.execute("SELECT 1 FROM metric_regions LIMIT 1").fetchone() is None:
+                # A file from before the kept count: counted once from the pairs (one scan), not rebuilt.
+                db.execute("INSERT INTO metric_regions SELECT metric, COUNT(*) FROM metric_region GROUP BY metric")
             db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('layout', ?)", (_LAYOUT,))
             db.execute("COMMIT")
         except BaseException:
@@ -473,6 +479,10 @@ class Summaries:
         else:
             db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?", links_rows)
             db.executemany("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", members)
+        # Pairs a metric gains or loses change its kept count of regions (metric_regions), so the start page
+        # ranks metrics from an index instead of counting every pair.
+        fresh = [pair for pair in pairs if sign > 0 and db.execute(
+            "SELECT 1 FROM metric_region WHERE metric = ? AND region = ?", pair).fetchone() is None]
         for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs),
                                        ("node_pair", "node, other", neighbours)):
             db.executemany(f"INSERT INTO {table} ({columns}, claims) VALUES (?, ?, ?) "
@@ -481,6 +491,14 @@ class Summaries:
             if sign < 0:
                 first, second = columns.split(", ")
                 db.executemany(f"DELETE FROM {table} WHERE {first} = ? AND {second} = ? AND claims <= 0", list(counts))
+        gone = [pair for pair in pairs if sign < 0 and db.execute(
+            "SELECT 1 FROM metric_region WHERE metric = ? AND region = ?", pair).fetchone() is None]
+        changed = Counter(m for m, _ in fresh)
+        changed.subtract(Counter(m for m, _ in gone))
+        db.executemany("INSERT INTO metric_regions VALUES (?, ?) ON CONFLICT DO UPDATE SET regions = regions + "
+                       "excluded.regions", [(m, n) for m, n in changed.items() if n])
+        db.executemany("DELETE FROM metric_regions WHERE metric = ? AND regions <= 0",
+                       [(m,) for m, n in changed.items() if n < 0])
         db.executemany("INSERT INTO conflict_value (grp, value, number, claims) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
                        [(grp, value, numbers[(grp, value)], sign * n) for (grp, value), n in values.items()])
@@ -550,15 +568,24 @@ class Summaries:
         return [Entity(node, label, preds[pred], claims) for node, label, pred, claims in rows]
 
     def comparable(self, limit: int = 60) -> list[Metric]:
-        """Metrics that two or more regions report, most regions first, then most claims, then by label."""
+        """Metrics that two or more regions report, most regions first, then most claims, then by label: the
+        metrics down to the limit-th count of regions read from their kept counts' index, then ranked (every
+        metric reported by two or more when some of those have no label)."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
-                "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
-                "JOIN node_count ON node_count.node = metric "
-                "AND node_count.pred = (SELECT id FROM node WHERE iri = ?) "
-                "JOIN node ON node.id = metric JOIN name ON name.node = node.id AND name.field = 'label' "
-                "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
+            regional = self._term(REGIONAL)
+            if regional is None:
+                return []
+            least = self._db.execute("SELECT MIN(regions) FROM (SELECT regions FROM metric_regions WHERE regions > 1 "
+                                     "ORDER BY regions DESC LIMIT ?)", (limit,)).fetchone()[0] or 2
+            # CROSS JOINs keep the metrics' index range first (else SQLite reads every metric's count or name).
+            ranked = ("SELECT node.iri, name.text, mr.regions, node_count.claims AS total FROM metric_regions mr "
+                      "CROSS JOIN node_count ON node_count.node = mr.metric AND node_count.pred = ? "
+                      "CROSS JOIN node ON node.id = mr.metric "
+                      "CROSS JOIN name ON name.node = node.id AND name.field = 'label' "
+                      "WHERE mr.regions >= ? ORDER BY mr.regions DESC, total DESC, name.text, node.iri LIMIT ?")
+            rows = self._db.execute(ranked, (regional, least, limit)).fetchall()
+            if len(rows) < limit and least > 2:
+                rows = self._db.execute(ranked, (regional, 2, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
     def conflicts(self, limit: int = 100, per_group: int | None = None) -> list[Conflict]:
