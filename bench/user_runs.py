@@ -11,11 +11,16 @@
   two queries the browser sends itself (read out of kg/web/static/js/api.js)
   through `kg serve`'s /sparql vs `oxigraph serve-read-only` on the same store
   (union default graph); every graph-API call the browser makes
-  (js/api.js: search, node, neighborhood, compare, programs, conflicts) on
-  `kg serve`; 16 clients sending a light query to both servers.
+  (js/app.js through js/api.js, with the limits it sends) for the busiest
+  region, agency, program and metric, on `kg serve`; 16 clients sending a
+  light query to both servers.
 
-Runs alternate between the two servers so both meet the same machine load. It
-prints a JSON report and a Markdown section for bench/RESULTS.md.
+Runs alternate between the two servers so both meet the same machine load. Each
+figure is appended to a JSON lines file (`--log`) and printed the moment it is
+measured, and a request with no answer within `--timeout` is recorded as such
+and the run goes on, so a size where some call falls off a cliff still reports
+everything else. At the end it prints a JSON report and a Markdown section for
+bench/RESULTS.md. `--parts` times only some of it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +82,37 @@ class Client:
         response = self.connection.getresponse()
         body = response.read()
         return time.perf_counter() - started, body, response.status
+
+
+class Log:
+    """Each figure written as soon as it is measured: one JSON line appended to `path` (flushed) and printed to
+    stderr, so a run that dies, or a call that never answers, still leaves every figure measured before it."""
+
+    def __init__(self, path: Path | None, size: str) -> None:
+        self.path, self.size = path, size
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, section: str, name: str, figures: dict[str, Any]) -> dict[str, Any]:
+        line = json.dumps({"when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "size": self.size,
+                           "section": section, "name": name, **figures, "load_average": load_average()},
+                          ensure_ascii=False)
+        if self.path is not None:
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        print(line, file=sys.stderr, flush=True)
+        return figures
+
+
+def no_answer(error: Exception, timeout: float, who: str = "") -> dict[str, Any]:
+    """The record of a request that got no answer: the client's timeout, or the connection dropped."""
+    prefix = f"{who}: " if who else ""
+    if isinstance(error, TimeoutError):
+        return {"status": "timeout", "error": f"{prefix}no answer within {timeout:g} s"}
+    return {"status": "failed", "error": f"{prefix}{type(error).__name__}: {error}"}
+
+
+NO_ANSWER = (OSError, http.client.HTTPException)  # a timeout is an OSError too
 
 
 def _wait(port: int, path: str, process: subprocess.Popen, params: dict[str, str]) -> None:
@@ -130,17 +168,20 @@ def granian_app():
 
 
 def editor_queries() -> dict[str, str]:
-    """The SPARQL editor's examples, any SELECT the browser sends itself (from js/api.js), and the whole-store
-    aggregates the summaries kept at ingest replace (kg.rdf.summaries.SPARQL: the start page's and the
-    conflicts view's figures), by name."""
-    from kg.rdf.summaries import SPARQL
-
+    """The SPARQL editor's examples and any SELECT the browser sends itself (from js/api.js), by name."""
     found = {path.stem: path.read_text(encoding="utf-8") for path in sorted(QUERIES.glob("*.rq"))}
     for name, text in re.findall(r"const (\w+) = `([^`]*)`", API_JS.read_text(encoding="utf-8")):
         found[f"browser: {name}"] = text
-    for name, limit in (("busiest", 15), ("comparable", 60), ("conflicts", 101)):
-        found[f"aggregate: {name} (what the summaries replace)"] = SPARQL[name] % limit
     return found
+
+
+def aggregate_queries() -> dict[str, str]:
+    """The whole-store aggregates the summaries kept at ingest replace (kg.rdf.summaries.SPARQL: the start
+    page's and the conflicts view's figures), by name: they grow with the store by design."""
+    from kg.rdf.summaries import SPARQL
+
+    return {f"aggregate: {name} (what the summaries replace)": SPARQL[name] % limit
+            for name, limit in (("busiest", 15), ("comparable", 60), ("conflicts", 101))}
 
 
 def _rows(body: bytes) -> list[dict]:
@@ -149,21 +190,20 @@ def _rows(body: bytes) -> list[dict]:
 
 def time_sparql(kg_port: int, ox_port: int, sparql: str, runs: int, timeout: float) -> dict[str, Any]:
     """p50/p95 of one query on both servers, alternating; a server that does not answer within `timeout`
-    is reported as such (its connection is dropped, so the next query gets a fresh one)."""
+    (or drops the connection) is reported as such, and the next query gets fresh connections."""
     kg, oxi = Client(kg_port, timeout), Client(ox_port, timeout)
     kg_times, ox_times, rows = [], [], 0
     for run in range(runs + 1):  # the first run warms the caches and is not counted
         try:
             seconds, body, status = kg.get("/sparql", {"query": sparql}, JSON_RESULTS)
-        except TimeoutError:
-            return {"status": "timeout", "error": f"kg serve: no answer within {timeout:g} s"}
+        except NO_ANSWER as error:
+            return no_answer(error, timeout, "kg serve")
         if status != 200:
             return {"status": status, "error": body[:300].decode(errors="replace")}
         try:
             ox_seconds, _, _ = oxi.get("/query", {"query": sparql, "union-default-graph": ""}, JSON_RESULTS)
-        except TimeoutError:
-            return {"status": "timeout", "error": f"oxigraph: no answer within {timeout:g} s (kg serve: "
-                                                  f"{seconds * 1e3:.0f} ms)"}
+        except NO_ANSWER as error:
+            return no_answer(error, timeout, f"oxigraph (kg serve: {seconds * 1e3:.0f} ms)")
         rows = len(_rows(body))
         if run:
             kg_times.append(seconds)
@@ -172,56 +212,129 @@ def time_sparql(kg_port: int, ox_port: int, sparql: str, runs: int, timeout: flo
             "ox_p50": median(ox_times), "ox_p95": percentile(ox_times, 95)}
 
 
-def graph_calls(kg: Client) -> dict[str, tuple[str, dict[str, Any]]]:
-    """The browser's graph-API calls (js/api.js), aimed at the busiest region, agency, program and metric
-    among a sample of claims (picked by a bounded query, so the pick costs the same at every size)."""
+Params = dict[str, Any]
+
+
+@dataclass
+class Call:
+    """One graph-API request as the browser sends it. `params` may be a function of a client that works them
+    out from another answer (a node's largest group, a claim of a node): it is asked when the call is timed, so
+    its failure is that call's failure, not the run's."""
+
+    path: str
+    params: Params | Callable[[Client], Params] = field(default_factory=dict)
+
+
+def _answer(kg: Client, path: str, params: Params) -> Any:
+    seconds, body, status = kg.get(path, params)
+    if status != 200:
+        raise RuntimeError(f"{path} answered HTTP {status}: {body[:200].decode(errors='replace')}")
+    return json.loads(body)
+
+
+def busiest(kg: Client) -> dict[str, str]:
+    """The busiest region, agency, program and metric among a sample of claims (a bounded query, so the pick
+    costs the same at every size); a link no claim has is left out."""
     busy = {}
     for link in ("region", "agency", "program", "metric"):
         rows = _rows(kg.get("/sparql", {"query": BUSY % link}, JSON_RESULTS)[1])
-        busy[link] = rows[0]["x"]["value"] if rows else ""
-    return {
-        "search 县 (one character)": ("/api/graph/search", {"q": "县", "limit": 20}),
-        "search 教育局": ("/api/graph/search", {"q": "教育局", "limit": 20}),
-        "node (a busy region)": ("/api/graph/node", {"iri": busy["region"]}),
-        "neighborhood (a busy region, depth 1)": ("/api/graph/neighborhood", {"iri": busy["region"], "depth": 1,
-                                                                               "limit": 200}),
-        "node (a busy agency)": ("/api/graph/node", {"iri": busy["agency"]}),
-        "compare (a busy metric)": ("/api/graph/compare", {"metric": busy["metric"]}),
-        "programs (a busy program)": ("/api/graph/programs", {"iri": busy["program"]}),
-        "conflicts": ("/api/graph/conflicts", {}),
-        "overview: busiest entities (start page)": ("/api/graph/overview", {"metrics": 0}),
-        "overview: comparable metrics (start page)": ("/api/graph/overview", {"entities": 0}),
-        "claims (a busy region, 500)": ("/api/graph/claims", {"iri": busy["region"], "limit": 500}),
-        "groups (a busy region)": ("/api/graph/groups", {"iri": busy["region"], "limit": 40, "groups": 60}),
-        "groups (a busy metric)": ("/api/graph/groups", {"iri": busy["metric"], "limit": 40, "groups": 60}),
-        "claims of a busy region's largest group": ("/api/graph/claims", largest_group(kg, busy["region"])),
-        "conflicts, dated (the browser's conflicts view)": ("/api/graph/conflicts/dated", {}),
+        if rows:
+            busy[link] = rows[0]["x"]["value"]
+    return busy
+
+
+def graph_calls(busy: dict[str, str]) -> dict[str, Call]:
+    """The browser's graph-API calls (js/app.js through js/api.js, with its limits) for the busiest region,
+    agency, program and metric: opening one (its groups, its panel's head and first 500 claims), expanding its
+    largest group (40 claims, then the panel's 500), a claim and an article of it (neighbourhood and panel);
+    a metric's comparison and map claims; a program's page; and the start, search and conflicts
+    views, which take no node."""
+    calls = {
+        "search 县 (one character)": Call("/api/graph/search", {"q": "县", "limit": 20}),
+        "search 教育局": Call("/api/graph/search", {"q": "教育局", "limit": 20}),
+        "overview: busiest entities (start page)": Call("/api/graph/overview", {"metrics": 0}),
+        "overview: comparable metrics (start page)": Call("/api/graph/overview", {"entities": 0}),
+        "conflicts, dated (the browser's conflicts view)": Call("/api/graph/conflicts/dated"),
     }
+    for kind, iri in busy.items():
+        calls |= {
+            f"groups (busy {kind}: 40 neighbours, 2000 groups)": Call("/api/graph/groups",
+                                                                      {"iri": iri, "limit": 40, "groups": 2000}),
+            f"node (busy {kind}, panel head)": Call("/api/graph/node", {"iri": iri, "limit": 1}),
+            f"claims (busy {kind}, 500)": Call("/api/graph/claims", {"iri": iri, "limit": 500}),
+            f"claims of its largest group (busy {kind}, 40)": Call("/api/graph/claims", largest_group(iri, 40)),
+            f"claims of its largest group (busy {kind}, 500)": Call("/api/graph/claims", largest_group(iri, 500)),
+        }
+    if "region" in busy:
+        claim, article = first_claim(busy["region"], "iri"), first_claim(busy["region"], "article_iri")
+        calls |= {
+            "neighborhood (a claim of the busy region, depth 1, 300)": Call("/api/graph/neighborhood",
+                                                                            _hood(claim)),
+            "node (a claim of the busy region)": Call("/api/graph/node", claim),
+            "neighborhood (its article, depth 1, 300)": Call("/api/graph/neighborhood", _hood(article)),
+            "node (its article)": Call("/api/graph/node", article),
+        }
+    if "metric" in busy:
+        calls |= {
+            "compare (busy metric, 500)": Call("/api/graph/compare", {"metric": busy["metric"], "limit": 500}),
+            "claims (busy metric, 2000: the map)": Call("/api/graph/claims", {"iri": busy["metric"], "limit": 2000}),
+        }
+    if "program" in busy:
+        calls["programs (busy program)"] = Call("/api/graph/programs", {"iri": busy["program"]})
+    return calls
 
 
-def largest_group(kg: Client, iri: str) -> dict[str, Any]:
+def largest_group(iri: str, limit: int) -> Callable[[Client], Params]:
     """The parameters the browser sends when the largest claim group of a node is opened."""
-    found = json.loads(kg.get("/api/graph/groups", {"iri": iri, "groups": 1})[1])["groups"]
-    return {"iri": iri, "key": found[0]["key"], "year": found[0]["year"]} if found else {"iri": iri}
+    def params(kg: Client) -> Params:
+        found = _answer(kg, "/api/graph/groups", {"iri": iri, "groups": 1})["groups"]
+        return {"iri": iri, "key": found[0]["key"], "year": found[0]["year"], "limit": limit} if found else \
+            {"iri": iri, "limit": limit}
+    return params
 
 
-def time_calls(port: int, calls: dict[str, tuple[str, dict[str, Any]]], runs: int, timeout: float) -> dict[str, Any]:
+def first_claim(iri: str, field_name: str) -> Callable[[Client], Params]:
+    """`{"iri": …}` of the node's first claim by IRI (or of that claim's article)."""
+    def params(kg: Client) -> Params:
+        claims = _answer(kg, "/api/graph/claims", {"iri": iri, "limit": 1})["claims"]
+        if not claims or not claims[0].get(field_name):
+            raise RuntimeError(f"{iri} has no claim with {field_name}")
+        return {"iri": claims[0][field_name]}
+    return params
+
+
+def _hood(params: Callable[[Client], Params]) -> Callable[[Client], Params]:
+    return lambda kg: {**params(kg), "depth": 1, "limit": 300}
+
+
+def time_calls(port: int, calls: dict[str, Call], runs: int, timeout: float,
+               log: Log | None = None) -> dict[str, Any]:
+    """p50/p95 of each call over `runs` (after one warm-up), each written to `log` as it is measured; a call
+    with no answer within `timeout` (or whose parameters could not be worked out) is recorded as such and the
+    next call goes on, on a fresh connection."""
     found: dict[str, Any] = {}
-    for name, (path, params) in calls.items():
-        client, times = Client(port, timeout), []
-        for run in range(runs + 1):
+    for name, call in calls.items():
+        client, times, record = Client(port, timeout), [], None
+        try:
+            params = call.params(client) if callable(call.params) else call.params
+        except NO_ANSWER as error:
+            record = no_answer(error, timeout, "working out its parameters")
+        except (RuntimeError, KeyError, IndexError, ValueError) as error:
+            record = {"status": "failed", "error": f"working out its parameters: {error}"}
+        for run in range(runs + 1 if record is None else 0):
             try:
-                seconds, body, status = client.get(path, params)
-            except TimeoutError:
-                found[name] = {"status": "timeout", "error": f"no answer within {timeout:g} s"}
+                seconds, body, status = client.get(call.path, params)
+            except NO_ANSWER as error:
+                record = no_answer(error, timeout)
                 break
             if status != 200:
-                found[name] = {"status": status, "error": body[:300].decode(errors="replace")}
+                record = {"status": status, "error": body[:300].decode(errors="replace")}
                 break
             if run:
                 times.append(seconds)
-        else:
-            found[name] = {"p50": median(times), "p95": percentile(times, 95), "bytes": len(body)}
+        if record is None:
+            record = {"p50": median(times), "p95": percentile(times, 95), "bytes": len(body), "runs": runs}
+        found[name] = log.write("graph_api", name, record) if log else record
     return found
 
 
@@ -348,6 +461,13 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}" if seconds < 0.01 else f"{seconds * 1e3:.0f}"
 
 
+def failure(record: dict[str, Any]) -> str:
+    """A call or query that gave no figure, as a table cell: its HTTP status, or why there was no answer."""
+    status = record["status"]
+    head = f"HTTP {status}: " if isinstance(status, int) else ""
+    return head + " ".join(record["error"].split())[:80]
+
+
 def write_section(path: Path, size: str, section: str) -> None:
     """Replace (or append) the section for this size between its markers in RESULTS.md."""
     start, end = f"<!-- user-runs {size} -->", f"<!-- /user-runs {size} -->"
@@ -431,27 +551,63 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"| extraction, text → claims ({e['mb']:.1f} MB sample) | {e['extract_mb_per_cpu_s']:.2f} MB per "
                      f"CPU-second | jieba precise cut: {e['jieba_mb_per_cpu_s']:.2f} MB/CPU-s "
                      f"(extraction = {e['extract_mb_per_cpu_s'] / e['jieba_mb_per_cpu_s']:.2f}×) |")
-    lines += ["", "| query (SPARQL editor / browser) | rows | `kg serve` /sparql p50 / p95 ms | "
-              "`oxigraph serve-read-only` p50 / p95 ms | ratio (p50) |", "|---|---|---|---|---|"]
-    for name, q in report["sparql"].items():
-        if "error" in q:
-            lines.append(f"| {name} | — | HTTP {q['status']}: {' '.join(q['error'].split())[:80]} | — | — |")
-            continue
-        lines.append(f"| {name} | {q['rows']} | {ms(q['kg_p50'])} / {ms(q['kg_p95'])} | "
-                     f"{ms(q['ox_p50'])} / {ms(q['ox_p95'])} | {q['kg_p50'] / q['ox_p50']:.2f}× |")
-    lines += ["", "| graph-API call (as the browser sends it) | p50 / p95 ms | answer bytes |", "|---|---|---|"]
-    for name, c in report["graph_api"].items():
-        if "error" in c:
-            lines.append(f"| {name} | HTTP {c['status']}: {' '.join(c['error'].split())[:80]} | — |")
-            continue
-        lines.append(f"| {name} | {ms(c['p50'])} / {ms(c['p95'])} | {c['bytes']:,} |")
-    t = report["throughput"]
-    lines += ["", f"{report['clients']} clients, a light query (`{LIGHT}`), requests/s: from one address (127.0.0.1, "
-              f"so one client's fair share of /sparql, two at a time): `kg serve` {t['kg']:.0f}, "
-              f"`oxigraph serve-read-only` {t['oxigraph']:.0f} ({t['kg'] / t['oxigraph']:.2f}×); each from its "
-              f"own address (127.0.0.2 …): `kg serve` {t['kg distinct']:.0f}, `oxigraph serve-read-only` "
-              f"{t['oxigraph distinct']:.0f} ({t['kg distinct'] / t['oxigraph distinct']:.2f}×).", ""]
+    if "sparql" in report:
+        lines += ["", "| query (SPARQL editor / browser) | rows | `kg serve` /sparql p50 / p95 ms | "
+                  "`oxigraph serve-read-only` p50 / p95 ms | ratio (p50) |", "|---|---|---|---|---|"]
+        for name, q in report["sparql"].items():
+            if "error" in q:
+                lines.append(f"| {name} | — | {failure(q)} | — | — |")
+                continue
+            lines.append(f"| {name} | {q['rows']} | {ms(q['kg_p50'])} / {ms(q['kg_p95'])} | "
+                         f"{ms(q['ox_p50'])} / {ms(q['ox_p95'])} | {q['kg_p50'] / q['ox_p50']:.2f}× |")
+    if "graph_api" in report:
+        lines += ["", "| graph-API call (as the browser sends it) | p50 / p95 ms | answer bytes |", "|---|---|---|"]
+        for name, c in report["graph_api"].items():
+            if "error" in c:
+                lines.append(f"| {name} | {failure(c)} | — |")
+                continue
+            lines.append(f"| {name} | {ms(c['p50'])} / {ms(c['p95'])} | {c['bytes']:,} |")
+    if "throughput" in report:
+        t = report["throughput"]
+        lines += ["", f"{report['clients']} clients, a light query (`{LIGHT}`), requests/s: from one address "
+                  f"(127.0.0.1, so one client's fair share of /sparql, two at a time): `kg serve` {t['kg']:.0f}, "
+                  f"`oxigraph serve-read-only` {t['oxigraph']:.0f} ({t['kg'] / t['oxigraph']:.2f}×); each from its "
+                  f"own address (127.0.0.2 …): `kg serve` {t['kg distinct']:.0f}, `oxigraph serve-read-only` "
+                  f"{t['oxigraph distinct']:.0f} ({t['kg distinct'] / t['oxigraph distinct']:.2f}×).", ""]
     return "\n".join(lines)
+
+
+PARTS = ("sparql", "aggregates", "graph", "throughput")
+
+
+def measure(report: dict[str, Any], parts: set[str], kg_port: int, ox_port: int, args: argparse.Namespace,
+            log: Log) -> None:
+    """The chosen parts of the run on the servers started, each figure logged as it is measured."""
+    queries = {**(editor_queries() if "sparql" in parts else {}),
+               **(aggregate_queries() if "aggregates" in parts else {})}
+    if "sparql" in parts:
+        queries["a light query (per-request overhead)"] = LIGHT
+    if queries:
+        report["sparql"] = {name: log.write("sparql", name, time_sparql(
+            kg_port, ox_port, text, 20 if text == LIGHT else args.runs, 60 if text == LIGHT else args.timeout))
+            for name, text in queries.items()}
+    if "graph" in parts:
+        try:
+            busy = busiest(Client(kg_port, args.timeout))
+        except NO_ANSWER as error:
+            log.write("graph_api", "picking the busiest nodes", no_answer(error, args.timeout))
+            busy = {}
+        report["busy"] = log.write("graph_api", "busiest nodes (sample of 2,000 claims)", busy)
+        report["graph_api"] = time_calls(kg_port, graph_calls(busy), args.runs, args.timeout, log)
+    if "throughput" in parts:
+        report["throughput"] = {}
+        for distinct in (False, True):
+            suffix = " distinct" if distinct else ""
+            report["throughput"]["kg" + suffix] = throughput(kg_port, "/sparql", {"query": LIGHT}, args.clients,
+                                                             args.seconds, distinct)
+            report["throughput"]["oxigraph" + suffix] = throughput(
+                ox_port, "/query", {"query": LIGHT, "union-default-graph": ""}, args.clients, args.seconds, distinct)
+        log.write("throughput", f"{args.clients} clients, a light query", report["throughput"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -474,7 +630,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="with --serving: turns per variant")
     parser.add_argument("--write", action="store_true",
                         help="put the Markdown section into bench/RESULTS.md (replacing this size's last one)")
+    parser.add_argument("--log", help="JSON lines file each figure is appended to as it is measured "
+                                      "(default: bench/out/user-runs-SIZE.jsonl)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"what to time, comma-separated among {', '.join(PARTS)} (default: all)")
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
+    if not parts <= set(PARTS):
+        parser.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
     cache = Path(args.cache)
     if args.serving:
         store = Path(args.store) if args.store else cache / f"store-{args.size}"
@@ -489,24 +652,16 @@ def main(argv: list[str] | None = None) -> None:
     if args.replicate:
         report["source"], report["size"] = args.size, f"{args.size} × {args.replicate} (replicated)"
         store = cache / f"store-{args.size}x{args.replicate}"
-        report["replicated"] = replicated_store(cache / f"store-{args.size}", args.replicate, store)
-        print(json.dumps(report["replicated"]), file=sys.stderr)
-    elif not args.reuse:
-        report["ingest"] = ingest(corpus, store, args.jobs)
-        print(json.dumps(report["ingest"]), file=sys.stderr)
-        report["extraction"] = extraction_vs_jieba(sample(corpus))
+    slug = re.sub(r"\W+", "-", report["size"]).strip("-")
+    log = Log(Path(args.log) if args.log else ROOT / "bench" / "out" / f"user-runs-{slug}.jsonl", report["size"])
+    if args.replicate and not args.reuse:
+        report["replicated"] = log.write("store", "replicated", replicated_store(cache / f"store-{args.size}",
+                                                                                 args.replicate, store))
+    elif not args.reuse and not args.replicate:
+        report["ingest"] = log.write("store", "ingest", ingest(corpus, store, args.jobs))
+        report["extraction"] = log.write("store", "extraction", extraction_vs_jieba(sample(corpus)))
     with servers(store) as (kg_port, ox_port):
-        report["sparql"] = {name: time_sparql(kg_port, ox_port, text, args.runs, args.timeout)
-                            for name, text in editor_queries().items()}
-        report["sparql"]["a light query (per-request overhead)"] = time_sparql(kg_port, ox_port, LIGHT, 20, 60)
-        report["graph_api"] = time_calls(kg_port, graph_calls(Client(kg_port, 300)), args.runs, args.timeout)
-        report["throughput"] = {}
-        for distinct in (False, True):
-            suffix = " distinct" if distinct else ""
-            report["throughput"]["kg" + suffix] = throughput(kg_port, "/sparql", {"query": LIGHT}, args.clients,
-                                                             args.seconds, distinct)
-            report["throughput"]["oxigraph" + suffix] = throughput(
-                ox_port, "/query", {"query": LIGHT, "union-default-graph": ""}, args.clients, args.seconds, distinct)
+        measure(report, parts, kg_port, ox_port, args, log)
     report["load_average"] = load_average()
     print(json.dumps(report, indent=2, ensure_ascii=False))
     section = render(report)

@@ -42,8 +42,12 @@ from bench.load import stop_process
 from bench.user_runs import (
     JSON_RESULTS,
     LIGHT,
+    NO_ANSWER,
+    Call,
     Client,
     _wait,
+    aggregate_queries,
+    busiest,
     editor_queries,
     free_port,
     graph_calls,
@@ -211,24 +215,32 @@ def time_query(servers: dict[str, tuple[int, str, dict[str, str]]], sparql: str,
     return found
 
 
-def time_calls(ports: dict[str, int], calls: dict[str, tuple[str, dict[str, Any]]], runs: int,
-               timeout: float) -> dict[str, Any]:
+def time_calls(ports: dict[str, int], calls: dict[str, Call], runs: int, timeout: float) -> dict[str, Any]:
     """p50/p95 of each graph-API call on every `kg serve`, alternating; answer sizes, and whether the
-    answers are the same JSON."""
+    answers are the same JSON. Parameters worked out from another answer are asked of the first server."""
     found: dict[str, Any] = {}
-    for call, (path, params) in calls.items():
+    for call, spec in calls.items():
         clients = {name: Client(port, timeout) for name, port in ports.items()}
         times: dict[str, list[float]] = {name: [] for name in ports}
         bodies: dict[str, bytes] = {}
         failed: dict[str, str] = {}
+        path = spec.path
+        try:
+            params = spec.params(next(iter(clients.values()))) if callable(spec.params) else spec.params
+        except (*NO_ANSWER, RuntimeError, KeyError, IndexError, ValueError) as error:
+            found[call] = {"failed": dict.fromkeys(ports, f"working out its parameters: {error}"), "bytes": {},
+                           "p50": {}, "p95": {}, "same": None}
+            continue
         for run in range(runs + 1):
             for name in ports:
                 if name in failed:
                     continue
                 try:
                     seconds, body, status = fetch(clients[name], path, params)
-                except TimeoutError:
-                    failed[name] = f"no answer within {timeout:g} s"
+                except NO_ANSWER as error:
+                    failed[name] = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else \
+                        f"{type(error).__name__}: {error}"
+                    clients[name] = Client(ports[name], timeout)
                     continue
                 if status != 200:
                     failed[name] = f"HTTP {status}: {' '.join(body[:200].decode(errors='replace').split())}"
@@ -285,9 +297,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # The graph API first: a query a client gives up on goes on running inside Virtuoso, and the
         # browser's whole-store aggregates do time out at 20x (it slowed every later call there ~10x).
         report["graph_api"] = time_calls({"kg": kg_port, "kg-virtuoso": remote_port},
-                                         graph_calls(Client(kg_port, 300)), args.runs, args.timeout)
+                                         graph_calls(busiest(Client(kg_port, 300))), args.runs, args.timeout)
         report["sparql"] = {}
-        for name, text in editor_queries().items():
+        for name, text in {**editor_queries(), **aggregate_queries()}.items():
             report["sparql"][name] = time_query(servers, text, args.runs, args.timeout)
             print(name, json.dumps(report["sparql"][name]), file=sys.stderr)
         report["sparql"]["a light query (per-request overhead)"] = time_query(servers, LIGHT, 20, 60)

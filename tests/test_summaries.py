@@ -54,10 +54,12 @@ def _grouped(store: EmbeddedStore, node: str) -> dict[tuple[str, str], list[str]
 
 def _kept_groups(summaries: Summaries, node: str) -> dict[tuple[str, str], list[str]]:
     found, groups, total = summaries.groups(node, 100_000)
-    assert (groups, total) == (len(found), sum(n for _, _, n, _ in found))
-    kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, _, _ in found}
+    assert (groups, total) == (len(found), sum(n for _, _, n, _, _ in found))
+    kept = {(key, year): summaries.group_claims(node, key, year, 100_000) for key, year, *_ in found}
     assert all(len(iris) == n for (iris, n) in kept.values()), "kept counts are the groups' sizes"
-    assert all(first == kept[(key, year)][0][0] for key, year, _, first in found), "first claim by IRI"
+    assert all(first == kept[(key, year)][0][0] for key, year, _, first, _ in found), "first claim by IRI"
+    for key, year, count, *_ in found[:20]:
+        assert summaries.group_claims(node, key, year, 2) == (kept[(key, year)][0][:2], count), "a group's first two"
     return {k: sorted(iris) for k, (iris, _) in kept.items()}
 
 
@@ -78,9 +80,10 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
         busiest = [{"entity": e.iri, "label": e.label, "class": KG[e.type.capitalize()].value,
                     "claims": str(e.claims)} for e in summaries.busiest(limit)]
         assert busiest == _rows(store, "busiest", limit)
-    comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
-                  for m in summaries.comparable(1000)]
-    assert comparable == _rows(store, "comparable", 1000)
+    for limit in (1, 2, 5, 1000):
+        comparable = [{"metric": m.iri, "label": m.label, "regions": str(m.regions), "claims": str(m.claims)}
+                      for m in summaries.comparable(limit)]
+        assert comparable == _rows(store, "comparable", limit)
     conflicts = [(c.subject, c.metric, c.period, c.unit, c.claims, c.total) for c in summaries.conflicts(1000)]
     expected = [(r["subject"], r["metric"], r["period"], r["unit"], sorted(set(r["claims"].split())),
                  len(set(r["claims"].split()))) for r in _rows(store, "conflicts", 1000)]
@@ -90,7 +93,13 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
     assert summaries.rows(claims) == GraphView(store).read_rows(claims), "kept rows are the rows the store gives"
     for node in nodes:
         assert _kept_groups(summaries, node) == _grouped(store, node)
-        assert sorted(summaries.neighbours(node, 100_000)) == _named_with(store, node)
+        neighbours = summaries.neighbours(node, 100_000)
+        assert sorted((iri, n) for iri, n, _, _ in neighbours) == _named_with(store, node)
+        assert {iri: (kind, label) for iri, _, kind, label in neighbours if kind} == \
+            store.labels.named(iri for iri, *_ in neighbours), "names as the label index gives them"
+        counted = {n: len(_claims_of(store, n, LINKS)) for n in [node, *(iri for iri, *_ in neighbours[:10])]}
+        assert summaries.claim_counts([*counted, iris.base() + "region/nothing"]) == \
+            {n: k for n, k in counted.items() if k}, "kept counts of the nodes asked for (none for the unknown)"
         for predicates in (LINKS, (KG.metric,), (KG.program,), (KG.region, KG.agency)):
             every = _claims_of(store, node, predicates)
             for limit in (1, 3, 10_000):
@@ -204,6 +213,18 @@ def test_a_file_of_an_older_layout_is_counted_again_on_open(tmp_path: Path) -> N
         assert len(claims) == 2 and sorted(assert_equal_to_sparql(store).rows(claims)) == claims
 
 
+def test_a_file_without_kept_region_counts_counts_them_once_on_open(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.replace_graph(*page("a.txt", [(COUNTY, "2023年", "100"), (TOWN, "2024年", "80")]))
+        store.replace_graph(*page("b.txt", [(COUNTY, "2023年", "90")]))
+    with sqlite3.connect(tmp_path / "db" / "labels.sqlite") as db:  # as the kg before the kept counts left it
+        db.executescript("DROP TABLE metric_regions")
+    with EmbeddedStore(tmp_path / "db") as store:
+        assert [(m.iri, m.regions) for m in assert_equal_to_sparql(store).comparable()] == [(METRIC.value, 2)]
+        store.remove_graph(iris.graph_iri("a.txt"))  # the town's only claim goes: one region left, not comparable
+        assert assert_equal_to_sparql(store).comparable() == []
+
+
 def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: Path) -> None:
     docs = ["m.txt", "c.txt", "x.txt", "a.txt", "d.txt", "b.txt"]  # between, before and after the kept ones
     with EmbeddedStore(tmp_path / "db") as store:
@@ -215,7 +236,7 @@ def test_claim_lists_come_by_iri_whatever_order_pages_were_written_in(tmp_path: 
         assert len(every) == 5 * 12 + 1
         assert summaries.claims_of(COUNTY.value, [KG.region.value], 1000) == (every, len(every))
         assert summaries.claims_of(COUNTY.value, [KG.region.value], 7)[0] == every[:7]
-        [(key, year, count, first)] = summaries.groups(METRIC.value, 10)[0]
+        [(key, year, count, first, _)] = summaries.groups(METRIC.value, 10)[0]
         assert (key, count, first) == (COUNTY.value, len(every), every[0])
         assert summaries.group_claims(METRIC.value, key, year, 1000) == (every, len(every))
         store.rebuild_labels()  # the label index shares its node rows (and their ids) with the summaries

@@ -72,6 +72,18 @@ def test_groups_are_cut_largest_first_and_counted_in_full(city) -> None:
     assert len(whole["claims"]) == largest["count"] and whole["claims"][0] == one["claims"][0], "the same order"
 
 
+def test_groups_name_their_keys_and_neighbours_as_the_nodes_do(city) -> None:
+    """The labels and kinds read beside the kept groups and pairs are the ones each node's own answer gives."""
+    for iri in (CITY, metric(JOBS, "人")):
+        answer = city.get("/api/graph/groups", params={"iri": iri, "groups": 2000}).json()
+        named = [(n["iri"], n["label"], n["type"]) for n in answer["neighbours"]]
+        named += [(g["key"], g["label"], None) for g in answer["groups"] if "://" in g["key"]]
+        assert len(named) > 5
+        for node, label, kind in named:
+            own = city.get("/api/graph/node", params={"iri": node, "limit": 1}).json()
+            assert (own["label"], own["type"] if kind else None) == (label, kind), node
+
+
 @pytest.mark.parametrize(("params", "status"), [
     ({"iri": CITY, "year": "20x3"}, 400),
     ({"iri": CITY, "limit": "0"}, 400),

@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS node_count (node INTEGER NOT NULL, pred INTEGER NOT N
 CREATE INDEX IF NOT EXISTS node_count_busiest ON node_count (pred, claims DESC);
 CREATE TABLE IF NOT EXISTS metric_region (metric INTEGER NOT NULL, region INTEGER NOT NULL,
                                           claims INTEGER NOT NULL, PRIMARY KEY (metric, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metric_regions (metric INTEGER PRIMARY KEY, regions INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS metric_regions_most ON metric_regions (regions DESC);
 CREATE TABLE IF NOT EXISTS conflict_group (id INTEGER PRIMARY KEY, ident BLOB NOT NULL UNIQUE,
                                           n_values INTEGER NOT NULL, claims INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS conflict_text (grp INTEGER PRIMARY KEY, subject_text TEXT NOT NULL,
@@ -118,7 +120,8 @@ CREATE TABLE IF NOT EXISTS group_claim (grp INTEGER NOT NULL, claim BLOB NOT NUL
                                         PRIMARY KEY (grp, claim)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_claim_of ON group_claim (claim);
 """
-_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "conflict_group", "conflict_text",
+_TABLES = ("claim", "claim_data", "claim_link", "node_count", "metric_region", "metric_regions", "conflict_group",
+           "conflict_text",
            "conflict_value",
            "conflict_claim", "summary_meta", "node_pair", "node_group", "group_claim")
 _RETIRED = ("claim_row", "term")  # tables of older layouts, dropped with the rest
@@ -285,6 +288,9 @@ class Summaries:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if db.execute("SELECT 1 FROM metric_regions LIMIT 1").fetchone() is None:
+                # A file from before the kept count: counted once from the pairs (one scan), not rebuilt.
+                db.execute("INSERT INTO metric_regions SELECT metric, COUNT(*) FROM metric_region GROUP BY metric")
             db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('layout', ?)", (_LAYOUT,))
             db.execute("COMMIT")
         except BaseException:
@@ -473,6 +479,10 @@ class Summaries:
         else:
             db.executemany("DELETE FROM claim_link WHERE node = ? AND claim = ? AND pred = ?", links_rows)
             db.executemany("DELETE FROM conflict_claim WHERE claim = ? AND grp = ? AND value = ?", members)
+        # Pairs a metric gains or loses change its kept count of regions (metric_regions), so the start page
+        # ranks metrics from an index instead of counting every pair.
+        fresh = [pair for pair in pairs if sign > 0 and db.execute(
+            "SELECT 1 FROM metric_region WHERE metric = ? AND region = ?", pair).fetchone() is None]
         for table, columns, counts in (("node_count", "node, pred", nodes), ("metric_region", "metric, region", pairs),
                                        ("node_pair", "node, other", neighbours)):
             db.executemany(f"INSERT INTO {table} ({columns}, claims) VALUES (?, ?, ?) "
@@ -481,6 +491,14 @@ class Summaries:
             if sign < 0:
                 first, second = columns.split(", ")
                 db.executemany(f"DELETE FROM {table} WHERE {first} = ? AND {second} = ? AND claims <= 0", list(counts))
+        gone = [pair for pair in pairs if sign < 0 and db.execute(
+            "SELECT 1 FROM metric_region WHERE metric = ? AND region = ?", pair).fetchone() is None]
+        changed = Counter(m for m, _ in fresh)
+        changed.subtract(Counter(m for m, _ in gone))
+        db.executemany("INSERT INTO metric_regions VALUES (?, ?) ON CONFLICT DO UPDATE SET regions = regions + "
+                       "excluded.regions", [(m, n) for m, n in changed.items() if n])
+        db.executemany("DELETE FROM metric_regions WHERE metric = ? AND regions <= 0",
+                       [(m,) for m, n in changed.items() if n < 0])
         db.executemany("INSERT INTO conflict_value (grp, value, number, claims) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT DO UPDATE SET claims = claims + excluded.claims",
                        [(grp, value, numbers[(grp, value)], sign * n) for (grp, value), n in values.items()])
@@ -533,10 +551,12 @@ class Summaries:
                 return []
             marks = ", ".join("?" * len(preds))
             # The limit-th largest count, from the index alone: the answer is among the nodes counted at least
-            # that much, unless some of those have no label (then every node is ranked).
-            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_count "
-                                     f"WHERE pred IN ({marks}) ORDER BY claims DESC LIMIT ?)",
-                                     (*preds, limit)).fetchone()[0] or 0
+            # that much, unless some of those have no label (then every node is ranked). Each kind's largest
+            # `limit` counts are read in index order (the IN list made SQLite sort every node's count).
+            largest = sorted((count for pred in preds for (count,) in self._db.execute(
+                "SELECT claims FROM node_count WHERE pred = ? ORDER BY claims DESC LIMIT ?", (pred, limit))),
+                reverse=True)[:limit]
+            least = largest[-1] if largest else 0
             ranked = ("SELECT node.iri, name.text, nc.pred, nc.claims FROM node_count nc "
                       "JOIN node ON node.id = nc.node "
                       "JOIN name ON name.node = node.id AND name.field = 'label' "
@@ -548,15 +568,24 @@ class Summaries:
         return [Entity(node, label, preds[pred], claims) for node, label, pred, claims in rows]
 
     def comparable(self, limit: int = 60) -> list[Metric]:
-        """Metrics that two or more regions report, most regions first, then most claims, then by label."""
+        """Metrics that two or more regions report, most regions first, then most claims, then by label: the
+        metrics down to the limit-th count of regions read from their kept counts' index, then ranked (every
+        metric reported by two or more when some of those have no label)."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT node.iri, name.text, regions, node_count.claims AS total FROM "
-                "(SELECT metric, COUNT(*) AS regions FROM metric_region GROUP BY metric HAVING COUNT(*) > 1) "
-                "JOIN node_count ON node_count.node = metric "
-                "AND node_count.pred = (SELECT id FROM node WHERE iri = ?) "
-                "JOIN node ON node.id = metric JOIN name ON name.node = node.id AND name.field = 'label' "
-                "ORDER BY regions DESC, total DESC, name.text, node.iri LIMIT ?", (REGIONAL, limit)).fetchall()
+            regional = self._term(REGIONAL)
+            if regional is None:
+                return []
+            least = self._db.execute("SELECT MIN(regions) FROM (SELECT regions FROM metric_regions WHERE regions > 1 "
+                                     "ORDER BY regions DESC LIMIT ?)", (limit,)).fetchone()[0] or 2
+            # CROSS JOINs keep the metrics' index range first (else SQLite reads every metric's count or name).
+            ranked = ("SELECT node.iri, name.text, mr.regions, node_count.claims AS total FROM metric_regions mr "
+                      "CROSS JOIN node_count ON node_count.node = mr.metric AND node_count.pred = ? "
+                      "CROSS JOIN node ON node.id = mr.metric "
+                      "CROSS JOIN name ON name.node = node.id AND name.field = 'label' "
+                      "WHERE mr.regions >= ? ORDER BY mr.regions DESC, total DESC, name.text, node.iri LIMIT ?")
+            rows = self._db.execute(ranked, (regional, least, limit)).fetchall()
+            if len(rows) < limit and least > 2:
+                rows = self._db.execute(ranked, (regional, 2, limit)).fetchall()
         return [Metric(metric, label, regions, claims) for metric, label, regions, claims in rows]
 
     def conflicts(self, limit: int = 100, per_group: int | None = None) -> list[Conflict]:
@@ -645,26 +674,37 @@ class Summaries:
         return {iri: claim_rows.unpack(iri, data, known[links]) for iri, data, links in found}
 
     def claim_counts(self, nodes: Iterable[str]) -> dict[str, int]:
-        """How many claims link to each node by any of LINKS (the kept count)."""
+        """How many claims link to each node by any of LINKS (the kept count): each node looked up by its IRI,
+        then its count by key. (Joined the other way, SQLite read the counts of every node in the store.)"""
         with self._lock:
-            return dict(self._select_in("SELECT node.iri, claims FROM node_count "
-                                        "JOIN node ON node.id = node_count.node "
-                                        "WHERE pred = (SELECT id FROM node WHERE iri = ?) AND node.iri IN ({})",
-                                        sorted(set(nodes)), ANY))
+            pred = self._term(ANY)
+            if pred is None:
+                return {}
+            return dict(self._select_in("SELECT node.iri, node_count.claims FROM node CROSS JOIN node_count "
+                                        "ON node_count.node = node.id AND node_count.pred = ? "
+                                        "WHERE node.iri IN ({})", sorted(set(nodes)), pred))
 
-    def neighbours(self, node: str, limit: int) -> list[tuple[str, int]]:
-        """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first."""
+    def neighbours(self, node: str, limit: int) -> list[tuple[str, int, str | None, str | None]]:
+        """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first, each
+        with its kind and least label from the label index (None for either when it has not both), read by the
+        row ids in hand rather than looked up again by IRI."""
         with self._lock:
-            return self._db.execute(
-                "SELECT other.iri, node_pair.claims FROM node_pair JOIN node ON node.id = node_pair.node "
+            rows = self._db.execute(
+                "SELECT iri, claims, kind, (SELECT MIN(name.text) FROM name WHERE name.node = pair.other_id "
+                "AND name.field = 'label') FROM (SELECT other.id AS other_id, other.iri AS iri, other.kind AS kind, "
+                "node_pair.claims AS claims FROM node_pair JOIN node ON node.id = node_pair.node "
                 "JOIN node AS other ON other.id = node_pair.other WHERE node.iri = ? "
-                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?", (node, limit)).fetchall()
+                "ORDER BY node_pair.claims DESC, other.iri LIMIT ?) AS pair ORDER BY claims DESC, iri",
+                (node, limit)).fetchall()
+        return [(iri, claims, kind, label) if kind is not None and label is not None else (iri, claims, None, None)
+                for iri, claims, kind, label in rows]
 
-    def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str]], int, int]:
-        """The node's `limit` largest claim groups (key, year, claims, its first claim as kept), ties by the
-        key's label (the label index's, else the key as written) and year: the groups down to the limit-th
-        count read from the index by size and sorted here; and how many groups and how many memberships it
-        has in all (sums of kept counts, one per group)."""
+    def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str, str | None]], int, int]:
+        """The node's `limit` largest claim groups (key, year, claims, its first claim as kept, the key's label
+        when the label index knows the key's kind and label, else None), ties by the key's label (the label
+        index's, else the key as written) and year: the groups down to the limit-th count read from the index by
+        size and sorted here; and how many groups and how many memberships it has in all (sums of kept counts,
+        one per group)."""
         with self._lock:
             node_id = self._term(node)
             if node_id is None:
@@ -674,14 +714,17 @@ class Summaries:
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
                                      "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
             chosen = self._db.execute(
-                "SELECT k.iri, year, claims, n.id, COALESCE((SELECT MIN(name.text) FROM name "
-                "WHERE name.node = k.id AND name.field = 'label'), k.iri) AS label "
+                "SELECT k.iri, year, claims, n.id, k.kind, (SELECT MIN(name.text) FROM name "
+                "WHERE name.node = k.id AND name.field = 'label') AS named "
                 "FROM node_group n JOIN node k ON k.id = n.key WHERE n.node = ? AND claims >= ? "
-                "ORDER BY claims DESC, label, year LIMIT ?", (node_id, least, limit)).fetchall()
-            found = [(key, year, count, self._db.execute(
-                "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
-                "ORDER BY group_claim.claim LIMIT 1", (grp,)).fetchone()[0]) for key, year, count, grp, _ in chosen]
-        return found, groups, claims
+                "ORDER BY claims DESC, COALESCE(named, k.iri), year LIMIT ?", (node_id, least, limit)).fetchall()
+            # Each group's first claim: an index seek per group, in one statement per 500 groups.
+            first = dict(self._select_in(
+                "SELECT id, (SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim "
+                "WHERE grp = id ORDER BY group_claim.claim LIMIT 1) FROM node_group WHERE id IN ({})",
+                [grp for _, _, _, grp, *_ in chosen]))
+        return ([(key, year, count, first[grp], named if kind is not None else None)
+                 for key, year, count, grp, kind, named in chosen], groups, claims)
 
     def group_claims(self, node: str, key: str | None, year: str | None, limit: int) -> tuple[list[str], int]:
         """The first `limit` claims of the node's group (`key`, `year`; either may be None: every key or year)
@@ -696,10 +739,17 @@ class Summaries:
             where = " AND ".join(["node = ?", *(f"{name} = ?" for name, value in (("key", key), ("year", year))
                                                 if value is not None)])
             args = [node_id, *(v for v in (key_id, year) if v is not None)]
-            iris = [r[0] for r in self._db.execute(
-                "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
-                f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
-                "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
+            one = self._db.execute(f"SELECT id FROM node_group WHERE {where}", args).fetchone() \
+                if key is not None and year is not None else None
+            if one is not None:  # one group: its first claims read in key order, `limit` of them and no more
+                iris = [r[0] for r in self._db.execute(
+                    "SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim WHERE grp = ? "
+                    "ORDER BY group_claim.claim LIMIT ?", (one[0], limit))]
+            else:  # several groups: their claims merged and made distinct before the cut
+                iris = [r[0] for r in self._db.execute(
+                    "SELECT claim.iri FROM (SELECT DISTINCT claim AS k FROM group_claim "
+                    f"WHERE grp IN (SELECT id FROM node_group WHERE {where}) ORDER BY claim LIMIT ?) "
+                    "JOIN claim ON claim.key = k ORDER BY k", (*args, limit))]
             if len(iris) < limit:
                 return iris, len(iris)
             total = self._db.execute(f"SELECT COALESCE(SUM(claims), 0) FROM node_group WHERE {where}",

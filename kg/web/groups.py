@@ -96,11 +96,12 @@ def _groups(found: Info, limit: int) -> tuple[list[dict[str, Any]], int, int]:
         every = _aggregated_groups(found)
         return every[:limit], len(every), sum(g["count"] for g in every)
     rows, total, claims = summaries.groups(found.iri, limit)
-    labels = _view().labels({key for key, _, _, _ in rows if "://" in key})
-    kept = summaries.rows(first for _, _, _, first in rows)
-    groups = [{"key": key, "label": labels.get(key, key), "year": year, "count": count,
+    # The keys the label index names come with their labels; the rest are read as the graph view reads them.
+    labels = _view().labels({key for key, _, _, _, named in rows if named is None and "://" in key})
+    kept = summaries.rows(first for _, _, _, first, _ in rows)
+    groups = [{"key": key, "label": named or labels.get(key, key), "year": year, "count": count,
                "claim": first if count == 1 else None, "quantity": kept[first]["quantity"] if first in kept else None}
-              for key, year, count, first in rows]
+              for key, year, count, first, named in rows]
     groups.sort(key=lambda g: (-g["count"], g["label"], g["year"]))
     return groups[:limit], total, claims
 
@@ -147,10 +148,11 @@ def _neighbours(found: Info) -> list[dict[str, Any]]:
         if isinstance(row["n"], ox.NamedNode):
             served = row["p"] == SCHEMA.areaServed
             relation.setdefault(row["n"].value, ("serves" if served else "child", 0))
-    for other, shared in _named_with(found):
+    named_with, infos = _named_with(found)
+    for other, shared in named_with:
         kind, _ = relation.get(other, ("claims", 0))
         relation[other] = (kind, shared)
-    infos = _view().named_nodes(set(relation))
+    infos |= _view().named_nodes(set(relation) - set(infos))
     out = [{"iri": i, "label": info.label, "type": info.kind, "relation": relation[i][0], "shared": relation[i][1]}
            for i, info in infos.items() if info.kind in ("region", "agency", "program", "organization")]
     order = {"parent": 0, "serves": 1, "claims": 2, "child": 3}
@@ -158,17 +160,21 @@ def _neighbours(found: Info) -> list[dict[str, Any]]:
     return out
 
 
-def _named_with(found: Info) -> list[tuple[str, int]]:
+def _named_with(found: Info) -> tuple[list[tuple[str, int]], dict[str, Info]]:
     """The nodes the entity's claims also name (by VIA_CLAIMS) and how many of them name both: the pairs
-    counted at ingest (the MAX_LIMIT most shared), else one aggregate over its claims."""
+    counted at ingest (the MAX_LIMIT most shared), with the kinds and labels the label index gives them as
+    GraphView.named_nodes would; else one aggregate over its claims (and no names)."""
     summaries = _view().store.summaries()
     if summaries is not None:
-        return summaries.neighbours(found.iri, MAX_LIMIT)
+        rows = summaries.neighbours(found.iri, MAX_LIMIT)
+        return [(iri, shared) for iri, shared, _, _ in rows], {
+            iri: Info(iri, {SKOS.prefLabel.value: [ox.Literal(label)]}, known=kind)
+            for iri, _, kind, label in rows if kind is not None and label is not None}
     term = ox.NamedNode(found.iri)
     via = " ".join(str(p) for p in VIA_CLAIMS.values())
     rows = _select(f"""SELECT ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {{
       {_claims_of(term)} VALUES ?p {{ {via} }} ?c ?p ?n FILTER(?n != {term}) }} GROUP BY ?n""")
-    return [(r["n"].value, int(r["k"].value)) for r in rows if isinstance(r["n"], ox.NamedNode)]
+    return [(r["n"].value, int(r["k"].value)) for r in rows if isinstance(r["n"], ox.NamedNode)], {}
 
 
 def degrees(iris: list[str]) -> dict[str, int]:
