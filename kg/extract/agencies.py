@@ -28,6 +28,7 @@ from typing import Final
 
 from kg.compiled import source_of
 from kg.extract.regions import is_word
+from kg.text.matching import find_all
 
 _DATA: Final = source_of(__name__).with_name("data") / "agency_bodies.json"
 _NAME_CHARS: Final = re.compile(r"[\u4e00-\u9fff]+")
@@ -83,7 +84,7 @@ def _cut(window: str, table: BodyTable) -> str:
     m = _NAME_CHARS.match(window)
     window = m.group(0) if m else ""
     cut = len(window)
-    for m in table.breaks.finditer(window):
+    for m in find_all(table.breaks, window):
         if not _protected(window, m.start(), m.end() - m.start(), table.protected):
             cut = m.start()
             break
@@ -204,7 +205,7 @@ def informs(before: str, after: str) -> bool:
 def credit_body_starts(text: str) -> list[int]:
     """Where a credit's body name may begin in `text`: right after each source label (the name may
     leave out its place: "来源：热线办" is the report's own place's office)."""
-    return [m.end() for m in CREDIT_LABEL.finditer(text)]
+    return [m.end() for m in find_all(CREDIT_LABEL, text)]
 
 
 def body_fields(body: str) -> tuple[str, ...]:

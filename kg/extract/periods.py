@@ -14,6 +14,8 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Final
 
+from kg.text.matching import find_all
+
 _MD: Final = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR: Final = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
 _COUNT: Final = r"[一二两三四五六七八九十几]"
@@ -55,7 +57,7 @@ def period_pattern(text: str) -> re.Pattern[str]:
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
     """The last period expression in `text[:end]`."""
     found = None
-    for m in period_pattern(text).finditer(text, 0, len(text) if end is None else end):
+    for m in find_all(period_pattern(text), text, 0, len(text) if end is None else end):
         found = m
     return found
 
@@ -134,7 +136,7 @@ def is_value_time(text: str, m: re.Match[str]) -> bool:
 def value_times(text: str) -> tuple[re.Match[str], ...]:
     """The period expressions of a sentence that date its values, in order (kept per text: a
     paragraph's first sentence is read for its opening and again as a sentence)."""
-    return tuple(m for m in period_pattern(text).finditer(text) if is_value_time(text, m))
+    return tuple(m for m in find_all(period_pattern(text), text) if is_value_time(text, m))
 
 
 def with_year(expr: str, year: int | None) -> str:
