@@ -141,6 +141,8 @@ _AMOUNT_TAILS: Final = {
 }
 _OWNER_LEVEL: Final = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
 _LEVEL_ENDS: Final = "省市州盟县区旗镇乡村道"
+_BOUND_AFTER: Final = re.compile(r"\D{0,2}(?:以上|以下)")
+_SUBSIDY_END: Final = re.compile(r"(?:补贴|贷款)$")
 
 
 def _is_boundary(phrase: str, pos: int) -> bool:
@@ -304,7 +306,7 @@ def _predicate(rest: str, room: int) -> str:
     clause = _PREDICATE_LEAD.sub("", clause)
     words = [w for w in dictionary_words(clause) if w not in ("了", "着", "过")]
     own = _NUMBERS.search(clause)
-    if own and not re.match(r"\D{0,2}(?:以上|以下)", clause[own.end() :]):
+    if own and not _BOUND_AFTER.match(clause[own.end() :]):
         return ""
     if not words or not (carried or is_verb(words[0]) or words[0] == "可"):
         return ""
@@ -375,7 +377,7 @@ def _as_change(phrase: str, q: Quantity) -> str:
 
 def _money_word(phrase: str, q: Quantity) -> str:
     """Money for a subsidy or loan is its amount, or per period its standard ("补贴标准")."""
-    if q.dimension not in ("money", "money_rate") or not re.search(r"(?:补贴|贷款)$", phrase):
+    if q.dimension not in ("money", "money_rate") or not _SUBSIDY_END.search(phrase):
         return ""
     return "标准" if "/" in q.unit else "金额"
 
