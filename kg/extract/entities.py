@@ -37,8 +37,9 @@ from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
 from kg.text.matching import find_all
 
+# (it opens on one class, so the scan skips to 全该本我 in C; an alternation of two opens on neither)
 _REFERENCE: Final = re.compile(
-    r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
+    r"[全该本我](?:(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|(?<=该)(?:局|院|中心|厅|委|所|队))")
 LOOSE_ARTICLE: Final = -1  # Mention.article of text outside every article
 # a quoted name, not speech
 _QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")
