@@ -82,47 +82,35 @@ _QUANTITY: Final = re.compile(
     rf"(?P<suffix>{_SUFFIX})?"
 )
 
-# Runs that contain digits but are names, codes, dates or ordinals, each as the class of its first
-# character and the rest (see _MASK).
-_MASKS: Final = (
-    ("《", r"[^《》]{1,60}》"),
-    (r"[“\"‘'「『]", r"[^“”\"‘’'「」『』]{1,14}[”\"’'」』]"),
-    (r"[“\"「『]", r"[^“”\"「」『』]{0,40}[!！][^“”\"「」『』]{0,40}[”\"」』]"),
-    (r"[〔\[［【(（]", r"\d{4}[〕\]］】)）]\s*\d+\s*号"),
-    (r"\d", r"\d*号(?:文|令)?"),
-    ("[A-Za-z]", r"[A-Za-z]*[\d+\-.]*\d[\dA-Za-z+\-.]*"),
-    (r"\d", r"\d*[A-Za-z][\dA-Za-z]*"),
-    (r"\d", r"\d*(?:\+\d+)+"),
-    (r"\d", r"\d{4,}(?=热线|服务热线|专线)"),
-    (r"\d", r"\d{2,3}-\d{7,8}"),
-    (r"\d", r"\d{10}"),
-    ("第", rf"[\d{_CN_DIGITS}十百千]+"),
-    ("1", r"9\d{2}\s*(?:年度?|[-—至到](?:19|20)\d{2}年?)"),
-    ("2", r"0\d{2}\s*(?:年度?|[-—至到](?:19|20)\d{2}年?)"),
-    (r"\d", r"\d?(?:[-—~至到]\d{1,2})?月(?:\d{1,2}(?:[-—~至到]\d{1,2})?[日号])?(?:底|初|份|上旬|中旬|下旬)?"),
-    (r"\d", r"(?<!个\d)\d?[日号](?![\d])"),  # not after 个 ("个1日")
-    (r"\d", r"\d?(?:[时点]|:\d{2})(?:\d{1,2}分)?(?!\d)"),
-    (f"[{_CN_DIGITS}十]", rf"[{_CN_DIGITS}十]{{0,2}}月(?:份|底|初)?"),
-    (f"[{_CN_DIGITS}十]", rf"[{_CN_DIGITS}十]{{0,2}}[日号](?!常|益)"),
-    (rf"[\d{_CN_DIGITS}十]", rf"[\d{_CN_DIGITS}十]*(?:岁|周岁|℃|度(?=[,，。]))"),
-    (f"[{_CN_DIGITS}十]", rf"[{_CN_DIGITS}十]*(?:大(?!幅)|级|化|届|中全会|类)"),
-    ("二", "次"),
-    ("十", "[一二三四五]五"),
-)
+# Runs that contain digits but are names, codes, dates or ordinals.
+_MASKS: Final = [
+    re.compile(r"《[^《》]{1,60}》"),
+    re.compile(r"[“\"‘'「『][^“”\"‘’'「」『』]{1,14}[”\"’'」』]"),
+    re.compile(r"[“\"「『][^“”\"「」『』]{0,40}[!！][^“”\"「」『』]{0,40}[”\"」』]"),
+    re.compile(r"[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号"),
+    re.compile(r"\d+号(?:文|令)?"),
+    re.compile(r"[A-Za-z]+[\d+\-.]*\d[\dA-Za-z+\-.]*|\d+[A-Za-z][\dA-Za-z]*"),
+    re.compile(r"\d+(?:\+\d+)+"),
+    re.compile(r"\d{5,}(?=热线|服务热线|专线)|\d{3,4}-\d{7,8}|\d{11}"),
+    re.compile(rf"第[\d{_CN_DIGITS}十百千]+"),
+    re.compile(r"(?:19|20)\d{2}\s*(?:年度?|[-—至到](?:19|20)\d{2}年?)"),
+    re.compile(r"\d{1,2}(?:[-—~至到]\d{1,2})?月(?:\d{1,2}(?:[-—~至到]\d{1,2})?[日号])?(?:底|初|份|上旬|中旬|下旬)?"),
+    re.compile(r"(?<!个)\d{1,2}[日号](?![\d])"),
+    re.compile(r"\d{1,2}(?:[时点]|:\d{2})(?:\d{1,2}分)?(?!\d)"),
+    re.compile(rf"[{_CN_DIGITS}十]{{1,3}}月(?:份|底|初)?|[{_CN_DIGITS}十]{{1,3}}[日号](?!常|益)"),
+    re.compile(rf"[\d{_CN_DIGITS}十]+(?:岁|周岁|℃|度(?=[,，。]))"),
+    re.compile(rf"[{_CN_DIGITS}十]+(?:大(?!幅)|级|化|届|中全会|类)|二次"),
+    re.compile(r"(?:十[一二三四五]五)"),
+]
 
 _HAS_NUMERAL: Final = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
 _ARABIC_VALUE: Final = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
 _CN_DECIMAL: Final = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
 _CN_INTEGER: Final = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
 _RANGE_SPLIT: Final = re.compile(_RANGE_SEP)
-# One pass over the text: the first character decides which alternatives are tried. The pattern opens on
-# a class (every first character of _MASKS), so the scan skips to the next such character in C; each
-# alternative then checks its own first character by looking back at it. Opened on a lookahead, as
-# `(?=[...])(?:《...|...)`, the same matches cost a full match attempt at every character of the page.
+# One pass over the text: the first character decides which alternatives are tried.
 _MASK: Final = re.compile(
-    rf"[\d《“\"‘'「『〔\[［【(（A-Za-z第{_CN_DIGITS}十](?:"
-    + "|".join(f"(?<={first}){rest}" for first, rest in _MASKS)
-    + ")"
+    rf"(?=[\d《“\"‘'「『〔\[［【(（A-Za-z第{_CN_DIGITS}十])(?:" + "|".join(p.pattern for p in _MASKS) + ")"
 )
 _FULLWIDTH: Final = tuple(zip("０１２３４５６７８９．，％／", "0123456789.,%/", strict=True))
 
