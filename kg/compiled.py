@@ -43,6 +43,7 @@ MODULES = (
     "kg.text.headlines",
     "kg.text.layout",
     "kg.text.lines",
+    "kg.text.matching",
     "kg.text.normalise",
     "kg.text.page",
     "kg.text.pagelines",

@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from kg.compiled import source_of
 from kg.extract.regions import is_word
+from kg.text.matching import find_all
 
 _DATA: Final = source_of(__name__).with_name("data") / "agency_bodies.json"
 _NAME_CHARS: Final = re.compile(r"[\u4e00-\u9fff]+")
@@ -39,16 +40,39 @@ _DEPARTMENT: Final = "部门"
 
 
 @dataclass(frozen=True)
+class Endings:
+    """Endings asked of many names at once: one set per length, so a name costs a lookup per length
+    instead of a comparison per ending (`str.endswith` with a tuple tries every one; `body_after`
+    asks three tables of 31-54 endings of every prefix of every body window)."""
+
+    by_length: tuple[tuple[int, frozenset[str]], ...]
+
+    @staticmethod
+    def of(endings: tuple[str, ...]) -> Endings:
+        sizes = sorted({len(e) for e in endings})
+        return Endings(tuple((n, frozenset(e for e in endings if len(e) == n)) for n in sizes))
+
+    def end(self, text: str) -> bool:
+        """`text.endswith(endings)`."""
+        n = len(text)
+        for size, words in self.by_length:
+            if size <= n and text[n - size :] in words:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class BodyTable:
     aliases: dict[str, str]
     keep_short: frozenset[str]
     suffixes: tuple[str, ...]
-    not_endings: tuple[str, ...]
-    org_endings: tuple[str, ...]
     breaks: re.Pattern[str]
     protected: tuple[str, ...]  # body words that contain a break word ("组织部")
     expanded: tuple[str, ...]  # the aliases, longest first: the order canonical_body expands them in
     heads: tuple[str, ...]  # how known body names begin: "医疗", "医保", "公安", "委" ...
+    suffix_ends: Endings  # the suffixes, asked at once (body_after)
+    not_ends: Endings  # endings that make a name no agency's
+    org_ends: Endings  # endings of organisations' names
 
 
 @cache
@@ -56,16 +80,18 @@ def body_table() -> BodyTable:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     aliases: dict[str, str] = data["aliases"]
     heads = {name[:2] for name in (*aliases, *aliases.values())} | set(data["body_heads"]) | set(data["functions"])
+    suffixes = tuple(sorted(data["suffixes"], key=len, reverse=True))
     return BodyTable(
         aliases=aliases,
         keep_short=frozenset(data["keep_short"]),
-        suffixes=tuple(sorted(data["suffixes"], key=len, reverse=True)),
-        not_endings=tuple(data["not_agency_endings"]),
-        org_endings=tuple(data["organization_endings"]),
+        suffixes=suffixes,
         breaks=re.compile("|".join(map(re.escape, sorted(data["breaks"], key=len, reverse=True)))),
         protected=tuple(data["protected"]),
         expanded=tuple(sorted(aliases, key=len, reverse=True)),
         heads=tuple(sorted(heads)),
+        suffix_ends=Endings.of(suffixes),
+        not_ends=Endings.of(tuple(data["not_agency_endings"])),
+        org_ends=Endings.of(tuple(data["organization_endings"])),
     )
 
 
@@ -83,7 +109,7 @@ def _cut(window: str, table: BodyTable) -> str:
     m = _NAME_CHARS.match(window)
     window = m.group(0) if m else ""
     cut = len(window)
-    for m in table.breaks.finditer(window):
+    for m in find_all(table.breaks, window):
         if not _protected(window, m.start(), m.end() - m.start(), table.protected):
             cut = m.start()
             break
@@ -111,11 +137,11 @@ def body_after(text: str, pos: int) -> BodyMatch | None:
         run = window[:k]
         if run.endswith("委") and window[k : k + 1] == "员" and window[k + 1 : k + 2] != "会":
             continue  # "党工委委员" is a person, not "党工委委"
-        if run.endswith(table.org_endings):
+        if table.org_ends.end(run):
             best = BodyMatch(pos + k, run, "organization")
         elif best is not None and best.type == "organization":
             continue
-        elif run.endswith(table.suffixes) and not run.endswith(table.not_endings):
+        elif table.suffix_ends.end(run) and not table.not_ends.end(run):
             if k >= 2 or run == "委":
                 best = BodyMatch(pos + k, run, "agency")
         if window[k : k + 1] in _LEVELS and best is not None and best.end == pos + k:
@@ -160,11 +186,13 @@ def bare_level_at(text: str, i: int) -> bool:
     return text[i] in LEVEL_CHARS and (i == 0 or text[i - 1] in _BARE_BEFORE or not is_word(text[i - 1 : i + 1]))
 
 
+@lru_cache(maxsize=4096)
 def canonical_body(body: str) -> str:
     """Expand abbreviations: "医保局" → "医疗保障局", "委统战部" → "委统一战线工作部".
 
     A field's "部门" is its bureau ("民政部门" → "民政局" → the same body as "民政局"): a
-    report says "the civil-affairs department" of the body it elsewhere names in full."""
+    report says "the civil-affairs department" of the body it elsewhere names in full. Kept per
+    name: each call walks the whole alias table, and a page names the same few bodies again and again."""
     table = body_table()
     if body.endswith(_DEPARTMENT) and len(body) > len(_DEPARTMENT):
         body = body[: -len(_DEPARTMENT)] + "局"
@@ -204,9 +232,10 @@ def informs(before: str, after: str) -> bool:
 def credit_body_starts(text: str) -> list[int]:
     """Where a credit's body name may begin in `text`: right after each source label (the name may
     leave out its place: "来源：热线办" is the report's own place's office)."""
-    return [m.end() for m in CREDIT_LABEL.finditer(text)]
+    return [m.end() for m in find_all(CREDIT_LABEL, text)]
 
 
+@lru_cache(maxsize=4096)  # walks the whole alias table; the linker asks per article and body
 def body_fields(body: str) -> tuple[str, ...]:
     """The field of work a body's name says, in its full and short forms ("医疗保障局" → 医疗保障,
     医保; "民政局" → 民政; "热线办" → 热线): a headline on "民政工作" speaks of the civil-affairs

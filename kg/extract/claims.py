@@ -26,6 +26,7 @@ from kg.extract.page_search import PageSearch
 from kg.extract.periods import ArticleTimes
 from kg.extract.units import NOUN_MEASURES, lookup
 from kg.model import Article, Claim, Entity, Mention, Page, Quantity, Sentence
+from kg.text.matching import find_all
 
 _LAST_BREAK: Final = re.compile(r"(?s:.*)" + CLAUSE_BREAK.pattern)
 _TRAILING_ELLIPSIS: Final = re.compile(r"(?:……|…|·{3,}|\.{3,})[。”\"]?$")
@@ -144,7 +145,7 @@ def _change(before: str) -> str | None:
     """Increase/decrease when the clause's last change verb governs the number as the size
     of the change ("同比增长11.7%"), not as a new level ("提高至625元", "增加到8个", "新增")."""
     found = None
-    for m in _CHANGE.finditer(before):
+    for m in find_all(_CHANGE, before):
         found = m
     if (
         found is None

@@ -35,9 +35,11 @@ from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
+from kg.text.matching import find_all
 
+# (it opens on one class, so the scan skips to 全该本我 in C; an alternation of two opens on neither)
 _REFERENCE: Final = re.compile(
-    r"(?:全|该|本|我)(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|该(?:局|院|中心|厅|委|所|队)")
+    r"[全该本我](?:(?:省|市|县|区|镇|乡|街道|村)(?![域场民长])|(?<=该)(?:局|院|中心|厅|委|所|队))")
 LOOSE_ARTICLE: Final = -1  # Mention.article of text outside every article
 # a quoted name, not speech
 _QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")
@@ -123,7 +125,7 @@ def _loose_text(page: Page, texts: dict[int, list[tuple[str, Sentence | None]]])
     gaps.append((pos, len(page.text)))
     sentences = []
     for start, end in gaps:
-        for m in _LOOSE_PIECE.finditer(page.text, start, end):
+        for m in find_all(_LOOSE_PIECE, page.text, start, end):
             raw_start, raw_end = page.raw_span(m.start(), m.end())
             sentences.append(Sentence(raw_start, raw_end, m.group(), m.start()))
     return Article(page.doc, LOOSE_ARTICLE, "", 0, 0, sentences=sentences)
@@ -237,7 +239,7 @@ def _bodies(
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
-    for level in _LEVEL_CHAR.finditer(text):
+    for level in find_all(_LEVEL_CHAR, text):
         i = level.start()
         if i in taken or not bare_level_at(text, i):
             continue
@@ -251,7 +253,7 @@ def _bodies(
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
     found += _credited_bodies(text, taken, governing)
-    quoted = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
+    quoted = [(m.start(1), m.end(1)) for m in find_all(_QUOTED, text)]
     for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
         if any(a <= start and end < b for a, b in quoted):  # “湖南省医保局网上大厅” names a platform, not the body
             continue
@@ -319,7 +321,7 @@ def _chain_start(hits: list[RegionHit], i: int) -> int:
 def _references(
     state: _PageState, placed: _Placed, article: Article, sentence: Sentence, governing: Entity | None
 ) -> None:
-    for m in _REFERENCE.finditer(sentence.text):
+    for m in find_all(_REFERENCE, sentence.text):
         position = state.page.raw_span(sentence.text_start + m.start(), sentence.text_start + m.end())[0]
         entity = _resolve(m.group(0), position, placed, governing, state.entities)
         if entity is not None:

@@ -25,6 +25,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.periods import period_pattern
 from kg.extract.units import lookup
 from kg.model import Quantity
+from kg.text.matching import find_all
 from kg.text.words import dictionary_words, frequencies, is_verb, tags
 
 METRIC_MAX: Final = 16
@@ -140,6 +141,8 @@ _AMOUNT_TAILS: Final = {
 }
 _OWNER_LEVEL: Final = re.compile(r"^(?:[省市州县区镇乡村]级|[省市州县区]直|[本我该][省市州县区镇乡村])")
 _LEVEL_ENDS: Final = "省市州盟县区旗镇乡村道"
+_BOUND_AFTER: Final = re.compile(r"\D{0,2}(?:以上|以下)")
+_SUBSIDY_END: Final = re.compile(r"(?:补贴|贷款)$")
 
 
 def _is_boundary(phrase: str, pos: int) -> bool:
@@ -234,10 +237,10 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)
-    for m in reversed(list(_ASPECT.finditer(before))):
+    for m in reversed(find_all(_ASPECT, before)):
         if _is_word(before, m):
             before = before[: m.start()] + before[m.end() :]
-    tally = next((m for m in _TALLY.finditer(before, 2, len(before) - 2) if _is_word(before, m)), None)
+    tally = next((m for m in find_all(_TALLY, before, 2, len(before) - 2) if _is_word(before, m)), None)
     before = _SCOPE.sub("", before[tally.end() :] if tally else before)
     led = _strip_trail(_LEAD.sub("", before))
     before = led if len(led) > 2 or not before.startswith("累计") else _strip_trail("累计" + led)
@@ -271,7 +274,7 @@ def _noun_after(tail: str) -> tuple[str, str]:
     ("家存在违规的药店被约谈" -> (药店, 被约谈))."""
     clause = tail[: m.start()] if (m := _CLAUSE_END.search(tail)) else tail
     end = len(tail)
-    for m in _AFTER_STOP.finditer(tail):
+    for m in find_all(_AFTER_STOP, tail):
         if m.start() < len(clause) and m.group()[0].isalpha():
             near = clause[: _NOUN_MAX * 2]
             if not _is_boundary(near, m.start()) or (len(m.group()) == 1 and not _is_boundary(near, m.end())):
@@ -303,7 +306,7 @@ def _predicate(rest: str, room: int) -> str:
     clause = _PREDICATE_LEAD.sub("", clause)
     words = [w for w in dictionary_words(clause) if w not in ("了", "着", "过")]
     own = _NUMBERS.search(clause)
-    if own and not re.match(r"\D{0,2}(?:以上|以下)", clause[own.end() :]):
+    if own and not _BOUND_AFTER.match(clause[own.end() :]):
         return ""
     if not words or not (carried or is_verb(words[0]) or words[0] == "可"):
         return ""
@@ -361,7 +364,7 @@ def _as_change(phrase: str, q: Quantity) -> str:
         return phrase[: m.start("verb")] + ("增幅" if m.group("verb") in _RISE else "降幅")
     if _NAMED_CHANGE.search(phrase):
         return phrase
-    m = next((v for v in _CHANGE_VERB_RE.finditer(phrase) if _is_boundary(phrase, v.end())), None)  # 增加值: no 增加
+    m = next((v for v in find_all(_CHANGE_VERB_RE, phrase) if _is_boundary(phrase, v.end())), None)  # 增加值: no 增加
     if not m:
         return phrase
     verb, subject, obj = m.group(), phrase[: m.start()], phrase[m.end() :]
@@ -374,7 +377,7 @@ def _as_change(phrase: str, q: Quantity) -> str:
 
 def _money_word(phrase: str, q: Quantity) -> str:
     """Money for a subsidy or loan is its amount, or per period its standard ("补贴标准")."""
-    if q.dimension not in ("money", "money_rate") or not re.search(r"(?:补贴|贷款)$", phrase):
+    if q.dimension not in ("money", "money_rate") or not _SUBSIDY_END.search(phrase):
         return ""
     return "标准" if "/" in q.unit else "金额"
 
@@ -391,9 +394,9 @@ def _earlier_measures(text: str, end: int, names: tuple[str, ...]) -> Iterator[s
     """The measures of the numbers before `end` in the sentence, nearest first: a list's
     third number takes the first's measure ("增长57%、44%、9%")."""
     head = text[:end]
-    numbers = [m for m in _NUMBERS.finditer(head) if head[m.end() : m.end() + 1] not in _DATE_WORDS]
+    numbers = [m for m in find_all(_NUMBERS, head) if head[m.end() : m.end() + 1] not in _DATE_WORDS]
     for k in range(len(numbers) - 1, -1, -1):
-        breaks = list(_CLAUSE_END.finditer(head, 0, numbers[k].start()))
+        breaks = find_all(_CLAUSE_END, head, 0, numbers[k].start())
         start = max(numbers[k - 1].end() if k else 0, breaks[-1].end() if breaks else 0)
         measure = _measure_before(head[start : numbers[k].start()], names)
         if _HAN2.search(measure) and not _is_unit(measure):  # "3200万元、1500万元、": 万元 is the unit
@@ -489,7 +492,7 @@ def frame_topic(text: str, end: int | None = None) -> str:
     end = len(text) if end is None else end
     if not _FRAME_HINT.search(text, 0, end):  # most sentences frame nothing: a literal scan, not the frame regex
         return ""
-    frames = list(_FRAME.finditer(text, 0, end))
+    frames = find_all(_FRAME, text, 0, end)
     if not frames:
         return ""
     last = frames[-1]
@@ -556,7 +559,7 @@ def _respective(text: str, q: Quantity, raw: str, names: tuple[str, ...]) -> str
     k_zero = not _NUMBER.search(text, at, q.start)
     if not k_zero and not _CONNECTOR.match(raw):
         return ""
-    numbers = list(_NUMBERS.finditer(text, at, m.start() if (m := _CLAUSE_END.search(text, q.end)) else len(text)))
+    numbers = find_all(_NUMBERS, text, at, m.start() if (m := _CLAUSE_END.search(text, q.end)) else len(text))
     k = sum(n.start() < q.start for n in numbers)
     if len(numbers) < 2 or (not k_zero and k == 0):
         return ""
@@ -582,7 +585,7 @@ def _respective(text: str, q: Quantity, raw: str, names: tuple[str, ...]) -> str
 def _listed(text: str, at: int, names: tuple[str, ...]) -> tuple[int, str, list[str], list[str]]:
     """The clause before the 分别 at `at`: where it starts, its words, its items with the list's head
     noun, and its items without it."""
-    breaks = list(_CLAUSE_END.finditer(text, 0, at))
+    breaks = find_all(_CLAUSE_END, text, 0, at)
     head_start = breaks[-1].end() if breaks else 0
     head = text[head_start:at]
     head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(head).sub("", head), names))))
@@ -625,8 +628,8 @@ def _name_start(text: str, start: int) -> int:
         return window + max(p for p in _starts(text[window : start + 4]) if p < start - window)
     if not _NAMED_COUNT.search(text, 0, start):
         return start
-    breaks = list(_CLAUSE_END.finditer(text, 0, start))
-    digits = list(_NUMBERS.finditer(text, breaks[-1].end() if breaks else 0, start))
+    breaks = find_all(_CLAUSE_END, text, 0, start)
+    digits = find_all(_NUMBERS, text, breaks[-1].end() if breaks else 0, start)
     return digits[-1].end() if digits else breaks[-1].end() if breaks else 0
 
 

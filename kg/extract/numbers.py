@@ -27,6 +27,7 @@ import cn2an
 
 from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
+from kg.text.matching import find_all
 from kg.text.words import is_verb
 
 MASK: Final = "\u2591"  # stands in for masked characters, so offsets stay unchanged
@@ -125,7 +126,7 @@ def fold_width(text: str) -> str:
 def mask_names(text: str) -> str:
     """Text of the same length with names, codes, dates and ordinals blanked out."""
     folded = fold_width(text)
-    spans = sorted(m.span() for m in _MASK.finditer(folded) if _HAS_NUMERAL.search(m.group()))
+    spans = sorted(m.span() for m in find_all(_MASK, folded) if _HAS_NUMERAL.search(m.group()))
     pieces, done = [], 0
     for start, end in spans:
         start = max(start, done)
@@ -215,11 +216,11 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     """
     i = bisect_right(break_ends, start)
     clause_start = break_ends[i - 1] if i else 0
-    found = [m.group("per") for m in _PER_PERIOD.finditer(text, clause_start, start)]
+    found = [m.group("per") for m in find_all(_PER_PERIOD, text, clause_start, start)]
     found = [p for p in found if p not in ("人", "户", "个")]
     if found:
         return found[-1]
-    standards = list(_PERIOD_STANDARD.finditer(text, clause_start, start))
+    standards = find_all(_PERIOD_STANDARD, text, clause_start, start)
     if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
         return standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
@@ -263,8 +264,8 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     if not _HAS_NUMERAL.search(masked):
         return out  # every number holds a numeral: a third of a page's sentences hold none
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
-    break_ends = [m.end() for m in _CLAUSE_BREAK.finditer(masked)]
-    for m in _QUANTITY.finditer(masked):
+    break_ends = [m.end() for m in find_all(_CLAUSE_BREAK, masked)]
+    for m in find_all(_QUANTITY, masked):
         number_text = m.group("num")
         if not _HAS_NUMERAL.search(number_text):
             continue

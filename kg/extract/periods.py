@@ -14,6 +14,8 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Final
 
+from kg.text.matching import find_all
+
 _MD: Final = r"\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?"
 _YEAR: Final = r"(?:(?:19|20)\d{2}年度?|今年|去年|前年|明年)"
 _COUNT: Final = r"[一二两三四五六七八九十几]"
@@ -44,6 +46,16 @@ _DAY: Final = re.compile(r"^\d{1,2}月\d{1,2}[日号]$")
 # year the article states when it leaves the year out.
 _YEAR_PART: Final = re.compile(rf"^(?:{_PART})(?:以来|起|止|期间|前)?$")
 _HAS_YEAR: Final = re.compile(r"(?:19|20)\d{2}|[今去前明上]年")
+# resolve_period's patterns, compiled once: re.search with a pattern string looks it up in re's cache
+# (interpreted code) at every call
+_YEAR_NUMBER: Final = re.compile(r"((?:19|20)\d{2})年")
+_MONTH_RANGE: Final = re.compile(r"(\d{1,2})[-—–至到~](\d{1,2})月")
+_MONTH_DAY: Final = re.compile(r"(\d{1,2})月(?:(\d{1,2})[日号])?")
+_QUARTER: Final = re.compile(r"(前)?第?([一二三四])季度")
+_YEAR_END: Final = re.compile(r"年[末底]")
+_YEAR_WORD: Final = re.compile(r"年|全年")
+_RECENT: Final = re.compile(r"近|来")
+_NOW: Final = re.compile(r"截至目前|目前|当前")
 
 
 def period_pattern(text: str) -> re.Pattern[str]:
@@ -55,13 +67,13 @@ def period_pattern(text: str) -> re.Pattern[str]:
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
     """The last period expression in `text[:end]`."""
     found = None
-    for m in period_pattern(text).finditer(text, 0, len(text) if end is None else end):
+    for m in find_all(period_pattern(text), text, 0, len(text) if end is None else end):
         found = m
     return found
 
 
 def _year_of(expr: str, year: int | None) -> int | None:
-    m = re.search(r"((?:19|20)\d{2})年", expr)
+    m = _YEAR_NUMBER.search(expr)
     if m:
         return int(m.group(1))
     if year is None:
@@ -88,10 +100,10 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
     if y is None:
         return None, None
     try:
-        m = re.search(r"(\d{1,2})[-—–至到~](\d{1,2})月", expr)
+        m = _MONTH_RANGE.search(expr)
         if m:
             return date(y, int(m.group(1)), 1).isoformat(), _month_end(y, int(m.group(2))).isoformat()
-        m = re.search(r"(\d{1,2})月(?:(\d{1,2})[日号])?", expr)
+        m = _MONTH_DAY.search(expr)
         if m:
             month = int(m.group(1))
             day = date(y, month, int(m.group(2))) if m.group(2) else _month_end(y, month)
@@ -104,20 +116,20 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
             return date(y, 1, 1).isoformat(), date(y, 6, 30).isoformat()
         if "下半年" in expr:
             return date(y, 7, 1).isoformat(), date(y, 12, 31).isoformat()
-        m = re.search(r"(前)?第?([一二三四])季度", expr)
+        m = _QUARTER.search(expr)
         if m:
             quarter = "一二三四".index(m.group(2)) + 1
             first = 1 if m.group(1) else 3 * quarter - 2
             return date(y, first, 1).isoformat(), _month_end(y, 3 * quarter).isoformat()
-        if re.search(r"年[末底]", expr):
+        if _YEAR_END.search(expr):
             return date(y, 12, 31).isoformat(), date(y, 12, 31).isoformat()
         if "以来" in expr and pub and y == pub.year:
             return date(y, 1, 1).isoformat(), pub.isoformat()
-        if re.search(r"年|全年", expr) and not re.search(r"近|来", expr):
+        if _YEAR_WORD.search(expr) and not _RECENT.search(expr):
             return date(y, 1, 1).isoformat(), date(y, 12, 31).isoformat()
     except ValueError:
         return None, None
-    if re.search(r"截至目前|目前|当前", expr) and pub:
+    if _NOW.search(expr) and pub:
         return None, pub.isoformat()
     return None, None
 
@@ -134,7 +146,7 @@ def is_value_time(text: str, m: re.Match[str]) -> bool:
 def value_times(text: str) -> tuple[re.Match[str], ...]:
     """The period expressions of a sentence that date its values, in order (kept per text: a
     paragraph's first sentence is read for its opening and again as a sentence)."""
-    return tuple(m for m in period_pattern(text).finditer(text) if is_value_time(text, m))
+    return tuple(m for m in find_all(period_pattern(text), text) if is_value_time(text, m))
 
 
 def with_year(expr: str, year: int | None) -> str:

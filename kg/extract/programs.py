@@ -36,6 +36,7 @@ from functools import cache
 from typing import Final
 
 from kg.compiled import source_of
+from kg.text.matching import find_all
 from kg.text.words import dictionary_words, is_verb, tags
 
 _DATA: Final = source_of(__name__).with_name("data") / "program_cues.json"
@@ -270,7 +271,7 @@ def _split_series(q: str) -> list[str]:
 
 def _quote_runs(text: str) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
-    for m in _QUOTE.finditer(text):
+    for m in find_all(_QUOTE, text):
         if runs and text[runs[-1][-1].end() : m.start()] in ("", "、", "和", "与", "及"):
             runs[-1].append(m)
         else:
@@ -294,8 +295,8 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
     """Quoted names an article's headline and body both use ("发放“惠农卡”补贴" over "通过“惠农卡”发放…"),
     or its body quotes three times or more: a phrase a report keeps quoting is the name of the thing it
     reports on, cue words or not (a figure of speech is quoted once or twice in passing)."""
-    counts = Counter(canonical_program(m.group(1)) for text in texts for m in _QUOTE.finditer(text))
-    titled = {canonical_program(m.group(1)) for m in _QUOTE.finditer(headline)}
+    counts = Counter(canonical_program(m.group(1)) for text in texts for m in find_all(_QUOTE, text))
+    titled = {canonical_program(m.group(1)) for m in find_all(_QUOTE, headline)}
     return frozenset(
         q
         for q, n in counts.items()
@@ -312,7 +313,7 @@ def repeated_terms(headline: str, texts: Iterable[str]) -> frozenset[str]:
     counts: Counter[str] = Counter()
     heads = cues().term_heads
     for text in (headline, *texts):
-        for m in heads.finditer(text):
+        for m in find_all(heads, text):
             lo = max(0, m.start() - _TERM_FIELD)
             field = _TERM_CHARS.search(text[lo : m.start()][::-1])
             run = field.end() if field else 0
@@ -363,7 +364,7 @@ def _parallel_names(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     if "、" not in text:  # a series is listed with 、: most sentences need no scan
         return found
-    for m in _SERIES.finditer(text):
+    for m in find_all(_SERIES, text):
         if tags().get(m.group("verb")) != "v":
             continue
         verb, at, items = m.group("verb"), m.start(), []
@@ -425,7 +426,7 @@ def find_programs(
                 for part in _split_series(q):
                     i = text.find(part, offset)
                     hits.append(ProgramHit(i, i + len(part), part))
-    for m in cues().strong.finditer(text):
+    for m in find_all(cues().strong, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
         for word in cues().scope:
@@ -433,7 +434,7 @@ def find_programs(
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
-    for m in cues().initiative.finditer(text):
+    for m in find_all(cues().initiative, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
         for word in cues().scope:
@@ -441,16 +442,16 @@ def find_programs(
                 name, start = name[len(word) :], start + len(word)
         if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
-    for m in _COUNTED_INITIATIVE.finditer(text):
+    for m in find_all(_COUNTED_INITIATIVE, text):
         if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group()))
     for start, end in _parallel_names(text):
         if not any(h.start < end and start < h.end for h in hits):
             hits.append(ProgramHit(start, end, text[start:end]))
-    for m in _CODED.finditer(text):
+    for m in find_all(_CODED, text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group()))
-    for m in cues().object_name.finditer(text):
+    for m in find_all(cues().object_name, text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
@@ -461,7 +462,7 @@ def find_programs(
             if not any(h.start < at + len(term) and at < h.end for h in hits):
                 hits.append(ProgramHit(at, at + len(term), term))
             at = text.find(term, at + len(term))
-    for m in _national().finditer(text):
+    for m in find_all(_national(), text):
         if _whole_words(text, m.start(), m.end()) and not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(ProgramHit(m.start(), m.end(), m.group(), national=True))
     return sorted(hits, key=lambda h: h.start)

@@ -7,6 +7,7 @@ from typing import Final
 
 from kg.model import Page, Sentence
 from kg.text.lines import JUMP
+from kg.text.matching import find_all
 
 # A sentence runs to its end mark and any closing quotes or brackets that follow it.
 _SENTENCE: Final = re.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』)）]*)?|[。！？!?；;]+[”’」』)）]*")
@@ -24,7 +25,7 @@ def split_sentences(page: Page, start: int, end: int, paragraph: int, heading: s
     pieces: list[tuple[int, int]] = []
     pos = start
     if text.find(_JUMP_MARK, start, end) >= 0:  # the jump pattern is slow to scan for; most text has none
-        for jump in JUMP.finditer(text, start, end):
+        for jump in find_all(JUMP, text, start, end):
             pieces.append((pos, jump.start()))
             pos = jump.end()
     pieces.append((pos, end))

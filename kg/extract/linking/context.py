@@ -22,6 +22,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.numbers import parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.model import Article, Entity, Mention, Page, Quantity, Sentence
+from kg.text.matching import find_all
 
 CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
 _LIST_GAP: Final = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
@@ -217,7 +218,7 @@ class ArticleIndex:
         """Note where the sentence's numbers and clause breaks are, in raw offsets."""
         at = sentence.text_start
         self.numbers = [self.page.raw_span(at + q.start, at + q.end)[0] for q in quantities]
-        self.clause_ends = [self.page.offsets[at + m.start()] for m in CLAUSE_BREAK.finditer(sentence.text)]
+        self.clause_ends = [self.page.offsets[at + m.start()] for m in find_all(CLAUSE_BREAK, sentence.text)]
         self.clause_ends.append(sentence.end)
 
     def clause_has_number(self, position: int) -> bool:
@@ -259,7 +260,7 @@ class ArticleIndex:
 
     def _program_in_text(self, text: str) -> Entity | None:
         squashed = squash(text)
-        quoted = [m.group(1) for m in _QUOTED_NAME.finditer(squashed) if _PROGRAM_WORD.search(m.group(1))]
+        quoted = [m.group(1) for m in find_all(_QUOTED_NAME, squashed) if _PROGRAM_WORD.search(m.group(1))]
         if quoted:
             return self.by_key.get(quoted[0]) or Entity("program", quoted[0], quoted[0])
         hits = [e for e in self.programs if e.label and e.label in squashed]
