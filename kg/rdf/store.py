@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.rdf import iris, layout
+from kg.rdf import heap, iris, layout
 from kg.rdf.labels import FILE_NAME, KINDS, LabelIndex
 from kg.rdf.summaries import Summaries, records, store_records
 from kg.rdf.vocab import RDF
@@ -353,6 +353,7 @@ class EmbeddedStore(Store):
                     self.store.bulk_load(segment, format=ox.RdfFormat.N_QUADS)
                 finally:
                     self._written()
+                    heap.give_back()  # the loader's freed buffers, else kept mapped and counted in RSS
                 if committed:
                     committed([done.graph for done in segment.loaded])
                 page = segment.stopped_at or next(stream, None)
