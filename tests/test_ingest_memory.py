@@ -1,4 +1,4 @@
-"""The ingest writer gives the bulk loader's freed heap back after each load (kg.rdf.heap)."""
+"""The ingest writer's memory: the loader's freed heap given back after each load (kg.rdf.heap); the segment size."""
 
 from __future__ import annotations
 
@@ -24,3 +24,13 @@ def test_each_bulk_load_is_followed_by_giving_back(tmp_path: Path, monkeypatch: 
         store.add_pages(PAGES[:6], segment_quads=1)  # a load per page
         assert len(store.graphs()) >= 6
     assert len(calls) == 6
+
+
+def test_the_default_segment_keeps_the_writer_buffer_near_half_a_gigabyte() -> None:
+    """The bulk loader holds ~0.7 kB of RSS per quad of a segment (bench/RESULTS.md, "Ingest memory"): the default
+    must leave room for two workers under the 2 GB bound, and `kg ingest` must use it."""
+    from kg.cli import ingest
+    from kg.rdf.store import SEGMENT_QUADS
+
+    assert SEGMENT_QUADS * 700 <= 400 * 2**20
+    assert next(p.default for p in ingest.params if p.name == "segment_quads") == SEGMENT_QUADS
