@@ -37,11 +37,12 @@ QueryResult = list[Row] | bool | list[ox.Triple]
 
 RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
                    ox.QueryResultsFormat.TSV]
-# Quads `add_pages` hands to one bulk load. The loader holds a segment in memory, ~1.1 kB of RSS a quad: at 1 M
-# quads the writer peaked at 1.27 GB, at 500 k at 0.73 GB (bench/RESULTS.md, "Ingest memory"), leaving room for
-# two extraction workers under the 2 GB the ingest may use. Every further load into a non-empty store is merged by RocksDB
-# compaction, whose output is not compressed: fewer, larger loads leave a smaller store (which matters for a
-# small ingest; a large one makes hundreds of loads either way), and `kg compact` makes it one load.
+# Quads `add_pages` hands to one bulk load. The loader holds a segment in memory, ~1.1 kB of RSS a quad: at
+# 1 M quads the writer peaked at 1.27 GB, at 500 k at 0.73 GB (bench/RESULTS.md, "Ingest memory"), leaving
+# room for two extraction workers under the 2 GB the ingest may use. Every further load into a non-empty store
+# is merged by RocksDB compaction, whose output is not compressed: fewer, larger loads leave a smaller store
+# (which matters for a small ingest; a large one makes hundreds of loads either way), and `kg compact` makes
+# it one load.
 SEGMENT_QUADS = 500_000
 # In the store's folder while an ingest's labels and claim figures lag behind its loads (EmbeddedStore.add_pages).
 UNINDEXED = "kg-unindexed"
