@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,8 @@ def _feature(feature: dict[str, Any], city: str, digits: int) -> dict[str, Any]:
     }
 
 
-@cache
+# A province's collection is megabytes: keep the maps last asked for, not every city and province ever asked.
+@lru_cache(maxsize=32)
 def boundaries(code: str) -> bytes:
     """The counties of a city (code ddddd00) or of a province (dd0000) as one GeoJSON FeatureCollection."""
     files = city_files()
