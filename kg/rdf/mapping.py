@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -103,16 +104,25 @@ def _named(g: _Graph, node: NamedNode, kind: str, key: str, label: str, aliases:
     so pages naming it differently add no second skos:prefLabel (SKOS S14) and no store read is needed to
     choose. Every other name is an skos:altLabel, and the page's own name, when another, is kept in the page
     graph as an SKOS-XL alternative label, from which the page's rows read it back."""
-    canonical = iris.key_name(kind, key) or label
+    canonical = _canonical(kind, key, label)
     g.labels[node.value] = label
     g.share(node, SKOS.prefLabel, _zh(canonical))
-    for alias in (label, *aliases):
-        if alias != canonical:
-            g.share(node, SKOS.altLabel, _zh(alias))
+    _alt_labels(g, node, canonical, (label, *aliases))
     if label != canonical:
         written = NamedNode(iris.label_iri(g.doc, node.value))
         g.add(node, SKOSXL.altLabel, written)
         g.add(written, SKOSXL.literalForm, _zh(label))
+
+
+def _canonical(kind: str, key: str, label: str) -> str:
+    """The name a shared node's key carries, else the name it was first written with."""
+    return iris.key_name(kind, key) or label
+
+
+def _alt_labels(g: _Graph, node: NamedNode, canonical: str, names: Iterable[str]) -> None:
+    for alias in names:
+        if alias != canonical:
+            g.share(node, SKOS.altLabel, _zh(alias))
 
 
 def _immediate_parent(chain: list[Region]) -> Region | None:
@@ -145,10 +155,7 @@ def _entity(g: _Graph, entity: Entity) -> NamedNode:
             _region(g, region.code, region.name, region.level, region.parent, region.short)
         nearest = _immediate_parent(chain)
         node = _region(g, entity.key, entity.label, entity.level, nearest.code if nearest else None)
-        canonical = iris.key_name("region", entity.key) or entity.label
-        for alias in entity.aliases:
-            if alias != canonical:
-                g.share(node, SKOS.altLabel, _zh(alias))
+        _alt_labels(g, node, _canonical("region", entity.key, entity.label), entity.aliases)
         return node
     node = NamedNode(iris.entity_iri(entity.type, entity.key))
     if node.value in g.described:
