@@ -317,7 +317,7 @@ def migrate(store: str) -> None:
     label-search index and the claim summaries (kg.rdf.summaries) are
     rebuilt, and the store is compacted. Running it again changes nothing
     but rebuilding them, which is how a store from before the summaries gets
-    them (else the first read counts them). Claim IRIs are kept as found: a
+    them (else a server counts them in the background). Claim IRIs are kept as found: a
     page whose claims an older IRI key merged (same evidence run, value and
     unit) is split by ingesting the page again, which replaces its graph.
     """

@@ -61,6 +61,8 @@ def test_a_sparql_update_makes_the_index_rebuild(tmp_path: Path) -> None:
         assert isinstance(store, EmbeddedStore)
         body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in INVENTED)
         store.update(f"INSERT DATA {{ GRAPH {SHARED} {{ {body} }} }}")
+        assert store.search_labels("红") is None, "stale: the caller scans the names with SPARQL meanwhile"
+        store.ready(wait=True)
         assert [h.label for h in store.search_labels("红") or []] == ["红河市"]
 
 

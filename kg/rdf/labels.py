@@ -18,15 +18,16 @@ hits shortest label first and the scan stops once `limit` nodes and their
 length are complete.
 
 A SPARQL update can change names the index never saw: the store then marks the
-index stale and the next search rebuilds it from the shared graph, which is
-small (one description per node, not per page).
+index stale and a thread of its own rebuilds it from the shared graph, which is
+small (one description per node, not per page); until then the store's searches
+answer None and the caller scans labels with SPARQL (kg.rdf.store.EmbeddedStore.ready).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,19 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 _SHIFT = 32
 _MAX_KLEN = 1 << 20
 _FIELD_ORDER = {"label": 0, "alias": 1, "code": 2}
+
+
+def stale_mark(db: sqlite3.Connection, table: str) -> int:
+    """Set or raise the generation of the stale mark in `table` (a key-value table); the new generation."""
+    db.execute(f"INSERT INTO {table} VALUES ('stale', '1') "
+               "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+    return int(db.execute(f"SELECT value FROM {table} WHERE key = 'stale'").fetchone()[0])
+
+
+def clear_stale_mark(db: sqlite3.Connection, table: str, generation: int) -> bool:
+    """Clear the stale mark unless a later mark raised its generation; whether it was cleared."""
+    return db.execute(f"DELETE FROM {table} WHERE key = 'stale' AND CAST(value AS INTEGER) = ?",
+                      (generation,)).rowcount > 0
 
 
 def fold(text: str) -> str:
@@ -207,25 +221,30 @@ class LabelIndex:
             self._db.execute("COMMIT")
 
     def clear(self) -> None:
+        """Forget every name; a stale mark stays (it is cleared only by the rebuild that began after it)."""
         with self._lock:
             self._db.execute("BEGIN")
             self._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
             self._db.execute("UPDATE node SET kind = NULL WHERE kind IS NOT NULL")
-            for table in ("name", "meta"):
-                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute("DELETE FROM name")
+            self._db.execute("DELETE FROM meta WHERE key != 'stale'")
             self._db.execute("COMMIT")
 
-    def mark_stale(self) -> None:
+    def mark_stale(self) -> int:
+        """Mark the index stale and return the mark's generation, which every further mark raises."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('stale', '1')")
+            return stale_mark(self._db, "meta")
 
     @property
     def stale(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM meta WHERE key = 'stale'").fetchone() is not None
 
-    def rebuild(self, quads: Iterator[ox.Quad]) -> None:
-        """Index anew from these statements (the shared nodes' types and names)."""
+    def rebuild(self, quads: Iterable[ox.Quad]) -> bool:
+        """Index anew from these statements (the shared nodes' types and names), read only once the index is
+        marked stale; it stays so until every one is in. True when that mark is then cleared; False when it was
+        marked again meanwhile (a write the statements may have missed), so it stays stale for another rebuild."""
+        generation = self.mark_stale()
         self.clear()
         batch: list[ox.Quad] = []
         for q in quads:
@@ -234,6 +253,8 @@ class LabelIndex:
                 self.add(batch)
                 batch = []
         self.add(batch)
+        with self._lock:
+            return clear_stale_mark(self._db, "meta", generation)
 
     def __len__(self) -> int:
         with self._lock:

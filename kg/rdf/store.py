@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import gc
 import io
-import itertools
+import logging
 import os
 import queue
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -47,6 +49,10 @@ SEGMENT_QUADS = 500_000
 # In the store's folder while an ingest's labels and claim figures lag behind its loads (EmbeddedStore.add_pages).
 UNINDEXED = "kg-unindexed"
 Committed = Callable[[list[str]], None]
+# What `Store.index_state` says of the label index and summaries (None: the backend keeps none).
+READY, REBUILDING, STALE, FAILED = "ready", "rebuilding", "stale", "failed"
+
+log = logging.getLogger(__name__)
 
 GRAPH_FORMATS = [ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML,
                  ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG]
@@ -128,8 +134,16 @@ class Store(ABC):
         return None
 
     def summaries(self) -> Summaries | None:
-        """The claim figures kept at ingest (kg.rdf.summaries), brought up to date; None when the backend keeps
-        none, and the caller aggregates with SPARQL."""
+        """The claim figures kept at ingest (kg.rdf.summaries); None when the backend keeps none or they are not
+        up to date, and the caller aggregates with SPARQL."""
+        return None
+
+    def ready(self, wait: bool = False) -> bool:
+        """Whether the label index and summaries a backend keeps are up to date (True when it keeps none)."""
+        return True
+
+    def index_state(self) -> str | None:
+        """READY, REBUILDING, STALE or FAILED for the label index and summaries; None when the backend keeps none."""
         return None
 
     def _references(self, graph_iri: str) -> set[str]:
@@ -232,9 +246,15 @@ class EmbeddedStore(Store):
         indexed = (self.path / FILE_NAME).exists()
         self.labels = LabelIndex(self.path / FILE_NAME)
         self._summaries = Summaries(self.path / FILE_NAME)
-        self._summaries_lock = threading.Lock()
+        self._rebuild_lock = threading.Lock()  # one rebuild at a time, in the background or for a caller that waits
+        self._state_lock = threading.Lock()  # guards starting the rebuilder and closing
+        self._rebuilder: threading.Thread | None = None
+        # Rebuilds of each side begun plus ended (odd while one runs): a write that sees it change overlapped one.
+        self._rebuilds = {"labels": 0, "summaries": 0}
+        self._failure: BaseException | None = None  # what stopped the last background rebuild
+        self._closing = False
         if next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
-            # A store written by other means (bulk_load, an older kg): index and count at first read.
+            # A store written by other means (bulk_load, an older kg): index and count in the background (`ready`).
             if not indexed:
                 self.labels.mark_stale()
             if self._summaries.created:
@@ -273,7 +293,25 @@ class EmbeddedStore(Store):
         """Shared nodes a page graph itself describes: not this layout, but a graph another tool may PUT."""
         return {t.subject.value for t in triples if layout.describes(t)}
 
+    @contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Around a write that keeps the label index and summaries itself: a rebuild running at any moment of it
+        may have read the store before the write and then overwrite what the write indexed, so the side it
+        rebuilt is marked stale after the write (a later generation: that rebuild does not clear it)."""
+        seen = dict(self._rebuilds)
+        try:
+            yield
+        finally:
+            for side, count in seen.items():
+                if count % 2 or self._rebuilds[side] != count:
+                    (self.labels if side == "labels" else self._summaries).mark_stale()
+                    self._start()
+
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        with self._tracked():
+            self._replace_graph(graph_iri, quads)
+
+    def _replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         triples, shared = layout.split(graph_iri, quads)
         node = ox.NamedNode(graph_iri)
         shared_node = ox.NamedNode(iris.shared_graph_iri())
@@ -305,6 +343,10 @@ class EmbeddedStore(Store):
         self._summaries.add(graph_iri, records(triples))
 
     def remove_graph(self, graph_iri: str) -> bool:
+        with self._tracked():
+            return self._remove_graph(graph_iri)
+
+    def _remove_graph(self, graph_iri: str) -> bool:
         node = ox.NamedNode(graph_iri)
         if not self.store.contains_named_graph(node):
             return False
@@ -331,8 +373,12 @@ class EmbeddedStore(Store):
 
         The pages' labels and claim figures are written by an `_Indexer` thread while the loader reads on, not
         after each load. Until both have caught up, a file `UNINDEXED` in the store's folder says so: a process
-        stopped before then leaves it, and the next open marks the label index and summaries stale, so the first
-        read rebuilds them from the store (no page stays stored without its labels and figures)."""
+        stopped before then leaves it, and the next open marks the label index and summaries stale, so they are
+        rebuilt from the store (`ready`; no page stays stored without its labels and figures)."""
+        with self._tracked():
+            self._add_pages(pages, segment_quads, committed)
+
+    def _add_pages(self, pages: Iterable, segment_quads: int, committed: Committed | None) -> None:
         stream = iter(pages)
         page = next(stream, None)
         if page is None:
@@ -361,7 +407,7 @@ class EmbeddedStore(Store):
             indexer.close()
         except BaseException:
             indexer.abandon()
-            self.labels.mark_stale()  # this process reads on: rebuild at its next read, not only at the next open
+            self.labels.mark_stale()  # this process reads on: rebuilt after its next read, not only at the next open
             self._summaries.mark_stale()
             raise
         marker.unlink()
@@ -371,37 +417,125 @@ class EmbeddedStore(Store):
         self.store.optimize()
 
     def rebuild_labels(self) -> None:
-        """Index the shared nodes' names anew (after writes the index did not see). Read by predicate from every
-        graph, so a store not yet migrated (names copied into page graphs) is indexed too."""
-        from kg.rdf.labels import NAME_PREDICATES
-
-        types = (q for kind in KINDS for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), None))
-        names = (q for p in NAME_PREDICATES for q in self.store.quads_for_pattern(None, p, None, None)
-                 if iris.is_shared(q.subject.value))
-        self.labels.rebuild(itertools.chain(types, names))
+        """Index the shared nodes' names anew, in this thread, after a rebuild already running (kg migrate)."""
+        with self._rebuild_lock:
+            self._rebuild("labels")
 
     def rebuild_summaries(self) -> None:
-        """Count every page's claims anew (after writes the summaries did not see), page graph by page graph."""
-        shared = iris.shared_graph_iri()
-        self._summaries.rebuild((g.value, store_records(self.store, g)) for g in self.store.named_graphs()
-                                if isinstance(g, ox.NamedNode) and g.value != shared)
+        """Count every page's claims anew, in this thread, after a rebuild already running (kg migrate)."""
+        with self._rebuild_lock:
+            self._rebuild("summaries")
 
-    def summaries(self) -> Summaries:
-        with self._summaries_lock:  # one rebuild however many requests find them stale
-            if self.labels.stale:  # the summaries take their labels from the label index
-                self.rebuild_labels()
-            if self._summaries.stale:
-                self.rebuild_summaries()
-        return self._summaries
+    def _rebuild(self, side: str) -> bool:
+        """Rebuild one side from the store (the caller holds the rebuild lock); whether it is then up to date,
+        not marked stale again by a write meanwhile. Counted in `_rebuilds` before it reads the store."""
+        self._rebuilds[side] += 1
+        try:
+            if side == "labels":
+                return self.labels.rebuild(self._unless_closing(self._name_quads()))
+            return self._summaries.rebuild(self._unless_closing(self._page_records()))
+        finally:
+            self._rebuilds[side] += 1
+
+    def _name_quads(self) -> Iterator[ox.Quad]:
+        """The shared nodes' types and names, read by predicate from every graph, so a store not yet migrated
+        (names copied into page graphs) is indexed too."""
+        from kg.rdf.labels import NAME_PREDICATES
+
+        for kind in KINDS:
+            yield from self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(kind), None)
+        for p in NAME_PREDICATES:
+            yield from (q for q in self.store.quads_for_pattern(None, p, None, None) if iris.is_shared(q.subject.value))
+
+    def _page_records(self) -> Iterator[tuple[str, list]]:
+        """Every page graph's claim records, graph by graph (the store is read only once this is first asked)."""
+        shared = iris.shared_graph_iri()
+        for g in self.store.named_graphs():
+            if isinstance(g, ox.NamedNode) and g.value != shared:
+                yield g.value, store_records(self.store, g)
+
+    def _unless_closing(self, items: Iterator) -> Iterator:
+        """The items, until the store is being closed: then a rebuild stops and its side stays stale."""
+        for item in items:
+            if self._closing:
+                raise _Closing(self.path)
+            yield item
+
+    def _stale_side(self) -> str | None:
+        """The side to rebuild first: the label index (the summaries' labels are its names), then the summaries."""
+        if self.labels.stale:
+            return "labels"
+        return "summaries" if self._summaries.stale else None
+
+    def _catch_up(self, logged: bool = False) -> None:
+        """Rebuild the stale sides, again while a write marks one stale meanwhile; under the rebuild lock, so one
+        rebuild at a time."""
+        with self._rebuild_lock:
+            while (side := self._stale_side()) is not None:
+                started = time.monotonic()
+                if logged:
+                    log.info("%s: rebuilding the %s in the background", self.path, _SIDES[side])
+                fresh = self._rebuild(side)
+                if logged:
+                    log.info("%s: %s rebuilt in %.1f s%s", self.path, _SIDES[side], time.monotonic() - started,
+                             "" if fresh else ", but written meanwhile: rebuilt again")
+
+    def _background(self) -> None:
+        try:
+            self._catch_up(logged=True)
+            self._failure = None
+        except _Closing:
+            pass
+        except Exception as error:  # told by index_state and at the next start; reads keep their SQL path
+            self._failure = error
+            log.exception("%s: rebuilding the label index and summaries failed", self.path)
+
+    def _start(self) -> None:
+        """Start the background rebuild unless it runs (or the store is closing)."""
+        with self._state_lock:
+            if self._closing or (self._rebuilder is not None and self._rebuilder.is_alive()):
+                return
+            self._rebuilder = threading.Thread(target=self._background, name="kg-rebuild", daemon=True)
+            self._rebuilder.start()
+
+    def ready(self, wait: bool = False) -> bool:
+        """Whether the label index and summaries are up to date. When they are not, their rebuild is started in a
+        background thread (one for the store, rebuilding until no write has marked them stale meanwhile) and
+        reads answer None until it is done, so no request waits hours for a store-wide count. With `wait` they
+        are rebuilt in (or, while the background rebuild runs, after it by) this thread: for callers that need
+        them whole (kg compact, the benchmarks, tests)."""
+        if wait:
+            self._catch_up()
+            return True
+        if self._stale_side() is None:
+            return True
+        self._start()
+        return False
+
+    def index_state(self) -> str:
+        if self._stale_side() is None:
+            return READY
+        if self._rebuild_lock.locked() or (self._rebuilder is not None and self._rebuilder.is_alive()):
+            return REBUILDING
+        return FAILED if self._failure is not None else STALE
+
+    def summaries(self) -> Summaries | None:
+        """The claim figures, or None (the callers' SPARQL path) while they or the label index are stale: their
+        rebuild then runs in the background (`ready`)."""
+        return self._summaries if self.ready() else None
 
     def search_labels(self, query: str, limit: int = 20) -> list | None:
+        """From the label index, or None while it is stale (rebuilt in the background: `ready`)."""
         if self.labels.stale:
-            self.rebuild_labels()
+            self._start()
+            return None
         return self.labels.search(query, limit)
 
     def shared_labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str]] | None:
+        """From the label index, or None while it is stale (rebuilt in the background: `ready`)."""
         if self.labels.stale:
-            self.rebuild_labels()
+            self._start()
+            return None
         return self.labels.named(iris)
 
     def graphs(self) -> list[str]:
@@ -467,12 +601,25 @@ class EmbeddedStore(Store):
         return len(self.store)
 
     def close(self) -> None:
+        """Stop a background rebuild (its side stays stale for the next open), then release the store."""
+        with self._state_lock:
+            self._closing = True
+            rebuilder = self._rebuilder
+        if rebuilder is not None and rebuilder is not threading.current_thread():
+            rebuilder.join()
         if self._store is not None:
             self._store.flush()
             self._store = None
             self.labels.close()
             self._summaries.close()
             gc.collect()  # RocksDB releases its lock only when the handle is freed
+
+
+_SIDES = {"labels": "label index", "summaries": "claim summaries"}
+
+
+class _Closing(Exception):
+    """The store is being closed: a rebuild under way stops."""
 
 
 class _Segment(io.RawIOBase):

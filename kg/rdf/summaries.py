@@ -10,8 +10,9 @@ names give the labels), written by the same store calls that write a page:
 each page's claims are reduced to `ClaimRecord`s from its quads, and adding,
 replacing or removing a page adds or subtracts its records' counts in one
 transaction. A write the store cannot follow (a SPARQL update, a bulk load)
-marks them stale, and the next read rebuilds them from the store's claim
-statements, read predicate by predicate and graph by graph.
+marks them stale, and a thread of the store rebuilds them from the store's
+claim statements, graph by graph, while its reads answer None (the callers'
+SPARQL path) until they are whole again (kg.rdf.store.EmbeddedStore.ready).
 
 What is counted is exactly what the SPARQL aggregates in `SPARQL` count over the
 union of the page graphs; tests hold the two equal after adds, replacements and
@@ -25,7 +26,7 @@ import itertools
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 
 from kg.rdf import rows as claim_rows
 from kg.rdf import sort_keys
-from kg.rdf.labels import NODE_TABLE
+from kg.rdf.labels import NODE_TABLE, clear_stale_mark, stale_mark
 from kg.rdf.vocab import KG, RDF, SCHEMA, SKOS, XSD
 
 # A claim's links to the nodes it is about, as the graph API follows them (kg.web.graph_view.CLAIM_LINKS).
@@ -515,29 +516,35 @@ class Summaries:
                            "(SELECT 1 FROM conflict_group WHERE id = ?1 AND n_values > 1)", touched)
 
     def clear(self) -> None:
+        """Forget every count; the layout and a stale mark stay (the mark is cleared only by a rebuild)."""
         with self._lock:
             self._db.execute("BEGIN")
             for table in _TABLES:
-                self._db.execute(f"DELETE FROM {table}" + (" WHERE key != 'layout'" if table == "summary_meta" else ""))
+                self._db.execute(f"DELETE FROM {table}" + (" WHERE key NOT IN ('layout', 'stale')"
+                                                           if table == "summary_meta" else ""))
             self._db.execute("COMMIT")
 
-    def mark_stale(self) -> None:
+    def mark_stale(self) -> int:
+        """Mark them stale and return the mark's generation, which every further mark raises."""
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO summary_meta VALUES ('stale', '1')")
+            return stale_mark(self._db, "summary_meta")
 
     @property
     def stale(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM summary_meta WHERE key = 'stale'").fetchone() is not None
 
-    def rebuild(self, pages: Iterator[tuple[str, list[ClaimRecord]]], batch: int = 200) -> None:
-        """Count anew from every page's records (a store written by other means)."""
+    def rebuild(self, pages: Iterable[tuple[str, list[ClaimRecord]]], batch: int = 200) -> bool:
+        """Count anew from every page's records (a store written by other means), read only once they are marked
+        stale; they stay so until every page is counted. True when that mark is then cleared; False when it was
+        marked again meanwhile (a write the pages read may have missed), so they stay stale for another rebuild."""
+        generation = self.mark_stale()
         self.clear()
-        self.mark_stale()  # until every page is counted
-        for chunk in iter(lambda: list(itertools.islice(pages, batch)), []):
+        chunks = iter(pages)
+        for chunk in iter(lambda: list(itertools.islice(chunks, batch)), []):
             self.add_many(chunk)
         with self._lock:
-            self._db.execute("DELETE FROM summary_meta WHERE key = 'stale'")
+            return clear_stale_mark(self._db, "summary_meta", generation)
 
     # -- reading ---------------------------------------------------------------------------------------------
 

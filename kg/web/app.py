@@ -69,17 +69,24 @@ def _openapi() -> Response:
 
 def _health(store) -> Callable[[], dict[str, object]]:
     """`/healthz`: counting quads walks the whole store, so an embedded store's count is kept per write
-    count (`version`) and the check stays cheap however often it is asked."""
+    count (`version`) and the check stays cheap however often it is asked. `summaries` says whether the label
+    index and claim summaries are ready or being rebuilt (kg.rdf.store.Store.index_state): while they are not,
+    the graph API answers by SPARQL, which is why the start page may be slow."""
     counted: dict[int, int] = {}
 
     def health() -> dict[str, object]:
         version = getattr(store, "version", None)
         if version is None:
-            return {"status": "ok", "quads": len(store)}
-        if version not in counted:
-            counted.clear()
-            counted[version] = len(store)
-        return {"status": "ok", "quads": counted[version]}
+            answer: dict[str, object] = {"status": "ok", "quads": len(store)}
+        else:
+            if version not in counted:
+                counted.clear()
+                counted[version] = len(store)
+            answer = {"status": "ok", "quads": counted[version]}
+        state = store.index_state()
+        if state is not None:
+            answer["summaries"] = state
+        return answer
 
     return health
 

@@ -88,6 +88,10 @@ def serve(location: str, *, host: str = "127.0.0.1", port: int = 8000, update_to
     if hasattr(store, "flush_writes"):
         store.flush_writes = True  # so a query worker's fresh view never replays a write-ahead log
     app = create_app(store, update_token=update_token, query_timeout=query_timeout)
+    if not store.ready():  # rebuilt by a thread of the store (which logs it), never inside a request
+        logging.getLogger("kg").info("%s: the label index or claim summaries are stale, rebuilt in the background; "
+                                     "until then the graph API answers by SPARQL (/healthz says when they are "
+                                     "ready)", location)
     wsgi = app if os.environ.get("KG_LEAN_SPARQL", "1") == "0" else LeanSparql(app)
     server = create_server(wsgi, host=host, port=port, threads=threads, ident="kg",
                            max_request_body_size=MAX_GRAPH_BYTES + 1)
