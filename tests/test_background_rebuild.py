@@ -143,6 +143,23 @@ def test_a_write_during_the_rebuild_leaves_the_summaries_stale_and_they_are_rebu
         store.close()
 
 
+def test_closing_the_store_stops_a_rebuild_and_leaves_the_summaries_stale_for_the_next_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = Gate(monkeypatch)
+    store = _stale_store(tmp_path / "db")
+    assert not store.ready() and gate.entered.wait(30)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    while not store._closing and closer.is_alive():  # close has told the rebuild to stop, and waits for it
+        closer.join(0.01)
+    gate.opened.set()
+    closer.join(30)
+    assert not closer.is_alive(), "the rebuild stopped at its next page and close went on"
+    with EmbeddedStore(tmp_path / "db") as again:
+        assert again.index_state() == "stale"
+        assert_equal_to_sparql(again)
+
+
 def test_a_rebuild_marked_stale_meanwhile_does_not_clear_the_mark(tmp_path: Path) -> None:
     index = LabelIndex(tmp_path / "labels.sqlite")
     summaries = Summaries(tmp_path / "labels.sqlite")

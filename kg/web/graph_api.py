@@ -4,7 +4,7 @@ Every answer is read from the store per request by kg.web.graph_view, with work
 bounded by what it returns; figures over every claim (the start page's, the
 conflicts, a node's claim count) and the claim rows the lists show come from the
 summaries the store keeps at ingest (kg.rdf.summaries, kg.rdf.rows), or from
-SPARQL on a store that keeps none.
+SPARQL on a store that keeps none or is rebuilding them (kg.rdf.store.EmbeddedStore.ready).
 No parameter ever becomes query text.
 """
 
@@ -181,7 +181,8 @@ def compare() -> dict[str, Any]:
 
 def _aggregate(name: str, limit: int) -> list[dict[str, str]]:
     """A whole-store aggregate of kg.rdf.summaries.SPARQL, for a store that keeps no summaries (a remote
-    endpoint): run where queries run (a worker or the endpoint) under the query time limit."""
+    endpoint) or is rebuilding them: run where queries run (a worker or the endpoint) under the query
+    time limit."""
     settings = current_app.extensions["kg.sparql"]
     job = QueryJob(SUMMARY_SPARQL[name] % limit, tabular_format=JSON_RESULTS, graph_format="application/n-triples",
                    max_results=limit)

@@ -156,7 +156,7 @@ class GraphView:
     def search(self, query: str, limit: int) -> list[dict[str, Any]]:
         """Entities whose label, alias or region code holds `query`: exact first, then prefix, then substring,
         shorter labels first. From the store's text index (kg.rdf.labels) when it keeps one; else (a remote
-        store) a scan of the names this view holds."""
+        store, or while the index is rebuilt) a scan of the names this view holds."""
         hits = self.store.search_labels(query, limit)
         if hits is not None:
             return [{"iri": h.iri, "label": h.label, "type": h.kind, "code": h.code, "match": h.match} for h in hits]

@@ -8,7 +8,7 @@ the year their period starts, with counts; a group's claims are read only when
 the reader opens it. The groups, their counts and the neighbours' shared
 claims are kept at ingest (kg.rdf.summaries), so an answer reads index ranges
 the size of what it shows, not a busy node's thousands of claims; a store that
-keeps none (a remote endpoint) aggregates in SPARQL with the entity's IRI
+keeps none (a remote endpoint), or while they are rebuilt, aggregates in SPARQL with the entity's IRI
 written by pyoxigraph, so no parameter becomes query text.
 """
 
