@@ -222,11 +222,12 @@ class GraphView:
                 continue
             quads = (q for p in predicates for q in store.quads_for_pattern(term, p, None, None)) \
                 if len(predicates) <= DIRECT_PREDICATES else store.quads_for_pattern(term, None, None, None)
+            seen: set[tuple[str, Term]] = set()  # a program serves thousands of places: no list scan per value
             for q in quads:
-                if q.predicate.value in allowed:
-                    values = info.props.setdefault(q.predicate.value, [])
-                    if q.object not in values:
-                        values.append(q.object)
+                p, o = q.predicate.value, q.object
+                if p in allowed and (p, o) not in seen:
+                    seen.add((p, o))
+                    info.props.setdefault(p, []).append(o)
 
     def info(self, iri: str) -> Info | None:
         """A browsable node's kind, label, aliases, code and links; None for anything else."""
