@@ -245,10 +245,10 @@ def busiest(kg: Client) -> dict[str, str]:
 
 def graph_calls(busy: dict[str, str]) -> dict[str, Call]:
     """The browser's graph-API calls (js/app.js through js/api.js, with its limits) for the busiest region,
-    agency, program and metric: opening one (its groups, its panel's head and first 500 claims), expanding its
-    largest group (40 claims, then the panel's 500), a claim and an article of it (neighbourhood and panel);
-    a metric's comparison and map claims; a program's page; and the start, search and conflicts
-    views, which take no node."""
+    agency, program and metric: opening one (its first 20 groups, its panel's head and first 500 claims), its
+    next 20 groups, expanding its largest group (40 claims, then the panel's 500), a claim and an article of it
+    (neighbourhood and panel); a metric's comparison and map claims; a program's page; and the start, search
+    and conflicts views, which take no node."""
     calls = {
         "search 县 (one character)": Call("/api/graph/search", {"q": "县", "limit": 20}),
         "search 教育局": Call("/api/graph/search", {"q": "教育局", "limit": 20}),
@@ -258,8 +258,10 @@ def graph_calls(busy: dict[str, str]) -> dict[str, Call]:
     }
     for kind, iri in busy.items():
         calls |= {
-            f"groups (busy {kind}: 40 neighbours, 2000 groups)": Call("/api/graph/groups",
-                                                                      {"iri": iri, "limit": 40, "groups": 2000}),
+            f"groups (busy {kind}: 40 neighbours, 20 groups)": Call("/api/graph/groups",
+                                                                    {"iri": iri, "limit": 40, "groups": 20}),
+            f"groups page (busy {kind}: the next 20 groups)": Call("/api/graph/groups/page",
+                                                                  {"iri": iri, "offset": 20, "groups": 20}),
             f"node (busy {kind}, panel head)": Call("/api/graph/node", {"iri": iri, "limit": 1}),
             f"claims (busy {kind}, 500)": Call("/api/graph/claims", {"iri": iri, "limit": 500}),
             f"claims of its largest group (busy {kind}, 40)": Call("/api/graph/claims", largest_group(iri, 40)),

@@ -72,6 +72,25 @@ def test_groups_are_cut_largest_first_and_counted_in_full(city) -> None:
     assert len(whole["claims"]) == largest["count"] and whole["claims"][0] == one["claims"][0], "the same order"
 
 
+def test_groups_come_a_page_at_a_time_in_the_order_of_the_whole(city) -> None:
+    """Pages of three, one after another, give the groups of one answer of them all, and the totals each time."""
+    every = city.get("/api/graph/groups", params={"iri": CITY, "groups": 2000}).json()
+    assert len(every["groups"]) > 7
+    pages = [city.get("/api/graph/groups/page", params={"iri": CITY, "offset": offset, "groups": 3}).json()
+             for offset in range(0, len(every["groups"]) + 3, 3)]
+    assert [g for page in pages for g in page["groups"]] == every["groups"]
+    assert pages[-1]["groups"] == [], "a page past the last group is empty"
+    assert {(p["groups_total"], p["claims_total"], p["group_by"]) for p in pages} == {
+        (every["groups_total"], every["claims_total"], "metric")}
+    assert [p["offset"] for p in pages] == list(range(0, len(every["groups"]) + 3, 3))
+
+
+@pytest.mark.parametrize("params", [{"offset": "-1"}, {"offset": "x"}, {"offset": "1000001"}, {"groups": "0"}])
+def test_a_bad_group_page_says_what_is_wrong(city, params) -> None:
+    answer = city.get("/api/graph/groups/page", params={"iri": CITY, **params})
+    assert answer.status_code == 400 and answer.json()["error"]
+
+
 def test_groups_name_their_keys_and_neighbours_as_the_nodes_do(city) -> None:
     """The labels and kinds read beside the kept groups and pairs are the ones each node's own answer gives."""
     for iri in (CITY, metric(JOBS, "人")):

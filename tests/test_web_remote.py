@@ -175,6 +175,9 @@ def test_claim_lists_and_groups_equal_the_embedded_stores_kept_ones(server: Live
     assert remote == embedded and remote["claims"], "the sample names claims of 苏仙区"
     remote, embedded = both("/api/graph/groups")
     assert _no_samples(remote) == _no_samples(embedded) and remote["groups"]
+    remote_page, embedded_page = both("/api/graph/groups/page", offset="1", groups="2")
+    assert _no_samples(remote_page) == _no_samples(embedded_page)
+    assert _no_samples(remote_page)["groups"] == _no_samples(remote)["groups"][1:3]
     first = remote["groups"][0]
     remote, embedded = both("/api/graph/claims", key=first["key"], year=first["year"])
     assert sorted(remote["claims"], key=lambda c: c["iri"]) == sorted(embedded["claims"], key=lambda c: c["iri"])

@@ -706,12 +706,14 @@ class Summaries:
         return [(iri, claims, kind, label) if kind is not None and label is not None else (iri, claims, None, None)
                 for iri, claims, kind, label in rows]
 
-    def groups(self, node: str, limit: int) -> tuple[list[tuple[str, str, int, str, str | None]], int, int]:
-        """The node's `limit` largest claim groups (key, year, claims, its first claim as kept, the key's label
-        when the label index knows the key's kind and label, else None), ties by the key's label (the label
-        index's, else the key as written) and year: the groups down to the limit-th count read from the index by
-        size and sorted here; and how many groups and how many memberships it has in all (sums of kept counts,
-        one per group)."""
+    def groups(self, node: str, limit: int, offset: int = 0) -> tuple[list[tuple[str, str, int, str, str | None]],
+                                                                     int, int]:
+        """The node's `limit` largest claim groups after the `offset` largest (key, year, claims, its first claim
+        as kept, the key's label when the label index knows the key's kind and label, else None), ties by the
+        key's label (the label index's, else the key as written) and year: the groups down to the
+        (offset + limit)-th count read from the index by size and sorted here, so a first page of a node with
+        thousands of groups of one reads only its largest; and how many groups and how many memberships it has
+        in all (sums of kept counts, one per group)."""
         with self._lock:
             node_id = self._term(node)
             if node_id is None:
@@ -719,12 +721,13 @@ class Summaries:
             groups, claims = self._db.execute("SELECT COUNT(*), COALESCE(SUM(claims), 0) FROM node_group "
                                               "WHERE node = ?", (node_id,)).fetchone()
             least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
-                                     "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
+                                     "ORDER BY claims DESC LIMIT ?)", (node_id, offset + limit)).fetchone()[0] or 0
             chosen = self._db.execute(
                 "SELECT k.iri, year, claims, n.id, k.kind, (SELECT MIN(name.text) FROM name "
                 "WHERE name.node = k.id AND name.field = 'label') AS named "
                 "FROM node_group n JOIN node k ON k.id = n.key WHERE n.node = ? AND claims >= ? "
-                "ORDER BY claims DESC, COALESCE(named, k.iri), year LIMIT ?", (node_id, least, limit)).fetchall()
+                "ORDER BY claims DESC, COALESCE(named, k.iri), year LIMIT ? OFFSET ?",
+                (node_id, least, limit, offset)).fetchall()
             # Each group's first claim: an index seek per group, in one statement per 500 groups.
             first = dict(self._select_in(
                 "SELECT id, (SELECT claim.iri FROM group_claim JOIN claim ON claim.key = group_claim.claim "

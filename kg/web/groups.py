@@ -29,7 +29,7 @@ from kg.web.graph_view import CLAIM_LINKS, GraphView, Info, as_term
 bp = Blueprint("groups", __name__, url_prefix="/api/graph")
 
 NEIGHBOUR_LIMIT, GROUP_LIMIT, CLAIM_LIMIT = 40, 60, 200
-MAX_LIMIT = 2000
+MAX_LIMIT, MAX_OFFSET = 2000, 1_000_000
 LEVEL_NAMES = {KG[f"{name.capitalize()}Level"].value: name
                for name in ("province", "city", "county", "town", "village", "zone")}
 UP_LINKS = (SCHEMA.containedInPlace, SCHEMA.areaServed)
@@ -49,12 +49,12 @@ def _arg(name: str, required: bool = False) -> str | None:
     return value
 
 
-def _limit(default: int, name: str = "limit") -> int:
+def _limit(default: int, name: str = "limit", least: int = 1, most: int = MAX_LIMIT) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ApiError(400, f"parameter {name!r} must be an integer between 1 and {MAX_LIMIT}")
+    if not raw.isdigit() or not least <= int(raw) <= most:
+        raise ApiError(400, f"parameter {name!r} must be an integer between {least} and {most}")
     return int(raw)
 
 
@@ -86,16 +86,17 @@ def _select(sparql: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _groups(found: Info, limit: int) -> tuple[list[dict[str, Any]], int, int]:
-    """The entity's `limit` largest claim groups (key, key label, year, count), largest first, then by label
-    and year; how many groups it has; and the sum of their counts. A group of one names its claim, and each
-    group a quantity as written (of its first claim by IRI). From the groups kept at ingest (kg.rdf.summaries:
-    the largest read by size from an index), else one aggregate over the entity's claims."""
+def _groups(found: Info, limit: int, offset: int = 0) -> tuple[list[dict[str, Any]], int, int]:
+    """The entity's `limit` largest claim groups after its `offset` largest (key, key label, year, count),
+    largest first, then by label and year; how many groups it has; and the sum of their counts. A group of one
+    names its claim, and each group a quantity as written (of its first claim by IRI). From the groups kept at
+    ingest (kg.rdf.summaries: the largest read by size from an index), else one aggregate over the entity's
+    claims."""
     summaries = _view().store.summaries()
     if summaries is None:
         every = _aggregated_groups(found)
-        return every[:limit], len(every), sum(g["count"] for g in every)
-    rows, total, claims = summaries.groups(found.iri, limit)
+        return every[offset:offset + limit], len(every), sum(g["count"] for g in every)
+    rows, total, claims = summaries.groups(found.iri, limit, offset)
     # The keys the label index names come with their labels; the rest are read as the graph view reads them.
     labels = _view().labels({key for key, _, _, _, named in rows if named is None and "://" in key})
     kept = summaries.rows(first for _, _, _, first, _ in rows)
@@ -221,6 +222,18 @@ def groups() -> dict[str, Any]:
         "groups_total": groups_total,
         "claims_total": claims_total,
     }
+
+
+@bp.get("/groups/page")
+def group_page() -> dict[str, Any]:
+    """The next `groups` of an entity's claim groups, `offset` groups in, in the order `groups` gives them: what
+    the browser's "N more groups" stub opens, so the first answer carries only the groups it draws."""
+    found = _entity()
+    group_limit = _limit(GROUP_LIMIT, "groups")
+    offset = _limit(0, "offset", least=0, most=MAX_OFFSET)
+    shown_groups, groups_total, claims_total = _groups(found, group_limit, offset)
+    return {"iri": found.iri, "group_by": "region" if found.kind == "metric" else "metric", "offset": offset,
+            "groups": shown_groups, "groups_total": groups_total, "claims_total": claims_total}
 
 
 def _key_pattern(kind: str | None, key: str) -> str:

@@ -42,6 +42,7 @@ export const api = {
   search: (q, limit = 20) => getJson("/api/graph/search", { q, limit }),
   node: (iri, limit) => getJson("/api/graph/node", { iri, limit }),
   groups: (iri, limit, groups) => getJson("/api/graph/groups", { iri, limit, groups }),
+  groupPage: (iri, offset, groups) => getJson("/api/graph/groups/page", { iri, offset, groups }),
   claims: (iri, { key, year, limit } = {}) => getJson("/api/graph/claims", { iri, key, year, limit }),
   boundaries: (code) => getJson("/api/geo/boundaries", { code }),
   neighborhood: (iri, depth = 1, limit = 200) => getJson("/api/graph/neighborhood", { iri, depth, limit }),

@@ -225,11 +225,8 @@ function groupNode(owner, group, by) {
 const RELATIONS = { parent: "containedInPlace", child: "containedInPlace", serves: "areaServed", claims: "声明共现" };
 
 // An entity's neighbourhood: its neighbours with their counts, its claims one by one when few, else grouped.
-const groupAnswers = new Map();
-
 async function entityElements(iri, limit = NEIGHBOURS) {
-  const answer = await api.groups(iri, limit, 2000);
-  groupAnswers.set(iri, answer);
+  const answer = await api.groups(iri, limit, GROUP_BATCH);
   const nodes = [{ data: { id: iri, label: `${answer.label} · ${answer.degree}`, name: answer.label, type: answer.type, degree: answer.degree } }];
   const edges = [];
   for (const n of answer.neighbours) {
@@ -251,15 +248,18 @@ async function entityElements(iri, limit = NEIGHBOURS) {
     nodes.push(...drawn.nodes);
     edges.push(...drawn.edges);
   } else {
-    nodes.push(...groupBatch(iri, 0).nodes);
-    edges.push(...groupBatch(iri, 0).edges);
+    const batch = await groupBatch(iri, 0, answer);
+    nodes.push(...batch.nodes);
+    edges.push(...batch.edges);
   }
   return { nodes, edges, total: answer.neighbours_total + answer.claims_total + 1 };
 }
 
-function groupBatch(owner, offset) {
-  const answer = groupAnswers.get(owner);
-  const batch = answer.groups.slice(offset, offset + GROUP_BATCH);
+// The groups `offset` in: the first batch comes with the entity's answer, the next ones are asked a batch at a
+// time, so opening a node with thousands of groups reads only those it draws.
+async function groupBatch(owner, offset, first = null) {
+  const answer = first ?? (await api.groupPage(owner, offset, GROUP_BATCH));
+  const batch = answer.groups.slice(0, GROUP_BATCH);
   // A group of one is drawn as its claim (metric and quantity as written; the rest when it is selected).
   const nodes = batch.map((group) =>
     group.claim
@@ -324,7 +324,7 @@ async function expand(id) {
     } else if (data.type === "more") {
       const [, kind, owner, next] = id.split(SEP);
       let elements;
-      if (kind === "groups") elements = groupBatch(owner, Number(next));
+      if (kind === "groups") elements = await groupBatch(owner, Number(next));
       else if (kind === "claims") elements = (await groupClaims(owner, Number(next))).drawn;
       else elements = await entityElements(owner, Number(next));
       // The batch hangs off the stub's owner, but belongs to the stub (collapsing the stub takes it back);
