@@ -98,6 +98,8 @@ def assert_equal_to_sparql(store: EmbeddedStore) -> Summaries:
         assert _kept_groups(summaries, node) == _grouped(store, node)
         neighbours = summaries.neighbours(node, 100_000)
         assert sorted((iri, n) for iri, n, _, _ in neighbours) == _named_with(store, node)
+        for limit in (1, 2, 3, 7):  # cut at the limit-th count first, ties by IRI: a prefix of the whole list
+            assert summaries.neighbours(node, limit) == neighbours[:limit]
         assert {iri: (kind, label) for iri, _, kind, label in neighbours if kind} == \
             store.labels.named(iri for iri, *_ in neighbours), "names as the label index gives them"
         counted = {n: len(_claims_of(store, n, LINKS)) for n in [node, *(iri for iri, *_ in neighbours[:10])]}

@@ -694,15 +694,21 @@ class Summaries:
     def neighbours(self, node: str, limit: int) -> list[tuple[str, int, str | None, str | None]]:
         """The nodes a claim of `node` also names by VIA, with how many of its claims name both, most first, each
         with its kind and least label from the label index (None for either when it has not both), read by the
-        row ids in hand rather than looked up again by IRI."""
+        row ids in hand rather than looked up again by IRI. Only the pairs down to the limit-th count are joined
+        to their nodes' IRIs for the ties: a metric named with 129,000 others at 1 GB read them all (280 ms)."""
         with self._lock:
+            node_id = self._term(node)
+            if node_id is None:
+                return []
+            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_pair WHERE node = ? "
+                                     "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
             rows = self._db.execute(
                 "SELECT iri, claims, kind, (SELECT MIN(name.text) FROM name WHERE name.node = pair.other_id "
                 "AND name.field = 'label') FROM (SELECT other.id AS other_id, other.iri AS iri, other.kind AS kind, "
-                "node_pair.claims AS claims FROM node_pair JOIN node ON node.id = node_pair.node "
-                "JOIN node AS other ON other.id = node_pair.other WHERE node.iri = ? "
+                "node_pair.claims AS claims FROM node_pair JOIN node AS other ON other.id = node_pair.other "
+                "WHERE node_pair.node = ? AND node_pair.claims >= ? "
                 "ORDER BY node_pair.claims DESC, other.iri LIMIT ?) AS pair ORDER BY claims DESC, iri",
-                (node, limit)).fetchall()
+                (node_id, least, limit)).fetchall()
         return [(iri, claims, kind, label) if kind is not None and label is not None else (iri, claims, None, None)
                 for iri, claims, kind, label in rows]
 
