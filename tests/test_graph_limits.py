@@ -6,8 +6,10 @@ answers as the store answers it in the server's own process, and with a query th
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,6 +20,7 @@ from flask import Flask
 from test_ui_browser import BASE, CITY, JOBS, YOU_XIAN, city_extraction
 from waitress import create_server
 
+from kg.rdf.remote import RemoteStore
 from kg.rdf.store import STALE, EmbeddedStore
 from kg.web import executor as executor_module
 from kg.web.app import create_app
@@ -73,14 +76,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         patch.setattr(EmbeddedStore, "_start", lambda self: None)
         store = EmbeddedStore(folder)
         app = create_app(store, query_workers=1)
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
-        try:
-            yield Served(f"http://127.0.0.1:{server.effective_port}", app, store)
-        finally:
-            server.close()
-            app.extensions["kg.sparql"].executor.close()
-            store.close()
+        with _serving(app) as url:
+            yield Served(url, app, store)
+        store.close()
+
+
+@contextmanager
+def _serving(app: Flask) -> Iterator[str]:
+    """`app` served by waitress on a loopback port in this process (so the tests' patches are the server's)."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        app.extensions["kg.sparql"].executor.close()
 
 
 @pytest.mark.parametrize("name", CALLS)
@@ -126,3 +136,17 @@ def test_rows_through_the_executor_are_the_stores_own(served: Served) -> None:
     assert rows == GraphView(served.store).select(every)
     assert len(rows) > 1000 and {type(r["o"]).__name__ for r in rows} == {"NamedNode", "Literal"}
     assert any(r["o"].language for r in rows if type(r["o"]).__name__ == "Literal")
+
+
+def test_a_remote_stores_pages_answer_the_time_limit_error_when_the_endpoint_never_answers() -> None:
+    """On a remote store the pages' and the Graph Store read's lookups are SPARQL too: an endpoint that takes
+    connections and never answers costs them the query time limit (503), not the store handle's HTTP timeout."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        store = RemoteStore(f"http://127.0.0.1:{silent.getsockname()[1]}/query", timeout=600)
+        with _serving(create_app(store, query_timeout=0.5)) as url:
+            for path, params in (("/region/" + YOU_XIAN, {}), ("/store", {"graph": BASE + "graph/page"})):
+                answer = requests.get(url + path, params=params, timeout=60)
+                assert answer.status_code == 503, path
+                assert "time limit exceeded" in answer.json()["error"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg.rdf import iris as kg_iris
 from kg.rdf import rows
-from kg.rdf.store import EmbeddedStore, Row, Store
+from kg.rdf.store import EmbeddedStore, Row, Store, graph_query, matching_quads, matching_query
 from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS, SKOSXL
 
 NODE_TYPES = {
@@ -236,6 +236,21 @@ class GraphView:
                     values = info.props.setdefault(q.predicate.value, [])
                     if q.object not in values:
                         values.append(q.object)
+
+    def quads_matching(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                       obj: ox.Term | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Store.quads_matching for the pages: the embedded store's index ranges, else its SPARQL run by `select`
+        (under the time limit in the server)."""
+        if isinstance(self.store, EmbeddedStore):
+            return self.store.quads_matching(subject, predicate, obj, graph)
+        return matching_quads(self.select(matching_query(subject, predicate, obj, graph)), subject, predicate, obj,
+                              graph)
+
+    def has_graph(self, iri: str) -> bool:
+        """Store.has_graph, asked as `quads_matching` asks."""
+        if isinstance(self.store, EmbeddedStore):
+            return self.store.has_graph(iri)
+        return bool(self.select(graph_query(iri)))
 
     def info(self, iri: str) -> Info | None:
         """A browsable node's kind, label, aliases, code and links; None for anything else."""
