@@ -789,7 +789,7 @@ def open_store(location: str | Path, **options: str | float) -> Store:
     if text.startswith(("http://", "https://")):
         from kg.rdf.remote import RemoteStore
 
-        return RemoteStore(text, **options)
+        return RemoteStore(text, **options)  # type: ignore[arg-type]
     if options:
         raise ValueError(f"{text}: {', '.join(options)} only apply to a remote endpoint")
     return EmbeddedStore(text)

@@ -6,14 +6,16 @@ written by pyoxigraph, so a parameter never becomes query text), shaped for
 Oxigraph's planner: a VALUES list is only joined with a constant predicate,
 and per-node reads are unions of constant-subject patterns, in chunks. The
 same queries run on the embedded store and on a remote endpoint (one round
-trip per chunk). In the server every one of them runs where /sparql queries
-run, under the query time limit (kg.web.executor.own_rows: a worker process
-killed past it, or the endpoint's whole exchange), so no read of a busy node
-holds a server thread for minutes; outside a server (the CLI, tests) the
-store answers them in this process. Measured on a 10 M-triple store: an index seek costs
+trip per chunk). Measured on a 10 M-triple store: an index seek costs
 ~40 µs, a quad decoded from the Python lookup API ~10 µs, and a shared node
 (region, agency, metric) repeats in every page graph that names it, so
 DISTINCT and LIMIT in the engine beat Python-side scans.
+
+In the server every one of these queries runs where /sparql's run, under the
+query time limit (kg.web.executor.own_rows: a worker process killed past it,
+or the endpoint's whole exchange), so no read of a busy node holds a server
+thread for minutes; outside a server (the CLI, tests) the store answers them
+in this process.
 """
 
 from __future__ import annotations
