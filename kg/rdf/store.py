@@ -85,6 +85,29 @@ def to_result(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) ->
     return list(results)
 
 
+def matching_query(subject: ox.NamedNode | None, predicate: ox.NamedNode | None, obj: ox.Term | None,
+                   graph: ox.NamedNode | None) -> str:
+    """The SELECT of the named graphs' quads matching the given terms (None matches anything)."""
+    pattern = " ".join(str(term if term is not None else ox.Variable(name))
+                       for term, name in ((subject, "s"), (predicate, "p"), (obj, "o")))
+    return f"SELECT * WHERE {{ GRAPH {graph if graph is not None else ox.Variable('g')} {{ {pattern} }} }}"
+
+
+def matching_quads(rows: list[Row], subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
+                   obj: ox.Term | None, graph: ox.NamedNode | None) -> Iterator[ox.Quad]:
+    """The quads of `matching_query`'s rows."""
+    for row in rows:
+        yield ox.Quad(subject if subject is not None else row["s"],
+                      predicate if predicate is not None else row["p"],
+                      obj if obj is not None else row["o"],
+                      graph if graph is not None else row["g"])
+
+
+def graph_query(graph_iri: str) -> str:
+    """A SELECT with a row when the named graph holds anything, none otherwise."""
+    return f"SELECT ?s WHERE {{ GRAPH {ox.NamedNode(graph_iri)} {{ ?s ?p ?o }} }} LIMIT 1"
+
+
 def serialize_results(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
                       accept: str | None) -> tuple[str, bytes]:
     """Serialise query results in the format the Accept header asks for."""
@@ -193,23 +216,16 @@ class Store(ABC):
                        obj: ox.Term | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Quads of the named graphs that match the given terms (None matches anything).
 
-        Asked in SPARQL so every backend answers; the terms are written by pyoxigraph,
+        Asked in SPARQL (`matching_query`) so every backend answers; the terms are written by pyoxigraph,
         never pasted from text.
         """
-        pattern = " ".join(str(term if term is not None else ox.Variable(name))
-                           for term, name in ((subject, "s"), (predicate, "p"), (obj, "o")))
-        sparql = f"SELECT * WHERE {{ GRAPH {graph if graph is not None else ox.Variable('g')} {{ {pattern} }} }}"
-        rows = self.query(sparql, default_graph=[])
+        rows = self.query(matching_query(subject, predicate, obj, graph), default_graph=[])
         assert isinstance(rows, list)
-        for row in rows:
-            yield ox.Quad(subject if subject is not None else row["s"],
-                          predicate if predicate is not None else row["p"],
-                          obj if obj is not None else row["o"], graph if graph is not None else row["g"])
+        yield from matching_quads(rows, subject, predicate, obj, graph)
 
     def has_graph(self, graph_iri: str) -> bool:
         """Whether a named graph with this name holds anything."""
-        answer = self.query(f"ASK {{ GRAPH {ox.NamedNode(graph_iri)} {{ ?s ?p ?o }} }}", default_graph=[])
-        return bool(answer)
+        return bool(self.query(graph_query(graph_iri), default_graph=[]))
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to whatever graphs they name, all or nothing (Graph Store POST)."""

@@ -3,12 +3,15 @@
 `create_app(store)` is what `kg serve` and `python server.py` serve. The web
 layer reads only the store; on an embedded store (a folder) queries from
 outside run in killable worker processes, on a remote SPARQL endpoint the
-endpoint answers them under the same time limit and result cap.
+endpoint answers them under the same time limit and result cap. The graph
+API's and the pages' own SPARQL runs the same way, under the same time limit
+(kg.web.executor.own_rows).
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -19,7 +22,7 @@ from flask import Flask, Response, request
 from kg.rdf.remote import RemoteStore
 from kg.web import exports, graph_api, graph_store, linked_data, sparql
 from kg.web.errors import register_error_handlers
-from kg.web.executor import QUEUE_GRACE, WRITING, QueryExecutor, RemoteQueryExecutor
+from kg.web.executor import QUEUE_GRACE, WRITING, QueryExecutor, RemoteQueryExecutor, own_rows
 from kg.web.fairness import Admission, ShortQueries
 from kg.web.graph_view import GraphView
 
@@ -141,7 +144,7 @@ def create_app(
     executor = _query_side(store, query_timeout, query_workers, update_lock)
     atexit.register(executor.close)
     app.extensions["kg.store"] = store
-    app.extensions["kg.graph_view"] = GraphView(store)
+    app.extensions["kg.graph_view"] = GraphView(store, functools.partial(own_rows, executor))
     app.extensions["kg.sparql"] = sparql.SparqlSettings(
         executor=executor,
         update_token=update_token,

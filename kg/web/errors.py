@@ -7,6 +7,8 @@ import logging
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from kg.web.executor import QueryFailed
+
 log = logging.getLogger("kg.web")
 
 
@@ -31,6 +33,12 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:
+        return error_response(error.status, error.message, error.headers)
+
+    @app.errorhandler(QueryFailed)
+    def query_failed(error: QueryFailed) -> Response:
+        """One of the server's own queries past the time limit (503 "time limit exceeded", Retry-After) or
+        otherwise unanswered (kg.web.executor.own_rows): told as /sparql tells it."""
         return error_response(error.status, error.message, error.headers)
 
     @app.errorhandler(HTTPException)

@@ -45,9 +45,12 @@ import pyoxigraph as ox
 import requests
 
 from kg.rdf.remote import RemoteError, RemoteStore
+from kg.rdf.store import Row, to_result
 from kg.web.guard import PARSER_RECURSION, Checked, Refused, Verdicts, check_query, check_update
 
 DEFAULT_WORKERS = 4
+# Workers for the server's own queries (graph API, pages), apart from /sparql's: two requests' reads run at once.
+OWN_WORKERS = 2
 # Address space one query worker may map ($KG_QUERY_MEMORY_MB); a worker idles at about 0.5 GB of it.
 DEFAULT_MEMORY_MB = 2048
 T = TypeVar("T")
@@ -58,6 +61,11 @@ QUEUE_GRACE = 30.0
 # How long a worker may take to start; its "ready" message says it has.
 BOOT_SECONDS = 60.0
 READY = "ready"
+# The pass the server's own queries carry: it writes them itself from terms pyoxigraph writes (kg.web.graph_view),
+# never from a client's text, as SELECTs over the union of the graphs; so no worker parses them with rdflib
+# (seconds for a long VALUES list) and they never take room among the kept passes of clients' texts.
+OWN_QUERY = Checked("SELECT", names_dataset=False)
+JSON_RESULTS = "application/sparql-results+json"
 
 
 # An answer is serialised once and then counted against the result cap; one larger than this is
@@ -460,8 +468,8 @@ class QueryExecutor:
         self.workers = workers or int(os.environ.get("KG_QUERY_WORKERS", DEFAULT_WORKERS))
         self.memory_mb = _memory_mb()
         self._pool = WorkerPool(self.workers, self.memory_mb, context, location, version)
-        # The server's own queries (graph API) have a worker of their own: /sparql never delays them.
-        self._internal = WorkerPool(1, self.memory_mb, context, location, version)
+        # The server's own queries (graph API, pages) have workers of their own: /sparql never delays them.
+        self._internal = WorkerPool(OWN_WORKERS, self.memory_mb, context, location, version)
 
     def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past a limit).
@@ -471,16 +479,16 @@ class QueryExecutor:
         gets the query; one that cannot even start within QUEUE_GRACE is given
         up. A text the guard passed before is sent with its verdict, so the
         worker skips rdflib's parse; a first pass is kept for the next time.
+        A job that carries its pass (OWN_QUERY) is neither looked up nor kept.
         """
-        checked = self.verdicts.get(job.query, job.allowed_services)
-        if checked is not None:
-            job = replace(job, checked=checked)
+        if job.checked is None and (kept := self.verdicts.get(job.query, job.allowed_services)) is not None:
+            job = replace(job, checked=kept)
         pool = self._pool if public else self._internal
         outcome = pool.call(_run_in_worker, (self.location, self.version(), job), timeout=self.timeout,
                             what="query")
         if isinstance(outcome, QueryFailed):
             raise outcome
-        if checked is None and outcome.checked is not None:
+        if job.checked is None and outcome.checked is not None:
             self.verdicts.put(job.query, job.allowed_services, outcome.checked)
         return outcome
 
@@ -605,7 +613,7 @@ class RemoteQueryExecutor:
 
     def run(self, job: QueryJob, *, public: bool = False) -> QueryAnswer:
         """Answer `job` or raise QueryFailed (400 bad query, 503 past the time limit or endpoint down)."""
-        if self.verdicts.get(job.query, job.allowed_services) is None:
+        if job.checked is None and self.verdicts.get(job.query, job.allowed_services) is None:
             try:
                 self.verdicts.put(job.query, job.allowed_services, check_query(job.query, job.allowed_services))
             except Refused as error:
@@ -636,3 +644,19 @@ class RemoteQueryExecutor:
 
     def close(self) -> None:
         self._remote.close()
+
+
+def own_rows(executor: QueryExecutor | RemoteQueryExecutor, sparql: str) -> list[Row]:
+    """The rows of one of the server's own SELECTs (kg.web.graph_view), in Store.query's shape, run where
+    /sparql queries run and under the same time limit: a worker of its own on the embedded store (killed past
+    the limit), the endpoint for a remote one; QueryFailed (503 "time limit exceeded", ...) when it cannot be
+    answered. Uncapped, as the store's own query was: the server's queries bound their answers themselves."""
+    job = QueryJob(sparql, tabular_format=JSON_RESULTS, graph_format="application/n-triples",
+                   max_results=sys.maxsize, checked=OWN_QUERY)
+    found = executor.run(job)
+    fmt = ox.QueryResultsFormat.from_media_type(found.media_type)
+    if fmt is None:
+        raise QueryFailed(502, f"the SPARQL endpoint answered with an unexpected content type {found.media_type!r}")
+    rows = to_result(ox.parse_query_results(found.body, format=fmt))
+    assert isinstance(rows, list)
+    return rows

@@ -10,13 +10,19 @@ trip per chunk). Measured on a 10 M-triple store: an index seek costs
 ~40 µs, a quad decoded from the Python lookup API ~10 µs, and a shared node
 (region, agency, metric) repeats in every page graph that names it, so
 DISTINCT and LIMIT in the engine beat Python-side scans.
+
+In the server every one of these queries runs where /sparql's run, under the
+query time limit (kg.web.executor.own_rows: a worker process killed past it,
+or the endpoint's whole exchange), so no read of a busy node holds a server
+thread for minutes; outside a server (the CLI, tests) the store answers them
+in this process.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.rdf import iris as kg_iris
 from kg.rdf import rows
-from kg.rdf.store import EmbeddedStore, Store
+from kg.rdf.store import EmbeddedStore, Row, Store, graph_query, matching_quads, matching_query
 from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA, SKOS, SKOSXL
 
 NODE_TYPES = {
@@ -74,6 +80,7 @@ INDEX_MAX_AGE = 60.0  # seconds before the search index is rebuilt in the backgr
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Claim = dict[str, Any]
 Props = dict[str, list[Term]]
+Select = Callable[[str], list[Row]]  # a SELECT's rows in Store.query's shape
 
 
 def local_name(iri: str) -> str:
@@ -99,6 +106,12 @@ def _in(terms: Iterable[ox.NamedNode]) -> str:
 
 def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
+def _rows(store: Store, sparql: str) -> list[Row]:
+    rows = store.query(sparql)
+    assert isinstance(rows, list)
+    return rows  # type: ignore[return-value]
 
 
 @dataclass
@@ -149,9 +162,12 @@ class Neighbourhood:
 class GraphView:
     """Bounded reads of the store for the graph API and the linked-data pages."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, select: Select | None = None) -> None:
+        """`select` runs the view's SPARQL (the server's runs it under the query time limit); by default the
+        store answers in this process."""
         self.store = store
-        self.index = EntityIndex(store)
+        self.select: Select = select or (lambda sparql: _rows(store, sparql))
+        self.index = EntityIndex(store, self.select)
 
     def search(self, query: str, limit: int) -> list[dict[str, Any]]:
         """Entities whose label, alias or region code holds `query`: exact first, then prefix, then substring,
@@ -180,11 +196,6 @@ class GraphView:
         found.sort(key=lambda item: item[0])
         return [item for _, item in found[:limit]]
 
-    def _select(self, sparql: str) -> list[dict[str, Term | None]]:
-        rows = self.store.query(sparql)
-        assert isinstance(rows, list)
-        return rows  # type: ignore[return-value]
-
     def describe(self, iris: Iterable[str], predicates: Iterable[ox.NamedNode] = (RDF.type, *LABELS, *LINKS),
                  ) -> dict[str, Info]:
         """The given properties of each node (distinct values across page graphs)."""
@@ -204,7 +215,7 @@ class GraphView:
         for chunk in _chunks(wanted):
             # One scan per node; each branch binds its position, not its IRI, so the parser reads every IRI once.
             union = " UNION ".join(f"{{ {ox.NamedNode(i)} ?p ?o BIND({n} AS ?s) }}" for n, i in enumerate(chunk))
-            for row in self._select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {union} FILTER(?p IN ({allowed})) }}"):
+            for row in self.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {union} FILTER(?p IN ({allowed})) }}"):
                 s, p, o = row["s"], row["p"], row["o"]
                 if s is not None and p is not None and o is not None:
                     found[chunk[int(s.value)]].props.setdefault(p.value, []).append(o)
@@ -228,6 +239,21 @@ class GraphView:
                 if p in allowed and (p, o) not in seen:
                     seen.add((p, o))
                     info.props.setdefault(p, []).append(o)
+
+    def quads_matching(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+                       obj: ox.Term | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Store.quads_matching for the pages: the embedded store's index ranges, else its SPARQL run by `select`
+        (under the time limit in the server)."""
+        if isinstance(self.store, EmbeddedStore):
+            return self.store.quads_matching(subject, predicate, obj, graph)
+        return matching_quads(self.select(matching_query(subject, predicate, obj, graph)), subject, predicate, obj,
+                              graph)
+
+    def has_graph(self, iri: str) -> bool:
+        """Store.has_graph, asked as `quads_matching` asks."""
+        if isinstance(self.store, EmbeddedStore):
+            return self.store.has_graph(iri)
+        return bool(self.select(graph_query(iri)))
 
     def info(self, iri: str) -> Info | None:
         """A browsable node's kind, label, aliases, code and links; None for anything else."""
@@ -277,7 +303,7 @@ class GraphView:
         # No isIRI() here: it costs Oxigraph more than the lookups; links reach IRIs, the rest are dropped below.
         where = f"{{ {patterns} }} FILTER(?n NOT IN ({', '.join(str(ox.NamedNode(i)) for i in sorted(seen))}))"
         # A node reached by links of both kinds of branch (its kind bound and not) gives two rows.
-        rows = self._select(f"SELECT DISTINCT ?n ?k WHERE {{ {where} }} LIMIT {2 * (room + 1)}")
+        rows = self.select(f"SELECT DISTINCT ?n ?k WHERE {{ {where} }} LIMIT {2 * (room + 1)}")
         found: dict[str, str | None] = {}
         for row in rows:
             n, k = row["n"], row["k"]
@@ -285,7 +311,7 @@ class GraphView:
                 found[n.value] = found.get(n.value) or (k.value if k is not None else None)
         if len(found) <= room:
             return found, len(found)
-        count = self._select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {where} }}")[0]["c"]
+        count = self.select(f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ {where} }}")[0]["c"]
         return dict(list(found.items())[:room]), int(count.value) if count is not None else len(found)
 
     def read(self, kinds: dict[str, str | None]) -> dict[str, Info]:
@@ -294,7 +320,7 @@ class GraphView:
         unknown = sorted(i for i, k in kinds.items() if not k)
         if unknown:
             values = f"VALUES ?s {{ {_values(unknown)} }}"
-            for row in self._select(f"SELECT DISTINCT ?s ?o WHERE {{ {values} ?s {RDF.type} ?o }}"):
+            for row in self.select(f"SELECT DISTINCT ?s ?o WHERE {{ {values} ?s {RDF.type} ?o }}"):
                 if row["s"] is not None and row["o"] is not None and row["o"].value in NODE_TYPES:
                     current = kinds.get(row["s"].value)
                     kinds[row["s"].value] = min(filter(None, (current, NODE_TYPES[row["o"].value])))
@@ -320,7 +346,7 @@ class GraphView:
         return infos
 
     def _add(self, infos: dict[str, Info], sparql: str) -> None:
-        for row in self._select(sparql):
+        for row in self.select(sparql):
             s, p, o = row["s"], row["p"], row["o"]
             if s is not None and p is not None and o is not None and s.value in infos:
                 infos[s.value].props.setdefault(p.value, []).append(o)
@@ -393,7 +419,7 @@ class GraphView:
         """IRIs of the claims that link to `iri` by any of the predicates, sorted."""
         term = ox.NamedNode(iri)
         union = " UNION ".join(f"{{ ?c {p} {term} }}" for p in predicates)
-        return sorted({r["c"].value for r in self._select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
+        return sorted({r["c"].value for r in self.select(f"SELECT DISTINCT ?c WHERE {{ {union} }}")
                        if isinstance(r["c"], ox.NamedNode)})
 
     def claims_page(self, iri: str | None, predicates: Iterable[ox.NamedNode] = CLAIM_LINKS, limit: int = 500,
@@ -412,11 +438,11 @@ class GraphView:
         else:
             union = " UNION ".join(f"{{ ?c {KG.metricLabel} {lit} }}"
                                    for lit in (ox.Literal(label or ""), ox.Literal(label or "", language="zh")))
-        rows = self._select(f"SELECT DISTINCT ?c WHERE {{ {union} FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT {limit + 1}")
+        rows = self.select(f"SELECT DISTINCT ?c WHERE {{ {union} FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT {limit + 1}")
         found = [r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)]
         if len(found) <= limit:
             return found, len(found)
-        count = self._select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {union} }}")[0]["n"]
+        count = self.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {union} }}")[0]["n"]
         return found[:limit], int(count.value) if count is not None else len(found)
 
     def claim_rows(self, iris: list[str]) -> list[Claim]:
@@ -501,7 +527,7 @@ class GraphView:
             return name
         literals = [ox.Literal(name), ox.Literal(name, language="zh")]
         union = " UNION ".join(f"{{ ?m {p} {lit} }}" for p in (SKOS.prefLabel, SKOS.altLabel) for lit in literals)
-        rows = self._select(f"SELECT DISTINCT ?m WHERE {{ {union} ?m {RDF.type} {KG.Metric} }} LIMIT 1")
+        rows = self.select(f"SELECT DISTINCT ?m WHERE {{ {union} ?m {RDF.type} {KG.Metric} }} LIMIT 1")
         return rows[0]["m"].value if rows and rows[0]["m"] is not None else None
 
 
@@ -522,8 +548,9 @@ class EntityIndex:
     older than INDEX_MAX_AGE (an embedded store's folder is locked to this server).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, select: Select) -> None:
         self.store = store
+        self.select = select
         self._max_age = float("inf") if isinstance(store, EmbeddedStore) else INDEX_MAX_AGE
         self._lock = threading.Lock()
         self._entities: list[Entity] | None = None
@@ -532,8 +559,7 @@ class EntityIndex:
         self._generation = 0  # bumped by each write, so a rebuild begun before it is not installed
 
     def _pairs(self, sparql: str) -> dict[str, list[str]]:
-        rows = self.store.query(sparql)
-        assert isinstance(rows, list)
+        rows = self.select(sparql)
         out: dict[str, list[str]] = {}
         for row in rows:
             if row["e"] is not None and row["v"] is not None:

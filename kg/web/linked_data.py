@@ -4,7 +4,8 @@
 page for a browser, Turtle, JSON-LD, N-Triples or RDF/XML for an RDF client.
 `/articles/<id>` shows an article's text with each claim's evidence marked.
 Text from pages only ever reaches HTML through autoescaped Jinja templates.
-Lookups bind the IRI as a term (Store.quads_matching); it is never query text.
+Lookups bind the IRI as a term (GraphView.quads_matching: the embedded store's index ranges, or on a remote
+store SPARQL under the query time limit); it is never query text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.rdf import iris
 from kg.rdf.export import prefixes
 from kg.rdf.layout import PAGE_NAME
-from kg.rdf.store import Store
 from kg.rdf.vocab import DCTERMS, KG, OA, PROV, RDF, SCHEMA, SKOS, VOID
 from kg.web.errors import ApiError
 from kg.web.graph_api import public
@@ -77,10 +77,6 @@ MAX_INCOMING = 200
 MAX_CLAIMS = 500  # claims listed on one page, the first by IRI
 
 
-def _store() -> Store:
-    return current_app.extensions["kg.store"]
-
-
 def iri_for_path(kind: str, rest: str) -> str:
     """The minted IRI a request path names; `rest` is the path after `/kind/` as sent, still encoded,
     so a `%2F` inside a name (元%2F年) stays part of its segment. Each segment is encoded again the
@@ -109,7 +105,7 @@ def describe(iri: str) -> list[ox.Triple]:
     and its selector), deduplicated. A shared node's SKOS-XL labels are left out: each page graph holds its
     own (one per page naming the node otherwise, so thousands for a busy agency), and the shared graph's
     skos:altLabel already lists every wording."""
-    store = _store()
+    view = _view()
     shared = iris.is_shared(iri)
     subjects = [ox.NamedNode(iri)]
     seen: set[ox.Triple] = set()
@@ -120,7 +116,7 @@ def describe(iri: str) -> list[ox.Triple]:
         if subject.value in done:
             continue
         done.add(subject.value)
-        for quad in store.quads_matching(subject=subject):
+        for quad in view.quads_matching(subject=subject):
             triple = quad.triple
             if shared and triple.predicate == PAGE_NAME:
                 continue
@@ -136,15 +132,15 @@ def describe(iri: str) -> list[ox.Triple]:
 def graph_content(iri: str) -> list[ox.Triple]:
     """The statements of a named graph (a page graph dereferences to what was read from the page)."""
     node = ox.NamedNode(iri)
-    if not _store().has_graph(node.value):
+    if not _view().has_graph(node.value):
         return []
-    return [q.triple for q in _store().quads_matching(graph=node)]
+    return [q.triple for q in _view().quads_matching(graph=node)]
 
 
 def referring(iri: str) -> list[ox.Triple]:
     """Statements that point at `iri`: the description of a node known only as a value (a scheme)."""
     seen: dict[ox.Triple, None] = {}
-    for quad in _store().quads_matching(obj=ox.NamedNode(iri)):
+    for quad in _view().quads_matching(obj=ox.NamedNode(iri)):
         seen.setdefault(quad.triple, None)
         if len(seen) >= MAX_INCOMING:
             break
@@ -206,7 +202,7 @@ def _name(predicate: str) -> str:
 def _incoming(iri: str) -> list[tuple[str, ox.NamedNode | ox.BlankNode]]:
     seen: set[tuple[str, str]] = set()
     out: list[tuple[str, ox.NamedNode | ox.BlankNode]] = []
-    for quad in _store().quads_matching(obj=ox.NamedNode(iri)):
+    for quad in _view().quads_matching(obj=ox.NamedNode(iri)):
         key = (quad.subject.value, quad.predicate.value)
         if key in seen or quad.subject.value.startswith(iri + "#"):
             continue
@@ -268,10 +264,10 @@ def shared_graph() -> Response:
     every region, body, program and metric the store knows (millions of statements for a province's
     decade); they are in the dumps, and each node dereferences on its own."""
     iri = iris.shared_graph_iri()
-    if not _store().has_graph(iri):
+    if not _view().has_graph(iri):
         raise ApiError(404, f"nothing is known about {iri}")
     node = ox.NamedNode(iri)
-    subjects = (q.subject for q in _store().quads_matching(graph=node) if isinstance(q.subject, ox.NamedNode))
+    subjects = (q.subject for q in _view().quads_matching(graph=node) if isinstance(q.subject, ox.NamedNode))
     members = [s.value for s in islice(dict.fromkeys(subjects), MAX_INCOMING)]
     triples = [
         ox.Triple(node, RDF.type, VOID.Dataset),
