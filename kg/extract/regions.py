@@ -58,7 +58,7 @@ def _as_written(region: Region, name: str) -> Region:
     return region
 
 
-@dataclass
+@dataclass(init=False)
 class RegionHit:
     """A region named in one text (headline or sentence) of an article."""
 
@@ -68,6 +68,15 @@ class RegionHit:
     region: Region
     form: str  # full, short, alias, zone
     in_firm: bool = False  # opens a company's name ("湖南荣桓科技"): the firm's place, not a mention of it
+
+    def __init__(self, start: int, end: int, surface: str, region: Region, form: str, in_firm: bool = False) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.region = region
+        self.form = form
+        self.in_firm = in_firm
 
 
 def _read_words(path: Path) -> dict[str, tuple[int, str]]:

@@ -77,7 +77,7 @@ _SPECIAL_ENDS: Final = (*_CREDIT_ENDS, ")", "）")
 _SIGNED: Final = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
     """One printed line of the folded page (same offsets as the raw text)."""
 
@@ -89,6 +89,18 @@ class Line:
     signature: bool
     dateline: bool
     width: float = 0.0
+
+    def __init__(self, start: int, end: int, text: str, kind: Kind, ended: bool, signature: bool, dateline: bool,
+                 width: float = 0.0) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.text = text
+        self.kind = kind
+        self.ended = ended
+        self.signature = signature
+        self.dateline = dateline
+        self.width = width
 
 
 def width(text: str) -> float:
