@@ -9,7 +9,7 @@ import jieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text.matching import find_all
+from kg.text.matching import char_starts, find_all
 from kg.text.words import dictionary_words
 
 # characters of common words, ASCII letters and digits (glued by the cut), the block's own signs
@@ -51,3 +51,10 @@ def test_find_all_is_finditer(pattern: re.Pattern[str], text: str, data: st.Data
     spans = [(m.span(), m.groups()) for m in find_all(pattern, text, pos, endpos)]
     assert spans == [(m.span(), m.groups()) for m in pattern.finditer(text, pos, endpos)]
     assert [m.span() for m in find_all(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("全县，,。；;！？!?：:、 12"), max_size=30))
+def test_char_starts_are_finditers_starts(text: str) -> None:
+    breaks = re.compile(r"[，,。；;！？!?：:]")
+    assert char_starts(breaks, text) == [m.start() for m in breaks.finditer(text)]

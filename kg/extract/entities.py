@@ -253,6 +253,8 @@ def _bodies(
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
     found += _credited_bodies(text, taken, governing)
+    if not found:
+        return  # most sentences name no body: no quoted names to read
     quoted = [(m.start(1), m.end(1)) for m in find_all(_QUOTED, text)]
     for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
         if any(a <= start and end < b for a, b in quoted):  # “湖南省医保局网上大厅” names a platform, not the body

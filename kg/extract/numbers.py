@@ -27,7 +27,7 @@ import cn2an
 
 from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
-from kg.text.matching import find_all
+from kg.text.matching import char_starts, find_all
 from kg.text.words import is_verb
 
 MASK: Final = "\u2591"  # stands in for masked characters, so offsets stay unchanged
@@ -264,7 +264,7 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     if not _HAS_NUMERAL.search(masked):
         return out  # every number holds a numeral: a third of a page's sentences hold none
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
-    break_ends = [m.end() for m in find_all(_CLAUSE_BREAK, masked)]
+    break_ends = [at + 1 for at in char_starts(_CLAUSE_BREAK, masked)]
     for m in find_all(_QUANTITY, masked):
         number_text = m.group("num")
         if not _HAS_NUMERAL.search(number_text):

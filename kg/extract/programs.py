@@ -41,6 +41,7 @@ from kg.text.words import dictionary_words, is_verb, tags
 
 _DATA: Final = source_of(__name__).with_name("data") / "program_cues.json"
 _NATIONAL: Final = source_of(__name__).with_name("data") / "national_programs.json"
+_QUOTE_MARKS: Final = ("“", "\"", "‘", "'", "「", "『")  # what opens a quote
 _QUOTE: Final = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END: Final = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT: Final = re.compile(r"[。！？!?；;]")
@@ -69,7 +70,8 @@ _COUNTED_BEFORE: Final = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
 # (it opens on the digit and looks back from there, so the scan skips to digits instead of trying each place)
-_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:服务|工程|行动|计划|工作法)")
+_CODED_HEADS: Final = ("服务", "工程", "行动", "计划", "工作法")
+_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:" + "|".join(_CODED_HEADS) + ")")
 _CODE: Final = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL: Final = 12
 _QUOTED_OFTEN: Final = 3
@@ -269,9 +271,25 @@ def _split_series(q: str) -> list[str]:
     return [q]
 
 
+def _quoted(text: str) -> list[re.Match[str]]:
+    """The quotes of `text`; one look per quote mark first, cheaper than a search (most sentences quote nothing)."""
+    for mark in _QUOTE_MARKS:
+        if mark in text:
+            return find_all(_QUOTE, text)
+    return []
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `words` (a few looks cost less than one pattern search)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
 def _quote_runs(text: str) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
-    for m in find_all(_QUOTE, text):
+    for m in _quoted(text):
         if runs and text[runs[-1][-1].end() : m.start()] in ("", "、", "和", "与", "及"):
             runs[-1].append(m)
         else:
@@ -295,8 +313,8 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
     """Quoted names an article's headline and body both use ("发放“惠农卡”补贴" over "通过“惠农卡”发放…"),
     or its body quotes three times or more: a phrase a report keeps quoting is the name of the thing it
     reports on, cue words or not (a figure of speech is quoted once or twice in passing)."""
-    counts = Counter(canonical_program(m.group(1)) for text in texts for m in find_all(_QUOTE, text))
-    titled = {canonical_program(m.group(1)) for m in find_all(_QUOTE, headline)}
+    counts = Counter(canonical_program(m.group(1)) for text in texts for m in _quoted(text))
+    titled = {canonical_program(m.group(1)) for m in _quoted(headline)}
     return frozenset(
         q
         for q, n in counts.items()
@@ -448,9 +466,10 @@ def find_programs(
     for start, end in _parallel_names(text):
         if not any(h.start < end and start < h.end for h in hits):
             hits.append(ProgramHit(start, end, text[start:end]))
-    for m in find_all(_CODED, text):
-        if not any(h.start <= m.start() < h.end for h in hits):
-            hits.append(ProgramHit(m.start(), m.end(), m.group()))
+    if _has_any(text, _CODED_HEADS):  # a coded name ends on one of its heads: most sentences hold none
+        for m in find_all(_CODED, text):
+            if not any(h.start <= m.start() < h.end for h in hits):
+                hits.append(ProgramHit(m.start(), m.end(), m.group()))
     for m in find_all(cues().object_name, text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)

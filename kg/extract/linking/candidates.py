@@ -51,7 +51,7 @@ _PARENT_LEVELS: Final = ("province", "city", "county", "zone")
 _MAIN_OFTEN: Final = 2  # a program named this often, more than any other, is what the report is about
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Site:
     """One claim's linking decision: where its number is, and what the earlier slots chose."""
 
@@ -61,6 +61,16 @@ class Site:
     number_raw: int  # raw offset of the number
     clause_raw: tuple[int, int]  # raw span of the number's clause
     scope: str | None = None  # level word of the sentence's scope word before the number ("县" for 全县)
+
+    def __init__(self, index: ArticleIndex, sentence: Sentence, paragraph: list[Sentence], number_raw: int,
+                 clause_raw: tuple[int, int], scope: str | None = None) -> None:
+        # Written out, as Candidate's: mypyc compiles it (frozen, so through object.__setattr__).
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "number_raw", number_raw)
+        object.__setattr__(self, "clause_raw", clause_raw)
+        object.__setattr__(self, "scope", scope)
 
 
 @dataclass(slots=True, init=False)

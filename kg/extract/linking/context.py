@@ -22,7 +22,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.numbers import parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.model import Article, Entity, Mention, Page, Quantity, Sentence
-from kg.text.matching import find_all
+from kg.text.matching import char_starts, find_all
 
 CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
 _LIST_GAP: Final = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
@@ -218,7 +218,7 @@ class ArticleIndex:
         """Note where the sentence's numbers and clause breaks are, in raw offsets."""
         at = sentence.text_start
         self.numbers = [self.page.raw_span(at + q.start, at + q.end)[0] for q in quantities]
-        self.clause_ends = [self.page.offsets[at + m.start()] for m in find_all(CLAUSE_BREAK, sentence.text)]
+        self.clause_ends = [self.page.offsets[at + i] for i in char_starts(CLAUSE_BREAK, sentence.text)]
         self.clause_ends.append(sentence.end)
 
     def clause_has_number(self, position: int) -> bool:
