@@ -35,7 +35,7 @@ from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
-from kg.text.matching import find_all
+from kg.text.matching import char_starts, find_all
 
 # (it opens on one class, so the scan skips to 全该本我 in C; an alternation of two opens on neither)
 _REFERENCE: Final = re.compile(
@@ -239,8 +239,7 @@ def _bodies(
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
-    for level in find_all(_LEVEL_CHAR, text):
-        i = level.start()
+    for i in char_starts(_LEVEL_CHAR, text):
         if i in taken or not bare_level_at(text, i):
             continue
         match = known_body_after(text, i + 1) or quoted_body_after(text, i + 1)
@@ -248,7 +247,7 @@ def _bodies(
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
         homes = (home, governing)
-        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, homes, state.entities)
+        place = _bare_place(text[i], at, sentence.start if sentence else at, placed, homes, state.entities)
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))

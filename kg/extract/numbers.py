@@ -266,9 +266,7 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
     break_ends = [at + 1 for at in char_starts(_CLAUSE_BREAK, masked)]
     for m in find_all(_QUANTITY, masked):
-        number_text = m.group("num")
-        if not _HAS_NUMERAL.search(number_text):
-            continue
+        number_text = m.group("num")  # holds a numeral: each of _ONE's forms does
         prefix = m.group("prefix")
         unit_text = (m.group("unit") or "").replace("％", "%")
         is_bare = number_text in _BARE

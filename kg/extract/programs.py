@@ -408,7 +408,8 @@ def find_programs(
     article uses more than once (`repeated_quotes`), `terms` the bare policy terms it repeats
     (`repeated_terms`)."""
     hits: list[ProgramHit] = []
-    heads = cues().heads
+    cue = cues()  # once: each call of the cached function costs a Python-level call
+    heads = cue.heads
     for run in _quote_runs(text):
         end = run[-1].end()
         cued = (_verb_before(text, run[0].start()) and _head_after(text, end)) or (
@@ -444,18 +445,18 @@ def find_programs(
                 for part in _split_series(q):
                     i = text.find(part, offset)
                     hits.append(ProgramHit(i, i + len(part), part))
-    for m in find_all(cues().strong, text):
+    for m in find_all(cue.strong, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
-        for word in cues().scope:
+        for word in cue.scope:
             if name.startswith(word):
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
-    for m in find_all(cues().initiative, text):
+    for m in find_all(cue.initiative, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
-        for word in cues().scope:
+        for word in cue.scope:
             if name.startswith(word):
                 name, start = name[len(word) :], start + len(word)
         if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
@@ -470,7 +471,7 @@ def find_programs(
         for m in find_all(_CODED, text):
             if not any(h.start <= m.start() < h.end for h in hits):
                 hits.append(ProgramHit(m.start(), m.end(), m.group()))
-    for m in find_all(cues().object_name, text):
+    for m in find_all(cue.object_name, text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):
