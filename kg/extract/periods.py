@@ -58,16 +58,30 @@ _RECENT: Final = re.compile(r"近|来")
 _NOW: Final = re.compile(r"截至目前|目前|当前")
 
 
+# Every _DATED match holds one of these (月, 年 or 季度 of a part of a year, 近期 and 假期, 目前 and 当前,
+# 近日 and 日前, 国庆; tests/test_periods.py holds the pattern to it): a sentence holding none has no dated
+# period, and a few looks for them cost less than the pattern's search, which tries a match at most characters.
+_DATED_MARKS: Final = ("年", "月", "日", "前", "期", "季", "庆")
+
+
 def period_pattern(text: str) -> re.Pattern[str]:
     """PERIOD, or the dated part alone when `text` holds no event period's ending: the
     same matches, without trying an event name at every character."""
     return PERIOD if "以来" in text or "期间" in text else _DATED
 
 
+def _periods(text: str, end: int) -> list[re.Match[str]]:
+    """The matches of `period_pattern(text)` in text[:end]."""
+    pattern = period_pattern(text)
+    if pattern is _DATED and not any(mark in text for mark in _DATED_MARKS):
+        return []
+    return find_all(pattern, text, 0, end)
+
+
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
     """The last period expression in `text[:end]`."""
     found = None
-    for m in find_all(period_pattern(text), text, 0, len(text) if end is None else end):
+    for m in _periods(text, len(text) if end is None else end):
         found = m
     return found
 
@@ -151,7 +165,7 @@ def is_value_time(text: str, m: re.Match[str]) -> bool:
 def value_times(text: str) -> tuple[re.Match[str], ...]:
     """The period expressions of a sentence that date its values, in order (kept per text: a
     paragraph's first sentence is read for its opening and again as a sentence)."""
-    return tuple(m for m in find_all(period_pattern(text), text) if is_value_time(text, m))
+    return tuple(m for m in _periods(text, len(text)) if is_value_time(text, m))
 
 
 def with_year(expr: str, year: int | None) -> str:
