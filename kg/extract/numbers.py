@@ -216,11 +216,14 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     """
     i = bisect_right(break_ends, start)
     clause_start = break_ends[i - 1] if i else 0
-    found = [m.group("per") for m in find_all(_PER_PERIOD, text, clause_start, start)]
-    found = [p for p in found if p not in ("人", "户", "个")]
-    if found:
-        return found[-1]
-    standards = find_all(_PERIOD_STANDARD, text, clause_start, start)
+    # each pattern opens on its character (每; 月 or 年): a clause without it needs no search
+    if text.find("每", clause_start, start) >= 0:
+        found = [m.group("per") for m in find_all(_PER_PERIOD, text, clause_start, start)]
+        found = [p for p in found if p not in ("人", "户", "个")]
+        if found:
+            return found[-1]
+    dated = text.find("月", clause_start, start) >= 0 or text.find("年", clause_start, start) >= 0
+    standards = find_all(_PERIOD_STANDARD, text, clause_start, start) if dated else []
     if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
         return standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])

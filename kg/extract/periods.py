@@ -217,7 +217,7 @@ class ArticleTimes:
         if not self.here:
             return
         self.last = self.here[-1].group()
-        years = [m.group() for m in self.here if YEARLY.match(m.group())]
+        years = [m.group() for m in self.here if "年" in m.group() and YEARLY.match(m.group())]  # each holds 年
         self.yearly = years[-1] if years else self.yearly
         if self.lead is None and self.paragraphs <= 1:
             spans = [m.group() for m in self.here if m.group() not in _REPORTING]

@@ -299,7 +299,8 @@ def squash(text: str) -> str:
 
 def is_leadership(agency: Entity) -> bool:
     """A party committee or a government: named as leading the work more often than as doing it."""
-    return _LEADERSHIP.search(agency.label) is not None
+    # every such name ends on 委 or 政府: most bodies need no search
+    return agency.label.endswith(("委", "政府")) and _LEADERSHIP.search(agency.label) is not None
 
 
 def serves(agency: Entity, region: Entity | None) -> bool:
