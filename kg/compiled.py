@@ -36,6 +36,7 @@ GROUP = "kg.native"
 MODULES = (
     "kg.model",
     "kg.text.articles",
+    "kg.text.bisection",
     "kg.text.blocks",
     "kg.text.continuations",
     "kg.text.dates",

@@ -15,7 +15,6 @@ Keys: region = official 12-digit code (towns, villages and zones: parent code +
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +34,7 @@ from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
+from kg.text.bisection import bisect_left, bisect_right
 from kg.text.matching import char_starts, find_all
 
 # (it opens on one class, so the scan skips to 全该本我 in C; an alternation of two opens on neither)

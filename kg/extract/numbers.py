@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from typing import Final
 
@@ -27,6 +26,7 @@ import cn2an
 
 from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
+from kg.text.bisection import bisect_right
 from kg.text.matching import char_starts, find_all
 from kg.text.words import is_verb
 

@@ -10,7 +10,6 @@ candidate generators and features share; none of them decides a link.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.numbers import parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.model import Article, Entity, Mention, Page, Quantity, Sentence
+from kg.text.bisection import bisect_left, bisect_right
 from kg.text.matching import char_starts, find_all
 
 CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
