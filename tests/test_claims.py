@@ -409,3 +409,10 @@ def test_clause_bounds_are_the_breaks_around_the_span(text: str, data: st.DataOb
     left = max((b + 1 for b in breaks if b < start), default=0)
     right = min((b for b in breaks if b >= end), default=len(text))
     assert claims._clause_bounds(text, start, end) == (left, right)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("一名位户某些女士先生老人大爷妈阿姨奶患儿岁婚礼不每掉少漏个3县"), max_size=12))
+def test_the_anecdote_look_skips_no_match(text: str) -> None:
+    """_is_anecdote searches only sentences holding one of _ANECDOTE_WORDS: every match holds one."""
+    assert claims._is_anecdote.__wrapped__(text) == (claims._ANECDOTE.search(text) is not None)

@@ -22,7 +22,7 @@ from typing import Final
 
 from kg.extract.agencies import known_body_after
 from kg.extract.gazetteer import gazetteer
-from kg.extract.periods import period_pattern
+from kg.extract.periods import strip_periods
 from kg.extract.units import lookup
 from kg.model import Quantity
 from kg.text.matching import find_all
@@ -233,7 +233,7 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     items = raw.split("、")
     # Short coordinated words share the head ("注销、撤销僵尸组织", "县、乡、村覆盖率"); else the last item.
     before = "".join(items) if all(0 < len(item.strip()) <= 2 for item in items[:-1]) else items[-1]
-    before = period_pattern(before).sub("", before)
+    before = strip_periods(before)
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)
@@ -539,7 +539,7 @@ def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, 
     if m is None or m.end() != q.start:
         return ""
     what = m.group("what")
-    what = period_pattern(what).sub("", what) if what else ""
+    what = strip_periods(what) if what else ""
     subject = next((e for e in _earlier_measures(text, m.start(), names) if not _CHANGE_NAMED.search(e)), "")
     task = "目标" if "目标" in m.group("task") else m.group("task")
     return _fit(_clean(f"{subject}{what}{task}完成率"))
@@ -588,7 +588,7 @@ def _listed(text: str, at: int, names: tuple[str, ...]) -> tuple[int, str, list[
     breaks = find_all(_CLAUSE_END, text, 0, at)
     head_start = breaks[-1].end() if breaks else 0
     head = text[head_start:at]
-    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(head).sub("", head), names))))
+    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(strip_periods(head), names))))
     items = bare = [i for i in _LIST_SPLIT.split(head) if i]
     last = list(dictionary_words(items[-1])) if items else []
     if len(items) > 1 and len(last) > 1 and not items[0].endswith(last[-1]):  # the head noun is written once

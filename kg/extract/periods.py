@@ -70,12 +70,21 @@ def period_pattern(text: str) -> re.Pattern[str]:
     return PERIOD if "以来" in text or "期间" in text else _DATED
 
 
+def _undated(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` (period_pattern(text)) is the dated part alone and `text` holds none of its marks."""
+    return pattern is _DATED and not any(mark in text for mark in _DATED_MARKS)
+
+
 def _periods(text: str, end: int) -> list[re.Match[str]]:
     """The matches of `period_pattern(text)` in text[:end]."""
     pattern = period_pattern(text)
-    if pattern is _DATED and not any(mark in text for mark in _DATED_MARKS):
-        return []
-    return find_all(pattern, text, 0, end)
+    return [] if _undated(text, pattern) else find_all(pattern, text, 0, end)
+
+
+def strip_periods(text: str) -> str:
+    """`text` without its period expressions."""
+    pattern = period_pattern(text)
+    return text if _undated(text, pattern) else pattern.sub("", text)
 
 
 def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
@@ -87,7 +96,7 @@ def find_period(text: str, end: int | None = None) -> re.Match[str] | None:
 
 
 def _year_of(expr: str, year: int | None) -> int | None:
-    m = _YEAR_NUMBER.search(expr)
+    m = _YEAR_NUMBER.search(expr) if "年" in expr else None
     if m:
         return int(m.group(1))
     if year is None:
@@ -119,10 +128,11 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
     if y is None:
         return None, None
     try:
-        m = _MONTH_RANGE.search(expr)
+        # each pattern is searched only where a character it needs is: a look costs less than a search
+        m = _MONTH_RANGE.search(expr) if "月" in expr else None
         if m:
             return date(y, int(m.group(1)), 1).isoformat(), _month_end(y, int(m.group(2))).isoformat()
-        m = _MONTH_DAY.search(expr)
+        m = _MONTH_DAY.search(expr) if "月" in expr else None
         if m:
             month = int(m.group(1))
             day = date(y, month, int(m.group(2))) if m.group(2) else _month_end(y, month)
@@ -135,20 +145,20 @@ def resolve_period(expr: str, published: str | None, year: int | None) -> tuple[
             return date(y, 1, 1).isoformat(), date(y, 6, 30).isoformat()
         if "下半年" in expr:
             return date(y, 7, 1).isoformat(), date(y, 12, 31).isoformat()
-        m = _QUARTER.search(expr)
+        m = _QUARTER.search(expr) if "季度" in expr else None
         if m:
             quarter = "一二三四".index(m.group(2)) + 1
             first = 1 if m.group(1) else 3 * quarter - 2
             return date(y, first, 1).isoformat(), _month_end(y, 3 * quarter).isoformat()
-        if _YEAR_END.search(expr):
+        if "年" in expr and _YEAR_END.search(expr):
             return date(y, 12, 31).isoformat(), date(y, 12, 31).isoformat()
         if "以来" in expr and pub and y == pub.year:
             return date(y, 1, 1).isoformat(), pub.isoformat()
-        if _YEAR_WORD.search(expr) and not _RECENT.search(expr):
+        if "年" in expr and _YEAR_WORD.search(expr) and not _RECENT.search(expr):
             return date(y, 1, 1).isoformat(), date(y, 12, 31).isoformat()
     except ValueError:
         return None, None
-    if _NOW.search(expr) and pub:
+    if "前" in expr and _NOW.search(expr) and pub:
         return None, pub.isoformat()
     return None, None
 
