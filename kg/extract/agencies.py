@@ -95,13 +95,19 @@ def body_table() -> BodyTable:
     )
 
 
-@dataclass
+@dataclass(init=False)
 class BodyMatch:
     """A body name written right after a place (or a bare level word) in one text."""
 
     end: int  # offset in the text where the body name ends
     body: str  # as written, without the place
     type: str  # "agency" or "organization"
+
+    def __init__(self, end: int, body: str, type: str) -> None:  # noqa: A002 (the field's name)
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.end = end
+        self.body = body
+        self.type = type
 
 
 def _cut(window: str, table: BodyTable) -> str:

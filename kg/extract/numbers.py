@@ -104,6 +104,7 @@ _MASKS: Final = [
 ]
 
 _HAS_NUMERAL: Final = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
+_NUMERAL_STARTS: Final = frozenset(f"0123456789{_CN_DIGITS}十")  # characters _HAS_NUMERAL finds, a mask may open on
 _ARABIC_VALUE: Final = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
 _CN_DECIMAL: Final = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
 _CN_INTEGER: Final = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
@@ -123,10 +124,15 @@ def fold_width(text: str) -> str:
     return text
 
 
+def _has_numeral(text: str, m: re.Match[str]) -> bool:
+    """Whether the match holds a numeral: most open on one, which needs no search."""
+    return text[m.start()] in _NUMERAL_STARTS or _HAS_NUMERAL.search(m.group()) is not None
+
+
 def mask_names(text: str) -> str:
     """Text of the same length with names, codes, dates and ordinals blanked out."""
     folded = fold_width(text)
-    spans = sorted(m.span() for m in find_all(_MASK, folded) if _HAS_NUMERAL.search(m.group()))
+    spans = sorted(m.span() for m in find_all(_MASK, folded) if _has_numeral(folded, m))
     pieces, done = [], 0
     for start, end in spans:
         start = max(start, done)

@@ -177,12 +177,19 @@ def _object_pattern(verbs: list[str], scope: list[str], tails: list[str]) -> re.
     )
 
 
-@dataclass
+@dataclass(init=False)
 class ProgramHit:
     start: int  # offsets in the text of the name (without quote marks)
     end: int
     name: str  # canonical: no quotes, no spaces, "+" folded
     national: bool = False  # a national program's name from the dictionary, not the page's own cue
+
+    def __init__(self, start: int, end: int, name: str, national: bool = False) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.name = name
+        self.national = national
 
 
 def canonical_program(name: str) -> str:
