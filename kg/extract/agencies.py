@@ -215,7 +215,7 @@ def canonical_body(body: str) -> str:
 CREDIT_LABEL: Final = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)\s*[:：]\s*")
 _LABEL_BEFORE: Final = re.compile(r"(?:来源|稿源|发布机构|供稿单位|供稿)[:：]$")
 _CREDIT_CLOSE: Final = re.compile(r"^(?:供稿|提供|网)?[）)]")
-_CREDIT_OPEN: Final = ("（", "(")
+_CREDIT_OPEN: Final[tuple[str, ...]] = ("（", "(")
 # A body the figures are learned from: "从X获悉", "据X统计", "X发布/公布/通报".
 _INFORMANT_AFTER: Final = re.compile(r"^(?:获悉|了解到|得知|统计|消息|介绍|数据|通报|公布|发布)")
 _ACCORDING_TO: Final = re.compile(r"(?<![根依证数])据$")  # "据X", not "根据X部署" (acting on X's plan)

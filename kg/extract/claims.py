@@ -44,8 +44,9 @@ _ANECDOTE: Final = re.compile(
 )
 # Every _ANECDOTE match holds one of these (tests/test_claims.py holds the pattern to it): a few looks for
 # them cost less than the pattern's search, which tries most characters of the sentence.
-_ANECDOTE_WORDS: Final = ("一名", "一位", "一户", "某", "女士", "先生", "老人", "大爷", "大妈", "阿姨", "奶奶", "爷爷",
-                          "患儿", "岁", "婚礼")
+_ANECDOTE_WORDS: Final[tuple[str, ...]] = (
+    "一名", "一位", "一户", "某", "女士", "先生", "老人", "大爷", "大妈", "阿姨", "奶奶", "爷爷", "患儿", "岁", "婚礼",
+)
 # A reporter's scene at one moment: "30多台挖机正在作业", "有5台手术进行".
 _SCENE: Final = re.compile(r"(?:正在|在)?(?:进行|作业|施工|忙碌)(?:着|中)?$")
 # Counts that structure the text, not the world: "从三个方面", "两个层面".

@@ -45,9 +45,9 @@ LOOSE_ARTICLE: Final = -1  # Mention.article of text outside every article
 _QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")
 _LOOSE_PIECE: Final = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR: Final = re.compile(f"[{LEVEL_CHARS}]")
-_AGENCY_ENDINGS: Final = ("局", "院", "中心", "厅", "委", "所", "队")
-_REFERENCE_SUFFIXES: Final = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
-_GOVERNING_LEVELS: Final = ("province", "city", "county", "zone", "town")
+_AGENCY_ENDINGS: Final[tuple[str, ...]] = ("局", "院", "中心", "厅", "委", "所", "队")
+_REFERENCE_SUFFIXES: Final[tuple[str, ...]] = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
+_GOVERNING_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone", "town")
 _LEVEL_ORDER: Final = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
 
 

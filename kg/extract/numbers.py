@@ -150,8 +150,8 @@ def _split_approx(text: str) -> tuple[str, bool]:
 
 
 # Units that after a Chinese numeral make a word, not a quantity ("四方责任", "三日").
-_CN_AMBIGUOUS_UNITS: Final = ("方", "度", "日", "年", "块", "口")
-_NOT_PER_PERIOD: Final = ("duration", "rate", "rate_change", "multiple")
+_CN_AMBIGUOUS_UNITS: Final[tuple[str, ...]] = ("方", "度", "日", "年", "块", "口")
+_NOT_PER_PERIOD: Final[tuple[str, ...]] = ("duration", "rate", "rate_change", "multiple")
 _BARE: Final = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
 _DIGIT_VALUE: Final = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 

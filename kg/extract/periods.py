@@ -38,7 +38,7 @@ YEARLY: Final = re.compile(rf"^{_YEAR}$|^全年$")
 # A period word that modifies a noun ("全年目标任务", "年度计划") or names a comparison's base
 # ("较去年同期", "比上年") says nothing of when the value holds.
 _ATTRIBUTIVE: Final = re.compile(r"(?:的)?(?:目标|任务|预算)|同期")
-_BASE_BEFORE: Final = ("较", "比", "同比", "与", "和")
+_BASE_BEFORE: Final[tuple[str, ...]] = ("较", "比", "同比", "与", "和")
 # Words that date the reporting ("近日，记者从…获悉"), not the figures: never carried over an article.
 _REPORTING: Final = frozenset(("近日", "日前", "连日来"))
 _DAY: Final = re.compile(r"^\d{1,2}月\d{1,2}[日号]$")
@@ -61,7 +61,7 @@ _NOW: Final = re.compile(r"截至目前|目前|当前")
 # Every _DATED match holds one of these (月, 年 or 季度 of a part of a year, 近期 and 假期, 目前 and 当前,
 # 近日 and 日前, 国庆; tests/test_periods.py holds the pattern to it): a sentence holding none has no dated
 # period, and a few looks for them cost less than the pattern's search, which tries a match at most characters.
-_DATED_MARKS: Final = ("年", "月", "日", "前", "期", "季", "庆")
+_DATED_MARKS: Final[tuple[str, ...]] = ("年", "月", "日", "前", "期", "季", "庆")
 
 
 def period_pattern(text: str) -> re.Pattern[str]:

@@ -41,7 +41,7 @@ from kg.text.words import dictionary_words, is_verb, tags
 
 _DATA: Final = source_of(__name__).with_name("data") / "program_cues.json"
 _NATIONAL: Final = source_of(__name__).with_name("data") / "national_programs.json"
-_QUOTE_MARKS: Final = ("“", "\"", "‘", "'", "「", "『")  # what opens a quote
+_QUOTE_MARKS: Final[tuple[str, ...]] = ("“", "\"", "‘", "'", "「", "『")  # what opens a quote
 _QUOTE: Final = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END: Final = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT: Final = re.compile(r"[。！？!?；;]")
@@ -52,7 +52,9 @@ _PLUS: Final = re.compile(r"[+＋]")
 _VERB_WINDOW: Final = 8
 _HEAD_WINDOW: Final = 8
 _UNQUOTED_MAX: Final = 24
-_NAME_BREAKS: Final = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
+_NAME_BREAKS: Final[tuple[str, ...]] = (
+    "将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与",
+)
 _NAME_CHAR: Final = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 # the last character before a position that no name runs across: 和, 及, or any non-name character
 _LAST_NAME_STOP: Final = re.compile(r"(?s:.*)(?:[和及]|[^\u4e00-\u9fff0-9A-Za-z+])")
@@ -70,7 +72,7 @@ _COUNTED_BEFORE: Final = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
 # (it opens on the digit and looks back from there, so the scan skips to digits instead of trying each place)
-_CODED_HEADS: Final = ("服务", "工程", "行动", "计划", "工作法")
+_CODED_HEADS: Final[tuple[str, ...]] = ("服务", "工程", "行动", "计划", "工作法")
 _CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:" + "|".join(_CODED_HEADS) + ")")
 _CODE: Final = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL: Final = 12

@@ -34,7 +34,7 @@ from kg.extract.linking.context import (
 )
 from kg.model import Entity, Mention, Sentence
 
-SLOTS: Final = ("region", "agency", "program")
+SLOTS: Final[tuple[str, ...]] = ("region", "agency", "program")
 # A reference to a level ("全县", "我市", "本区", "该省"): the claim's scope word.
 _SCOPE_WORD: Final = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
 # A place named as where someone or something comes from, or what is compared with.
@@ -46,8 +46,8 @@ _GAP: Final = re.compile(r"[\s（(“”\"]")
 _ADJACENT: Final = 1  # characters (besides spaces, brackets and quotes) between a place and its own number
 _RESPECTIVELY: Final = "分别"
 _LIST_SEPARATORS: Final = re.compile(r"^[、和及与]$")
-_LEVELS: Final = ("province", "city", "county", "zone", "town", "village")
-_PARENT_LEVELS: Final = ("province", "city", "county", "zone")
+_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone", "town", "village")
+_PARENT_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone")
 _MAIN_OFTEN: Final = 2  # a program named this often, more than any other, is what the report is about
 
 

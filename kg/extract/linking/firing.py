@@ -23,7 +23,7 @@ from kg.model import Entity
 Group = Callable[[Site, Candidate], "str | None"]
 Test = Callable[[Site, Candidate], float]
 
-DISTANCES: Final = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
+DISTANCES: Final[tuple[tuple[int, int, str], ...]] = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 
 
 def in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
@@ -99,7 +99,9 @@ def _scope_word(clause: str) -> str | None:
     return words[-1] if words else None
 
 
-COUNTS: Final = ((0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"))
+COUNTS: Final[tuple[tuple[int, int, str], ...]] = (
+    (0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"),
+)
 
 
 # The features of the entity alone (features.py names and documents them; `fired` computes them once per
