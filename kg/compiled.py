@@ -29,13 +29,14 @@ GROUP = "kg.native"
 
 # kg.model is in: the dataclasses every stage passes along, whose fields compiled code then reads
 # natively (the interpreter's attribute lookups were the largest cost left after the rest was compiled).
-# Left out: the package __init__ files (re-exports only); page_search (the web layer's search);
+# Left out: the package __init__ files (re-exports only);
 # linking.features (its registry sets attributes on feature functions, which compiled functions
 # refuse: linking.firing holds its per-candidate work); linking.train, evaluate and gold (fitting and
 # evaluation, with scikit-learn).
 MODULES = (
     "kg.model",
     "kg.text.articles",
+    "kg.text.bisection",
     "kg.text.blocks",
     "kg.text.continuations",
     "kg.text.dates",
@@ -59,6 +60,7 @@ MODULES = (
     "kg.extract.gazetteer",
     "kg.extract.metrics",
     "kg.extract.numbers",
+    "kg.extract.page_search",
     "kg.extract.periods",
     "kg.extract.programs",
     "kg.extract.regions",

@@ -40,7 +40,7 @@ class Page:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Sentence:
     """A sentence (or a line that stands alone) of an article's body."""
 
@@ -50,6 +50,16 @@ class Sentence:
     text_start: int  # offset of `text` in Page.text
     paragraph: int = 0  # index of the paragraph within the article
     heading: str | None = None  # section heading above the paragraph, if any
+
+    def __init__(self, start: int, end: int, text: str, text_start: int, paragraph: int = 0,
+                 heading: str | None = None) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.text = text
+        self.text_start = text_start
+        self.paragraph = paragraph
+        self.heading = heading
 
 
 @dataclass(slots=True)
@@ -83,7 +93,7 @@ class Region:
     short: str | None = None  # "苏仙"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Entity:
     """One graph node that mentions resolve to: a region, an agency or a program."""
 
@@ -95,8 +105,19 @@ class Entity:
     parents: list[Region] = field(default_factory=list)  # regions: chain up to province
     level: str | None = None
 
+    def __init__(self, type: str, key: str, label: str, aliases: list[str] | None = None, region: str | None = None,
+                 parents: list[Region] | None = None, level: str | None = None) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.type = type
+        self.key = key
+        self.label = label
+        self.aliases = [] if aliases is None else aliases
+        self.region = region
+        self.parents = [] if parents is None else parents
+        self.level = level
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Mention:
     """A run of the source that names an entity or is a number or a time."""
 
@@ -107,8 +128,17 @@ class Mention:
     article: int  # Article.index
     key: str | None = None  # Entity.key it resolves to
 
+    def __init__(self, kind: str, text: str, start: int, end: int, article: int, key: str | None = None) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.article = article
+        self.key = key
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Quantity:
     """A number as printed and as normalised."""
 
@@ -124,8 +154,24 @@ class Quantity:
     start: int = 0  # raw offsets of the number and its unit
     end: int = 0
 
+    def __init__(self, text: str, number_text: str, value: float, unit: str, unit_written: str, dimension: str | None,
+                 qualifier: str = "exact", lower: float | None = None, upper: float | None = None, start: int = 0,
+                 end: int = 0) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.text = text
+        self.number_text = number_text
+        self.value = value
+        self.unit = unit
+        self.unit_written = unit_written
+        self.dimension = dimension
+        self.qualifier = qualifier
+        self.lower = lower
+        self.upper = upper
+        self.start = start
+        self.end = end
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Claim:
     doc: str
     article: int  # Article.index
@@ -149,6 +195,37 @@ class Claim:
     period_end: str | None = None
     modality: str = "achieved"  # achieved, target
     change: str | None = None  # increase, decrease
+
+    def __init__(self, doc: str, article: int, evidence: str, start: int, end: int, quantity: Quantity,
+                 subject: str | None = None, subject_type: str | None = None, subject_key: str | None = None,
+                 region: str | None = None, region_key: str | None = None, agency: str | None = None,
+                 agency_key: str | None = None, program: str | None = None, program_key: str | None = None,
+                 metric: str | None = None, metric_key: str | None = None, period: str | None = None,
+                 period_start: str | None = None, period_end: str | None = None, modality: str = "achieved",
+                 change: str | None = None) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.doc = doc
+        self.article = article
+        self.evidence = evidence
+        self.start = start
+        self.end = end
+        self.quantity = quantity
+        self.subject = subject
+        self.subject_type = subject_type
+        self.subject_key = subject_key
+        self.region = region
+        self.region_key = region_key
+        self.agency = agency
+        self.agency_key = agency_key
+        self.program = program
+        self.program_key = program_key
+        self.metric = metric
+        self.metric_key = metric_key
+        self.period = period
+        self.period_start = period_start
+        self.period_end = period_end
+        self.modality = modality
+        self.change = change
 
 
 @dataclass(slots=True)

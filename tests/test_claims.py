@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import claims
 from kg.extract.claims import find_claims
 from kg.extract.entities import region_entity
 from kg.extract.gazetteer import gazetteer
+from kg.extract.linking.context import CLAUSE_BREAK
 from kg.extract.linking.scorer import choosing
 from kg.extract.periods import resolve_period
 from kg.model import Article, Entity, Mention, Page, Sentence
@@ -393,3 +398,21 @@ def test_a_working_body_comes_before_the_leadership_named_beside_it() -> None:
 def test_a_place_in_a_ranking_is_not_a_count() -> None:
     _, claims = claims_of("东区、西区、南区排名投资总额前3位，北区居第2名，全区新增企业45家。")
     assert values(claims) == [(45, "家")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("全县增长，,。；;！？!?：:、5"), max_size=24), st.data())
+def test_clause_bounds_are_the_breaks_around_the_span(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text) + 2))
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
+    left = max((b + 1 for b in breaks if b < start), default=0)
+    right = min((b for b in breaks if b >= end), default=len(text))
+    assert claims._clause_bounds(text, start, end) == (left, right)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("一名位户某些女士先生老人大爷妈阿姨奶患儿岁婚礼不每掉少漏个3县"), max_size=12))
+def test_the_anecdote_look_skips_no_match(text: str) -> None:
+    """_is_anecdote searches only sentences holding one of _ANECDOTE_WORDS: every match holds one."""
+    assert claims._is_anecdote.__wrapped__(text) == (claims._ANECDOTE.search(text) is not None)

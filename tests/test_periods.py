@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import periods
 from kg.extract.periods import ArticleTimes, resolve_period, value_times, with_year
 
 
@@ -60,3 +64,23 @@ def test_a_day_in_the_lead_dates_the_news_and_the_span_after_it_the_figures() ->
     times.paragraph("其中外资3000万美元。", 2)
     times.sentence("其中外资3000万美元。")
     assert times.at(6, None)[0] == "2016年1至6月"  # the lead's own span, before the headline's summary
+
+
+# every character the dated-period pattern names, its marks left out, and a few it does not name
+_UNMARKED = sorted({c for c in periods._DATED.pattern if "\u4e00" <= c <= "\u9fff"} - set(periods._DATED_MARKS))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=[*_UNMARKED, "1", "2", "0", "9", "-", "~", "县", "，"], max_size=16))
+def test_a_text_without_the_marks_holds_no_dated_period(text: str) -> None:
+    """value_times skips the pattern's search where no mark is: that must never skip a match."""
+    assert periods._DATED.search(text) is None
+    searched = [m.span() for m in periods.period_pattern(text).finditer(text) if periods.is_value_time(text, m)]
+    assert [m.span() for m in value_times(text)] == searched
+
+
+def test_the_marks_are_in_every_kind_of_dated_period() -> None:
+    for text in ("1-10月", "今年以来", "近期", "截至目前", "当前", "连日来", "日前", "国庆长假", "假期", "节日期间",
+                 "春节期间", "二季度", "上半年", "全年"):
+        assert periods._DATED.fullmatch(text), text
+        assert any(mark in text for mark in periods._DATED_MARKS), text

@@ -1,15 +1,18 @@
-"""The dictionary cut written out for the compiler (kg.text.words) and the matches of kg.text.matching
-give what jieba's precise cut without HMM and `Pattern.finditer` give."""
+"""The dictionary cut written out for the compiler (kg.text.words), the matches of kg.text.matching and
+the bisection of kg.text.bisection give what jieba's precise cut without HMM, `Pattern.finditer` and the
+stdlib's bisect give."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import jieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.text.matching import find_all
+from kg.text import bisection
+from kg.text.matching import char_starts, find_all
 from kg.text.words import dictionary_words
 
 # characters of common words, ASCII letters and digits (glued by the cut), the block's own signs
@@ -51,3 +54,18 @@ def test_find_all_is_finditer(pattern: re.Pattern[str], text: str, data: st.Data
     spans = [(m.span(), m.groups()) for m in find_all(pattern, text, pos, endpos)]
     assert spans == [(m.span(), m.groups()) for m in pattern.finditer(text, pos, endpos)]
     assert [m.span() for m in find_all(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("全县，,。；;！？!?：:、 12"), max_size=30))
+def test_char_starts_are_finditers_starts(text: str) -> None:
+    breaks = re.compile(r"[，,。；;！？!?：:]")
+    assert char_starts(breaks, text) == [m.start() for m in breaks.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-5, 40), max_size=30), st.integers(-8, 45))
+def test_bisection_is_the_stdlibs(values: list[int], x: int) -> None:
+    values.sort()
+    assert bisection.bisect_left(values, x) == bisect.bisect_left(values, x)
+    assert bisection.bisect_right(values, x) == bisect.bisect_right(values, x)

@@ -15,7 +15,6 @@ Keys: region = official 12-digit code (towns, villages and zones: parent code +
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,7 +34,8 @@ from kg.extract.gazetteer import HOME_PROVINCE, gazetteer
 from kg.extract.programs import find_programs, repeated_quotes, repeated_terms
 from kg.extract.regions import RegionHit, RegionResolver
 from kg.model import Article, Entity, Mention, Page, Region, Sentence
-from kg.text.matching import find_all
+from kg.text.bisection import bisect_left, bisect_right
+from kg.text.matching import char_starts, find_all
 
 # (it opens on one class, so the scan skips to 全该本我 in C; an alternation of two opens on neither)
 _REFERENCE: Final = re.compile(
@@ -45,9 +45,9 @@ LOOSE_ARTICLE: Final = -1  # Mention.article of text outside every article
 _QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"\n，,。、；;：:！!？?]{2,30})[”」』\"]")
 _LOOSE_PIECE: Final = re.compile(r"[^\n。！？!?]{4,}")
 _LEVEL_CHAR: Final = re.compile(f"[{LEVEL_CHARS}]")
-_AGENCY_ENDINGS: Final = ("局", "院", "中心", "厅", "委", "所", "队")
-_REFERENCE_SUFFIXES: Final = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
-_GOVERNING_LEVELS: Final = ("province", "city", "county", "zone", "town")
+_AGENCY_ENDINGS: Final[tuple[str, ...]] = ("局", "院", "中心", "厅", "委", "所", "队")
+_REFERENCE_SUFFIXES: Final[tuple[str, ...]] = ("省", "市", "县", "区", "镇", "乡", "街道", "村", *_AGENCY_ENDINGS)
+_GOVERNING_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone", "town")
 _LEVEL_ORDER: Final = {"village": 0, "town": 1, "zone": 2, "county": 2, "city": 3, "province": 4}
 
 
@@ -239,8 +239,7 @@ def _bodies(
         if match is not None:
             written = text[_chain_start(region_hits, n) : hit.end]
             found.append((hit.start, match.end, _body_entity(hit.region, written, match), False))
-    for level in find_all(_LEVEL_CHAR, text):
-        i = level.start()
+    for i in char_starts(_LEVEL_CHAR, text):
         if i in taken or not bare_level_at(text, i):
             continue
         match = known_body_after(text, i + 1) or quoted_body_after(text, i + 1)
@@ -248,11 +247,13 @@ def _bodies(
             continue
         at = state.page.raw_span(sentence.text_start + i, sentence.text_start + i)[0] if sentence else article.end
         homes = (home, governing)
-        place = _bare_place(level.group(), at, sentence.start if sentence else at, placed, homes, state.entities)
+        place = _bare_place(text[i], at, sentence.start if sentence else at, placed, homes, state.entities)
         region = gazetteer().regions.get(place.key) if place is not None and place.type == "region" else None
         if region is not None:
             found.append((i, match.end, _body_entity(region, None, match), True))
     found += _credited_bodies(text, taken, governing)
+    if not found:
+        return  # most sentences name no body: no quoted names to read
     quoted = [(m.start(1), m.end(1)) for m in find_all(_QUOTED, text)]
     for start, end, candidate, weak in sorted(found, key=lambda f: f[0]):
         if any(a <= start and end < b for a, b in quoted):  # “湖南省医保局网上大厅” names a platform, not the body

@@ -40,8 +40,8 @@ HOME_PROVINCE: Final = "430000000000"  # the papers are Hunan papers: default pr
 
 _CODED_LINE: Final = re.compile(r"^(\t{0,2})([^\t\n]+)\t(\d{6})\t([^\t\n]*)$", re.M)
 # "宣城市经济开发区" minus its city is "经济开发区", a generic word, not an alias
-_GENERIC_STARTS: Final = ("经济", "高新", "国家", "管理", "综合", "保税", "工业", "产业")
-_ZONE_WORDS: Final = ("高新", "经济技术开发区", "经济开发区", "保税区")
+_GENERIC_STARTS: Final[tuple[str, ...]] = ("经济", "高新", "国家", "管理", "综合", "保税", "工业", "产业")
+_ZONE_WORDS: Final[tuple[str, ...]] = ("高新", "经济技术开发区", "经济开发区", "保税区")
 
 
 class NameEntry(NamedTuple):

@@ -22,7 +22,7 @@ from typing import Final
 
 from kg.extract.agencies import known_body_after
 from kg.extract.gazetteer import gazetteer
-from kg.extract.periods import period_pattern
+from kg.extract.periods import strip_periods
 from kg.extract.units import lookup
 from kg.model import Quantity
 from kg.text.matching import find_all
@@ -62,19 +62,21 @@ _WEAK_END: Final = re.compile(
 _PREDICATE_OPENER: Final = re.compile(r"进行|实现|开通|参与|入选|实施|提供|接受|纳入|享受|完成|覆盖|签订|开展|建立|可")
 _PREDICATE_LEAD: Final = re.compile(r"^(?:已经|已|均|都|全部|也|还|正|将|共同|陆续|先后|纷纷|分别|进行)+")
 # Measures whose number is an amount of something named before it ("投入资金…元").
-_AMOUNTS: Final = ("money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple")
-_COUNTS: Final = ("count", "people", "households")
+_AMOUNTS: Final[tuple[str, ...]] = (
+    "money", "rate", "rate_change", "area", "length", "volume", "mass", "power", "energy", "multiple",
+)
+_COUNTS: Final[tuple[str, ...]] = ("count", "people", "households")
 _COUNTED: Final = {"次": "次数", "场": "场次"}  # "开展活动15次" -> 开展活动次数
 # counts of visits keep their own name
-_VISITS: Final = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")
+_VISITS: Final[tuple[str, ...]] = ("人次", "辆次", "台次", "架次", "车次", "项次", "件次", "户次")
 # A phrase that already names a quantity takes no count word.
 _NAMES_QUANTITY: Final = re.compile(r"(?:数|量|率|额|人次|比例|比重|占比|时长|面积|规模|总量|次|场次|标准|人口)$")
 _AMOUNT_WORDS: Final = {"area": "面积", "length": "长度", "mass": "量"}
-_ROADS: Final = ("道", "路", "公路")
+_ROADS: Final[tuple[str, ...]] = ("道", "路", "公路")
 _NAMES_AMOUNT: Final = re.compile(r"(?:面积|长度|里程|距离|量|规模|总计|合计|范围)$")
-_RISE: Final = ("增长", "提高", "上升", "增加", "提升")
-_FALL: Final = ("下降", "降低", "减少")
-_ADJUST: Final = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
+_RISE: Final[tuple[str, ...]] = ("增长", "提高", "上升", "增加", "提升")
+_FALL: Final[tuple[str, ...]] = ("下降", "降低", "减少")
+_ADJUST: Final[tuple[str, ...]] = ("上调", "下调", "压缩", "缩减", "缩短")  # named "…幅度"
 _CHANGE_VERB: Final = "|".join(_RISE + _FALL + _ADJUST)
 _LEVEL: Final = re.compile(rf"(?:{_CHANGE_VERB}|增|降|升|调整|扩大)(?:至|到|为)\s*$")
 _CHANGE: Final = re.compile(rf"^(?:同比|环比|较\w{{1,4}})?[再又]?(?:{_CHANGE_VERB}|增幅|降幅)$")
@@ -93,7 +95,7 @@ _NUMBER: Final = re.compile(r"[\d０-９]")
 _NUMBERS: Final = re.compile(r"[\d０-９][\d０-９.．]*")
 _QUOTED_END: Final = re.compile(r"(?:[“\"][^”\"]{1,12}[”\"][、和及]?)+$")
 _SHARE: Final = re.compile(r"占(?:全部|全)?(.+?)(?:总数|总量|总额|比重|比例)?")
-_DATE_WORDS: Final = ("年", "月", "日", "号")
+_DATE_WORDS: Final[tuple[str, ...]] = ("年", "月", "日", "号")
 _PEOPLE: Final = re.compile(r"(?:人员|者|人|群众|职工|患者|学生|居民)$")
 # "图斑已举证销号": aspect, not part of a measure's name; nor are "all kinds of" quantifiers (各类培训).
 _ASPECT: Final = re.compile(r"已经|已|分别|均|都|各类|各项|各种")
@@ -116,7 +118,7 @@ _FRAME: Final = re.compile(
 _AMONG: Final = re.compile(r"^(?:在|各)[^中，,]{1,8}中(?=[\u4e00-\u9fff]{2})")  # "各县中": among whom, not what
 _RESPECTIVE_SPAN: Final = 80
 _PART_BREAK: Final = re.compile(r"[；;。]")
-_KIND_ENDS: Final = ("级", "类")
+_KIND_ENDS: Final[tuple[str, ...]] = ("级", "类")
 _CHANGE_WORDS: Final = re.compile(rf"同比|环比|{_CHANGE_VERB}|增幅|降幅|增速")
 _SHARE_BASE: Final = re.compile(r"占(?:全部|全)?([\u4e00-\u9fff]{0,8}?)(?:总数|数)?$")
 _ASIDE: Final = re.compile(r"[(（](?:[含除包不][^)）]*|[^)）]{5,})[)）]")  # "(含开发区)", a long gloss: not the name
@@ -132,8 +134,8 @@ _COMPLETION: Final = re.compile(
 )
 # Words a metric key leaves out: tallies, the counted/summed word, whose measure it is.
 _KEY_LEAD: Final = re.compile(r"^(?:累计|共计|总计|合计|共|已|全年|当年|年度)+")
-_COUNT_TAILS: Final = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
-_MONEY_TAILS: Final = ("总金额", "金额", "总额", "额")
+_COUNT_TAILS: Final[tuple[str, ...]] = ("总人数", "总户数", "人数", "户数", "总数", "总量", "数量", "数", "量")
+_MONEY_TAILS: Final[tuple[str, ...]] = ("总金额", "金额", "总额", "额")
 _AMOUNT_TAILS: Final = {
     "area": ("总面积", "面积"),
     "length": ("总长度", "长度", "总里程", "里程"),
@@ -233,7 +235,7 @@ def _measure_before(raw: str, names: tuple[str, ...]) -> str:
     items = raw.split("、")
     # Short coordinated words share the head ("注销、撤销僵尸组织", "县、乡、村覆盖率"); else the last item.
     before = "".join(items) if all(0 < len(item.strip()) <= 2 for item in items[:-1]) else items[-1]
-    before = period_pattern(before).sub("", before)
+    before = strip_periods(before)
     for name in sorted(names, key=len, reverse=True):
         before = before.replace(name, "")
     before = _clean(before)
@@ -539,7 +541,7 @@ def _completion_of(text: str, clause_start: int, q: Quantity, names: tuple[str, 
     if m is None or m.end() != q.start:
         return ""
     what = m.group("what")
-    what = period_pattern(what).sub("", what) if what else ""
+    what = strip_periods(what) if what else ""
     subject = next((e for e in _earlier_measures(text, m.start(), names) if not _CHANGE_NAMED.search(e)), "")
     task = "目标" if "目标" in m.group("task") else m.group("task")
     return _fit(_clean(f"{subject}{what}{task}完成率"))
@@ -588,7 +590,7 @@ def _listed(text: str, at: int, names: tuple[str, ...]) -> tuple[int, str, list[
     breaks = find_all(_CLAUSE_END, text, 0, at)
     head_start = breaks[-1].end() if breaks else 0
     head = text[head_start:at]
-    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(period_pattern(head).sub("", head), names))))
+    head = _ASIDE.sub("", _LEAD.sub("", _SCOPE.sub("", _drop_names(strip_periods(head), names))))
     items = bare = [i for i in _LIST_SPLIT.split(head) if i]
     last = list(dictionary_words(items[-1])) if items else []
     if len(items) > 1 and len(last) > 1 and not items[0].endswith(last[-1]):  # the head noun is written once

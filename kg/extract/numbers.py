@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from typing import Final
 
@@ -27,7 +26,8 @@ import cn2an
 
 from kg.extract.units import PERIODS, UNIT_PATTERN, lookup
 from kg.model import Quantity
-from kg.text.matching import find_all
+from kg.text.bisection import bisect_right
+from kg.text.matching import char_starts, find_all
 from kg.text.words import is_verb
 
 MASK: Final = "\u2591"  # stands in for masked characters, so offsets stay unchanged
@@ -104,6 +104,7 @@ _MASKS: Final = [
 ]
 
 _HAS_NUMERAL: Final = re.compile(rf"[\d{_CN_DIGITS}十百千万亿]")
+_NUMERAL_STARTS: Final = frozenset(f"0123456789{_CN_DIGITS}十")  # characters _HAS_NUMERAL finds, a mask may open on
 _ARABIC_VALUE: Final = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
 _CN_DECIMAL: Final = re.compile(rf"([{_CN_DIGITS}]+)点([{_CN_DIGITS}]+)([万亿]?)")
 _CN_INTEGER: Final = re.compile(rf"[{_CN_DIGITS}十百千万亿]+")
@@ -123,10 +124,15 @@ def fold_width(text: str) -> str:
     return text
 
 
+def _has_numeral(text: str, m: re.Match[str]) -> bool:
+    """Whether the match holds a numeral: most open on one, which needs no search."""
+    return text[m.start()] in _NUMERAL_STARTS or _HAS_NUMERAL.search(m.group()) is not None
+
+
 def mask_names(text: str) -> str:
     """Text of the same length with names, codes, dates and ordinals blanked out."""
     folded = fold_width(text)
-    spans = sorted(m.span() for m in find_all(_MASK, folded) if _HAS_NUMERAL.search(m.group()))
+    spans = sorted(m.span() for m in find_all(_MASK, folded) if _has_numeral(folded, m))
     pieces, done = [], 0
     for start, end in spans:
         start = max(start, done)
@@ -144,8 +150,8 @@ def _split_approx(text: str) -> tuple[str, bool]:
 
 
 # Units that after a Chinese numeral make a word, not a quantity ("四方责任", "三日").
-_CN_AMBIGUOUS_UNITS: Final = ("方", "度", "日", "年", "块", "口")
-_NOT_PER_PERIOD: Final = ("duration", "rate", "rate_change", "multiple")
+_CN_AMBIGUOUS_UNITS: Final[tuple[str, ...]] = ("方", "度", "日", "年", "块", "口")
+_NOT_PER_PERIOD: Final[tuple[str, ...]] = ("duration", "rate", "rate_change", "multiple")
 _BARE: Final = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
 _DIGIT_VALUE: Final = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
@@ -216,11 +222,14 @@ def _period_denominator(text: str, start: int, break_ends: list[int]) -> str | N
     """
     i = bisect_right(break_ends, start)
     clause_start = break_ends[i - 1] if i else 0
-    found = [m.group("per") for m in find_all(_PER_PERIOD, text, clause_start, start)]
-    found = [p for p in found if p not in ("人", "户", "个")]
-    if found:
-        return found[-1]
-    standards = find_all(_PERIOD_STANDARD, text, clause_start, start)
+    # each pattern opens on its character (每; 月 or 年): a clause without it needs no search
+    if text.find("每", clause_start, start) >= 0:
+        found = [m.group("per") for m in find_all(_PER_PERIOD, text, clause_start, start)]
+        found = [p for p in found if p not in ("人", "户", "个")]
+        if found:
+            return found[-1]
+    dated = text.find("月", clause_start, start) >= 0 or text.find("年", clause_start, start) >= 0
+    standards = find_all(_PERIOD_STANDARD, text, clause_start, start) if dated else []
     if standards:  # "年救助标准2400元", "月人均补差150元": a standard or an average per period
         return standards[-1].group("per")
     annual = text.startswith("年", clause_start) and is_verb(text[clause_start + 1 : clause_start + 3])
@@ -264,11 +273,9 @@ def parse_quantities(text: str, masked: str | None = None) -> list[Quantity]:
     if not _HAS_NUMERAL.search(masked):
         return out  # every number holds a numeral: a third of a page's sentences hold none
     previous: tuple[int, str | None, str | None] | None = None  # end, prefix, per
-    break_ends = [m.end() for m in find_all(_CLAUSE_BREAK, masked)]
+    break_ends = [at + 1 for at in char_starts(_CLAUSE_BREAK, masked)]
     for m in find_all(_QUANTITY, masked):
-        number_text = m.group("num")
-        if not _HAS_NUMERAL.search(number_text):
-            continue
+        number_text = m.group("num")  # holds a numeral: each of _ONE's forms does
         prefix = m.group("prefix")
         unit_text = (m.group("unit") or "").replace("％", "%")
         is_bare = number_text in _BARE

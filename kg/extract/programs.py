@@ -41,6 +41,7 @@ from kg.text.words import dictionary_words, is_verb, tags
 
 _DATA: Final = source_of(__name__).with_name("data") / "program_cues.json"
 _NATIONAL: Final = source_of(__name__).with_name("data") / "national_programs.json"
+_QUOTE_MARKS: Final[tuple[str, ...]] = ("“", "\"", "‘", "'", "「", "『")  # what opens a quote
 _QUOTE: Final = re.compile(r"[“\"‘'「『]([^“”\"‘’'「」『』\n]{2,24})[”\"’'」』]")
 _CLAUSE_END: Final = "，,。；;：:！!？?（(）)、—"
 _SENTENCE_PUNCT: Final = re.compile(r"[。！？!?；;]")
@@ -51,7 +52,9 @@ _PLUS: Final = re.compile(r"[+＋]")
 _VERB_WINDOW: Final = 8
 _HEAD_WINDOW: Final = 8
 _UNQUOTED_MAX: Final = 24
-_NAME_BREAKS: Final = ("将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与")
+_NAME_BREAKS: Final[tuple[str, ...]] = (
+    "将", "把", "作为", "为", "的", "是", "在", "对", "向", "以", "由", "了", "着", "与",
+)
 _NAME_CHAR: Final = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+]")
 # the last character before a position that no name runs across: 和, 及, or any non-name character
 _LAST_NAME_STOP: Final = re.compile(r"(?s:.*)(?:[和及]|[^\u4e00-\u9fff0-9A-Za-z+])")
@@ -69,7 +72,8 @@ _COUNTED_BEFORE: Final = re.compile(r"\d+(?:处|个|家|所|座|支|条)$")
 # A name coded by a number, unquoted: "311服务", "12345热线" (a count has a measure word).
 # (a phone line, "12345热线", is a channel, not an initiative)
 # (it opens on the digit and looks back from there, so the scan skips to digits instead of trying each place)
-_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:服务|工程|行动|计划|工作法)")
+_CODED_HEADS: Final[tuple[str, ...]] = ("服务", "工程", "行动", "计划", "工作法")
+_CODED: Final = re.compile(r"\d(?<![\d.％%]\d)\d{2,4}(?:" + "|".join(_CODED_HEADS) + ")")
 _CODE: Final = re.compile(r"\d{2,5}|[A-Z]{1,4}\d{0,3}")  # a quoted code that a head noun after it names
 _CODED_TAIL: Final = 12
 _QUOTED_OFTEN: Final = 3
@@ -175,12 +179,19 @@ def _object_pattern(verbs: list[str], scope: list[str], tails: list[str]) -> re.
     )
 
 
-@dataclass
+@dataclass(init=False)
 class ProgramHit:
     start: int  # offsets in the text of the name (without quote marks)
     end: int
     name: str  # canonical: no quotes, no spaces, "+" folded
     national: bool = False  # a national program's name from the dictionary, not the page's own cue
+
+    def __init__(self, start: int, end: int, name: str, national: bool = False) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.name = name
+        self.national = national
 
 
 def canonical_program(name: str) -> str:
@@ -269,9 +280,25 @@ def _split_series(q: str) -> list[str]:
     return [q]
 
 
+def _quoted(text: str) -> list[re.Match[str]]:
+    """The quotes of `text`; one look per quote mark first, cheaper than a search (most sentences quote nothing)."""
+    for mark in _QUOTE_MARKS:
+        if mark in text:
+            return find_all(_QUOTE, text)
+    return []
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of `words` (a few looks cost less than one pattern search)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
 def _quote_runs(text: str) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
-    for m in find_all(_QUOTE, text):
+    for m in _quoted(text):
         if runs and text[runs[-1][-1].end() : m.start()] in ("", "、", "和", "与", "及"):
             runs[-1].append(m)
         else:
@@ -295,8 +322,8 @@ def repeated_quotes(headline: str, texts: Iterable[str]) -> frozenset[str]:
     """Quoted names an article's headline and body both use ("发放“惠农卡”补贴" over "通过“惠农卡”发放…"),
     or its body quotes three times or more: a phrase a report keeps quoting is the name of the thing it
     reports on, cue words or not (a figure of speech is quoted once or twice in passing)."""
-    counts = Counter(canonical_program(m.group(1)) for text in texts for m in find_all(_QUOTE, text))
-    titled = {canonical_program(m.group(1)) for m in find_all(_QUOTE, headline)}
+    counts = Counter(canonical_program(m.group(1)) for text in texts for m in _quoted(text))
+    titled = {canonical_program(m.group(1)) for m in _quoted(headline)}
     return frozenset(
         q
         for q, n in counts.items()
@@ -390,7 +417,8 @@ def find_programs(
     article uses more than once (`repeated_quotes`), `terms` the bare policy terms it repeats
     (`repeated_terms`)."""
     hits: list[ProgramHit] = []
-    heads = cues().heads
+    cue = cues()  # once: each call of the cached function costs a Python-level call
+    heads = cue.heads
     for run in _quote_runs(text):
         end = run[-1].end()
         cued = (_verb_before(text, run[0].start()) and _head_after(text, end)) or (
@@ -426,18 +454,18 @@ def find_programs(
                 for part in _split_series(q):
                     i = text.find(part, offset)
                     hits.append(ProgramHit(i, i + len(part), part))
-    for m in find_all(cues().strong, text):
+    for m in find_all(cue.strong, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
-        for word in cues().scope:
+        for word in cue.scope:
             if name.startswith(word):
                 name, start = name[len(word) :], start + len(word)
         if len(name) - len(m.group(0)) >= 4 and not any(h.start <= start < h.end for h in hits):
             hits.append(ProgramHit(start, m.end(), name))
-    for m in find_all(cues().initiative, text):
+    for m in find_all(cue.initiative, text):
         start = _name_start(text, m.start())
         name = text[start : m.end()]
-        for word in cues().scope:
+        for word in cue.scope:
             if name.startswith(word):
                 name, start = name[len(word) :], start + len(word)
         if _initiative_name(text, start, m, name) and not any(h.start < m.end() and start < h.end for h in hits):
@@ -448,10 +476,11 @@ def find_programs(
     for start, end in _parallel_names(text):
         if not any(h.start < end and start < h.end for h in hits):
             hits.append(ProgramHit(start, end, text[start:end]))
-    for m in find_all(_CODED, text):
-        if not any(h.start <= m.start() < h.end for h in hits):
-            hits.append(ProgramHit(m.start(), m.end(), m.group()))
-    for m in find_all(cues().object_name, text):
+    if _has_any(text, _CODED_HEADS):  # a coded name ends on one of its heads: most sentences hold none
+        for m in find_all(_CODED, text):
+            if not any(h.start <= m.start() < h.end for h in hits):
+                hits.append(ProgramHit(m.start(), m.end(), m.group()))
+    for m in find_all(cue.object_name, text):
         name = m.group("name").rsplit("的", 1)[-1]
         start = m.end("name") - len(name)
         if len(name) >= 4 and not any(h.start <= start < h.end for h in hits):

@@ -42,7 +42,9 @@ _UNLISTED: Final = {
     "town": re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:村|社区)(?!委|民|级|干部)"),
 }
 # Words that make a brand of a place's short name: "智慧株洲" (a system), "健康石峰行动" (a campaign).
-_BRAND_WORDS: Final = ("智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力")
+_BRAND_WORDS: Final[tuple[str, ...]] = (
+    "智慧", "数字", "平安", "健康", "美丽", "幸福", "清廉", "法治", "文明", "大美", "魅力",
+)
 # What a company's name ends with: "湖南荣桓科技", "长沙银行" name firms, not places.
 _FIRM: Final = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:科技|集团|公司|股份|实业|药业|置业|银行)")
 _COMMON_WORD_FREQ: Final = 500  # a short name this frequent as a plain word needs support
@@ -58,7 +60,7 @@ def _as_written(region: Region, name: str) -> Region:
     return region
 
 
-@dataclass
+@dataclass(init=False)
 class RegionHit:
     """A region named in one text (headline or sentence) of an article."""
 
@@ -68,6 +70,15 @@ class RegionHit:
     region: Region
     form: str  # full, short, alias, zone
     in_firm: bool = False  # opens a company's name ("湖南荣桓科技"): the firm's place, not a mention of it
+
+    def __init__(self, start: int, end: int, surface: str, region: Region, form: str, in_firm: bool = False) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.region = region
+        self.form = form
+        self.in_firm = in_firm
 
 
 def _read_words(path: Path) -> dict[str, tuple[int, str]]:

@@ -40,16 +40,20 @@ def _fold_table() -> dict[int, str]:
 
 
 @cache
-def _traditional_codes() -> np.ndarray:
-    return np.array(sorted(_fold_table()), dtype=np.uint32)
+def _traditional_table() -> np.ndarray:
+    """Whether each code point is traditional-only, with one False entry past the end for every higher code."""
+    codes = sorted(_fold_table())
+    table = np.zeros(codes[-1] + 2, dtype=bool)
+    table[codes] = True
+    return table
 
 
 def is_traditional(text: str) -> bool:
-    """Counted with numpy: a per-character Python loop costs more than the rest of this module."""
-    keys = _traditional_codes()
+    """Counted with numpy: a per-character Python loop costs more than the rest of this module, and a
+    lookup per character less than a binary search."""
+    table = _traditional_table()
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    found = np.minimum(keys.searchsorted(codes), len(keys) - 1)
-    count = int(np.count_nonzero(keys[found] == codes))
+    count = int(np.count_nonzero(table[np.minimum(codes, len(table) - 1)]))
     return count >= MIN_TRADITIONAL and count >= TRADITIONAL_SHARE * len(text)
 
 

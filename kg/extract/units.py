@@ -131,7 +131,7 @@ _ALIASES: Final[dict[str, tuple[str, float]]] = {
 }
 
 # Per-period and per-head denominators kept on a rate ("625元/月").
-PERIODS: Final = ("月", "年", "人", "学期", "天", "日", "季度", "周", "次", "亩", "户")
+PERIODS: Final[tuple[str, ...]] = ("月", "年", "人", "学期", "天", "日", "季度", "周", "次", "亩", "户")
 
 
 # `lookup` is also asked of any words before a number ("是否为单位"), so an unbounded memo grew with the text

@@ -28,7 +28,7 @@ _NAME: Final = rf"[{CJK}·]"
 
 _CLOSERS: Final = " ”’」』)）]"
 _END_MARKS: Final = "。！？!?；;…"
-_DOTS: Final = ("...", "···", "· ·")
+_DOTS: Final[tuple[str, ...]] = ("...", "···", "· ·")
 FURNITURE: Final = re.compile(
     r"^(?:(?:责任编辑|責任編輯|美术编辑|美術編輯|责任校对|責任校對|校对|校對|版式设计|版式設計|版式"
     r"|值班编辑|值班編輯|本版编辑|本版編輯|组版|組版|编辑|編輯)\s*[:：/]"
@@ -45,7 +45,7 @@ FURNITURE: Final = re.compile(
 # Inline "(下转02版)" / "上接01版" inside a body line: not part of any sentence.
 JUMP: Final = re.compile(r"[（(]?\s*[上下]\s*[接转轉]\s*第?\s*[0-9A-Za-z一二三四五六七八九十]{1,4}\s*版\s*[）)]?")
 CREDIT: Final = re.compile(r"(?:(?:^|\s)[摄攝](?:影)?|供[图圖]|[图圖]片?由.{1,30}提供[）)]?|提供)$")
-_CREDIT_ENDS: Final = ("摄", "攝", "摄影", "攝影", "供图", "供圖", "提供", "提供)", "提供）")
+_CREDIT_ENDS: Final[tuple[str, ...]] = ("摄", "攝", "摄影", "攝影", "供图", "供圖", "提供", "提供)", "提供）")
 CREDIT_START: Final = re.compile(r"[（(]?(?:图|圖|摄影|攝影|图片|圖片)\s*[/:：]")
 CAPTION: Final = re.compile(r"^(?:[▲△◀◁▶▷▼▽↑←→↓]|[图圖]为|圖為)")
 BYLINE_ROLE: Final = re.compile(r"(?:记者|記者|通讯员|通訊員|特约撰稿|特約撰稿|撰稿人|撰文)")
@@ -62,7 +62,7 @@ DATELINE: Final = re.compile(
     r"(?:(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*(?:讯|訊|电|電)|讯|訊)"
     r"(?:\s*[（(](?P<by>[^（()）]{1,60})[）)])?"
 )
-DATELINE_MARKS: Final = ("讯", "訊", "电", "電")
+DATELINE_MARKS: Final[tuple[str, ...]] = ("讯", "訊", "电", "電")
 DATELINE_MARK: Final = re.compile("[" + "".join(DATELINE_MARKS) + "]")
 HEADING_STOP: Final = re.compile(r"[。；;！!？?]")
 HEADING_OPEN_END: Final = "，,、：:"  # a heading never ends on these
@@ -73,11 +73,11 @@ MAX_HEADING: Final = 64
 _COMMA_HEADING_MAX: Final = 24  # a heading with a comma inside is a short parallel phrase
 # Sentence punctuation inside a line makes it body text, unless it ends like a credit or signature.
 _SENTENCE_INSIDE: Final = re.compile(r"[。；;！？、]")
-_SPECIAL_ENDS: Final = (*_CREDIT_ENDS, ")", "）")
-_SIGNED: Final = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
+_SPECIAL_ENDS: Final[tuple[str, ...]] = (*_CREDIT_ENDS, ")", "）")
+_SIGNED: Final[tuple[Kind, ...]] = (Kind.BODY, Kind.HEADING)  # kinds a signature line may first be taken for
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
     """One printed line of the folded page (same offsets as the raw text)."""
 
@@ -89,6 +89,18 @@ class Line:
     signature: bool
     dateline: bool
     width: float = 0.0
+
+    def __init__(self, start: int, end: int, text: str, kind: Kind, ended: bool, signature: bool, dateline: bool,
+                 width: float = 0.0) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.text = text
+        self.kind = kind
+        self.ended = ended
+        self.signature = signature
+        self.dateline = dateline
+        self.width = width
 
 
 def width(text: str) -> float:
@@ -169,7 +181,7 @@ def _classify(text: str, squeezed: str, ended: bool) -> Kind:
 # A list comma inside brackets ("各村(社区、组)") or in a subtitle after a dash ("——A、B、C纪实") is part of a
 # heading; elsewhere it marks a run of body text cut by the column.
 _BRACKETED: Final = re.compile(r"[（(][^（()）]*[）)]")
-_SUBTITLE: Final = ("——", "—", "--")
+_SUBTITLE: Final[tuple[str, ...]] = ("——", "—", "--")
 
 
 def _listing(squeezed: str) -> bool:

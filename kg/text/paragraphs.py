@@ -16,7 +16,7 @@ _SPACES: Final = re.compile(r"\s+")
 _DATELINE_SPAN: Final = 80
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Paragraph:
     start: int  # offsets into Page.text, half-open
     end: int
@@ -24,6 +24,16 @@ class Paragraph:
     lines: list[Line]
     index: int = 0  # position among the page's paragraphs
     opens_dated: bool | None = field(default=None, compare=False)  # `dateline`, kept once asked for
+
+    def __init__(self, start: int, end: int, kind: Kind, lines: list[Line], index: int = 0,
+                 opens_dated: bool | None = None) -> None:
+        # Written out: mypyc compiles it, a generated __init__ stays interpreted (kg.compiled).
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.lines = lines
+        self.index = index
+        self.opens_dated = opens_dated
 
     @property
     def signature(self) -> bool:

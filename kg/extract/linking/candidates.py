@@ -34,7 +34,7 @@ from kg.extract.linking.context import (
 )
 from kg.model import Entity, Mention, Sentence
 
-SLOTS: Final = ("region", "agency", "program")
+SLOTS: Final[tuple[str, ...]] = ("region", "agency", "program")
 # A reference to a level ("全县", "我市", "本区", "该省"): the claim's scope word.
 _SCOPE_WORD: Final = re.compile(r"(?:全|我|本|该)(省|市|县|区|镇|乡)")
 # A place named as where someone or something comes from, or what is compared with.
@@ -46,12 +46,12 @@ _GAP: Final = re.compile(r"[\s（(“”\"]")
 _ADJACENT: Final = 1  # characters (besides spaces, brackets and quotes) between a place and its own number
 _RESPECTIVELY: Final = "分别"
 _LIST_SEPARATORS: Final = re.compile(r"^[、和及与]$")
-_LEVELS: Final = ("province", "city", "county", "zone", "town", "village")
-_PARENT_LEVELS: Final = ("province", "city", "county", "zone")
+_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone", "town", "village")
+_PARENT_LEVELS: Final[tuple[str, ...]] = ("province", "city", "county", "zone")
 _MAIN_OFTEN: Final = 2  # a program named this often, more than any other, is what the report is about
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Site:
     """One claim's linking decision: where its number is, and what the earlier slots chose."""
 
@@ -61,6 +61,16 @@ class Site:
     number_raw: int  # raw offset of the number
     clause_raw: tuple[int, int]  # raw span of the number's clause
     scope: str | None = None  # level word of the sentence's scope word before the number ("县" for 全县)
+
+    def __init__(self, index: ArticleIndex, sentence: Sentence, paragraph: list[Sentence], number_raw: int,
+                 clause_raw: tuple[int, int], scope: str | None = None) -> None:
+        # Written out, as Candidate's: mypyc compiles it (frozen, so through object.__setattr__).
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "number_raw", number_raw)
+        object.__setattr__(self, "clause_raw", clause_raw)
+        object.__setattr__(self, "scope", scope)
 
 
 @dataclass(slots=True, init=False)

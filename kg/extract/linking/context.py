@@ -10,7 +10,6 @@ candidate generators and features share; none of them decides a link.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +21,8 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.numbers import parse_quantities
 from kg.extract.page_search import PageSearch
 from kg.model import Article, Entity, Mention, Page, Quantity, Sentence
-from kg.text.matching import find_all
+from kg.text.bisection import bisect_left, bisect_right
+from kg.text.matching import char_starts, find_all
 
 CLAUSE_BREAK: Final = re.compile(r"[，,。；;！？!?：:]")
 _LIST_GAP: Final = re.compile(r"[”」\"]?[、和及与,，]?[“「\"]?")
@@ -218,7 +218,7 @@ class ArticleIndex:
         """Note where the sentence's numbers and clause breaks are, in raw offsets."""
         at = sentence.text_start
         self.numbers = [self.page.raw_span(at + q.start, at + q.end)[0] for q in quantities]
-        self.clause_ends = [self.page.offsets[at + m.start()] for m in find_all(CLAUSE_BREAK, sentence.text)]
+        self.clause_ends = [self.page.offsets[at + i] for i in char_starts(CLAUSE_BREAK, sentence.text)]
         self.clause_ends.append(sentence.end)
 
     def clause_has_number(self, position: int) -> bool:
@@ -299,7 +299,8 @@ def squash(text: str) -> str:
 
 def is_leadership(agency: Entity) -> bool:
     """A party committee or a government: named as leading the work more often than as doing it."""
-    return _LEADERSHIP.search(agency.label) is not None
+    # every such name ends on 委 or 政府: most bodies need no search
+    return agency.label.endswith(("委", "政府")) and _LEADERSHIP.search(agency.label) is not None
 
 
 def serves(agency: Entity, region: Entity | None) -> bool:

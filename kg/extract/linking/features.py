@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
 
-from kg.extract.agencies import body_fields
-from kg.extract.gazetteer import gazetteer
+from kg.extract.linking import firing
 from kg.extract.linking.candidates import Candidate, Site
-from kg.extract.linking.context import squash
-from kg.extract.linking.firing import DISTANCES, Plan, clause_scope, distance_bucket, in_range, proposal, scope
+from kg.extract.linking.firing import (
+    COUNTS,
+    DISTANCES,
+    PER_ENTITY_GROUPS,
+    Plan,
+    clause_scope,
+    distance_bucket,
+    proposal,
+    scope,
+)
 from kg.extract.linking.firing import fired as fire
-from kg.model import Entity
 
 Feature = Callable[[Site, Candidate], float]
-_Per = TypeVar("_Per", bound=Callable)
 
 
 def _fact(name: str, doc: str) -> Feature:
@@ -40,11 +44,17 @@ def _fact(name: str, doc: str) -> Feature:
     return feature
 
 
-def _per_entity(f: _Per) -> _Per:
-    """Mark a feature that depends on the candidate's entity and the article only, not on the claim:
-    `fired` computes it once per article and entity."""
-    f.per_entity = True  # type: ignore[attr-defined]
-    return f
+def _entity_feature(f: Feature, doc: str) -> Feature:
+    """A feature that depends on the candidate's entity and the article only, not on the claim: `fired`
+    computes it once per article and entity, calling `f` (compiled, in firing.py) directly."""
+
+    def feature(site: Site, c: Candidate) -> float:
+        return f(site, c)
+
+    feature.__doc__ = doc
+    feature.per_entity = True  # type: ignore[attr-defined]
+    feature.compiled = f  # type: ignore[attr-defined]  # what the plan calls
+    return feature
 
 
 def _bucket(group: Callable[[Site, Candidate], str | None], value: str, doc: str) -> Feature:
@@ -56,33 +66,20 @@ def _bucket(group: Callable[[Site, Candidate], str | None], value: str, doc: str
     feature.__doc__ = doc
     feature.group = group  # type: ignore[attr-defined]  # `fired` calls the group once for all its buckets
     feature.value = value  # type: ignore[attr-defined]
-    if getattr(group, "per_entity", False):
+    if group in PER_ENTITY_GROUPS:
         feature.per_entity = True  # type: ignore[attr-defined]
     return feature
 
 
-@_per_entity
-def _level_of(site: Site, c: Candidate) -> str | None:
-    return c.entity.level if c.entity is not None and c.entity.type == "region" else None
-
-
 def _level(level: str) -> Feature:
-    return _bucket(_level_of, level, f"The place is of level {level}: some levels report figures more than others.")
-
-
-_COUNTS = ((0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"))
-
-
-@_per_entity
-def _count_bucket(site: Site, c: Candidate) -> str | None:
-    if c.entity is None:
-        return None
-    return in_range(_COUNTS, site.index.count(c.entity.key))
+    doc = f"The place is of level {level}: some levels report figures more than others."
+    return _bucket(firing.level_of, level, doc)
 
 
 def _count(name: str) -> Feature:
-    low, high = next((lo, hi) for lo, hi, n in _COUNTS if n == name)
-    return _bucket(_count_bucket, name, f"The article names it {low} to {high} times: its subject is named often.")
+    low, high = next((lo, hi) for lo, hi, n in COUNTS if n == name)
+    doc = f"The article names it {low} to {high} times: its subject is named often."
+    return _bucket(firing.count_bucket, name, doc)
 
 
 def _distance(name: str) -> Feature:
@@ -101,94 +98,33 @@ _SCOPE_MISFIT = _bucket(scope, "misfit", "The sentence's scope word names anothe
 _SCOPE_NONE = _bucket(scope, "none", "*none* while the sentence says 全县/全市/全省: a scope word speaks of a place.")
 
 
-@_per_entity
-def _contains_governing(site: Site, c: Candidate) -> float:
-    """A place above the article's own (the city of a county report): named for context more than for figures."""
-    g = site.index.governing
-    return 1.0 if g is not None and c.entity is not None and any(r.code == c.entity.key for r in g.parents) else 0.0
-
-
-@_per_entity
-def _under_governing(site: Site, c: Candidate) -> float:
-    """A place inside the article's own (a town of the county): a figure of the part, when the text says so."""
-    g = site.index.governing
-    e = c.entity
-    return 1.0 if g is not None and e is not None and any(r.code == g.key for r in e.parents) else 0.0
-
-
-@_per_entity
-def _other_province(site: Site, c: Candidate) -> float:
-    """A place in another province than the article's own (an investor's origin, a partner province)."""
-    g, e = site.index.governing, c.entity
-    if g is None or e is None or e.type != "region":
-        return 0.0
-    return 1.0 if _province(g) != _province(e) else 0.0
-
-
-def _province(e) -> str:
-    chain = [e.key, *(r.code for r in e.parents)]
-    return chain[-1]
-
-
-@_per_entity
-def _most_subject(site: Site, c: Candidate) -> float:
-    """The place the article names most often as what it speaks of: the report's own place."""
-    counts = site.index.subject_counts()
-    if c.entity is None or not counts:
-        return 0.0
-    return 1.0 if counts.get(c.entity.key, 0) == max(counts.values()) else 0.0
-
-
-@_per_entity
-def _only_listed(site: Site, c: Candidate) -> float:
-    """Named in the article, but only as a yardstick or list member ("排名前五的是A县、B市")."""
-    e = c.entity
-    return 1.0 if e is not None and site.index.count(e.key) and not site.index.subject_counts().get(e.key) else 0.0
-
-
-@_per_entity
-def _in_headline(site: Site, c: Candidate) -> float:
-    """Named in the headline: the article is about it."""
-    return 1.0 if c.entity is not None and c.entity.key in site.index.headline_keys else 0.0
-
-
-@_per_entity
-def _in_lead(site: Site, c: Candidate) -> float:
-    """Named in the article's first sentence (dateline and lead): the article is about it."""
-    return 1.0 if c.entity is not None and c.entity.key in site.index.lead_keys else 0.0
-
-
-@_per_entity
-def _national(site: Site, c: Candidate) -> float:
-    """A national program (医保, 乡村振兴 …): named in passing as often as acted on."""
-    return 1.0 if c.entity is not None and c.entity.level == "national" else 0.0
-
-
-@_per_entity
-def _headline_field(site: Site, c: Candidate) -> float:
-    """The headline names the body's field of work ("…民政工作综述" and 民政局, "…热线运行情况" and
-    热线办): the report is that body's, though the headline does not name the body itself."""
-    e = c.entity
-    headline = squash(site.index.article.headline or "")
-    if e is None or e.type != "agency" or not headline:
-        return 0.0
-    return 1.0 if any(f in headline for f in body_fields(_body_name(e))) else 0.0
-
-
-def _body_name(agency: Entity) -> str:
-    """The canonical body name of an agency's key without its place ("…/常德市医疗保障局" → 医疗保障局)."""
-    code, _, name = agency.key.rpartition("/")
-    region = gazetteer().regions.get(code)
-    return name[len(region.name) :] if region is not None and name.startswith(region.name) else name
+_CONTAINS_GOVERNING = _entity_feature(firing.contains_governing, (
+    "A place above the article's own (the city of a county report): named for context more than for figures."))
+_UNDER_GOVERNING = _entity_feature(firing.under_governing, (
+    "A place inside the article's own (a town of the county): a figure of the part, when the text says so."))
+_OTHER_PROVINCE = _entity_feature(firing.other_province, (
+    "A place in another province than the article's own (an investor's origin, a partner province)."))
+_MOST_SUBJECT = _entity_feature(firing.most_subject, (
+    "The place the article names most often as what it speaks of: the report's own place."))
+_ONLY_LISTED = _entity_feature(firing.only_listed, (
+    "Named in the article, but only as a yardstick or list member (\"排名前五的是A县、B市\")."))
+_IN_HEADLINE = _entity_feature(firing.in_headline, "Named in the headline: the article is about it.")
+_IN_LEAD = _entity_feature(firing.in_lead, (
+    "Named in the article's first sentence (dateline and lead): the article is about it."))
+_NATIONAL = _entity_feature(firing.national, (
+    "A national program (医保, 乡村振兴 …): named in passing as often as acted on."))
+_HEADLINE_FIELD = _entity_feature(firing.headline_field, (
+    "The headline names the body's field of work (\"…民政工作综述\" and 民政局, \"…热线运行情况\" and\n"
+    "    热线办): the report is that body's, though the headline does not name the body itself."))
 
 
 _SHARED = {
     "none": _fact("none", "The *none* candidate's bias: no link at all."),
-    **{f"count_{name}": _count(name) for _, _, name in _COUNTS},
+    **{f"count_{name}": _count(name) for _, _, name in COUNTS},
     **{f"distance_{name}": _distance(name) for _, _, name in DISTANCES},
     "not_before": _NOT_BEFORE,
-    "in_headline": _in_headline,
-    "in_lead": _in_lead,
+    "in_headline": _IN_HEADLINE,
+    "in_lead": _IN_LEAD,
 }
 
 REGION: dict[str, Feature] = {
@@ -224,15 +160,15 @@ REGION: dict[str, Feature] = {
     "actor_region": _fact("actor_region", "The place of the body acting in the sentence before the number."),
     "article_top": _fact("article_top", "Named in the headline or the lead."),
     "headline_short": _fact("headline_short", "A city or county the headline names by a short name (\"常德上半年\")."),
-    "most_subject": _most_subject,
-    "only_listed": _only_listed,
+    "most_subject": _MOST_SUBJECT,
+    "only_listed": _ONLY_LISTED,
     "parent": _fact("parent", "Above another candidate in the region hierarchy."),
     "only_parent": _ONLY_PARENT,
     "scope_fits": _SCOPE_FITS,
     "scope_misfit": _SCOPE_MISFIT,
-    "contains_governing": _contains_governing,
-    "under_governing": _under_governing,
-    "other_province": _other_province,
+    "contains_governing": _CONTAINS_GOVERNING,
+    "under_governing": _UNDER_GOVERNING,
+    "other_province": _OTHER_PROVINCE,
     **{f"level_{level}": _level(level) for level in ("province", "city", "county", "zone", "town", "village")},
     "clause_scope_fits": _bucket(clause_scope, "fits", "The number's own clause says 全县/全市 of the candidate."),
     "clause_scope_misfit": _bucket(clause_scope, "misfit", "The number's own clause says 全县/全市 of another level."),
@@ -262,7 +198,7 @@ AGENCY: dict[str, Feature] = {
         "credited", "The body a credit names (\"来源：县统计局\", \"（市交通运输局）\"): the report's source."),
     "informant": _fact(
         "informant", "The body the figures were learned from (\"记者从市医保局获悉\", \"省环保厅发布\")."),
-    "headline_field": _headline_field,
+    "headline_field": _HEADLINE_FIELD,
 }
 
 PROGRAM: dict[str, Feature] = {
@@ -273,7 +209,7 @@ PROGRAM: dict[str, Feature] = {
     "listed": _fact("listed", "A program named as one of a list (\"“A”“B”等活动\"): the list is counted."),
     "list_head": _fact("list_head", "The first of a list the number's clause names: a list is framed by its first."),
     "national_clause": _fact("national_clause", "A national program named in the number's own clause."),
-    "national": _national,
+    "national": _NATIONAL,
     "topic": _fact("topic", "The program a short topic line opening the paragraph names."),
     "framing": _fact("framing", "A program in an earlier clause of the sentence holding no number: it frames."),
     "after_number": _fact("after_number", "A program right after the number, no other number between."),
@@ -308,7 +244,7 @@ def _plan(slot: str, table: dict[str, Feature]) -> Plan:
         elif hasattr(f, "group"):
             (entity_groups if per_entity else groups).setdefault(f.group, {})[f.value] = i  # type: ignore[attr-defined]
         else:
-            (entity_others if per_entity else others).append((i, f))
+            (entity_others if per_entity else others).append((i, getattr(f, "compiled", f)))
     return Plan(slot, facts, list(groups.items()), others, list(entity_groups.items()), entity_others)
 
 

@@ -1,9 +1,10 @@
-"""The per-candidate half of the linking features, compiled (kg/compiled.py): the bucket groups asked
-of every candidate and `fired`, which turns a candidate into the columns that fire.
+"""The linking features' work, compiled (kg/compiled.py): the bucket groups asked of every candidate,
+the features of the entity alone (computed once per article and entity), and `fired`, which turns a
+candidate into the columns that fire.
 
-features.py keeps the registry (names, docstrings, order: what the weights are fitted on) and the
-features of the entity alone, computed once per article; it hands each slot's `Plan` to `fired`.
-Kept apart because the registry marks its functions with attributes, which compiled functions refuse.
+features.py keeps the registry (names, docstrings, order: what the weights are fitted on) and hands
+each slot's `Plan` to `fired`. Kept apart because the registry marks its functions with attributes,
+which compiled functions refuse.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
+from kg.extract.agencies import body_fields
+from kg.extract.gazetteer import gazetteer
 from kg.extract.linking.candidates import Candidate, Site
 from kg.extract.linking.context import squash
+from kg.model import Entity
 
 Group = Callable[[Site, Candidate], "str | None"]
 Test = Callable[[Site, Candidate], float]
 
-DISTANCES: Final = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
+DISTANCES: Final[tuple[tuple[int, int, str], ...]] = ((0, 0, "0"), (1, 1, "1"), (2, 4, "2_4"), (5, 10**9, "5_up"))
 
 
 def in_range(ranges: tuple[tuple[int, int, str], ...], n: int) -> str | None:
@@ -93,6 +97,88 @@ def _scope_word(clause: str) -> str | None:
     """The level character of the last scope word in a clause: one scan per clause, not per candidate."""
     words: list[str] = _CLAUSE_SCOPE_WORD.findall(squash(clause))
     return words[-1] if words else None
+
+
+COUNTS: Final[tuple[tuple[int, int, str], ...]] = (
+    (0, 0, "0"), (1, 1, "1"), (2, 3, "2_3"), (4, 9, "4_9"), (10, 10**9, "10_up"),
+)
+
+
+# The features of the entity alone (features.py names and documents them; `fired` computes them once per
+# article and entity): compiled here, since the interpreter's call was most of their cost.
+def level_of(site: Site, c: Candidate) -> str | None:
+    return c.entity.level if c.entity is not None and c.entity.type == "region" else None
+
+
+def count_bucket(site: Site, c: Candidate) -> str | None:
+    if c.entity is None:
+        return None
+    return in_range(COUNTS, site.index.count(c.entity.key))
+
+
+PER_ENTITY_GROUPS: Final = frozenset({level_of, count_bucket})
+
+
+def contains_governing(site: Site, c: Candidate) -> float:
+    g = site.index.governing
+    return 1.0 if g is not None and c.entity is not None and any(r.code == c.entity.key for r in g.parents) else 0.0
+
+
+def under_governing(site: Site, c: Candidate) -> float:
+    g = site.index.governing
+    e = c.entity
+    return 1.0 if g is not None and e is not None and any(r.code == g.key for r in e.parents) else 0.0
+
+
+def other_province(site: Site, c: Candidate) -> float:
+    g, e = site.index.governing, c.entity
+    if g is None or e is None or e.type != "region":
+        return 0.0
+    return 1.0 if _province(g) != _province(e) else 0.0
+
+
+def _province(e: Entity) -> str:
+    chain = [e.key, *(r.code for r in e.parents)]
+    return chain[-1]
+
+
+def most_subject(site: Site, c: Candidate) -> float:
+    counts = site.index.subject_counts()
+    if c.entity is None or not counts:
+        return 0.0
+    return 1.0 if counts.get(c.entity.key, 0) == max(counts.values()) else 0.0
+
+
+def only_listed(site: Site, c: Candidate) -> float:
+    e = c.entity
+    return 1.0 if e is not None and site.index.count(e.key) and not site.index.subject_counts().get(e.key) else 0.0
+
+
+def in_headline(site: Site, c: Candidate) -> float:
+    return 1.0 if c.entity is not None and c.entity.key in site.index.headline_keys else 0.0
+
+
+def in_lead(site: Site, c: Candidate) -> float:
+    return 1.0 if c.entity is not None and c.entity.key in site.index.lead_keys else 0.0
+
+
+def national(site: Site, c: Candidate) -> float:
+    return 1.0 if c.entity is not None and c.entity.level == "national" else 0.0
+
+
+def headline_field(site: Site, c: Candidate) -> float:
+    e = c.entity
+    headline = squash(site.index.article.headline or "")
+    if e is None or e.type != "agency" or not headline:
+        return 0.0
+    return 1.0 if any(f in headline for f in body_fields(_body_name(e))) else 0.0
+
+
+def _body_name(agency: Entity) -> str:
+    """The canonical body name of an agency's key without its place ("…/常德市医疗保障局" → 医疗保障局)."""
+    code, _, name = agency.key.rpartition("/")
+    region = gazetteer().regions.get(code)
+    return name[len(region.name) :] if region is not None and name.startswith(region.name) else name
 
 
 class Plan:
