@@ -4,8 +4,9 @@
 
 For each round, in turn for each tree (this checkout, then SRC: a copy of the code before, e.g.
 `git archive main kg | tar -x -C SRC`), it runs `kg ingest --jobs N` into a fresh store under
-`/usr/bin/time -v` (wall, peak RSS of the largest process) and bench.PeakRSS (the process tree summed), then
-`Store.bulk_load` of the very quads it stored into an empty store (the anchor, timed in this process), and
+`/usr/bin/time -v` (wall, CPU of it and its workers, peak RSS of the largest process) and bench.PeakRSS
+(the process tree summed), then `Store.bulk_load` of the very quads it stored into an empty store (the anchor,
+timed in this process: wall and CPU), and
 the store's size on disk against the text; then this checkout's `kg compact` on each store (wall, peak RSS,
 size after). The load average is printed beside every row: the machine is shared.
 """
@@ -41,7 +42,9 @@ def timed(command: list[str], source: Path) -> dict[str, Any]:
     if process.returncode not in ((0, 2) if command[0] == "ingest" else (0,)):
         raise RuntimeError(f"kg {command[0]} failed: {err[-2000:]}")
     largest = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
-    return {"wall_s": wall, "rss_time_v_mib": int(largest.group(1)) / 1024 if largest else None,
+    cpu = [float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err)]
+    return {"wall_s": wall, "cpu_s": sum(cpu) if cpu else None,
+            "rss_time_v_mib": int(largest.group(1)) / 1024 if largest else None,
             "rss_tree_mib": rss.mib, "load": load_average()}
 
 
@@ -53,9 +56,12 @@ def anchor(store: Path, work: Path) -> dict[str, Any]:
     with dump.open("wb") as out:
         db.dump(out, format=ox.RdfFormat.N_QUADS)
     del db
+    cpu = time.process_time()  # this process's threads: the loader's
     seconds, size = bulk_load_anchor(dump, work / "anchor-store")
+    cpu = time.process_time() - cpu
     dump.unlink()
-    return {"bulk_load_s": seconds, "bulk_load_store_mb": size, "quads": quads, "load": load_average()}
+    return {"bulk_load_s": seconds, "bulk_load_cpu_s": cpu, "bulk_load_store_mb": size, "quads": quads,
+            "load": load_average()}
 
 
 def one_tree(name: str, source: Path, corpus: Path, work: Path, jobs: int, text_mb: float) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.rdf import rows
+from kg.rdf.summaries import records
 from kg.rdf.vocab import KG, OA, PROV, RDF, SCHEMA
 
 G = ox.NamedNode("https://example.org/graph/p")
@@ -63,3 +64,19 @@ def test_a_row_packed_beside_its_links_leaves_out_what_they_give() -> None:
     assert len(packed) < len(rows.pack(row)) and rows.unpack(iri, packed, rows.from_links(links)) == row
     other = ox.NamedNode("https://example.org/region/0")  # a link the row does not name: the row's own field wins
     assert rows.unpack(iri, rows.pack(row, [*links, (KG.region.value, other.value)]), rows.from_links(links)) == row
+
+
+def test_rows_and_records_read_the_page_once_whatever_its_order_and_repeats() -> None:
+    """`records` takes its rows from the same walk (`gather`) as its counts: repeating or reordering the
+    page's statements, or adding a blank node typed kg:Claim, changes neither."""
+    page = _page()
+    [record] = records(page)
+    assert record.iri == CLAIM.value and record.row == rows.pack(rows.from_triples(page)[CLAIM.value], record.links)
+    blank = ox.BlankNode("c1")
+    noisy = [*reversed(page), *page, ox.Quad(blank, RDF.type, KG.Claim, G), ox.Quad(blank, SCHEMA.value,
+                                                                                 ox.Literal("3"), G)]
+    assert records(noisy) == [record]
+    assert rows.from_triples(noisy)[CLAIM.value] == rows.from_triples(page)[CLAIM.value]
+    props, named = rows.gather(noisy, rows.READ)
+    assert CLAIM.value in named and blank.value not in named and props[CLAIM.value][SCHEMA.value.value] == [
+        ox.Literal("12.5")], "a value stated twice is kept once"

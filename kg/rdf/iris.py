@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 DEFAULT_BASE = "https://kg.example.org/"
+# Path segments `_seg` remembers: an ingest worker encodes the same region codes, agency and metric keys and
+# document name thousands of times a page (urllib's quote was a third of mapping a page to quads).
+SEGMENTS_KEPT = 8192
 
 # Kinds of node that many pages share; they are described once, in the shared graph.
 SHARED_KINDS = ("region", "agency", "program", "organization", "metric", "scheme")
@@ -25,6 +29,7 @@ def base() -> str:
     return value if value.endswith("/") else value + "/"
 
 
+@lru_cache(maxsize=SEGMENTS_KEPT)
 def _seg(text: str) -> str:
     """One path segment, percent-encoded (Chinese names stay readable in IRIs once decoded)."""
     return quote(text, safe="")

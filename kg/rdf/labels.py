@@ -78,14 +78,14 @@ def clear_stale_mark(db: sqlite3.Connection, table: str, generation: int) -> boo
 def fold(text: str) -> str:
     """The text as the exact and prefix tiers compare it: its letters and digits, case-folded (the index's
     tokens without their spaces)."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 def chars(text: str) -> str:
     """The text's letters and digits as space-separated characters: the index's tokens. Punctuation, spaces
     and control characters are no tokens (unicode61 would split on them anyway), so a query made of them
     matches nothing rather than reaching FTS5's query parser."""
-    return " ".join(c for c in text.casefold() if c.isalnum())
+    return " ".join(filter(str.isalnum, text.casefold()))
 
 
 def _phrase(query: str) -> str | None:

@@ -86,8 +86,9 @@ class _Graph:
         self._seen: set[Quad] = set()
 
     def _put(self, quads: list[Quad], quad: Quad) -> None:
-        if quad not in self._seen:
-            self._seen.add(quad)
+        seen = len(self._seen)
+        self._seen.add(quad)  # one hash of the quad, not a lookup and then an insert
+        if len(self._seen) > seen:
             quads.append(quad)
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:

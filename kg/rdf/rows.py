@@ -47,7 +47,9 @@ def number(text: str | None) -> float | int | None:
 def first(props: Props, predicate: ox.NamedNode) -> str | None:
     """The least value (the same pick whatever order the store returns them in)."""
     values = props.get(predicate.value)
-    return min(v.value for v in values) if values else None
+    if not values:
+        return None
+    return values[0].value if len(values) == 1 else min(v.value for v in values)
 
 
 def make(iri: str, claim: Props, evidence: dict[str, Any], article: tuple[str, str] | None,
@@ -158,42 +160,67 @@ def article_label(props: Props, iri: str) -> str:
 
 
 # What `from_triples` reads: the claim's properties, the evidence chain, its article's and its page's names.
-_READ = {p.value for p in (RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.qualifier, KG.metricLabel,
-                           KG.metric, SCHEMA.temporalCoverage, SCHEMA.startDate, SCHEMA.endDate, KG.modality,
-                           KG.change, KG.quantityText, *(q for pair in LINKED.values() for q in pair), OA.hasTarget,
-                           OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end, SCHEMA.headline,
-                           SCHEMA.name, SCHEMA.isPartOf, SKOSXL.altLabel, SKOSXL.literalForm)}
+READ = frozenset(p.value for p in (
+    RDF.type, PROV.wasDerivedFrom, SCHEMA.value, SCHEMA.unitText, KG.qualifier, KG.metricLabel, KG.metric,
+    SCHEMA.temporalCoverage, SCHEMA.startDate, SCHEMA.endDate, KG.modality, KG.change, KG.quantityText,
+    *(q for pair in LINKED.values() for q in pair), OA.hasTarget, OA.hasSource, OA.hasSelector, OA.exact, OA.start,
+    OA.end, SCHEMA.headline, SCHEMA.name, SCHEMA.isPartOf, SKOSXL.altLabel, SKOSXL.literalForm))
+_TYPE, _ALT_LABEL, _TARGET, _SELECTOR = RDF.type.value, SKOSXL.altLabel.value, OA.hasTarget.value, OA.hasSelector.value
 
 
-def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
-    """The stored rows of the claims (subjects typed kg:Claim) among one page graph's statements."""
+def gather(triples: Iterable[ox.Triple | ox.Quad], predicates: frozenset[str]) -> tuple[dict[str, Props], set[str]]:
+    """The statements with these predicates by subject (subject value → predicate IRI → values, each value
+    once), and which subjects are IRIs: one walk over a page's statements that both its rows (`from_props`)
+    and its claim records (kg.rdf.summaries.records) read, each term's value taken from pyoxigraph once.
+    Statements about or pointing at quoted triples are left out."""
     props: dict[str, Props] = {}
+    named: set[str] = set()
     for t in triples:
         p = t.predicate.value
-        if p not in _READ:
+        if p not in predicates:
             continue
         s, o = t.subject, t.object
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             continue
-        props.setdefault(s.value, {}).setdefault(p, []).append(o)  # repeats change no least value
+        subject = s.value
+        found = props.get(subject)
+        if found is None:
+            found = props[subject] = {}
+            if isinstance(s, ox.NamedNode):
+                named.add(subject)
+        values = found.get(p)
+        if values is None:
+            found[p] = [o]
+        elif o not in values:
+            values.append(o)
+    return props, named
+
+
+def from_triples(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, Stored]:
+    """The stored rows of the claims (subjects typed kg:Claim) among one page graph's statements."""
+    return from_props(gather(triples, READ)[0])
+
+
+def from_props(props: dict[str, Props]) -> dict[str, Stored]:
+    """`from_triples` of the statements `gather` collected (with at least the predicates in READ)."""
     written = {node: name for node, found in props.items()
-               for label in found.get(SKOSXL.altLabel.value, [])
+               for label in found.get(_ALT_LABEL, [])
                if (name := first(props.get(label.value, {}), SKOSXL.literalForm)) is not None}
     out = {}
-    for iri in sorted(s for s, found in props.items() if KG.Claim in found.get(RDF.type.value, [])):
+    for iri in sorted(s for s, found in props.items() if KG.Claim in found.get(_TYPE, [])):
         claim = props[iri]
         evidence: dict[str, Any] = {"page": None, "exact": None, "start": None, "end": None}
-        for target in sorted(v.value for v in claim.get(OA.hasTarget.value, [])):
+        for target in sorted(v.value for v in claim.get(_TARGET, [])):
             found = props.get(target, {})
             evidence["page"] = evidence["page"] or first(found, OA.hasSource)
-            for selector in sorted(v.value for v in found.get(OA.hasSelector.value, [])):
+            for selector in sorted(v.value for v in found.get(_SELECTOR, [])):
                 for key, predicate in (("exact", OA.exact), ("start", OA.start), ("end", OA.end)):
                     if evidence[key] is None:
                         evidence[key] = first(props.get(selector, {}), predicate)
         source = first(claim, PROV.wasDerivedFrom)
         source_props = props.get(source or "", {})
         article = (source, article_label(source_props, source)) \
-            if source and KG.Article in source_props.get(RDF.type.value, []) else None
+            if source and KG.Article in source_props.get(_TYPE, []) else None
         page = evidence["page"] or (first(source_props, SCHEMA.isPartOf) if article else None)
         out[iri] = make(iri, claim, evidence, article, page, first(props.get(page or "", {}), SCHEMA.name), written)
     return out

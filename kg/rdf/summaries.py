@@ -47,6 +47,9 @@ _KEY_PARTS = (SCHEMA.about, KG.region, KG.subjectLabel, KG.regionLabel, KG.metri
 PREDICATES = tuple(dict.fromkeys((RDF.type, *LINKS, *_KEY_PARTS, SCHEMA.startDate, SCHEMA.endDate)))
 VIA = (KG.region, KG.agency, KG.program, SCHEMA.about)  # links that make two nodes neighbours through a claim
 _COUNTED = (ANY, REGIONAL, KG.metric.value, *(p.value for p in VIA))  # the preds `_count` needs the ids of
+# What `records` reads of a page: its own predicates and what the claims' rows read (one walk for both).
+_GATHERED = frozenset({p.value for p in PREDICATES} | claim_rows.READ)
+_TYPE = RDF.type.value
 NO_YEAR = "none"  # the year of a claim whose period has no resolved date
 _DERIVED_KEPT = 100_000  # distinct link sets `Summaries.rows` remembers before starting afresh
 
@@ -196,22 +199,9 @@ def records(triples: Iterable[ox.Triple | ox.Quad]) -> list[ClaimRecord]:
     Conflict keys follow the SPARQL aggregate: subject = about, else region, else the written subject or
     region; metric = the metric node, else its written name; unit = the unit, else ""; one key per
     combination of values when a property has several."""
-    triples = list(triples)
-    rows = claim_rows.from_triples(triples)
-    props: dict[str, dict[str, list[Term]]] = {}
-    claims: set[str] = set()
-    wanted = {p.value for p in PREDICATES}
-    for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        if not isinstance(s, ox.NamedNode) or p.value not in wanted:
-            continue
-        if p == RDF.type:
-            if o == KG.Claim:
-                claims.add(s.value)
-            continue
-        values = props.setdefault(s.value, {}).setdefault(p.value, [])
-        if o not in values:
-            values.append(o)  # type: ignore[arg-type]
+    props, named = claim_rows.gather(triples, _GATHERED)
+    rows = claim_rows.from_props(props)
+    claims = {iri for iri in named if KG.Claim in props[iri].get(_TYPE, ())}
     out = []
     for iri in sorted(claims):
         found = props.get(iri, {})
