@@ -341,6 +341,12 @@ class Summaries:
             rows += self._db.execute(sql.format(", ".join("?" * len(part))), (*before, *part)).fetchall()
         return rows
 
+    def _least_claims(self, table: str, node_id: int, rank: int) -> int:
+        """The `rank`-th largest claim count among the node's rows of `table` (node_pair, node_group: a range of
+        an index that leads with the node), 0 when it has none: a cut at it joins only the rows that can be shown."""
+        return self._db.execute(f"SELECT MIN(claims) FROM (SELECT claims FROM {table} WHERE node = ? "
+                                "ORDER BY claims DESC LIMIT ?)", (node_id, rank)).fetchone()[0] or 0
+
     def _term(self, text: str) -> int | None:
         found = self._db.execute("SELECT id FROM node WHERE iri = ?", (text,)).fetchone()
         return found[0] if found else None
@@ -690,8 +696,7 @@ class Summaries:
             node_id = self._term(node)
             if node_id is None:
                 return []
-            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_pair WHERE node = ? "
-                                     "ORDER BY claims DESC LIMIT ?)", (node_id, limit)).fetchone()[0] or 0
+            least = self._least_claims("node_pair", node_id, limit)
             rows = self._db.execute(
                 "SELECT iri, claims, kind, (SELECT MIN(name.text) FROM name WHERE name.node = pair.other_id "
                 "AND name.field = 'label') FROM (SELECT other.id AS other_id, other.iri AS iri, other.kind AS kind, "
@@ -716,8 +721,7 @@ class Summaries:
                 return [], 0, 0
             groups, claims = self._db.execute("SELECT COUNT(*), COALESCE(SUM(claims), 0) FROM node_group "
                                               "WHERE node = ?", (node_id,)).fetchone()
-            least = self._db.execute("SELECT MIN(claims) FROM (SELECT claims FROM node_group WHERE node = ? "
-                                     "ORDER BY claims DESC LIMIT ?)", (node_id, offset + limit)).fetchone()[0] or 0
+            least = self._least_claims("node_group", node_id, offset + limit)
             chosen = self._db.execute(
                 "SELECT k.iri, year, claims, n.id, k.kind, (SELECT MIN(name.text) FROM name "
                 "WHERE name.node = k.id AND name.field = 'label') AS named "

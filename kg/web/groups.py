@@ -81,6 +81,11 @@ def _group_by(kind: str | None) -> tuple[ox.NamedNode, ox.NamedNode]:
     return (KG.region, KG.regionLabel) if kind == "metric" else (KG.metric, KG.metricLabel)
 
 
+def _group_name(kind: str | None) -> str:
+    """What `_group_by` groups the node's claims by, as the answers name it."""
+    return "region" if kind == "metric" else "metric"
+
+
 def _select(sparql: str) -> list[dict[str, Any]]:
     """Rows of a SELECT run as the graph view runs its own: under the query time limit."""
     return _view().select(sparql)
@@ -215,7 +220,7 @@ def groups() -> dict[str, Any]:
         "type": found.kind,
         "label": found.label,
         "degree": counts.get(found.iri, 0),
-        "group_by": "region" if found.kind == "metric" else "metric",
+        "group_by": _group_name(found.kind),
         "neighbours": shown,
         "neighbours_total": len(neighbours),
         "groups": shown_groups,
@@ -232,7 +237,7 @@ def group_page() -> dict[str, Any]:
     group_limit = _limit(GROUP_LIMIT, "groups")
     offset = _limit(0, "offset", least=0, most=MAX_OFFSET)
     shown_groups, groups_total, claims_total = _groups(found, group_limit, offset)
-    return {"iri": found.iri, "group_by": "region" if found.kind == "metric" else "metric", "offset": offset,
+    return {"iri": found.iri, "group_by": _group_name(found.kind), "offset": offset,
             "groups": shown_groups, "groups_total": groups_total, "claims_total": claims_total}
 
 
